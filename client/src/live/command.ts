@@ -1,0 +1,123 @@
+import type { Ack } from "../../../shared/protocol/errors.js";
+import type { CommandName, CommandPayload, CommandReplies } from "../../../shared/protocol/events.js";
+import { getSocket, type HoldspaceSocket } from "./socket.js";
+
+/** How long one attempt waits for its ack before it counts as lost. */
+const ACK_TIMEOUT_MS = 8000;
+
+type Emit<K extends CommandName> = (s: HoldspaceSocket, payload: CommandPayload<K>, ms: number) => Promise<Ack<CommandReplies[K]>>;
+
+function settle<T>(resolve: (v: T) => void, reject: (e: Error) => void) {
+  return (err: Error | null, reply: T): void => {
+    if (err) reject(err);
+    else resolve(reply);
+  };
+}
+
+/*
+ * This is `socket.timeout(ms).emitWithAck(...)` spelled with the callback form: in
+ * socket.io-client 4.8 the emitWithAck return type under timeout() degrades to `any`,
+ * while the callback form keeps the shared `Ack<T>` types. One entry per command keeps the
+ * generic `K` sound without casts.
+ */
+const emitters: { [K in CommandName]: Emit<K> } = {
+  "session:open": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("session:open", p, settle(res, rej))),
+  "session:join": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("session:join", p, settle(res, rej))),
+  "session:leave": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("session:leave", p, settle(res, rej))),
+  "checkin:send": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("checkin:send", p, settle(res, rej))),
+  "stream:sync": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("stream:sync", p, settle(res, rej))),
+  "presence:set": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("presence:set", p, settle(res, rej))),
+};
+
+/**
+ * One attempt on the current connection. Rejects on timeout, and at once if the connection
+ * drops: an ack can only come back on the connection that carried the command.
+ */
+export function request<K extends CommandName>(name: K, payload: CommandPayload<K>, ms = ACK_TIMEOUT_MS): Promise<Ack<CommandReplies[K]>> {
+  const s = getSocket();
+  if (!s.connected) return Promise.reject(new Error("Not connected."));
+  return new Promise((resolve, reject) => {
+    const onDrop = (): void => { reject(new Error("Connection dropped before the reply.")); };
+    s.once("disconnect", onDrop);
+    emitters[name](s, payload, ms)
+      .then(resolve, reject)
+      .finally(() => s.off("disconnect", onDrop));
+  });
+}
+
+/** Refusals that say "try again later", not "no". The same id makes a retry safe [LOG2]. */
+const RETRYABLE = new Set<string>(["UNAVAILABLE", "CONFLICT", "RATE_LIMITED"]);
+
+function waitConnected(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = getSocket();
+    if (s.connected) {
+      resolve();
+      return;
+    }
+    const onConnect = (): void => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    };
+    const onAbort = (): void => {
+      s.off("connect", onConnect);
+      reject(new Error("Cancelled."));
+    };
+    s.once("connect", onConnect);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(new Error("Cancelled."));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Commands whose payload carries a client-made id. */
+export type IdCommand = "session:open" | "checkin:send";
+
+export interface SentCommand<T> {
+  /** The id every attempt carries. */
+  id: string;
+  /** Settles with the server's ack: the data, or a refusal that retrying would not change. */
+  result: Promise<Ack<T>>;
+}
+
+/**
+ * [LOG2] Make the command's id once, then send it until an ack arrives: across timeouts,
+ * dropped connections and reconnects, with growing pauses. A pending "I need support" must
+ * reach the server even if the network flaps for minutes [LIVE6].
+ */
+export function sendCommand<K extends IdCommand>(
+  name: K,
+  build: (id: string) => CommandPayload<K>,
+  opts: { signal?: AbortSignal } = {},
+): SentCommand<CommandReplies[K]> {
+  const id = crypto.randomUUID();
+  const payload = build(id);
+  const run = async (): Promise<Ack<CommandReplies[K]>> => {
+    for (let attempt = 0; ; attempt++) {
+      if (opts.signal?.aborted) throw new Error("Cancelled.");
+      await waitConnected(opts.signal);
+      try {
+        const ack = await request(name, payload);
+        if (ack.ok || !RETRYABLE.has(ack.error.code)) return ack;
+      } catch {
+        // Timed out or the connection dropped: the command may or may not have landed.
+        // Sending the same id again is safe either way.
+      }
+      const base = Math.min(10_000, 500 * 2 ** attempt);
+      await sleep(base / 2 + Math.random() * (base / 2), opts.signal);
+    }
+  };
+  return { id, result: run() };
+}

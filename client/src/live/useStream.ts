@@ -1,0 +1,30 @@
+import { useEffect, useMemo, useSyncExternalStore } from "react";
+import type { StreamDef } from "../../../shared/domain/streams.js";
+import type { StreamName } from "../../../shared/log.js";
+import type { StreamEventMessage } from "../../../shared/protocol/events.js";
+import { getSocket } from "./socket.js";
+import { StreamFollower, type StreamView } from "./stream.js";
+
+/**
+ * Follow one stream: pushed `stream:event`s for it go to a StreamFollower, which keeps
+ * `{epoch, seq}` and the state folded by the shared reducer. Joining (which rooms this socket
+ * gets pushes for) is the caller's business, e.g. useSessionRoom.
+ */
+export function useStream<S extends { seq: number }>(def: StreamDef<S>, stream: StreamName): StreamView<S> & { follower: StreamFollower<S> } {
+  const follower = useMemo(() => new StreamFollower(def, stream), [def, stream]);
+
+  useEffect(() => {
+    const socket = getSocket();
+    const onEvent = (m: StreamEventMessage): void => {
+      if (m.stream === stream) follower.onEvent(m.event);
+    };
+    socket.on("stream:event", onEvent);
+    return () => {
+      socket.off("stream:event", onEvent);
+      follower.dispose();
+    };
+  }, [follower, stream]);
+
+  const view = useSyncExternalStore(follower.subscribe, follower.getSnapshot);
+  return { ...view, follower };
+}

@@ -1,0 +1,37 @@
+import type { User } from "../api.js";
+import { useSessionRoom } from "../live/useSessionRoom.js";
+import { linkTo } from "../router.js";
+import { FacilitatorRoom } from "./FacilitatorRoom.js";
+import { ParticipantRoom } from "./ParticipantRoom.js";
+
+/** /session/:id — joins the live room and shows the view for the person's role. */
+export function SessionRoom(props: { sessionId: string; me: User }) {
+  const room = useSessionRoom(props.sessionId);
+  const participant = props.me.role === "participant";
+
+  if (room.error && !room.ready) {
+    return (
+      <main className="page">
+        <p className="form-error" role="alert" data-testid="room-error">{room.error}</p>
+        <a href="/" onClick={linkTo("/")}>Back to your sessions</a>
+      </main>
+    );
+  }
+
+  return (
+    <main className={participant ? "page room dim" : "page room"} data-testid="session-room" data-role={participant ? "participant" : "staff"}>
+      <div className="room-head">
+        <h1 data-testid="session-title">{room.state.title || "Live session"}</h1>
+        <span className="muted" data-testid="session-status" data-status={room.state.status}>
+          {!room.ready ? "Joining…" : room.state.status === "closed" ? "This session has ended." : "Live"}
+        </span>
+      </div>
+      {room.ready && !room.connected && (
+        <p className="banner" role="status" data-testid="room-reconnecting">
+          Connection lost — reconnecting…
+        </p>
+      )}
+      {participant ? <ParticipantRoom room={room} sessionId={props.sessionId} me={props.me} /> : <FacilitatorRoom room={room} />}
+    </main>
+  );
+}

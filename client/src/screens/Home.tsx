@@ -1,0 +1,55 @@
+import { useEffect } from "react";
+import type { CohortSummary, Me } from "../api.js";
+import { linkTo } from "../router.js";
+import { dateTime } from "../time.js";
+import { StartSessionForm } from "./StartSessionForm.js";
+
+/** The person's cohorts and their sessions; facilitators can start a live session per cohort. */
+export function Home(props: { me: Me; refresh: () => Promise<void> }) {
+  const { me, refresh } = props;
+
+  // New sessions appear when the person comes back to the tab (no live cohort feed yet).
+  useEffect(() => {
+    const onVisible = (): void => {
+      if (document.visibilityState === "visible") void refresh();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => { document.removeEventListener("visibilitychange", onVisible); };
+  }, [refresh]);
+
+  return (
+    <main className="page">
+      <h1>Your sessions</h1>
+      {me.cohorts.length === 0 && <p className="muted">You are not part of any cohort yet.</p>}
+      {me.cohorts.map((c) => (
+        <Cohort key={c.id} cohort={c} canStart={me.user.role === "facilitator"} />
+      ))}
+    </main>
+  );
+}
+
+function Cohort(props: { cohort: CohortSummary; canStart: boolean }) {
+  const { cohort } = props;
+  // Newest first: the session happening now is the one people look for.
+  const sessions = [...cohort.sessions].sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+  return (
+    <section className="card" data-testid={`cohort-${cohort.id}`} aria-labelledby={`cohort-title-${cohort.id}`}>
+      <h2 id={`cohort-title-${cohort.id}`}>{cohort.name}</h2>
+      {sessions.length === 0 ? (
+        <p className="muted">No live sessions yet.</p>
+      ) : (
+        <ul className="session-list">
+          {sessions.map((s) => (
+            <li key={s.id}>
+              <a href={`/session/${encodeURIComponent(s.id)}`} onClick={linkTo(`/session/${encodeURIComponent(s.id)}`)} data-testid={`session-link-${s.id}`}>
+                {s.title}
+              </a>
+              <span className="muted"> · started {dateTime(s.openedAt)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.canStart && <StartSessionForm cohortId={cohort.id} />}
+    </section>
+  );
+}

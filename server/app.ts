@@ -1,0 +1,142 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import express from "express";
+import { Server } from "socket.io";
+import type { Adapter } from "socket.io-adapter";
+import { PROTOCOL_VERSION } from "../shared/protocol/events.js";
+import { ErrorCode } from "../shared/protocol/errors.js";
+import { Users, publicUser } from "./auth/users.js";
+import { systemClock, type Clock } from "./clock.js";
+import { Directory } from "./domain/directory.js";
+import { StreamService } from "./domain/stream-service.js";
+import { handlers } from "./gateway/handlers.js";
+import { mountHandlers } from "./gateway/handler.js";
+import type { AppServer } from "./gateway/types.js";
+import { apiRoutes } from "./http/api-routes.js";
+import { authRoutes, sessionIdFromCookie } from "./http/auth-routes.js";
+import { errorHandler, notFound } from "./http/errors.js";
+import { errorKind, silentLogger, type Logger } from "./logger.js";
+import { PRESENCE_TIMINGS, PresenceService } from "./presence/service.js";
+import type { Services } from "./services.js";
+import type { Stores } from "./stores/types.js";
+
+type AdapterFactory = (nsp: ConstructorParameters<typeof Adapter>[0]) => Adapter;
+
+export interface AppDeps {
+  stores: Stores;
+  nodeId?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Socket.IO adapter for fan-out across nodes (Redis); in-memory when absent (one node). */
+  adapter?: AdapterFactory;
+  /** Built client to serve; omitted in API-only tests. */
+  staticDir?: string | null;
+  /** Run heartbeat and sweep on timers. Tests with a moved clock call `tick()` instead. */
+  timers?: boolean;
+  secureCookies?: boolean;
+}
+
+export interface App {
+  http: HttpServer;
+  io: AppServer;
+  services: Services;
+  listen(port: number, host?: string): Promise<number>;
+  /** One round of the periodic jobs (heartbeat + presence sweep). */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The one wiring point: everything meets here, and tests build the same app with their own deps. */
+export function createApp(deps: AppDeps): App {
+  const nodeId = deps.nodeId ?? `node-${randomUUID().slice(0, 8)}`;
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger;
+  const app = express();
+  const http = createServer(app);
+  const io: AppServer = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, ...(deps.adapter ? { adapter: deps.adapter } : {}) });
+  const users = new Users(deps.stores.kv);
+  const streams = new StreamService(deps.stores.log, clock);
+  const directory = new Directory(streams, users);
+  const presence = new PresenceService({ store: deps.stores.presence, streams, users, io, clock, nodeId });
+  const services: Services = { nodeId, clock, log: deps.stores.log, stores: deps.stores, users, streams, directory, presence, io, logger };
+
+  app.disable("x-powered-by");
+  app.use(express.json({ limit: "16kb" }));
+  app.get("/healthz", async (_req, res) => {
+    const up = await deps.stores.ping().catch(() => false);
+    res.status(up ? 200 : 503).json({ ok: up, store: deps.stores.kind, nodeId, redis: deps.stores.kind === "redis" ? (up ? "up" : "down") : "not used" });
+  });
+  app.use("/api/auth", authRoutes(services, { secureCookies: deps.secureCookies ?? false }));
+  app.use("/api", apiRoutes(services));
+  app.use("/api", notFound);
+  const staticDir = deps.staticDir;
+  if (staticDir && existsSync(staticDir)) {
+    app.use(express.static(staticDir, { index: false }));
+    // Client-side routes: every other GET gets the app shell.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(staticDir, "index.html")));
+  }
+  app.use(notFound);
+  app.use(errorHandler(logger));
+
+  // [AC1] The socket's identity comes from the server-side session named by the cookie.
+  io.use((socket, next) => {
+    users.fromSession(sessionIdFromCookie(socket.request.headers.cookie)).then(
+      (user) => {
+        if (!user) return next(new Error(ErrorCode.UNAUTHENTICATED));
+        socket.data.user = user;
+        socket.data.sessions = new Set();
+        next();
+      },
+      () => next(new Error(ErrorCode.UNAVAILABLE)),
+    );
+  });
+  const table = handlers(services);
+  io.on("connection", (socket) => {
+    socket.emit("hello", { protocol: PROTOCOL_VERSION, nodeId, serverTime: new Date(clock.now()).toISOString(), user: publicUser(socket.data.user) });
+    mountHandlers(socket, table, logger);
+    socket.on("disconnect", () => {
+      for (const sessionId of socket.data.sessions) {
+        presence.disconnect(sessionId, socket.data.user.id, socket.id).catch((err: unknown) => logger.warn("presence disconnect failed", { error: errorKind(err) }));
+      }
+    });
+  });
+
+  const tick = async () => {
+    await presence.heartbeat();
+    await presence.sweep();
+  };
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, job: () => Promise<void>, name: string) => {
+    const t = setInterval(() => job().catch((err: unknown) => logger.warn(`${name} failed`, { error: errorKind(err) })), ms);
+    t.unref();
+    timers.push(t);
+  };
+
+  return {
+    http,
+    io,
+    services,
+    async listen(port, host = "0.0.0.0") {
+      await new Promise<void>((resolve, reject) => {
+        http.once("error", reject);
+        http.listen(port, host, () => resolve());
+      });
+      const addr = http.address();
+      if (addr === null || typeof addr === "string") throw new Error("server has no TCP address");
+      await presence.heartbeat();
+      if (deps.timers !== false) {
+        every(PRESENCE_TIMINGS.heartbeatMs, () => presence.heartbeat(), "heartbeat");
+        every(PRESENCE_TIMINGS.sweepMs, () => presence.sweep(), "presence sweep");
+      }
+      return addr.port;
+    },
+    tick,
+    async close() {
+      for (const t of timers) clearInterval(t);
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

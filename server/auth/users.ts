@@ -1,0 +1,90 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { Role } from "../../shared/domain/roles.js";
+import type { PublicUser } from "../../shared/protocol/events.js";
+import type { KvStore } from "../stores/types.js";
+import { hashPassword } from "./passwords.js";
+
+export const UserRecord = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  programId: z.string(),
+  passwordHash: z.string().nullable(),
+});
+export type UserRecord = z.infer<typeof UserRecord>;
+
+const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+const keys = {
+  user: (id: string) => `user:${id}`,
+  email: (email: string) => `user-email:${email.toLowerCase()}`,
+  session: (sid: string) => `auth:${sid}`,
+  invite: (token: string) => `invite:${token}`,
+};
+
+export function publicUser(u: UserRecord): PublicUser {
+  return { id: u.id, name: u.name, role: u.role };
+}
+
+/** Accounts, server-side sign-in sessions and one-time invite links, all in the shared KV store. */
+export class Users {
+  constructor(private readonly kv: KvStore) {}
+
+  async create(input: { email: string; name: string; role: Role; programId: string; password: string | null; id?: string }): Promise<UserRecord> {
+    const user: UserRecord = {
+      id: input.id ?? `u_${randomUUID().slice(0, 12)}`,
+      email: input.email.toLowerCase(),
+      name: input.name,
+      role: input.role,
+      programId: input.programId,
+      passwordHash: input.password === null ? null : await hashPassword(input.password),
+    };
+    // Claim the email first so two nodes cannot create the same account twice.
+    const claimed = await this.kv.set(keys.email(user.email), user.id, { nx: true });
+    if (!claimed) throw new Error("email already registered");
+    await this.kv.set(keys.user(user.id), JSON.stringify(user));
+    return user;
+  }
+
+  async get(id: string): Promise<UserRecord | null> {
+    const raw = await this.kv.get(keys.user(id));
+    return raw === null ? null : UserRecord.parse(JSON.parse(raw));
+  }
+
+  async byEmail(email: string): Promise<UserRecord | null> {
+    const id = await this.kv.get(keys.email(email));
+    return id === null ? null : this.get(id);
+  }
+
+  async startSession(userId: string): Promise<string> {
+    const sid = randomBytes(32).toString("base64url");
+    await this.kv.set(keys.session(sid), userId, { ttlMs: SESSION_TTL_MS });
+    return sid;
+  }
+
+  /** [AC1] The identity behind a session id, or null. */
+  async fromSession(sid: string | undefined): Promise<UserRecord | null> {
+    if (!sid) return null;
+    const userId = await this.kv.get(keys.session(sid));
+    return userId === null ? null : this.get(userId);
+  }
+
+  async endSession(sid: string): Promise<void> {
+    await this.kv.del(keys.session(sid));
+  }
+
+  async createInvite(userId: string, ttlMs = INVITE_TTL_MS): Promise<string> {
+    const token = randomBytes(24).toString("base64url");
+    await this.kv.set(keys.invite(token), userId, { ttlMs });
+    return token;
+  }
+
+  /** One-time: the first caller on any node gets the user, every later one gets null. */
+  async redeemInvite(token: string): Promise<UserRecord | null> {
+    const userId = await this.kv.take(keys.invite(token));
+    return userId === null ? null : this.get(userId);
+  }
+}

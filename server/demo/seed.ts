@@ -1,0 +1,104 @@
+import { streamName } from "../../shared/log.js";
+import type { Role } from "../../shared/domain/roles.js";
+import type { UserRecord } from "../auth/users.js";
+import type { Services } from "../services.js";
+
+export interface PersonSpec {
+  key: string;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+export interface ProgramSpec {
+  programId: string;
+  programName: string;
+  zone: string;
+  cohortId: string;
+  cohortName: string;
+  capacity: number;
+  people: PersonSpec[];
+  /** Open a live session with this id and title, if given. */
+  liveSession?: { id: string; title: string };
+  password: string;
+}
+
+export interface SeededProgram {
+  users: Record<string, UserRecord>;
+  cohortId: string;
+  sessionId: string | null;
+}
+
+/**
+ * Create a program, one cohort, its people and optionally an open live session — through the
+ * log like every other change, with fixed event ids so running it twice changes nothing.
+ */
+export async function seedProgram(s: Services, spec: ProgramSpec): Promise<SeededProgram> {
+  const users: Record<string, UserRecord> = {};
+  for (const p of spec.people) {
+    users[p.key] = (await s.users.byEmail(p.email)) ?? (await s.users.create({ email: p.email, name: p.name, role: p.role, programId: spec.programId, password: spec.password }));
+  }
+  const program = streamName("program", spec.programId);
+  const cohort = streamName("cohort", spec.cohortId);
+  const sys = "system";
+  await s.streams.appendSystem(program, { id: "seed:program", type: "program.created", actor: sys, data: { name: spec.programName, zone: spec.zone, profile: "oregon-2025" } });
+  for (const p of spec.people.filter((x) => x.role === "admin")) {
+    await s.streams.appendSystem(program, { id: `seed:admin:${p.key}`, type: "admin.added", actor: sys, data: { userId: users[p.key]?.id } });
+  }
+  await s.streams.appendSystem(program, { id: `seed:cohort:${spec.cohortId}`, type: "cohort.added", actor: sys, data: { cohortId: spec.cohortId } });
+  await s.streams.appendSystem(cohort, { id: "seed:cohort", type: "cohort.created", actor: sys, data: { programId: spec.programId, name: spec.cohortName, capacity: spec.capacity } });
+  for (const p of spec.people) {
+    const type = p.role === "facilitator" ? "facilitator.assigned" : p.role === "participant" ? "participant.enrolled" : null;
+    if (type) await s.streams.appendSystem(cohort, { id: `seed:member:${p.key}`, type, actor: sys, data: { userId: users[p.key]?.id } });
+  }
+  let sessionId: string | null = null;
+  const live = spec.liveSession;
+  const opener = spec.people.find((p) => p.role === "facilitator");
+  if (live && opener) {
+    const openedBy = users[opener.key]?.id ?? sys;
+    sessionId = live.id;
+    await s.streams.appendSystem(streamName("session", live.id), { id: "seed:open", type: "session.opened", actor: openedBy, data: { cohortId: spec.cohortId, title: live.title, openedBy } });
+    await s.streams.appendSystem(cohort, { id: `listed:${live.id}`, type: "session.opened", actor: openedBy, data: { sessionId: live.id, title: live.title, openedBy } });
+  }
+  return { users, cohortId: spec.cohortId, sessionId };
+}
+
+export const DEMO_PASSWORD = "holdspace-demo";
+
+export function demoSpec(): ProgramSpec {
+  const person = (key: string, name: string, role: Role): PersonSpec => ({ key, name, role, email: `${key}@demo.holdspace.test` });
+  return {
+    programId: "demo",
+    programName: "Cascadia Integration Program (demo)",
+    zone: "America/Los_Angeles",
+    cohortId: "demo-cohort",
+    cohortName: "Autumn cohort",
+    capacity: 12,
+    password: DEMO_PASSWORD,
+    liveSession: { id: "demo-live", title: "Group dosing day" },
+    people: [
+      person("admin", "Rosa Admin", "admin"),
+      person("maya", "Maya Okafor", "facilitator"),
+      person("jonah", "Jonah Reyes", "facilitator"),
+      person("ava", "Ava", "participant"),
+      person("ben", "Ben", "participant"),
+      person("chloe", "Chloe", "participant"),
+      person("dev", "Dev", "participant"),
+      person("elena", "Elena", "participant"),
+      person("farid", "Farid", "participant"),
+    ],
+  };
+}
+
+/** Seed the demo program (once; idempotent) and return fresh one-time sign-in links for everyone. */
+export async function seedDemo(s: Services, baseUrl: string): Promise<{ name: string; role: Role; email: string; link: string }[]> {
+  const spec = demoSpec();
+  const seeded = await seedProgram(s, spec);
+  const out = [];
+  for (const p of spec.people) {
+    const user = seeded.users[p.key];
+    if (!user) continue;
+    out.push({ name: p.name, role: p.role, email: p.email, link: `${baseUrl}/invite/${await s.users.createInvite(user.id)}` });
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import { isCohortMember, type CohortState } from "../../shared/domain/cohort.js";
+import type { Viewer } from "../../shared/domain/roles.js";
+import type { SessionState } from "../../shared/domain/session.js";
+import { streamId, streamKind, type StreamName } from "../../shared/log.js";
+import type { PublicUser } from "../../shared/protocol/events.js";
+import { publicUser, type UserRecord, type Users } from "../auth/users.js";
+import type { StreamService } from "./stream-service.js";
+
+export interface CohortSummary {
+  id: string;
+  name: string;
+  sessions: { id: string; title: string; openedAt: string }[];
+}
+
+/**
+ * Who belongs where, read from the server-side roster (the program and cohort logs) [AC4].
+ * A room that does not exist and a room the person is not in give the same answer, so the
+ * reply does not reveal which rooms exist.
+ */
+export class Directory {
+  constructor(private readonly streams: StreamService, private readonly users: Users) {}
+
+  async cohortsOf(user: UserRecord): Promise<CohortState[]> {
+    const program = await this.streams.state("program", user.programId);
+    const cohorts = await Promise.all(program.cohorts.map((id) => this.streams.state("cohort", id)));
+    return cohorts.filter((c) => isCohortMember(c, viewerOf(user), program.admins));
+  }
+
+  async summaries(user: UserRecord): Promise<CohortSummary[]> {
+    return (await this.cohortsOf(user)).map((c) => ({ id: c.id, name: c.name, sessions: c.sessions }));
+  }
+
+  async cohortFor(user: UserRecord, cohortId: string): Promise<CohortState> {
+    const cohort = await this.streams.state("cohort", cohortId);
+    const program = cohort.programId === null ? null : await this.streams.state("program", cohort.programId);
+    if (!program || !isCohortMember(cohort, viewerOf(user), program.admins)) {
+      throw new AppError(ErrorCode.NOT_FOUND, "That cohort does not exist or you are not part of it.");
+    }
+    return cohort;
+  }
+
+  /** [AC4] The session and its cohort, if this person belongs to the cohort. */
+  async sessionFor(user: UserRecord, sessionId: string): Promise<{ session: SessionState; cohort: CohortState }> {
+    const session = await this.streams.state("session", sessionId);
+    if (session.status === "none" || session.cohortId === null) {
+      throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
+    }
+    try {
+      return { session, cohort: await this.cohortFor(user, session.cohortId) };
+    } catch {
+      throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
+    }
+  }
+
+  /** [AC4] Whether this person may read a stream at all. */
+  async authorizeStream(user: UserRecord, stream: StreamName): Promise<void> {
+    const id = streamId(stream);
+    switch (streamKind(stream)) {
+      case "session":
+        await this.sessionFor(user, id);
+        return;
+      case "cohort":
+        await this.cohortFor(user, id);
+        return;
+      case "program": {
+        const program = await this.streams.state("program", id);
+        if (!program.admins.includes(user.id)) throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
+        return;
+      }
+    }
+  }
+
+  /** Names of the cohort's people, for rosters. */
+  async people(cohort: CohortState): Promise<PublicUser[]> {
+    const ids = [...cohort.facilitators, ...cohort.participants];
+    const records = await Promise.all(ids.map((id) => this.users.get(id)));
+    return records.filter((u): u is UserRecord => u !== null).map(publicUser);
+  }
+}
+
+export function viewerOf(user: UserRecord): Viewer {
+  return { userId: user.id, role: user.role };
+}

@@ -1,0 +1,81 @@
+import type { z, ZodError } from "zod";
+import { AppError, ErrorCode, type Ack, type AppErrorShape } from "../../shared/protocol/errors.js";
+import { Commands, MAX_COMMAND_BYTES, type CommandName, type CommandReplies } from "../../shared/protocol/events.js";
+import { errorKind, type Logger } from "../logger.js";
+import type { AppSocket } from "./types.js";
+
+/** A command bound to its schema: it parses before anything else runs. */
+export interface CommandRunner<R> {
+  run(payload: unknown, socket: AppSocket): Promise<R>;
+}
+
+export type HandlerTable = { [K in CommandName]: CommandRunner<CommandReplies[K]> };
+
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(Commands, name);
+}
+
+/** Field problems as `{ "path.to.field": "message" }` for forms. */
+export function zodFields(err: ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of err.issues) {
+    const key = issue.path.map(String).join(".") || "(payload)";
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/** [AC5] Parse with the shared schema or refuse with a stable code; nothing is written on refusal. */
+export function parseWith<S extends z.ZodType>(schema: S, payload: unknown, maxBytes = MAX_COMMAND_BYTES): z.output<S> {
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(payload) ?? "");
+  } catch {
+    throw new AppError(ErrorCode.INVALID_PAYLOAD, "The request could not be read.");
+  }
+  if (size > maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The request is ${size} bytes; the most accepted is ${maxBytes}.`);
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const fields = zodFields(parsed.error);
+    const first = Object.entries(fields)[0];
+    throw new AppError(ErrorCode.INVALID_PAYLOAD, first ? `Invalid request: ${first[0]}: ${first[1]}` : "Invalid request.", fields);
+  }
+  return parsed.data;
+}
+
+/** Bind a handler to its schema: handlers only ever see parsed input. */
+export function command<S extends z.ZodType, R>(schema: S, fn: (payload: z.output<S>, socket: AppSocket) => Promise<R>): CommandRunner<R> {
+  // async so a refusal in parsing becomes a rejected promise, never a throw inside the socket listener.
+  return { run: async (payload, socket) => fn(parseWith(schema, payload), socket) };
+}
+
+export function toErrorShape(err: unknown, log: Logger, name: string): AppErrorShape {
+  if (err instanceof AppError) return err.toShape();
+  log.error("command failed", { command: { id: name }, error: errorKind(err) });
+  return { code: ErrorCode.UNAVAILABLE, message: "The server could not complete this just now. It is safe to try again." };
+}
+
+/**
+ * The gateway's one shape for every command: parse → handler (authorize, decide, append,
+ * broadcast) → ack. Every event name not in the table is refused [AC5].
+ */
+export function mountHandlers(socket: AppSocket, handlers: HandlerTable, log: Logger): void {
+  socket.onAny((name: unknown, ...args: unknown[]) => {
+    const ack = args.at(-1);
+    const hasAck = typeof ack === "function";
+    const reply = (r: Ack<unknown>) => {
+      if (hasAck) ack(r);
+      else if (!r.ok) socket.emit("error:protocol", r.error);
+    };
+    if (typeof name !== "string" || !isCommandName(name)) {
+      reply({ ok: false, error: { code: ErrorCode.UNKNOWN_EVENT, message: `The server does not know the event "${String(name).slice(0, 60)}".` } });
+      return;
+    }
+    const payload = hasAck && args.length === 1 ? undefined : args[0];
+    const runner: CommandRunner<unknown> = handlers[name];
+    runner.run(payload, socket).then(
+      (data) => reply({ ok: true, data }),
+      (err: unknown) => reply({ ok: false, error: toErrorShape(err, log, name) }),
+    );
+  });
+}

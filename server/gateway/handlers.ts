@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import { decideCheckin, decideOpenSession } from "../../shared/domain/session.js";
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import { Commands } from "../../shared/protocol/events.js";
+import { streamName, type StreamName } from "../../shared/log.js";
+import { isStaff } from "../../shared/domain/roles.js";
+import { viewerOf } from "../domain/directory.js";
+import { syncStream } from "../domain/sync.js";
+import type { Services } from "../services.js";
+import { publishAll } from "./fanout.js";
+import { command, type HandlerTable } from "./handler.js";
+import { rooms } from "./rooms.js";
+import type { AppSocket } from "./types.js";
+
+/** Subscribe a socket to a stream's rooms: the whole-event rooms it may see and the position room. */
+export async function subscribe(socket: AppSocket, stream: StreamName): Promise<void> {
+  const user = socket.data.user;
+  const names = [rooms.stream(stream), rooms.personal(stream, user.id)];
+  if (isStaff(viewerOf(user))) names.push(rooms.staff(stream));
+  await socket.join(names);
+}
+
+/** Every handler: parse (in `command`) → authorize → decide → append → ack → fan out. */
+export function handlers(s: Services): HandlerTable {
+  return {
+    "session:open": command(Commands["session:open"], async (p, socket) => {
+      const user = socket.data.user;
+      const cohort = await s.directory.cohortFor(user, p.cohortId);
+      // The session id is derived from the command id so a retried command opens the same room.
+      const sessionId = `s_${p.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40) || randomUUID()}`;
+      const { events } = await s.streams.execute("session", sessionId, p.id, (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)));
+      const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), { id: `listed:${sessionId}`, type: "session.opened", actor: user.id, data: { sessionId, title: p.title, openedBy: user.id } });
+      publishAll(s.io, streamName("session", sessionId), events);
+      if (!listed.duplicate) publishAll(s.io, streamName("cohort", cohort.id), [listed.event]);
+      return { sessionId, seq: events[0]?.seq ?? 0 };
+    }),
+
+    "session:join": command(Commands["session:join"], async (p, socket) => {
+      const user = socket.data.user;
+      const { cohort } = await s.directory.sessionFor(user, p.sessionId);
+      const stream = streamName("session", p.sessionId);
+      await subscribe(socket, stream);
+      await socket.join(rooms.presence(p.sessionId));
+      socket.data.sessions.add(p.sessionId);
+      await s.presence.connect(p.sessionId, user.id, socket.id);
+      const [people, presence, sync] = await Promise.all([
+        s.directory.people(cohort),
+        s.presence.snapshot(p.sessionId),
+        syncStream(s.log, viewerOf(user), stream, p.since?.epoch ?? null, p.since?.seq ?? 0),
+      ]);
+      return { sessionId: p.sessionId, cohortId: cohort.id, people, presence, sync };
+    }),
+
+    "session:leave": command(Commands["session:leave"], async (p, socket) => {
+      if (socket.data.sessions.delete(p.sessionId)) {
+        await s.presence.leave(p.sessionId, socket.data.user.id, socket.id);
+        await socket.leave(rooms.presence(p.sessionId));
+      }
+      return { sessionId: p.sessionId };
+    }),
+
+    "checkin:send": command(Commands["checkin:send"], async (p, socket) => {
+      const user = socket.data.user;
+      await s.directory.sessionFor(user, p.sessionId);
+      const { events } = await s.streams.execute("session", p.sessionId, p.id, (st) => decideCheckin(st, p, viewerOf(user)));
+      const first = events[0];
+      if (!first) throw new AppError(ErrorCode.UNAVAILABLE, "The check-in was not recorded. Please try again.");
+      publishAll(s.io, streamName("session", p.sessionId), events);
+      return { seq: first.seq };
+    }),
+
+    "stream:sync": command(Commands["stream:sync"], async (p, socket) => {
+      const user = socket.data.user;
+      await s.directory.authorizeStream(user, p.stream);
+      await subscribe(socket, p.stream);
+      return syncStream(s.log, viewerOf(user), p.stream, p.epoch, p.seq);
+    }),
+
+    "presence:set": command(Commands["presence:set"], async (p, socket) => {
+      if (!socket.data.sessions.has(p.sessionId)) throw new AppError(ErrorCode.NOT_FOUND, "Join the session before setting your presence in it.");
+      return { state: await s.presence.setState(p.sessionId, socket.data.user.id, socket.id, p.state) };
+    }),
+  };
+}

@@ -1,0 +1,62 @@
+import { Router, type Request, type Response, type NextFunction } from "express";
+import { parse as parseCookie, serialize } from "cookie";
+import { InviteAcceptBody, LoginBody } from "../../shared/protocol/commands.js";
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import { publicUser, type UserRecord } from "../auth/users.js";
+import { verifyPassword } from "../auth/passwords.js";
+import { parseWith } from "../gateway/handler.js";
+import type { Services } from "../services.js";
+
+export const SESSION_COOKIE = "hs_session";
+const HTTP_BODY_MAX = 16 * 1024;
+
+export function sessionIdFromCookie(header: string | undefined): string | undefined {
+  return header ? parseCookie(header)[SESSION_COOKIE] : undefined;
+}
+
+function setSessionCookie(res: Response, sid: string, secure: boolean): void {
+  res.setHeader("Set-Cookie", serialize(SESSION_COOKIE, sid, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: 12 * 60 * 60 }));
+}
+
+/** Express 5 forwards rejected promises to the error handler; this keeps handlers one-liners. */
+export type AuthedRequest = Request & { user?: UserRecord };
+
+/** [AC1] Every route behind this has a user from the server-side session, never from the body. */
+export function requireUser(s: Services) {
+  return async (req: AuthedRequest, _res: Response, next: NextFunction) => {
+    const user = await s.users.fromSession(sessionIdFromCookie(req.headers.cookie));
+    if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, "Please sign in.");
+    req.user = user;
+    next();
+  };
+}
+
+export function authRoutes(s: Services, opts: { secureCookies: boolean }): Router {
+  const r = Router();
+
+  r.post("/login", async (req, res) => {
+    const body = parseWith(LoginBody, req.body, HTTP_BODY_MAX);
+    const user = await s.users.byEmail(body.email);
+    const ok = user?.passwordHash ? await verifyPassword(body.password, user.passwordHash) : false;
+    if (!user || !ok) throw new AppError(ErrorCode.BAD_CREDENTIALS, "That email and password do not match an account.");
+    setSessionCookie(res, await s.users.startSession(user.id), opts.secureCookies);
+    res.json({ user: publicUser(user) });
+  });
+
+  r.post("/invite", async (req, res) => {
+    const body = parseWith(InviteAcceptBody, req.body, HTTP_BODY_MAX);
+    const user = await s.users.redeemInvite(body.token);
+    if (!user) throw new AppError(ErrorCode.INVITE_INVALID, "This sign-in link has already been used or has expired. Ask your program for a new one.");
+    setSessionCookie(res, await s.users.startSession(user.id), opts.secureCookies);
+    res.json({ user: publicUser(user) });
+  });
+
+  r.post("/logout", async (req, res) => {
+    const sid = sessionIdFromCookie(req.headers.cookie);
+    if (sid) await s.users.endSession(sid);
+    res.setHeader("Set-Cookie", serialize(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0 }));
+    res.json({ ok: true });
+  });
+
+  return r;
+}

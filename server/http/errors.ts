@@ -1,0 +1,38 @@
+import type { NextFunction, Request, Response } from "express";
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import { toErrorShape } from "../gateway/handler.js";
+import type { Logger } from "../logger.js";
+
+const STATUS: Record<ErrorCode, number> = {
+  INVALID_PAYLOAD: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNKNOWN_EVENT: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_CREDENTIALS: 401,
+  INVITE_INVALID: 410,
+  RULE_VIOLATION: 422,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+};
+
+function bodyParserError(err: unknown): AppError | null {
+  if (!(err instanceof Error) || !("type" in err)) return null;
+  if (err.type === "entity.too.large") return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large.");
+  if (err.type === "entity.parse.failed") return new AppError(ErrorCode.INVALID_PAYLOAD, "The request body is not valid JSON.");
+  return null;
+}
+
+/** [AC5] Every HTTP failure is `{error: {code, message}}` with a matching status; nothing leaks a stack. */
+export function errorHandler(log: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const shape = toErrorShape(bodyParserError(err) ?? err, log, `${req.method} ${req.path}`);
+    res.status(STATUS[shape.code]).json({ error: shape });
+  };
+}
+
+export function notFound(_req: Request, res: Response): void {
+  res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: "There is nothing at this address." } });
+}

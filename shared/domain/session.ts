@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { AppError, ErrorCode } from "../protocol/errors.js";
+import type { DraftEvent, StoredEvent } from "../log.js";
+import { ALL, STAFF, onlyParticipant, type Audience, type Viewer } from "./roles.js";
+import { CheckinStatus } from "./checkin.js";
+
+/** The events of a live session's stream (`session:<id>`), with their data schemas. */
+export const SessionEventData = {
+  "session.opened": z.object({ cohortId: z.string(), title: z.string(), openedBy: z.string() }),
+  "session.closed": z.object({ closedBy: z.string() }),
+  "checkin.recorded": z.object({
+    participantId: z.string(),
+    status: CheckinStatus,
+    intensity: z.number().int().min(0).max(10).nullable(),
+    text: z.string().nullable(),
+  }),
+  /** [PR5] Safety-relevant presence transitions are history: who entered and left the room. */
+  "participant.arrived": z.object({ userId: z.string() }),
+  "participant.left": z.object({ userId: z.string() }),
+  "facilitator.arrived": z.object({ userId: z.string() }),
+  "facilitator.left": z.object({ userId: z.string() }),
+} as const;
+export type SessionEventType = keyof typeof SessionEventData;
+
+export interface Checkin {
+  eventId: string;
+  seq: number;
+  participantId: string;
+  status: CheckinStatus;
+  intensity: number | null;
+  text: string | null;
+  at: string;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  type: string;
+  actor: string;
+  subject: string | null;
+}
+
+export interface SessionState {
+  id: string;
+  seq: number;
+  status: "none" | "open" | "closed";
+  cohortId: string | null;
+  title: string;
+  openedAt: string | null;
+  openedBy: string | null;
+  /** Latest check-in per participant (only the viewer's own for a participant's view). */
+  lastCheckin: Record<string, Checkin>;
+  checkinCount: number;
+  /** People the log says are in the room (arrived and not yet left). */
+  inRoom: string[];
+  timeline: TimelineEntry[];
+}
+
+export function emptySession(id: string): SessionState {
+  return { id, seq: 0, status: "none", cohortId: null, title: "", openedAt: null, openedBy: null, lastCheckin: {}, checkinCount: 0, inRoom: [], timeline: [] };
+}
+
+const TIMELINE_MAX = 200;
+
+function withTimeline(state: SessionState, e: StoredEvent, subject: string | null): SessionState {
+  const timeline = [...state.timeline, { seq: e.seq, at: e.at, type: e.type, actor: e.actor, subject }];
+  return { ...state, timeline: timeline.length > TIMELINE_MAX ? timeline.slice(-TIMELINE_MAX) : timeline };
+}
+
+/** [LOG5] The one reducer for a session stream; the server and every client run this same code. */
+export function reduceSession(state: SessionState, e: StoredEvent): SessionState {
+  const next = { ...state, seq: e.seq };
+  switch (e.type) {
+    case "session.opened": {
+      const d = SessionEventData["session.opened"].parse(e.data);
+      return withTimeline({ ...next, status: "open", cohortId: d.cohortId, title: d.title, openedAt: e.at, openedBy: d.openedBy }, e, null);
+    }
+    case "session.closed":
+      return withTimeline({ ...next, status: "closed" }, e, null);
+    case "checkin.recorded": {
+      const d = SessionEventData["checkin.recorded"].parse(e.data);
+      const checkin: Checkin = { eventId: e.id, seq: e.seq, participantId: d.participantId, status: d.status, intensity: d.intensity, text: d.text, at: e.at };
+      return withTimeline({ ...next, lastCheckin: { ...next.lastCheckin, [d.participantId]: checkin }, checkinCount: next.checkinCount + 1 }, e, d.participantId);
+    }
+    case "participant.arrived":
+    case "facilitator.arrived": {
+      const { userId } = SessionEventData["participant.arrived"].parse(e.data);
+      return withTimeline({ ...next, inRoom: next.inRoom.includes(userId) ? next.inRoom : [...next.inRoom, userId] }, e, userId);
+    }
+    case "participant.left":
+    case "facilitator.left": {
+      const { userId } = SessionEventData["participant.left"].parse(e.data);
+      return withTimeline({ ...next, inRoom: next.inRoom.filter((u) => u !== userId) }, e, userId);
+    }
+    default:
+      // Unknown types come from newer servers; keep position, ignore content.
+      return next;
+  }
+}
+
+/** [AC2][AC3] Who may see each session event. A participant sees only their own check-ins. */
+export function sessionAudience(e: StoredEvent): Audience {
+  switch (e.type) {
+    case "session.opened":
+    case "session.closed":
+      return ALL;
+    case "checkin.recorded":
+      return onlyParticipant(SessionEventData["checkin.recorded"].parse(e.data).participantId);
+    default:
+      return STAFF;
+  }
+}
+
+type Draft = Omit<DraftEvent, "at">;
+
+export function decideOpenSession(state: SessionState, cmd: { id: string; cohortId: string; title: string }, actor: Viewer): Draft[] {
+  if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can start a live session.");
+  if (state.status !== "none") throw new AppError(ErrorCode.RULE_VIOLATION, "This session has already been started.");
+  return [{ id: cmd.id, type: "session.opened", actor: actor.userId, data: { cohortId: cmd.cohortId, title: cmd.title, openedBy: actor.userId } }];
+}
+
+export function decideCheckin(
+  state: SessionState,
+  cmd: { id: string; status: CheckinStatus; intensity?: number | null | undefined; text?: string | null | undefined },
+  actor: Viewer,
+): Draft[] {
+  if (actor.role !== "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only participants send check-ins.");
+  if (state.status !== "open") throw new AppError(ErrorCode.RULE_VIOLATION, "This session is not open, so check-ins cannot be sent.");
+  const text = cmd.text?.trim() ? cmd.text.trim() : null;
+  return [{ id: cmd.id, type: "checkin.recorded", actor: actor.userId, data: { participantId: actor.userId, status: cmd.status, intensity: cmd.intensity ?? null, text } }];
+}
+
+/**
+ * [PR5] Log a person entering or leaving the room once per real transition, even when several
+ * nodes notice it at the same moment (they race on expectedSeq; the loser sees it already done).
+ */
+export function decideRoomTransition(state: SessionState, cmd: { id: string; userId: string; role: Viewer["role"]; present: boolean }): Draft[] {
+  if (cmd.role === "admin" || state.status !== "open") return [];
+  const inRoom = state.inRoom.includes(cmd.userId);
+  if (inRoom === cmd.present) return [];
+  const type = `${cmd.role}.${cmd.present ? "arrived" : "left"}`;
+  return [{ id: cmd.id, type, actor: cmd.userId, data: { userId: cmd.userId } }];
+}

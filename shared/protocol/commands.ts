@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { Id, StreamName, StreamPosition } from "../log.js";
+import { CheckinBody } from "../domain/checkin.js";
+import { ClientPresence } from "./presence.js";
+
+/** Every socket command carries a client-made id so retries land once [LOG2]. */
+const CommandId = Id;
+
+export const SessionOpen = z.strictObject({
+  id: CommandId,
+  cohortId: Id,
+  title: z.string().trim().min(1, "Give the session a title.").max(120),
+});
+export type SessionOpen = z.infer<typeof SessionOpen>;
+
+export const SessionJoin = z.strictObject({
+  sessionId: Id,
+  since: StreamPosition.nullable().optional(),
+});
+export type SessionJoin = z.infer<typeof SessionJoin>;
+
+export const SessionLeave = z.strictObject({ sessionId: Id });
+
+export const CheckinSend = z.strictObject({ id: CommandId, sessionId: Id }).extend(CheckinBody.shape);
+export type CheckinSend = z.infer<typeof CheckinSend>;
+
+export const StreamSync = z.strictObject({
+  stream: StreamName,
+  epoch: z.string().max(100).nullable(),
+  seq: z.number().int().min(0),
+});
+export type StreamSync = z.infer<typeof StreamSync>;
+
+export const PresenceSet = z.strictObject({ sessionId: Id, state: ClientPresence });
+export type PresenceSet = z.infer<typeof PresenceSet>;
+
+/** HTTP bodies. */
+export const LoginBody = z.strictObject({
+  email: z.string().trim().toLowerCase().email("Enter an email address.").max(200),
+  password: z.string().min(1, "Enter your password.").max(200),
+});
+export const InviteAcceptBody = z.strictObject({ token: z.string().min(10).max(200) });

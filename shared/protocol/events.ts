@@ -1,0 +1,95 @@
+import type { z } from "zod";
+import type { StreamName, ViewEvent } from "../log.js";
+import type { Role } from "../domain/roles.js";
+import type { Ack } from "./errors.js";
+import type { PresenceState } from "./presence.js";
+import { CheckinSend, PresenceSet, SessionJoin, SessionLeave, SessionOpen, StreamSync } from "./commands.js";
+
+/** Sent in `hello`; a client that speaks another version reloads. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest command payload accepted, in bytes of JSON. Check-in text is 500 chars; this leaves room. */
+export const MAX_COMMAND_BYTES = 8 * 1024;
+
+/** Most events returned by one sync; a client with more to read asks again (`more: true`). */
+export const SYNC_PAGE = 500;
+
+/** Socket commands: name → payload schema. The gateway refuses every other name [AC5]. */
+export const Commands = {
+  "session:open": SessionOpen,
+  "session:join": SessionJoin,
+  "session:leave": SessionLeave,
+  "checkin:send": CheckinSend,
+  "stream:sync": StreamSync,
+  "presence:set": PresenceSet,
+} as const;
+export type CommandName = keyof typeof Commands;
+export type CommandPayload<K extends CommandName> = z.infer<(typeof Commands)[K]>;
+
+export interface PublicUser {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** [LOG4] What a sync returns: the missed events in order, or everything from the start (`reset`). */
+export interface SyncResult {
+  stream: StreamName;
+  epoch: string | null;
+  reset: boolean;
+  events: ViewEvent[];
+  head: number;
+  more: boolean;
+}
+
+export interface PersonPresence {
+  userId: string;
+  state: PresenceState;
+}
+
+export interface SessionJoined {
+  sessionId: string;
+  cohortId: string;
+  people: PublicUser[];
+  presence: PersonPresence[];
+  sync: SyncResult;
+}
+
+export interface CommandReplies {
+  "session:open": { sessionId: string; seq: number };
+  "session:join": SessionJoined;
+  "session:leave": { sessionId: string };
+  "checkin:send": { seq: number };
+  "stream:sync": SyncResult;
+  "presence:set": { state: PresenceState };
+}
+
+export type ClientToServerEvents = {
+  [K in CommandName]: (payload: unknown, ack: (reply: Ack<CommandReplies[K]>) => void) => void;
+};
+
+export interface Hello {
+  protocol: number;
+  nodeId: string;
+  serverTime: string;
+  user: PublicUser;
+}
+
+export interface StreamEventMessage {
+  stream: StreamName;
+  event: ViewEvent;
+}
+
+export interface PresenceUpdate {
+  sessionId: string;
+  userId: string;
+  state: PresenceState;
+}
+
+export interface ServerToClientEvents {
+  hello: (h: Hello) => void;
+  "stream:event": (m: StreamEventMessage) => void;
+  "presence:update": (p: PresenceUpdate) => void;
+  /** A protocol-level refusal that has no ack to ride on (an unknown event sent without a callback). */
+  "error:protocol": (e: { code: string; message: string }) => void;
+}

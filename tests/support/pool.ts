@@ -1,0 +1,30 @@
+import type { ProgramSpec } from "../../server/demo/seed.js";
+import { TestClient, signIn } from "./client.js";
+import { TEST_PASSWORD, mainCohort } from "./fixtures.js";
+
+/** Signed-in test clients for one node's seeded people, closed together after each test. */
+export class ClientPool {
+  private readonly clients: TestClient[] = [];
+
+  constructor(private readonly target: () => { url: string; tag: string }) {}
+
+  async connect(key: string, cohort: (tag: string) => ProgramSpec = mainCohort, url?: string): Promise<TestClient> {
+    const { url: nodeUrl, tag } = this.target();
+    const person = cohort(tag).people.find((p) => p.key === key);
+    if (!person) throw new Error(`no person ${key} in the fixture`);
+    const base = url ?? nodeUrl;
+    const c = new TestClient(base, await signIn(base, person.email, TEST_PASSWORD));
+    this.clients.push(c);
+    await c.connected();
+    return c;
+  }
+
+  track(c: TestClient): TestClient {
+    this.clients.push(c);
+    return c;
+  }
+
+  closeAll(): void {
+    for (const c of this.clients.splice(0)) c.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createClient } from "redis";
+import { freePort } from "./free-port.js";
+
+const run = promisify(execFile);
+
+export interface RedisServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start a real redis-server on a free loopback port in a temp dir, with AOF on and fsync on every
+ * write — the durability LOG3 relies on. Daemonized, stopped by its pid.
+ */
+export async function startRedisServer(): Promise<RedisServer> {
+  const dir = await mkdtemp(join(tmpdir(), "holdspace-redis-"));
+  const port = await freePort();
+  const pidfile = join(dir, "redis.pid");
+  await run("redis-server", [
+    "--port", String(port),
+    "--bind", "127.0.0.1",
+    "--dir", dir,
+    "--appendonly", "yes",
+    "--appendfsync", "always",
+    "--save", "",
+    "--daemonize", "yes",
+    "--pidfile", pidfile,
+    "--logfile", join(dir, "redis.log"),
+  ]);
+  const url = `redis://127.0.0.1:${port}`;
+  await waitForPing(url);
+  return {
+    url,
+    async stop() {
+      const pid = Number((await readFile(pidfile, "utf8")).trim());
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await waitForExit(pid);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForPing(url: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const client = createClient({ url, socket: { reconnectStrategy: false } });
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      await client.close();
+      return;
+    } catch (err) {
+      client.destroy();
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+async function waitForExit(pid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
