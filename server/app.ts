@@ -11,7 +11,7 @@ import { Users, publicUser } from "./auth/users.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Directory } from "./domain/directory.js";
 import { StreamService } from "./domain/stream-service.js";
-import { handlers } from "./gateway/handlers.js";
+import { handlers } from "./gateway/handlers/index.js";
 import { mountHandlers } from "./gateway/handler.js";
 import type { AppServer } from "./gateway/types.js";
 import { apiRoutes } from "./http/api-routes.js";

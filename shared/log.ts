@@ -6,10 +6,9 @@ export type StreamKind = z.infer<typeof StreamKind>;
 
 export const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits, dot, dash, underscore or colon.");
 
-export const StreamName = z
-  .string()
-  .max(140)
-  .regex(/^(program|cohort|session):[A-Za-z0-9_.-]{1,100}$/, "A stream is named kind:id.");
+// Built from StreamKind so a new kind of stream needs one edit, above.
+const STREAM_NAME = new RegExp(`^(${StreamKind.options.join("|")}):[A-Za-z0-9_.-]{1,100}$`);
+export const StreamName = z.string().max(140).regex(STREAM_NAME, "A stream is named kind:id.");
 export type StreamName = z.infer<typeof StreamName>;
 
 export function streamName(kind: StreamKind, id: string): StreamName {

@@ -10,6 +10,8 @@ export interface CommandRunner<R> {
 }
 
 export type HandlerTable = { [K in CommandName]: CommandRunner<CommandReplies[K]> };
+/** The handlers one feature module contributes; `handlers/index.ts` joins them into a HandlerTable. */
+export type FeatureHandlers<K extends CommandName> = Pick<HandlerTable, K>;
 
 function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(Commands, name);

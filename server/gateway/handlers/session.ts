@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { decideCheckin, decideOpenSession } from "../../shared/domain/session.js";
-import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
-import { Commands } from "../../shared/protocol/events.js";
-import { streamName, type StreamName } from "../../shared/log.js";
-import { isStaff } from "../../shared/domain/roles.js";
-import { viewerOf } from "../domain/directory.js";
-import { syncStream } from "../domain/sync.js";
-import type { Services } from "../services.js";
-import { publishAll } from "./fanout.js";
-import { command, type HandlerTable } from "./handler.js";
-import { rooms } from "./rooms.js";
-import type { AppSocket } from "./types.js";
+import { decideCheckin, decideOpenSession } from "../../../shared/domain/session.js";
+import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
+import { Commands } from "../../../shared/protocol/events.js";
+import { streamName, type StreamName } from "../../../shared/log.js";
+import { isStaff } from "../../../shared/domain/roles.js";
+import { viewerOf } from "../../domain/directory.js";
+import { syncStream } from "../../domain/sync.js";
+import type { Services } from "../../services.js";
+import { publishAll } from "../fanout.js";
+import { command, type FeatureHandlers } from "../handler.js";
+import { rooms } from "../rooms.js";
+import type { AppSocket } from "../types.js";
 
 /** Subscribe a socket to a stream's rooms: the whole-event rooms it may see and the position room. */
 export async function subscribe(socket: AppSocket, stream: StreamName): Promise<void> {
@@ -20,8 +20,8 @@ export async function subscribe(socket: AppSocket, stream: StreamName): Promise<
   await socket.join(names);
 }
 
-/** Every handler: parse (in `command`) → authorize → decide → append → ack → fan out. */
-export function handlers(s: Services): HandlerTable {
+/** Live session commands. Every handler: parse (in `command`) → authorize → decide → append → ack → fan out. */
+export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "session:join" | "session:leave" | "checkin:send" | "stream:sync" | "presence:set"> {
   return {
     "session:open": command(Commands["session:open"], async (p, socket) => {
       const user = socket.data.user;

@@ -1,0 +1,11 @@
+import type { Services } from "../../services.js";
+import type { HandlerTable } from "../handler.js";
+import { sessionHandlers } from "./session.js";
+
+/**
+ * Every command the gateway answers, one module per feature. The type makes a command in
+ * shared/protocol without a handler here a compile error.
+ */
+export function handlers(s: Services): HandlerTable {
+  return { ...sessionHandlers(s) };
+}
