@@ -9,13 +9,18 @@ import { PROTOCOL_VERSION } from "../shared/protocol/events.js";
 import { ErrorCode } from "../shared/protocol/errors.js";
 import { Users, publicUser } from "./auth/users.js";
 import { systemClock, type Clock } from "./clock.js";
-import { Directory } from "./domain/directory.js";
+import { Directory, viewerOf } from "./domain/directory.js";
+import { isStaff } from "../shared/domain/roles.js";
+import { inboxRoom } from "./gateway/handlers/live-shared.js";
+import { LIVE_CHECK_MS, runLiveChecks } from "./jobs/live-checks.js";
 import { StreamService } from "./domain/stream-service.js";
 import { handlers } from "./gateway/handlers/index.js";
 import { mountHandlers } from "./gateway/handler.js";
 import type { AppServer } from "./gateway/types.js";
 import { apiRoutes } from "./http/api-routes.js";
-import { authRoutes, sessionIdFromCookie } from "./http/auth-routes.js";
+import { authRoutes, sessionIdFromCookie, setSessionCookie } from "./http/auth-routes.js";
+import { adminRoutes, enrolRoutes } from "./http/admin-routes.js";
+import { calendarFeedRoute, calendarRoutes } from "./http/calendar.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { errorKind, silentLogger, type Logger } from "./logger.js";
 import { PRESENCE_TIMINGS, PresenceService } from "./presence/service.js";
@@ -69,8 +74,13 @@ export function createApp(deps: AppDeps): App {
     res.status(up ? 200 : 503).json({ ok: up, store: deps.stores.kind, nodeId, redis: deps.stores.kind === "redis" ? (up ? "up" : "down") : "not used" });
   });
   app.use("/api/auth", authRoutes(services, { secureCookies: deps.secureCookies ?? false }));
+  // Enrolment links work before sign-in, so they come ahead of the signed-in routes.
+  app.use("/api/auth", enrolRoutes(services, async (res, userId) => setSessionCookie(res, await users.startSession(userId), deps.secureCookies ?? false)));
   app.use("/api", apiRoutes(services));
+  app.use("/api", adminRoutes(services));
+  app.use("/api", calendarRoutes(services));
   app.use("/api", notFound);
+  app.use("/calendar", calendarFeedRoute(services));
   const staticDir = deps.staticDir;
   if (staticDir && existsSync(staticDir)) {
     app.use(express.static(staticDir, { index: false }));
@@ -96,6 +106,8 @@ export function createApp(deps: AppDeps): App {
   io.on("connection", (socket) => {
     socket.emit("hello", { protocol: PROTOCOL_VERSION, nodeId, serverTime: new Date(clock.now()).toISOString(), user: publicUser(socket.data.user) });
     mountHandlers(socket, table, logger);
+    // [LIVE3][LIVE6] Staff hear escalations and ratio alerts wherever they are in the app.
+    if (isStaff(viewerOf(socket.data.user))) void socket.join(inboxRoom(socket.data.user.id));
     socket.on("disconnect", () => {
       for (const sessionId of socket.data.sessions) {
         presence.disconnect(sessionId, socket.data.user.id, socket.id).catch((err: unknown) => logger.warn("presence disconnect failed", { error: errorKind(err) }));
@@ -106,6 +118,7 @@ export function createApp(deps: AppDeps): App {
   const tick = async () => {
     await presence.heartbeat();
     await presence.sweep();
+    await runLiveChecks(services);
   };
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, job: () => Promise<void>, name: string) => {
@@ -129,6 +142,7 @@ export function createApp(deps: AppDeps): App {
       if (deps.timers !== false) {
         every(PRESENCE_TIMINGS.heartbeatMs, () => presence.heartbeat(), "heartbeat");
         every(PRESENCE_TIMINGS.sweepMs, () => presence.sweep(), "presence sweep");
+        every(LIVE_CHECK_MS, () => runLiveChecks(services), "live checks");
       }
       return addr.port;
     },

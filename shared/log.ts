@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Stream names: `<kind>:<id>`. One log per stream [LOG1]. */
-export const StreamKind = z.enum(["program", "cohort", "session"]);
+export const StreamKind = z.enum(["program", "cohort", "session", "circle", "notes", "journal", "fnote", "index"]);
 export type StreamKind = z.infer<typeof StreamKind>;
 
 export const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits, dot, dash, underscore or colon.");

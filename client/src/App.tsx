@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import { fetchMe, logout, type Me } from "./api.js";
 import { setSignedOutHandler, startSocket, stopSocket, useConnection } from "./live/socket.js";
 import { linkTo, matchRoute, navigate, usePath } from "./router.js";
@@ -6,6 +6,14 @@ import { Home } from "./screens/Home.js";
 import { Invite } from "./screens/Invite.js";
 import { SignIn } from "./screens/SignIn.js";
 import { SessionRoom } from "./room/SessionRoom.js";
+import { AdminNav } from "./admin/Nav.js";
+import { joinToken } from "./admin/paths.js";
+
+// The admin, schedule and forms screens load on first use: a participant in a live room never needs them.
+const AdminScreens = lazy(() => import("./admin/routes.js").then((m) => ({ default: m.AdminScreens })));
+const EnrolPage = lazy(() => import("./forms/EnrolPage.js").then((m) => ({ default: m.EnrolPage })));
+import { AlertNotices } from "./room/AlertNotices.js";
+import { CircleRoom } from "./circle/CircleRoom.js";
 
 type Auth = { status: "loading" } | { status: "signedOut" } | { status: "signedIn"; me: Me } | { status: "error"; message: string };
 
@@ -47,6 +55,8 @@ export function App() {
   };
 
   if (route.name === "invite") return <Invite token={route.token} onSignedIn={refresh} />;
+  const join = route.name === "admin" ? joinToken(window.location.pathname) : null;
+  if (join) return <Suspense fallback={<Loading />}><EnrolPage token={join} onSignedIn={refresh} /></Suspense>;
   if (auth.status === "loading") return <p className="page center muted" role="status">Loading…</p>;
   if (auth.status === "error") {
     return (
@@ -62,8 +72,12 @@ export function App() {
   return (
     <>
       <Header name={me.user.name} role={me.user.role} onSignOut={signOut} />
+      {me.user.role !== "participant" && <AlertNotices />}
+      {route.name !== "session" && route.name !== "circle" && <AdminNav me={me} />}
       {route.name === "home" && <Home me={me} refresh={refresh} />}
+      {route.name === "admin" && <Suspense fallback={<Loading />}><AdminScreens me={me} /></Suspense>}
       {route.name === "session" && <SessionRoom key={route.sessionId} sessionId={route.sessionId} me={me.user} />}
+      {route.name === "circle" && <CircleRoom key={route.circleId} circleId={route.circleId} me={me.user} />}
       {route.name === "notFound" && (
         <main className="page">
           <p>There is nothing at this address.</p>
@@ -90,4 +104,8 @@ function Header(props: { name: string; role: string; onSignOut: () => Promise<vo
       </button>
     </header>
   );
+}
+
+function Loading() {
+  return <p className="page muted" role="status">Loading…</p>;
 }

@@ -8,7 +8,8 @@ export type User = z.infer<typeof User>;
 const SessionSummary = z.object({ id: z.string(), title: z.string(), openedAt: z.string() });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
-const CohortSummary = z.object({ id: z.string(), name: z.string(), sessions: z.array(SessionSummary) });
+const CircleSummary = z.object({ id: z.string(), title: z.string(), startedAt: z.string() });
+const CohortSummary = z.object({ id: z.string(), name: z.string(), sessions: z.array(SessionSummary), circles: z.array(CircleSummary).default([]) });
 export type CohortSummary = z.infer<typeof CohortSummary>;
 
 export const Me = z.object({ user: User, cohorts: z.array(CohortSummary) });

@@ -1,4 +1,5 @@
 import { useSyncExternalStore, type MouseEvent } from "react";
+import { isAdminPath } from "./admin/paths.js";
 
 /**
  * A few routes do not justify a router library: the path lives in `location`, changes go
@@ -38,6 +39,8 @@ export type Route =
   | { name: "home" }
   | { name: "invite"; token: string }
   | { name: "session"; sessionId: string }
+  | { name: "circle"; circleId: string }
+  | { name: "admin" }
   | { name: "notFound" };
 
 export function matchRoute(path: string): Route {
@@ -46,5 +49,8 @@ export function matchRoute(path: string): Route {
   if (invite?.[1]) return { name: "invite", token: decodeURIComponent(invite[1]) };
   const session = /^\/session\/([^/]+)\/?$/.exec(path);
   if (session?.[1]) return { name: "session", sessionId: decodeURIComponent(session[1]) };
+  const circle = /^\/circle\/([^/]+)\/?$/.exec(path);
+  if (circle?.[1]) return { name: "circle", circleId: decodeURIComponent(circle[1]) };
+  if (isAdminPath(path)) return { name: "admin" };
   return { name: "notFound" };
 }

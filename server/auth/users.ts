@@ -23,7 +23,12 @@ const keys = {
   email: (email: string) => `user-email:${email.toLowerCase()}`,
   session: (sid: string) => `auth:${sid}`,
   invite: (token: string) => `invite:${token}`,
+  enrol: (token: string) => `enrol:${token}`,
 };
+
+/** An enrolment link: whoever opens it first creates a participant account in this cohort. */
+export const EnrolInvite = z.object({ inviteId: z.string(), cohortId: z.string(), programId: z.string(), expiresAt: z.string() });
+export type EnrolInvite = z.infer<typeof EnrolInvite>;
 
 export function publicUser(u: UserRecord): PublicUser {
   return { id: u.id, name: u.name, role: u.role };
@@ -87,4 +92,27 @@ export class Users {
     const userId = await this.kv.take(keys.invite(token));
     return userId === null ? null : this.get(userId);
   }
+
+  /** A one-time enrolment link (no account yet); the store's TTL and `expiresAt` both bound it. */
+  async createEnrolInvite(invite: EnrolInvite, ttlMs: number): Promise<string> {
+    const token = randomBytes(24).toString("base64url");
+    await this.kv.set(keys.enrol(token), JSON.stringify(invite), { ttlMs });
+    return token;
+  }
+
+  /** Read without spending, so a form can show which cohort the link is for. */
+  async peekEnrolInvite(token: string): Promise<EnrolInvite | null> {
+    return parseInvite(await this.kv.get(keys.enrol(token)));
+  }
+
+  /** One-time across every node: the first caller gets the invite, every later one null. */
+  async takeEnrolInvite(token: string): Promise<EnrolInvite | null> {
+    return parseInvite(await this.kv.take(keys.enrol(token)));
+  }
+}
+
+function parseInvite(raw: string | null): EnrolInvite | null {
+  if (raw === null) return null;
+  const parsed = EnrolInvite.safeParse(JSON.parse(raw));
+  return parsed.success ? parsed.data : null;
 }

@@ -1,7 +1,8 @@
-import { streamName } from "../../shared/log.js";
+import { streamName, type StreamName } from "../../shared/log.js";
 import type { Role } from "../../shared/domain/roles.js";
 import type { UserRecord } from "../auth/users.js";
 import type { Services } from "../services.js";
+import { seedDemoSchedule } from "./schedule-seed.js";
 
 export interface PersonSpec {
   key: string;
@@ -51,6 +52,7 @@ export async function seedProgram(s: Services, spec: ProgramSpec): Promise<Seede
     const type = p.role === "facilitator" ? "facilitator.assigned" : p.role === "participant" ? "participant.enrolled" : null;
     if (type) await s.streams.appendSystem(cohort, { id: `seed:member:${p.key}`, type, actor: sys, data: { userId: users[p.key]?.id } });
   }
+  for (const p of spec.people.filter((x) => x.role === "participant")) await seedReady(s, cohort, users[p.key]?.id ?? p.key);
   let sessionId: string | null = null;
   const live = spec.liveSession;
   const opener = spec.people.find((p) => p.role === "facilitator");
@@ -61,6 +63,36 @@ export async function seedProgram(s: Services, spec: ProgramSpec): Promise<Seede
     await s.streams.appendSystem(cohort, { id: `listed:${live.id}`, type: "session.opened", actor: openedBy, data: { sessionId: live.id, title: live.title, openedBy } });
   }
   return { users, cohortId: spec.cohortId, sessionId };
+}
+
+/** Screening answers with no hard stop and no review flag. */
+const CLEAR_SCREENING = {
+  lithiumLastTaken: null,
+  psychoticDisorder: false,
+  bipolarI: false,
+  thoughtsOfHarm: false,
+  heartCondition: false,
+  pregnant: false,
+  maoi: false,
+  ssriSnri: false,
+  familyPsychosis: false,
+  seizures: false,
+};
+
+/**
+ * [RDY1] Make a seeded participant Ready for dosing, through the cohort's own events: screening
+ * submitted and reviewed, consent, a transport plan, a preparation session attended.
+ */
+async function seedReady(s: Services, cohort: StreamName, participantId: string): Promise<void> {
+  const sys = "system";
+  const events: { key: string; type: string; data: Record<string, unknown> }[] = [
+    { key: "screening", type: "screening.submitted", data: { participantId, answers: CLEAR_SCREENING } },
+    { key: "review", type: "screening.reviewed", data: { participantId } },
+    { key: "consent", type: "consent.recorded", data: { participantId, version: "demo-1" } },
+    { key: "transport", type: "transport.recorded", data: { participantId, driver: "A friend", contact: "on file", notes: "" } },
+    { key: "prep", type: "preparation.attended", data: { participantId, sessionId: "seed-preparation" } },
+  ];
+  for (const e of events) await s.streams.appendSystem(cohort, { id: `seed:ready:${e.key}:${participantId}`.slice(0, 100), type: e.type, actor: sys, data: e.data });
 }
 
 export const DEMO_PASSWORD = "holdspace-demo";
@@ -94,6 +126,7 @@ export function demoSpec(): ProgramSpec {
 export async function seedDemo(s: Services, baseUrl: string): Promise<{ name: string; role: Role; email: string; link: string }[]> {
   const spec = demoSpec();
   const seeded = await seedProgram(s, spec);
+  await seedDemoSchedule(s, seeded, spec.programId, spec.password);
   const out = [];
   for (const p of spec.people) {
     const user = seeded.users[p.key];

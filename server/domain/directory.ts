@@ -6,11 +6,14 @@ import { streamId, streamKind, type StreamName } from "../../shared/log.js";
 import type { PublicUser } from "../../shared/protocol/events.js";
 import { publicUser, type UserRecord, type Users } from "../auth/users.js";
 import type { StreamService } from "./stream-service.js";
+import { authorizeCircleStream } from "./circles.js";
 
 export interface CohortSummary {
   id: string;
   name: string;
   sessions: { id: string; title: string; openedAt: string }[];
+  /** Integration circles of the cohort (issue 5). */
+  circles: { id: string; title: string; startedAt: string }[];
 }
 
 /**
@@ -28,7 +31,7 @@ export class Directory {
   }
 
   async summaries(user: UserRecord): Promise<CohortSummary[]> {
-    return (await this.cohortsOf(user)).map((c) => ({ id: c.id, name: c.name, sessions: c.sessions }));
+    return (await this.cohortsOf(user)).map((c) => ({ id: c.id, name: c.name, sessions: c.sessions, circles: c.circles.map(({ id, title, startedAt }) => ({ id, title, startedAt })) }));
   }
 
   async cohortFor(user: UserRecord, cohortId: string): Promise<CohortState> {
@@ -56,13 +59,23 @@ export class Directory {
   /** [AC4] Whether this person may read a stream at all. */
   async authorizeStream(user: UserRecord, stream: StreamName): Promise<void> {
     const id = streamId(stream);
-    switch (streamKind(stream)) {
+    const kind = streamKind(stream);
+    switch (kind) {
       case "session":
         await this.sessionFor(user, id);
         return;
       case "cohort":
         await this.cohortFor(user, id);
         return;
+      case "circle":
+      case "notes":
+      case "journal":
+      case "fnote":
+        await authorizeCircleStream(this.streams, this, user, kind, id);
+        return;
+      case "index":
+        // The live-session index is for the server's own jobs; no person reads it.
+        throw new AppError(ErrorCode.NOT_FOUND, "That stream does not exist.");
       case "program": {
         const program = await this.streams.state("program", id);
         if (!program.admins.includes(user.id)) throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");

@@ -22,7 +22,7 @@ type Decide<S> = (state: S) => Omit<DraftEvent, "at">[];
  * first, so a node always decides on what every node has appended [LOG5]. Nothing here is truth.
  */
 export class StreamService {
-  private readonly caches: Caches = { session: new Map(), cohort: new Map(), program: new Map() };
+  private readonly caches: Caches = { session: new Map(), cohort: new Map(), program: new Map(), circle: new Map(), notes: new Map(), journal: new Map(), fnote: new Map(), index: new Map() };
 
   constructor(private readonly log: LogStore, private readonly clock: Clock) {}
 

@@ -14,7 +14,7 @@ export function sessionIdFromCookie(header: string | undefined): string | undefi
   return header ? parseCookie(header)[SESSION_COOKIE] : undefined;
 }
 
-function setSessionCookie(res: Response, sid: string, secure: boolean): void {
+export function setSessionCookie(res: Response, sid: string, secure: boolean): void {
   res.setHeader("Set-Cookie", serialize(SESSION_COOKIE, sid, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: 12 * 60 * 60 }));
 }
 

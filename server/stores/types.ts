@@ -21,6 +21,13 @@ export interface AppendOptions {
   expectedSeq?: number;
 }
 
+/** A stream's state folded up to `seq`, kept so its events up to `seq` can be dropped [LOG4]. */
+export interface Snapshot {
+  seq: number;
+  /** Opaque to the store (e.g. a merged Yjs update in base64). */
+  data: string;
+}
+
 /** The stream's head moved since the caller read it; re-read and decide again. */
 export class ConflictError extends Error {
   constructor(readonly stream: StreamName, readonly head: number) {
@@ -39,6 +46,19 @@ export interface LogStore {
   /** The event with this id in this stream, if it was appended — lets a retried command get its original answer [LOG2]. */
   lookup(stream: StreamName, id: string): Promise<StoredEvent | null>;
   head(stream: StreamName): Promise<{ epoch: string | null; seq: number }>;
+  /**
+   * Keep a snapshot of the stream at `snap.seq` (durable before it resolves). Only ever moves
+   * forward: returns false, keeping the newer one, when a snapshot past `snap.seq` is already kept.
+   */
+  saveSnapshot(stream: StreamName, snap: Snapshot): Promise<boolean>;
+  loadSnapshot(stream: StreamName): Promise<Snapshot | null>;
+  /**
+   * Drop the events with seq <= uptoSeq (compaction; seq numbering and the epoch are unchanged).
+   * `read` then starts at the first kept event, and the ids of dropped events are forgotten, so
+   * dedupe [LOG2] covers only kept events. Callers trim only up to a saved snapshot.
+   * Returns the seq up to which the stream is now trimmed.
+   */
+  trim(stream: StreamName, uptoSeq: number): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import type { StoredEvent } from "../log.js";
-import { STAFF, type Audience } from "./roles.js";
+import type { DraftEvent, StoredEvent } from "../log.js";
+import { AppError, ErrorCode } from "../protocol/errors.js";
+import { STAFF, type Audience, type Viewer } from "./roles.js";
 
 /** Events of a program's stream (`program:<id>`). */
 export const ProgramEventData = {
-  "program.created": z.object({ name: z.string(), zone: z.string(), profile: z.string() }),
+  "program.created": z.object({ name: z.string(), zone: z.string(), profile: z.string(), admins: z.array(z.string()).optional() }),
   "admin.added": z.object({ userId: z.string() }),
   "cohort.added": z.object({ cohortId: z.string() }),
 } as const;
@@ -30,7 +31,7 @@ export function reduceProgram(state: ProgramState, e: StoredEvent): ProgramState
   switch (e.type) {
     case "program.created": {
       const d = ProgramEventData["program.created"].parse(e.data);
-      return { ...next, exists: true, name: d.name, zone: d.zone, profile: d.profile };
+      return { ...next, exists: true, name: d.name, zone: d.zone, profile: d.profile, admins: [...new Set([...next.admins, ...(d.admins ?? [])])] };
     }
     case "admin.added": {
       const { userId } = ProgramEventData["admin.added"].parse(e.data);
@@ -47,4 +48,21 @@ export function reduceProgram(state: ProgramState, e: StoredEvent): ProgramState
 
 export function programAudience(_e: StoredEvent): Audience {
   return STAFF;
+}
+
+type Draft = Omit<DraftEvent, "at">;
+
+/** A program is created by an admin, who becomes its first admin. */
+export function decideCreateProgram(state: ProgramState, cmd: { id: string; name: string; zone: string; profile: string }, actor: Viewer): Draft[] {
+  if (actor.role !== "admin") throw new AppError(ErrorCode.FORBIDDEN, "Only an admin can create a program.");
+  if (state.exists) throw new AppError(ErrorCode.RULE_VIOLATION, "A program with this id already exists.");
+  // One event, so a half-written creation (program without its admin) cannot happen.
+  return [{ id: cmd.id, type: "program.created", actor: actor.userId, data: { name: cmd.name, zone: cmd.zone, profile: cmd.profile, admins: [actor.userId] } }];
+}
+
+/** A cohort joins a program; only that program's admins may add one. */
+export function decideAddCohort(state: ProgramState, cmd: { id: string; cohortId: string }, actor: Viewer): Draft[] {
+  if (!state.exists || !state.admins.includes(actor.userId)) throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
+  if (state.cohorts.includes(cmd.cohortId)) return [];
+  return [{ id: cmd.id, type: "cohort.added", actor: actor.userId, data: { cohortId: cmd.cohortId } }];
 }

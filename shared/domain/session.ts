@@ -3,6 +3,8 @@ import { AppError, ErrorCode } from "../protocol/errors.js";
 import type { DraftEvent, StoredEvent } from "../log.js";
 import { ALL, STAFF, onlyParticipant, type Audience, type Viewer } from "./roles.js";
 import { CheckinStatus } from "./checkin.js";
+import { emptyLive, isLiveEvent, liveAudience, reduceLive, type LiveState } from "./live.js";
+import { alertIdFrom, pendingAlerts } from "./alerts.js";
 
 /** The events of a live session's stream (`session:<id>`), with their data schemas. */
 export const SessionEventData = {
@@ -54,10 +56,12 @@ export interface SessionState {
   /** People the log says are in the room (arrived and not yet left). */
   inRoom: string[];
   timeline: TimelineEntry[];
+  /** Dosing-day state: admissions, doses, vitals, releases, breaks, alerts, prompts (live.ts). */
+  live: LiveState;
 }
 
 export function emptySession(id: string): SessionState {
-  return { id, seq: 0, status: "none", cohortId: null, title: "", openedAt: null, openedBy: null, lastCheckin: {}, checkinCount: 0, inRoom: [], timeline: [] };
+  return { id, seq: 0, status: "none", cohortId: null, title: "", openedAt: null, openedBy: null, lastCheckin: {}, checkinCount: 0, inRoom: [], timeline: [], live: emptyLive() };
 }
 
 const TIMELINE_MAX = 200;
@@ -69,6 +73,20 @@ function withTimeline(state: SessionState, e: StoredEvent, subject: string | nul
 
 /** [LOG5] The one reducer for a session stream; the server and every client run this same code. */
 export function reduceSession(state: SessionState, e: StoredEvent): SessionState {
+  const core = reduceCore(state, e);
+  return { ...core, live: reduceLive(core.live, e) };
+}
+
+/** Whom a dosing-day event is about, for the timeline. */
+function liveSubject(data: Record<string, unknown>): string | null {
+  for (const key of ["participantId", "userId", "subjectId"]) {
+    const v = data[key];
+    if (typeof v === "string") return v;
+  }
+  return null;
+}
+
+function reduceCore(state: SessionState, e: StoredEvent): SessionState {
   const next = { ...state, seq: e.seq };
   switch (e.type) {
     case "session.opened": {
@@ -93,6 +111,7 @@ export function reduceSession(state: SessionState, e: StoredEvent): SessionState
       return withTimeline({ ...next, inRoom: next.inRoom.filter((u) => u !== userId) }, e, userId);
     }
     default:
+      if (isLiveEvent(e.type)) return withTimeline(next, e, liveSubject(e.data));
       // Unknown types come from newer servers; keep position, ignore content.
       return next;
   }
@@ -107,7 +126,7 @@ export function sessionAudience(e: StoredEvent): Audience {
     case "checkin.recorded":
       return onlyParticipant(SessionEventData["checkin.recorded"].parse(e.data).participantId);
     default:
-      return STAFF;
+      return liveAudience(e) ?? STAFF;
   }
 }
 
@@ -127,7 +146,12 @@ export function decideCheckin(
   if (actor.role !== "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only participants send check-ins.");
   if (state.status !== "open") throw new AppError(ErrorCode.RULE_VIOLATION, "This session is not open, so check-ins cannot be sent.");
   const text = cmd.text?.trim() ? cmd.text.trim() : null;
-  return [{ id: cmd.id, type: "checkin.recorded", actor: actor.userId, data: { participantId: actor.userId, status: cmd.status, intensity: cmd.intensity ?? null, text } }];
+  const checkin: Draft = { id: cmd.id, type: "checkin.recorded", actor: actor.userId, data: { participantId: actor.userId, status: cmd.status, intensity: cmd.intensity ?? null, text } };
+  // [LIVE6] "Need support" as a check-in is a request for a person: it raises the same alert as the button.
+  const waiting = pendingAlerts(state.live.alerts).some((a) => a.kind === "support" && a.participantId === actor.userId);
+  if (cmd.status !== "need_support" || waiting) return [checkin];
+  const alertId = alertIdFrom("support", cmd.id);
+  return [checkin, { id: alertId, type: "alert.raised", actor: actor.userId, data: { alertId, kind: "support", participantId: actor.userId, subjectId: null, detail: "Asked for support in a check-in." } }];
 }
 
 /**

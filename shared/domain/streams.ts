@@ -3,6 +3,11 @@ import { canSee, type Audience, type Viewer } from "./roles.js";
 import { cohortAudience, emptyCohort, reduceCohort, type CohortState } from "./cohort.js";
 import { emptyProgram, programAudience, reduceProgram, type ProgramState } from "./program.js";
 import { emptySession, reduceSession, sessionAudience, type SessionState } from "./session.js";
+import { circleAudience, emptyCircle, reduceCircle, type CircleState } from "./circle.js";
+import { emptyNotes, notesAudience, reduceNotes, type NotesState } from "./notes.js";
+import { emptyJournal, journalAudience, reduceJournal, type JournalState } from "./journal.js";
+import { emptyLiveIndex, liveIndexAudience, reduceLiveIndex, type LiveIndexState } from "./live-index.js";
+import { emptyFnotes, fnoteAudience, reduceFnotes, type FnoteState } from "./circle-facilitator.js";
 
 /** Everything the log machinery needs to know about one kind of stream. */
 export interface StreamDef<S extends { seq: number }> {
@@ -14,17 +19,32 @@ export interface StreamDef<S extends { seq: number }> {
 export const sessionStream: StreamDef<SessionState> = { empty: emptySession, reduce: reduceSession, audience: sessionAudience };
 export const cohortStream: StreamDef<CohortState> = { empty: emptyCohort, reduce: reduceCohort, audience: cohortAudience };
 export const programStream: StreamDef<ProgramState> = { empty: emptyProgram, reduce: reduceProgram, audience: programAudience };
+export const circleStream: StreamDef<CircleState> = { empty: emptyCircle, reduce: reduceCircle, audience: circleAudience };
+export const notesStream: StreamDef<NotesState> = { empty: emptyNotes, reduce: reduceNotes, audience: notesAudience };
+export const journalStream: StreamDef<JournalState> = { empty: emptyJournal, reduce: reduceJournal, audience: journalAudience };
+export const liveIndexStream: StreamDef<LiveIndexState> = { empty: emptyLiveIndex, reduce: reduceLiveIndex, audience: liveIndexAudience };
+export const fnoteStream: StreamDef<FnoteState> = { empty: emptyFnotes, reduce: reduceFnotes, audience: fnoteAudience };
 
 export interface StreamStates {
   session: SessionState;
   cohort: CohortState;
   program: ProgramState;
+  circle: CircleState;
+  notes: NotesState;
+  journal: JournalState;
+  fnote: FnoteState;
+  index: LiveIndexState;
 }
 
 export const streamDefs: { [K in StreamKind]: StreamDef<StreamStates[K]> } = {
   session: sessionStream,
   cohort: cohortStream,
   program: programStream,
+  circle: circleStream,
+  notes: notesStream,
+  journal: journalStream,
+  fnote: fnoteStream,
+  index: liveIndexStream,
 };
 
 /** [AC3] The form of an event a viewer receives: the event itself, or only its position. */

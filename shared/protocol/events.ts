@@ -4,6 +4,8 @@ import type { Role } from "../domain/roles.js";
 import type { Ack } from "./errors.js";
 import type { PresenceState } from "./presence.js";
 import { CheckinSend, PresenceSet, SessionJoin, SessionLeave, SessionOpen, StreamSync } from "./commands.js";
+import { CircleCommands, type CircleReplies, type NotesAwarenessPush } from "./circle.js";
+import { LiveCommands, type AlertNotice, type LiveCommandReplies } from "./live.js";
 
 /** Sent in `hello`; a client that speaks another version reloads. */
 export const PROTOCOL_VERSION = 1;
@@ -22,6 +24,8 @@ export const Commands = {
   "checkin:send": CheckinSend,
   "stream:sync": StreamSync,
   "presence:set": PresenceSet,
+  ...CircleCommands,
+  ...LiveCommands,
 } as const;
 export type CommandName = keyof typeof Commands;
 export type CommandPayload<K extends CommandName> = z.infer<(typeof Commands)[K]>;
@@ -40,6 +44,11 @@ export interface SyncResult {
   events: ViewEvent[];
   head: number;
   more: boolean;
+  /**
+   * [LOG4] Present only when the events the client lacks were compacted: the stream's state at
+   * `snapshot.seq` (opaque, e.g. a merged Yjs update); `events` then follow it. `reset` is true.
+   */
+  snapshot?: { seq: number; data: string };
 }
 
 export interface PersonPresence {
@@ -55,7 +64,7 @@ export interface SessionJoined {
   sync: SyncResult;
 }
 
-export interface CommandReplies {
+export interface CommandReplies extends CircleReplies, LiveCommandReplies {
   "session:open": { sessionId: string; seq: number };
   "session:join": SessionJoined;
   "session:leave": { sessionId: string };
@@ -90,6 +99,9 @@ export interface ServerToClientEvents {
   hello: (h: Hello) => void;
   "stream:event": (m: StreamEventMessage) => void;
   "presence:update": (p: PresenceUpdate) => void;
+  "notes:awareness": (m: NotesAwarenessPush) => void;
+  /** [LIVE3][LIVE6] An escalation or ratio alert, to each facilitator of the cohort and the program admins. */
+  "alert:notice": (n: AlertNotice) => void;
   /** A protocol-level refusal that has no ack to ride on (an unknown event sent without a callback). */
   "error:protocol": (e: { code: string; message: string }) => void;
 }

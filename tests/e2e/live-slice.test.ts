@@ -62,10 +62,11 @@ describe("live session in Chromium", () => {
     await screenshot(pPage, "participant-phone");
     await screenshot(facPage, "facilitator-room");
 
-    // The next one is "need support": it stands out on the facilitator's screen.
-    await pPage.getByTestId("checkin-need_support").click();
-    await pPage.locator('[data-testid="checkin-state"][data-state="sent"]').waitFor({ timeout: 5000 });
-    await facPage.getByTestId("need-support-banner").waitFor({ timeout: 1000 });
+    // Then "I need support" (the big button): it stands out on the facilitator's screen.
+    await pPage.getByTestId("support-button").click();
+    await pPage.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 5000 });
+    // [LIVE6] It raises a support alert: a pending row at the top of the facilitator's screen.
+    await facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]').waitFor({ timeout: 1000 });
     await screenshot(facPage, "facilitator-need-support");
     await facCtx.close();
     await pCtx.close();

@@ -27,6 +27,27 @@ const emitters: { [K in CommandName]: Emit<K> } = {
   "checkin:send": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("checkin:send", p, settle(res, rej))),
   "stream:sync": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("stream:sync", p, settle(res, rej))),
   "presence:set": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("presence:set", p, settle(res, rej))),
+  "support:request": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("support:request", p, settle(res, rej))),
+  "alert:ack": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("alert:ack", p, settle(res, rej))),
+  "dose:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("dose:record", p, settle(res, rej))),
+  "vitals:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("vitals:record", p, settle(res, rej))),
+  "adverse:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("adverse:record", p, settle(res, rej))),
+  "release:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("release:record", p, settle(res, rej))),
+  "break:set": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("break:set", p, settle(res, rej))),
+  "participant:admit": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("participant:admit", p, settle(res, rej))),
+  "live:context": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("live:context", p, settle(res, rej))),
+  "circle:start": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:start", p, settle(res, rej))),
+  "circle:join": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:join", p, settle(res, rej))),
+  "circle:agree": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:agree", p, settle(res, rej))),
+  "circle:piece": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:piece", p, settle(res, rej))),
+  "circle:lock": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:lock", p, settle(res, rej))),
+  "circle:end": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:end", p, settle(res, rej))),
+  "notes:update": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("notes:update", p, settle(res, rej))),
+  "notes:awareness": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("notes:awareness", p, settle(res, rej))),
+  "journal:write": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("journal:write", p, settle(res, rej))),
+  "journal:share": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("journal:share", p, settle(res, rej))),
+  "fnote:save": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("fnote:save", p, settle(res, rej))),
+  "time:ping": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("time:ping", p, settle(res, rej))),
 };
 
 /**
@@ -83,7 +104,11 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** Commands whose payload carries a client-made id. */
-export type IdCommand = "session:open" | "checkin:send";
+export type IdCommand = "session:open" | "checkin:send" | LiveIdCommand | CircleIdCommand;
+/** Circle commands that carry an id (issue 5). */
+type CircleIdCommand = "circle:start" | "circle:agree" | "circle:piece" | "circle:lock" | "circle:end" | "notes:update" | "journal:write" | "journal:share" | "fnote:save";
+/** The dosing-day commands (shared/protocol/live.ts); each carries its own id. */
+type LiveIdCommand = "support:request" | "alert:ack" | "dose:record" | "vitals:record" | "adverse:record" | "release:record" | "break:set" | "participant:admit";
 
 export interface SentCommand<T> {
   /** The id every attempt carries. */
@@ -100,9 +125,10 @@ export interface SentCommand<T> {
 export function sendCommand<K extends IdCommand>(
   name: K,
   build: (id: string) => CommandPayload<K>,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; id?: string } = {},
 ): SentCommand<CommandReplies[K]> {
-  const id = crypto.randomUUID();
+  // A caller may bring an id it kept (e.g. a support request saved across a reload) [LIVE6].
+  const id = opts.id ?? crypto.randomUUID();
   const payload = build(id);
   const run = async (): Promise<Ack<CommandReplies[K]>> => {
     for (let attempt = 0; ; attempt++) {

@@ -10,7 +10,8 @@ interface Send {
   phase: Phase;
 }
 
-const STATUSES: readonly CheckinStatus[] = ["ok", "struggling", "need_support"];
+/** "Need support" is the big button above (SupportButton): one way to ask, not two look-alikes. */
+const STATUSES: readonly CheckinStatus[] = ["ok", "struggling"];
 const INTENSITIES = Array.from({ length: 11 }, (_, i) => i);
 
 /**

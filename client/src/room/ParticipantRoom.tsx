@@ -2,7 +2,9 @@ import type { User } from "../api.js";
 import { CHECKIN_LABEL } from "../../../shared/domain/checkin.js";
 import type { SessionRoom } from "../live/useSessionRoom.js";
 import { ago, useNow } from "../time.js";
+import { unansweredPrompts } from "../../../shared/domain/live-rules.js";
 import { CheckinPanel } from "./CheckinPanel.js";
+import { SupportButton } from "./SupportButton.js";
 import { presenceOf } from "./labels.js";
 import { PresenceBadge } from "./PresenceBadge.js";
 
@@ -12,10 +14,21 @@ export function ParticipantRoom(props: { room: SessionRoom; sessionId: string; m
   const now = useNow(30_000);
   const mine = room.state.lastCheckin[me.id];
   const open = room.state.status === "open";
+  // The participant's reducer only ever holds their own alerts [AC3]; the newest support one speaks.
+  const latestSupport = Object.values(room.state.live.alerts).filter((a) => a.kind === "support" && a.participantId === me.id).sort((a, b) => b.seq - a.seq)[0] ?? null;
+  const prompted = open && unansweredPrompts(room.state.live, me.id, mine?.seq ?? null) > 0;
+  const names = new Map(room.people.map((p) => [p.id, p.name]));
+  const name = (id: string): string => names.get(id) ?? "A facilitator";
 
   return (
     <div className="participant">
       {room.ready && !open && <p className="muted">Check-ins open when the facilitator starts the session.</p>}
+      <SupportButton sessionId={props.sessionId} mine={latestSupport} name={name} disabled={!room.ready || !open} />
+      {prompted && (
+        <p className="prompt" data-testid="checkin-prompt">
+          Checking in gently: how are you doing? Tap one below whenever you like.
+        </p>
+      )}
       <CheckinPanel sessionId={props.sessionId} disabled={!room.ready || !open} />
       {mine && (
         <p className="muted" data-testid="my-last-checkin" data-status={mine.status}>

@@ -31,7 +31,7 @@ export function SessionRoom(props: { sessionId: string; me: User }) {
           Connection lost — reconnecting…
         </p>
       )}
-      {participant ? <ParticipantRoom room={room} sessionId={props.sessionId} me={props.me} /> : <FacilitatorRoom room={room} />}
+      {participant ? <ParticipantRoom room={room} sessionId={props.sessionId} me={props.me} /> : <FacilitatorRoom room={room} me={props.me} />}
     </main>
   );
 }

@@ -1,4 +1,5 @@
 import type { CheckinStatus } from "../../../shared/domain/checkin.js";
+import type { AlertKind } from "../../../shared/domain/alerts.js";
 import type { PresenceState } from "../../../shared/protocol/presence.js";
 
 /** Presence in words, so state never depends on telling colours apart. */
@@ -34,7 +35,51 @@ export function describeTimeline(type: string, actor: string, subject: string | 
       return `${who} left the room`;
     case "facilitator.left":
       return `${who} (facilitator) left the room`;
+    case "participant.arrived":
+      return `${who} arrived in the room`;
+    case "facilitator.arrived":
+      return `${who} (facilitator) arrived in the room`;
     default:
-      return type;
+      return describeLive(type, actor, who, subject);
+  }
+}
+
+/** What kind of alert, in words for a facilitator. */
+export const ALERT_LABEL: Record<AlertKind, string> = {
+  support: "Asked for support",
+  ratio: "Facilitator ratio broken",
+  break: "Break over time",
+  vitals: "Vitals alert",
+};
+
+/** Dosing-day events on the timeline; an unknown type reads as a quiet generic line, never a raw name. */
+function describeLive(type: string, actor: string, who: string, subject: string | null): string {
+  switch (type) {
+    case "participant.admitted":
+      return `${who} was admitted by ${actor}`;
+    case "dose.recorded":
+      return `${actor} recorded a dose for ${who}`;
+    case "vitals.recorded":
+      return `${actor} recorded vitals for ${who}`;
+    case "adverse.recorded":
+      return `${actor} recorded an adverse event for ${who}`;
+    case "participant.released":
+      return `${who} was released by ${actor}`;
+    case "break.started":
+      return `${who} went on break`;
+    case "break.ended":
+      return `${who} is back from break`;
+    case "checkin.prompted":
+      return "Everyone was asked how they are";
+    case "alert.raised":
+      return subject ? `Alert raised about ${subject}` : "Alert raised by Holdspace";
+    case "alert.escalated":
+      return "An alert was escalated (not yet acknowledged)";
+    case "alert.acknowledged":
+      return `${actor} acknowledged an alert`;
+    case "alert.resolved":
+      return "An alert was resolved";
+    default:
+      return "Something was recorded";
   }
 }

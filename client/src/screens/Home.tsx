@@ -3,6 +3,7 @@ import type { CohortSummary, Me } from "../api.js";
 import { linkTo } from "../router.js";
 import { dateTime } from "../time.js";
 import { StartSessionForm } from "./StartSessionForm.js";
+import { CircleList } from "../circle/CircleList.js";
 
 /** The person's cohorts and their sessions; facilitators can start a live session per cohort. */
 export function Home(props: { me: Me; refresh: () => Promise<void> }) {
@@ -50,6 +51,7 @@ function Cohort(props: { cohort: CohortSummary; canStart: boolean }) {
         </ul>
       )}
       {props.canStart && <StartSessionForm cohortId={cohort.id} />}
+      <CircleList cohortId={cohort.id} circles={cohort.circles} canStart={props.canStart} />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import type { Services } from "../../services.js";
 import { publishAll } from "../fanout.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
+import { ensureListed } from "./live-shared.js";
 import type { AppSocket } from "../types.js";
 
 /** Subscribe a socket to a stream's rooms: the whole-event rooms it may see and the position room. */
@@ -31,6 +32,7 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       const { events } = await s.streams.execute("session", sessionId, p.id, (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)));
       const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), { id: `listed:${sessionId}`, type: "session.opened", actor: user.id, data: { sessionId, title: p.title, openedBy: user.id } });
       publishAll(s.io, streamName("session", sessionId), events);
+      await ensureListed(s, sessionId);
       if (!listed.duplicate) publishAll(s.io, streamName("cohort", cohort.id), [listed.event]);
       return { sessionId, seq: events[0]?.seq ?? 0 };
     }),
@@ -42,6 +44,8 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       await subscribe(socket, stream);
       await socket.join(rooms.presence(p.sessionId));
       socket.data.sessions.add(p.sessionId);
+      // Seeded or older sessions join the list the periodic checks walk on first use.
+      await ensureListed(s, p.sessionId);
       await s.presence.connect(p.sessionId, user.id, socket.id);
       const [people, presence, sync] = await Promise.all([
         s.directory.people(cohort),

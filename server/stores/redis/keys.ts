@@ -17,6 +17,10 @@ export function redisKeys(prefix: string) {
     logIds: (s: string) => `${stream(s)}:ids`,
     /** STRING: the stream's epoch, set on its first append. */
     logEpoch: (s: string) => `${stream(s)}:epoch`,
+    /** STRING: the stream's latest snapshot as JSON `{seq, data}` [LOG4]. */
+    logSnapshot: (s: string) => `${stream(s)}:snapshot`,
+    /** STRING: events up to this seq were dropped by trim. */
+    logTrimmed: (s: string) => `${stream(s)}:trimmed`,
 
     /** STRING: one KV value. */
     kv: (k: string) => `${prefix}kv:${k}`,

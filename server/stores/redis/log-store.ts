@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { DraftEvent, StoredEvent, StreamName } from "../../../shared/log.js";
-import { ConflictError, type AppendOptions, type AppendResult, type LogStore, type ReadResult } from "../types.js";
+import { ConflictError, type AppendOptions, type AppendResult, type LogStore, type ReadResult, type Snapshot } from "../types.js";
 import { LuaScript, type RedisClient } from "./client.js";
 import type { RedisKeys } from "./keys.js";
 
@@ -53,6 +53,34 @@ local found = redis.call('XRANGE', KEYS[2], known .. '-0', known .. '-0')
 if #found == 0 then return false end
 return found[1][2][2]
 `);
+
+/** KEYS: snapshot. ARGV: seq, snapshot JSON. Keeps only the newest: returns 1 when stored, 0 when a newer one is kept. */
+const SAVE_SNAPSHOT = new LuaScript(`
+local old = redis.call('GET', KEYS[1])
+if old and cjson.decode(old).seq >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+`);
+
+/**
+ * KEYS: seq, events, ids, trimmed. ARGV: upto. Drops the events up to upto (clamped to the head)
+ * and forgets their ids; returns the seq the stream is now trimmed to.
+ */
+const TRIM = new LuaScript(`
+local head = tonumber(redis.call('GET', KEYS[1]) or '0')
+local done = tonumber(redis.call('GET', KEYS[4]) or '0')
+local upto = math.min(tonumber(ARGV[1]), head)
+if upto <= done then return done end
+local entries = redis.call('XRANGE', KEYS[2], '-', upto .. '-0')
+for _, entry in ipairs(entries) do
+  redis.call('HDEL', KEYS[3], cjson.decode(entry[2][2]).id)
+end
+redis.call('XTRIM', KEYS[2], 'MINID', (upto + 1) .. '-0')
+redis.call('SET', KEYS[4], upto)
+return upto
+`);
+
+const SnapshotJson = z.object({ seq: z.number().int().min(0), data: z.string() });
 
 const AppendReply = z.union([
   z.tuple([z.enum(["ok", "dup"]), z.string()]),
@@ -127,6 +155,29 @@ export class RedisLogStore implements LogStore {
     const stream = StreamName.parse(streamName);
     const [epoch, seq] = HeadReply.parse(await this.client.mGet([this.keys.logEpoch(stream), this.keys.logSeq(stream)]));
     return { epoch, seq: seq === null ? 0 : Number(seq) };
+  }
+
+  async saveSnapshot(streamName: StreamName, snap: Snapshot): Promise<boolean> {
+    this.assertOpen();
+    const stream = StreamName.parse(streamName);
+    const body = SnapshotJson.parse(snap);
+    const stored = await SAVE_SNAPSHOT.run(this.client, [this.keys.logSnapshot(stream)], [String(body.seq), JSON.stringify(body)]);
+    return stored === 1;
+  }
+
+  async loadSnapshot(streamName: StreamName): Promise<Snapshot | null> {
+    this.assertOpen();
+    const json = await this.client.get(this.keys.logSnapshot(StreamName.parse(streamName)));
+    return json === null ? null : SnapshotJson.parse(JSON.parse(json));
+  }
+
+  async trim(streamName: StreamName, uptoSeq: number): Promise<number> {
+    this.assertOpen();
+    const stream = StreamName.parse(streamName);
+    const k = this.keys;
+    const upto = Math.max(0, Math.floor(uptoSeq));
+    const reply = await TRIM.run(this.client, [k.logSeq(stream), k.logEvents(stream), k.logIds(stream), k.logTrimmed(stream)], [String(upto)]);
+    return z.number().int().parse(reply);
   }
 
   async close(): Promise<void> {

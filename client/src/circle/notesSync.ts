@@ -1,0 +1,171 @@
+import * as Y from "yjs";
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness";
+import { isHidden, streamName, type StreamName, type ViewEvent } from "../../../shared/log.js";
+import type { NotesAwarenessPush } from "../../../shared/protocol/circle.js";
+import type { StreamEventMessage } from "../../../shared/protocol/events.js";
+import { request, sendCommand } from "../live/command.js";
+import { getSocket } from "../live/socket.js";
+import { fromBase64, toBase64 } from "./base64.js";
+
+const REMOTE = "remote";
+/** Awareness is chatty; send at most this often. */
+const AWARENESS_EVERY_MS = 300;
+
+export type SaveState = "saved" | "saving" | "refused";
+
+/**
+ * [CIR4] A circle's notes document in this tab: Yjs over the project's socket. Catch-up is the
+ * log's sync (snapshot + events [LOG4]); applying an update twice is harmless in Yjs, so a
+ * resync simply applies what comes. Local edits are merged and sent as one `notes:update` at a
+ * time, each retried with its id until acknowledged (acked only after the append [LOG3]).
+ */
+export class NotesSync {
+  readonly doc = new Y.Doc();
+  readonly awareness = new Awareness(this.doc);
+  private readonly stream: StreamName;
+  private seq = 0;
+  private epoch: string | null = null;
+  private queue: Uint8Array[] = [];
+  private inFlight = false;
+  private syncing = false;
+  private resyncWanted = false;
+  private awarenessTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly changedClients = new Set<number>();
+  save: SaveState = "saved";
+  refusal: string | null = null;
+  onStatus: () => void = () => undefined;
+
+  constructor(readonly circleId: string) {
+    this.stream = streamName("notes", circleId);
+    this.doc.on("update", this.onLocalUpdate);
+    this.awareness.on("update", this.onAwareness);
+    const s = getSocket();
+    s.on("stream:event", this.onEvent);
+    s.on("notes:awareness", this.onRemoteAwareness);
+    s.on("connect", this.onConnect);
+    if (s.connected) this.onConnect();
+  }
+
+  private readonly onConnect = (): void => {
+    void this.resync();
+    this.flush();
+  };
+
+  private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === REMOTE) return;
+    this.queue.push(update);
+    this.flush();
+  };
+
+  private flush(): void {
+    if (this.inFlight || this.queue.length === 0) return;
+    const merged = Y.mergeUpdates(this.queue);
+    this.queue = [];
+    this.inFlight = true;
+    this.setSave("saving");
+    const sent = sendCommand("notes:update", (id) => ({ id, circleId: this.circleId, update: toBase64(merged) }));
+    void sent.result.then((ack) => {
+      this.inFlight = false;
+      if (ack.ok) this.setSave(this.queue.length ? "saving" : "saved");
+      else {
+        this.refusal = ack.error.message;
+        this.setSave("refused");
+      }
+      this.flush();
+    });
+  }
+
+  private setSave(s: SaveState): void {
+    this.save = s;
+    this.onStatus();
+  }
+
+  private readonly onEvent = (m: StreamEventMessage): void => {
+    if (m.stream !== this.stream) return;
+    this.apply(m.event);
+  };
+
+  private apply(e: ViewEvent): void {
+    if (this.epoch !== null && e.epoch !== this.epoch) {
+      void this.resync();
+      return;
+    }
+    if (e.seq <= this.seq) return;
+    if (e.seq !== this.seq + 1) {
+      void this.resync(); // a gap: fetch what was missed
+      return;
+    }
+    if (!isHidden(e) && typeof e.data["u"] === "string") Y.applyUpdate(this.doc, fromBase64(e.data["u"]), REMOTE);
+    this.seq = e.seq;
+    this.epoch = e.epoch;
+  }
+
+  /** [LOG4] Catch up: the snapshot when history was compacted, then every page of events. */
+  private async resync(): Promise<void> {
+    if (this.syncing) {
+      this.resyncWanted = true;
+      return;
+    }
+    this.syncing = true;
+    try {
+      do {
+        this.resyncWanted = false;
+        for (;;) {
+          const ack = await request("stream:sync", { stream: this.stream, epoch: this.epoch, seq: this.seq });
+          if (!ack.ok) {
+            this.refusal = ack.error.message;
+            this.onStatus();
+            return;
+          }
+          const r = ack.data;
+          if (r.reset) this.seq = 0;
+          this.epoch = r.epoch;
+          if (r.snapshot) {
+            Y.applyUpdate(this.doc, fromBase64(r.snapshot.data), REMOTE);
+            this.seq = r.snapshot.seq;
+          }
+          for (const e of r.events) this.apply(e);
+          if (!r.more) break;
+        }
+      } while (this.resyncWanted);
+    } catch {
+      // Timed out or dropped: the next connect resyncs.
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  /** Awareness (who is editing) goes out throttled and is never stored [CIR4]. */
+  private readonly onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
+    if (origin === REMOTE) return;
+    for (const c of [...added, ...updated, ...removed]) this.changedClients.add(c);
+    if (this.awarenessTimer) return;
+    this.awarenessTimer = setTimeout(() => {
+      this.awarenessTimer = undefined;
+      const clients = [...this.changedClients];
+      this.changedClients.clear();
+      const update = toBase64(encodeAwarenessUpdate(this.awareness, clients));
+      request("notes:awareness", { circleId: this.circleId, update }).catch(() => undefined);
+    }, AWARENESS_EVERY_MS);
+  };
+
+  private readonly onRemoteAwareness = (m: NotesAwarenessPush): void => {
+    if (m.circleId !== this.circleId) return;
+    try {
+      applyAwarenessUpdate(this.awareness, fromBase64(m.update), REMOTE);
+    } catch {
+      // A malformed awareness message changes nothing.
+    }
+  };
+
+  dispose(): void {
+    const s = getSocket();
+    s.off("stream:event", this.onEvent);
+    s.off("notes:awareness", this.onRemoteAwareness);
+    s.off("connect", this.onConnect);
+    clearTimeout(this.awarenessTimer);
+    removeAwarenessStates(this.awareness, [this.doc.clientID], "dispose");
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,38 @@
+import { useEffect, useState } from "react";
+import type { AlertNotice } from "../../../shared/protocol/live.js";
+import { getSocket } from "../live/socket.js";
+import { linkTo } from "../router.js";
+import { clock } from "../time.js";
+import { ALERT_LABEL } from "./labels.js";
+import { beep } from "./sound.js";
+
+/**
+ * [LIVE3][LIVE6] Escalations and ratio alerts pushed to this staff person wherever they are in
+ * the app (program admins included). The session screen shows the detail; this says where to go.
+ */
+export function AlertNotices() {
+  const [notices, setNotices] = useState<AlertNotice[]>([]);
+  useEffect(() => {
+    const socket = getSocket();
+    const onNotice = (n: AlertNotice): void => {
+      beep(990);
+      setNotices((prev) => [n, ...prev.filter((p) => p.alertId !== n.alertId)].slice(0, 5));
+    };
+    socket.on("alert:notice", onNotice);
+    return () => { socket.off("alert:notice", onNotice); };
+  }, []);
+  if (notices.length === 0) return null;
+  return (
+    <div className="notices" role="alert" data-testid="alert-notices">
+      {notices.map((n) => (
+        <p key={n.alertId} className="notice" data-testid={`notice-${n.alertId}`} data-tier={n.tier}>
+          <span aria-hidden="true">⚠ </span>
+          {n.tier > 0 ? `Escalated (${n.tier === 1 ? "15 s" : "60 s"} without a response): ` : ""}
+          {ALERT_LABEL[n.kind]} · raised {clock(n.raisedAt)} ·{" "}
+          <a href={`/session/${encodeURIComponent(n.sessionId)}`} onClick={linkTo(`/session/${encodeURIComponent(n.sessionId)}`)}>Open the session</a>
+          <button type="button" className="quiet" onClick={() => { setNotices((prev) => prev.filter((p) => p.alertId !== n.alertId)); }}>Dismiss</button>
+        </p>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { useState } from "react";
+import { isPending, visibleAlerts, type Alert, type Alerts } from "../../../shared/domain/alerts.js";
+import { sendCommand } from "../live/command.js";
+import { ago, clock } from "../time.js";
+import { ALERT_LABEL } from "./labels.js";
+import { enableSound, useAlertSound, useSoundEnabled } from "./sound.js";
+
+const RECENT_MS = 5 * 60_000;
+
+/**
+ * [LIVE6] Open alerts at the top of the facilitator's screen, loud until someone acknowledges:
+ * words and an icon (never colour alone), a chime once sound is enabled, one big button each.
+ * An acknowledgement by any facilitator, on any node, clears it here through the log.
+ */
+export function AlertsPanel(props: { sessionId: string; alerts: Alerts; name: (id: string) => string; now: number }) {
+  // Answered support and vitals alerts stay a few minutes, so everyone sees who responded.
+  const recent = Object.values(props.alerts).filter((a) => a.ack !== null && a.resolved === null && (a.kind === "support" || a.kind === "vitals") && props.now - Date.parse(a.ack.at) < RECENT_MS);
+  const shown = [...visibleAlerts(props.alerts), ...recent].sort((a, b) => b.seq - a.seq);
+  const pending = shown.filter(isPending);
+  const sound = useSoundEnabled();
+  useAlertSound(sound ? pending.length : 0);
+  return (
+    <section className="alerts" aria-label="Alerts" data-testid="alerts">
+      <div className="alerts-head">
+        <span className={pending.length > 0 ? "alerts-count urgent" : "alerts-count"} data-testid="alerts-count" data-count={pending.length}>
+          {pending.length === 0 ? "No open alerts" : `${pending.length} alert${pending.length === 1 ? "" : "s"} waiting for a response`}
+        </span>
+        {sound ? (
+          <span className="muted small" data-testid="sound-state" data-state="on">Sound on</span>
+        ) : (
+          <button type="button" className="quiet" onClick={enableSound} data-testid="enable-sound">
+            🔈 Enable sound for alerts
+          </button>
+        )}
+      </div>
+      {shown.length > 0 && (
+        <ul className="alert-list">
+          {shown.map((a) => (
+            <AlertRow key={a.id} sessionId={props.sessionId} alert={a} name={props.name} now={props.now} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function AlertRow(props: { sessionId: string; alert: Alert; name: (id: string) => string; now: number }) {
+  const { alert: a } = props;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const about = a.participantId ?? a.subjectId;
+  const pending = isPending(a);
+
+  function acknowledge(): void {
+    setBusy(true);
+    setError(null);
+    void sendCommand("alert:ack", (id) => ({ id, sessionId: props.sessionId, alertId: a.id })).result.then((r) => {
+      setBusy(false);
+      if (!r.ok) setError(r.error.message);
+    });
+  }
+
+  return (
+    <li className={pending ? "alert-row pending" : "alert-row acked"} data-testid={`alert-${a.id}`} data-kind={a.kind} data-state={pending ? "pending" : "acknowledged"}>
+      <div className="alert-what">
+        <strong>
+          <span aria-hidden="true">{pending ? "⚠ " : "✓ "}</span>
+          {ALERT_LABEL[a.kind]}
+          {about && `: ${props.name(about)}`}
+        </strong>
+        <span className="muted small">
+          {" "}
+          · raised {clock(a.raisedAt)} ({ago(a.raisedAt, props.now)})
+          {a.tier > 0 && pending && <> · escalated to everyone{a.tier > 1 ? " again" : ""}</>}
+        </span>
+        {a.kind !== "support" && <p className="small alert-detail">{a.detail}</p>}
+        {a.ack && (
+          <p className="small" data-testid={`alert-ack-${a.id}`}>
+            {props.name(a.ack.by)} responded at {clock(a.ack.at)}
+            {a.kind === "ratio" || a.kind === "break" ? " — stays here until it is resolved." : "."}
+          </p>
+        )}
+      </div>
+      {pending && (
+        <button type="button" className="primary" disabled={busy} onClick={acknowledge} data-testid={`ack-${a.id}`}>
+          {busy ? "Sending…" : "I'm on it"}
+        </button>
+      )}
+      {error && <p className="field-error" role="alert">{error}</p>}
+    </li>
+  );
+}

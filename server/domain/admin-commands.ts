@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import { streamName } from "../../shared/log.js";
+import { decideAddCohort, decideCreateProgram } from "../../shared/domain/program.js";
+import { assertRoom, decideAssignFacilitator, decideCreateCohort, decideEnrol, decideInviteCreated } from "../../shared/domain/cohort-decide.js";
+import type { CohortCreate, EnrolAccept, ProgramCreate } from "../../shared/protocol/admin.js";
+import type { UserRecord } from "../auth/users.js";
+import { publishAll } from "../gateway/fanout.js";
+import type { Services } from "../services.js";
+import { viewerOf } from "./directory.js";
+import { adminProgram, requireAdminOf } from "./program-context.js";
+
+/**
+ * Admin commands over HTTP, on the one path: parse (in the route) → authorize → decide (shared)
+ * → append (StreamService.execute, idempotent by the client's command id) → fan out.
+ */
+
+const idFrom = (prefix: string, commandId: string) => `${prefix}${commandId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40) || randomUUID()}`;
+
+/** Programs an admin can open: their own and those they created (an index in KV, the log is the truth). */
+export async function adminProgramIds(s: Services, user: UserRecord): Promise<string[]> {
+  const raw = await s.stores.kv.get(`admin-programs:${user.id}`);
+  const extra: unknown = raw === null ? [] : JSON.parse(raw);
+  const ids = Array.isArray(extra) ? extra.filter((x): x is string => typeof x === "string") : [];
+  return [...new Set([user.programId, ...ids])];
+}
+
+export async function createProgram(s: Services, user: UserRecord, cmd: ProgramCreate): Promise<{ programId: string; seq: number }> {
+  const programId = idFrom("pg_", cmd.id);
+  const { events } = await s.streams.execute("program", programId, cmd.id, (st) => decideCreateProgram(st, cmd, viewerOf(user)));
+  const known = await adminProgramIds(s, user);
+  await s.stores.kv.set(`admin-programs:${user.id}`, JSON.stringify([...new Set([...known, programId])]));
+  publishAll(s.io, streamName("program", programId), events);
+  return { programId, seq: events[0]?.seq ?? 0 };
+}
+
+/** A cohort is created in its own stream, then listed in the program's; both by the command's id. */
+export async function createCohort(s: Services, user: UserRecord, cmd: CohortCreate): Promise<{ cohortId: string }> {
+  await adminProgram(s, user, cmd.programId);
+  const cohortId = idFrom("co_", cmd.id);
+  const created = await s.streams.execute("cohort", cohortId, cmd.id, (st) => decideCreateCohort(st, cmd, viewerOf(user)));
+  const listed = await s.streams.execute("program", cmd.programId, `${cmd.id}:listed`.slice(0, 100), (st) => decideAddCohort(st, { id: `${cmd.id}:listed`.slice(0, 100), cohortId }, viewerOf(user)));
+  publishAll(s.io, streamName("cohort", cohortId), created.events);
+  publishAll(s.io, streamName("program", cmd.programId), listed.events);
+  return { cohortId };
+}
+
+export async function assignFacilitator(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; userId: string }): Promise<{ seq: number }> {
+  const { program } = await requireAdminOf(s, user, cohortId);
+  const person = await s.users.get(cmd.userId);
+  if (!person || person.role !== "facilitator" || person.programId !== program.id) {
+    throw new AppError(ErrorCode.NOT_FOUND, "No facilitator of this program has that id.");
+  }
+  const { events } = await s.streams.execute("cohort", cohortId, cmd.id, (st) => decideAssignFacilitator(st, cmd, viewerOf(user)));
+  publishAll(s.io, streamName("cohort", cohortId), events);
+  return { seq: events[0]?.seq ?? 0 };
+}
+
+/** An enrolment link: the token lives only in KV (a secret never goes into the log). */
+export async function createInvite(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; ttlHours: number }): Promise<{ token: string; path: string; expiresAt: string }> {
+  const { program } = await requireAdminOf(s, user, cohortId);
+  const ttlMs = cmd.ttlHours * 3_600_000;
+  const expiresAt = new Date(s.clock.now() + ttlMs).toISOString();
+  const inviteId = idFrom("inv_", cmd.id);
+  const { events, duplicate } = await s.streams.execute("cohort", cohortId, cmd.id, (st) => decideInviteCreated(st, { id: cmd.id, inviteId, expiresAt }, viewerOf(user)));
+  if (duplicate) throw new AppError(ErrorCode.RULE_VIOLATION, "This link was already created; create a new one to get its address again.");
+  const token = await s.users.createEnrolInvite({ inviteId, cohortId, programId: program.id, expiresAt }, ttlMs);
+  publishAll(s.io, streamName("cohort", cohortId), events);
+  return { token, path: `/join/${token}`, expiresAt };
+}
+
+const INVALID = "This enrolment link has already been used or has expired. Ask your program for a new one.";
+
+/** What the join page shows before anyone commits to anything. */
+export async function describeInvite(s: Services, token: string): Promise<{ cohortName: string; programName: string; expiresAt: string }> {
+  const invite = await s.users.peekEnrolInvite(token);
+  if (!invite || Date.parse(invite.expiresAt) <= s.clock.now()) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
+  const [cohort, program] = await Promise.all([s.streams.state("cohort", invite.cohortId), s.streams.state("program", invite.programId)]);
+  return { cohortName: cohort.name, programName: program.name, expiresAt: invite.expiresAt };
+}
+
+/**
+ * First use of an enrolment link: create the participant's account and enrol them. Everything
+ * that can refuse is checked before the token is spent, so a refusal writes nothing.
+ */
+export async function acceptEnrolment(s: Services, body: EnrolAccept): Promise<UserRecord> {
+  const invite = await s.users.peekEnrolInvite(body.token);
+  if (!invite || Date.parse(invite.expiresAt) <= s.clock.now()) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
+  if (await s.users.byEmail(body.email)) {
+    const msg = "An account with this email already exists. Sign in instead, or use another email.";
+    throw new AppError(ErrorCode.RULE_VIOLATION, msg, { email: msg });
+  }
+  assertRoom(await s.streams.state("cohort", invite.cohortId));
+  const taken = await s.users.takeEnrolInvite(body.token);
+  if (!taken) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
+  const user = await s.users.create({ email: body.email, name: body.name, role: "participant", programId: taken.programId, password: body.password });
+  const commandId = `enrol:${taken.inviteId}`.slice(0, 100);
+  const { events } = await s.streams.execute("cohort", taken.cohortId, commandId, (st) => decideEnrol(st, { id: commandId, userId: user.id, via: "invite" }, user.id));
+  publishAll(s.io, streamName("cohort", taken.cohortId), events);
+  return user;
+}
+

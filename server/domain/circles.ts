@@ -1,0 +1,61 @@
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import type { CircleState } from "../../shared/domain/circle.js";
+import type { CohortState } from "../../shared/domain/cohort.js";
+import type { UserRecord } from "../auth/users.js";
+import type { StreamService } from "./stream-service.js";
+
+/** The part of Directory circles need: cohort membership from the server-side roster [AC4]. */
+export interface CohortRoster {
+  cohortFor(user: UserRecord, cohortId: string): Promise<CohortState>;
+}
+
+const NOT_FOUND = "That circle does not exist or you are not part of it.";
+
+/** [AC4] The circle and its cohort, if this person belongs to the cohort. */
+export async function circleFor(streams: StreamService, roster: CohortRoster, user: UserRecord, circleId: string): Promise<{ circle: CircleState; cohort: CohortState }> {
+  const circle = await streams.state("circle", circleId);
+  if (!circle.exists || circle.cohortId === null) throw new AppError(ErrorCode.NOT_FOUND, NOT_FOUND);
+  try {
+    return { circle, cohort: await roster.cohortFor(user, circle.cohortId) };
+  } catch {
+    throw new AppError(ErrorCode.NOT_FOUND, NOT_FOUND);
+  }
+}
+
+/**
+ * [CIR1] Whether a participant has accepted the circle agreement in any circle of the cohort:
+ * accepted once, it holds for the cohort's later circles.
+ */
+export async function hasAgreed(streams: StreamService, cohortCircles: readonly string[], circle: CircleState, userId: string): Promise<boolean> {
+  if (circle.agreed.includes(userId)) return true;
+  for (const id of cohortCircles) {
+    if (id === circle.id) continue;
+    if ((await streams.state("circle", id)).agreed.includes(userId)) return true;
+  }
+  return false;
+}
+
+/** [AC4][CIR5][CIR6] Who may read the streams circles add. */
+export async function authorizeCircleStream(streams: StreamService, roster: CohortRoster, user: UserRecord, kind: "circle" | "notes" | "journal" | "fnote", id: string): Promise<void> {
+  switch (kind) {
+    case "circle":
+    case "notes": {
+      const { circle, cohort } = await circleFor(streams, roster, user, id);
+      // [CIR1] What the circle shares is not read before its agreement is accepted.
+      if (user.role === "participant" && !(await hasAgreed(streams, cohort.circles.map((c) => c.id), circle, user.id))) {
+        throw new AppError(ErrorCode.RULE_VIOLATION, "Please read and accept the circle agreement first.");
+      }
+      return;
+    }
+    case "journal":
+      // [CIR5] A journal is its owner's alone: not other participants, not staff.
+      if (user.role !== "participant" || user.id !== id) throw new AppError(ErrorCode.NOT_FOUND, "That journal does not exist or is not yours.");
+      return;
+    case "fnote": {
+      // [CIR6][AC3] Only the cohort's facilitators.
+      const { cohort } = await circleFor(streams, roster, user, id);
+      if (user.role !== "facilitator" || !cohort.facilitators.includes(user.id)) throw new AppError(ErrorCode.NOT_FOUND, "Those notes do not exist or are not available to you.");
+      return;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import * as Y from "yjs";
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import { MAX_NOTES_UPDATE_BYTES } from "../../shared/domain/notes.js";
+
+/**
+ * [CIR4] Check a client's Yjs update before it goes near the log: it must be base64 of at most
+ * MAX_NOTES_UPDATE_BYTES and decode as a Yjs update into a scratch document. The stored document
+ * is never touched by a refused update.
+ */
+export function checkNotesUpdate(base64: string): Uint8Array {
+  const bytes = Buffer.from(base64, "base64");
+  if (bytes.length === 0) throw new AppError(ErrorCode.INVALID_PAYLOAD, "The notes update is empty.");
+  if (bytes.length > MAX_NOTES_UPDATE_BYTES) {
+    throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The notes update is ${bytes.length} bytes; the most accepted is ${MAX_NOTES_UPDATE_BYTES}.`);
+  }
+  const update = new Uint8Array(bytes);
+  try {
+    const decoded = Y.decodeUpdate(update);
+    const scratch = new Y.Doc();
+    Y.applyUpdate(scratch, update);
+    scratch.destroy();
+    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) throw new Error("no content");
+  } catch {
+    throw new AppError(ErrorCode.INVALID_PAYLOAD, "The notes update could not be read as a document change; nothing was saved.");
+  }
+  return update;
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("base64");
+}
+
+export function fromBase64(s: string): Uint8Array {
+  return new Uint8Array(Buffer.from(s, "base64"));
+}

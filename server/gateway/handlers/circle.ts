@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import { DEFAULT_CIRCLE_MINUTES, DEFAULT_SHARE_SECONDS, decideAgree, decideEnd, decideLock, decidePiece, decideStartCircle, type CircleState } from "../../../shared/domain/circle.js";
+import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
+import { Commands } from "../../../shared/protocol/events.js";
+import { streamName, type StoredEvent } from "../../../shared/log.js";
+import type { CohortState } from "../../../shared/domain/cohort.js";
+import type { UserRecord } from "../../auth/users.js";
+import { circleFor, hasAgreed } from "../../domain/circles.js";
+import { viewerOf } from "../../domain/directory.js";
+import { syncStream } from "../../domain/sync.js";
+import type { Services } from "../../services.js";
+import { publishAll } from "../fanout.js";
+import { command, type FeatureHandlers } from "../handler.js";
+import { subscribe } from "./session.js";
+
+type CircleCommand = "circle:start" | "circle:join" | "circle:agree" | "circle:piece" | "circle:lock" | "circle:end" | "time:ping";
+
+export function firstSeq(events: readonly StoredEvent[], what: string): number {
+  const first = events[0];
+  if (!first) throw new AppError(ErrorCode.UNAVAILABLE, `The ${what} was not recorded. Please try again.`);
+  return first.seq;
+}
+
+/** [CIR1] A participant acts in a circle only after accepting its agreement in the cohort. */
+export async function requireAgreement(s: Services, user: UserRecord, circle: CircleState, cohort: CohortState): Promise<void> {
+  if (user.role !== "participant") return;
+  if (!(await hasAgreed(s.streams, cohort.circles.map((c) => c.id), circle, user.id))) {
+    throw new AppError(ErrorCode.RULE_VIOLATION, "Please read and accept the circle agreement first.");
+  }
+}
+
+/** The circle room's commands: parse (in `command`) → authorize → decide → append → ack → fan out. */
+export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
+  /** Append a decision to a circle's stream and fan it out; an empty decision (already done) answers with the head. */
+  const run = async (circleId: string, commandId: string, decide: (st: CircleState) => ReturnType<typeof decideLock>): Promise<{ seq: number }> => {
+    const { events } = await s.streams.execute("circle", circleId, commandId, decide);
+    publishAll(s.io, streamName("circle", circleId), events);
+    return { seq: events[0]?.seq ?? (await s.streams.state("circle", circleId)).seq };
+  };
+
+  return {
+    "circle:start": command(Commands["circle:start"], async (p, socket) => {
+      const user = socket.data.user;
+      const cohort = await s.directory.cohortFor(user, p.cohortId);
+      const linked = p.sessionId ?? null;
+      if (linked !== null && !cohort.schedule.some((x) => x.id === linked) && !cohort.sessions.some((x) => x.id === linked)) {
+        throw new AppError(ErrorCode.NOT_FOUND, "That scheduled session is not in this cohort.");
+      }
+      // Derived from the command id so a retried start opens the same circle [LOG2].
+      const circleId = `c_${p.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40) || randomUUID()}`;
+      const now = s.clock.now();
+      // Seat order: the opening facilitator first (they open with the piece), then participants, then co-facilitators.
+      const seats = [user.id, ...cohort.participants, ...cohort.facilitators.filter((f) => f !== user.id)];
+      const endsAt = new Date(now + (p.durationMinutes ?? DEFAULT_CIRCLE_MINUTES) * 60_000).toISOString();
+      const shareSeconds = p.shareMinutes === undefined ? DEFAULT_SHARE_SECONDS : p.shareMinutes * 60;
+      const { events } = await s.streams.execute("circle", circleId, p.id, (st) =>
+        decideStartCircle(st, { id: p.id, cohortId: cohort.id, sessionId: p.sessionId ?? null, title: p.title, shareSeconds, endsAt, seats }, viewerOf(user)),
+      );
+      const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), {
+        id: `circle-listed:${circleId}`,
+        type: "circle.listed",
+        actor: user.id,
+        data: { circleId, title: p.title, sessionId: p.sessionId ?? null },
+      });
+      publishAll(s.io, streamName("circle", circleId), events);
+      if (!listed.duplicate) publishAll(s.io, streamName("cohort", cohort.id), [listed.event]);
+      return { circleId, seq: firstSeq(events, "circle") };
+    }),
+
+    "circle:join": command(Commands["circle:join"], async (p, socket) => {
+      const user = socket.data.user;
+      const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
+      const stream = streamName("circle", p.circleId);
+      const needsAgreement = user.role === "participant" && !(await hasAgreed(s.streams, cohort.circles.map((c) => c.id), circle, user.id));
+      const people = await s.directory.people(cohort);
+      // [CIR1] Before the agreement: no subscription and no history, only the question. The client joins again after agreeing.
+      if (needsAgreement) return { circleId: p.circleId, cohortId: cohort.id, people, needsAgreement, sync: { stream, epoch: null, reset: true, events: [], head: 0, more: false } };
+      await subscribe(socket, stream);
+      const sync = await syncStream(s.log, viewerOf(user), stream, null, 0);
+      return { circleId: p.circleId, cohortId: cohort.id, people, needsAgreement, sync };
+    }),
+
+    "circle:agree": command(Commands["circle:agree"], async (p, socket) => {
+      const user = socket.data.user;
+      await circleFor(s.streams, s.directory, user, p.circleId);
+      return run(p.circleId, p.id, (st) => decideAgree(st, p.id, viewerOf(user)));
+    }),
+
+    "circle:piece": command(Commands["circle:piece"], async (p, socket) => {
+      const user = socket.data.user;
+      const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
+      await requireAgreement(s, user, circle, cohort);
+      return run(p.circleId, p.id, (st) => decidePiece(st, { id: p.id, action: p.action, to: p.to ?? null }, viewerOf(user), s.clock.now()));
+    }),
+
+    "circle:lock": command(Commands["circle:lock"], async (p, socket) => {
+      const user = socket.data.user;
+      await circleFor(s.streams, s.directory, user, p.circleId);
+      return run(p.circleId, p.id, (st) => decideLock(st, p.id, viewerOf(user)));
+    }),
+
+    "circle:end": command(Commands["circle:end"], async (p, socket) => {
+      const user = socket.data.user;
+      await circleFor(s.streams, s.directory, user, p.circleId);
+      return run(p.circleId, p.id, (st) => decideEnd(st, p.id, viewerOf(user)));
+    }),
+
+    // [CIR3] The server's clock for NTP-style offset estimates; no state, no log.
+    "time:ping": command(Commands["time:ping"], async () => ({ serverTime: s.clock.now() })),
+  };
+}

@@ -1,0 +1,47 @@
+import type { CohortState } from "../../../shared/domain/cohort.js";
+import type { LiveContext } from "../../../shared/domain/live-decide.js";
+import type { Draft } from "../../../shared/domain/live-types.js";
+import type { SessionState } from "../../../shared/domain/session.js";
+import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
+import { streamName, type StoredEvent } from "../../../shared/log.js";
+import type { UserRecord } from "../../auth/users.js";
+import type { Services } from "../../services.js";
+import { publishAll } from "../fanout.js";
+import { ensureListed, notifyStaff, profileForCohort } from "./live-shared.js";
+
+export interface LiveRun {
+  events: StoredEvent[];
+  duplicate: boolean;
+  /** The session's state after these events. */
+  state: SessionState;
+  cohort: CohortState;
+}
+
+/**
+ * The one path for a dosing-day command: authorize (the roster, AC4) → decide (pure, shared/) →
+ * append (idempotent by command id) → fan out. A duplicate is fanned out again: if the node that
+ * first appended it died before its broadcast, the retry is what tells the room [LIVE6].
+ */
+export async function runLive(
+  s: Services,
+  user: UserRecord,
+  sessionId: string,
+  commandId: string,
+  decide: (state: SessionState, ctx: LiveContext) => Draft[],
+): Promise<LiveRun> {
+  const { cohort } = await s.directory.sessionFor(user, sessionId);
+  const { profile, zone } = await profileForCohort(s, cohort);
+  await ensureListed(s, sessionId);
+  const { events, duplicate } = await s.streams.execute("session", sessionId, commandId, (st) => decide(st, { now: s.clock.now(), profile, roster: cohort.participants, zone }));
+  publishAll(s.io, streamName("session", sessionId), events);
+  const state = await s.streams.state("session", sessionId);
+  if (!duplicate) await notifyStaff(s, state, events);
+  return { events, duplicate, state, cohort };
+}
+
+/** The seq of the command's first event, or a refusal when nothing was written. */
+export function firstSeq(run: LiveRun, what: string): number {
+  const first = run.events[0];
+  if (!first) throw new AppError(ErrorCode.RULE_VIOLATION, `Nothing to record: ${what}.`);
+  return first.seq;
+}

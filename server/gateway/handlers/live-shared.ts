@@ -1,0 +1,58 @@
+import type { CohortState } from "../../../shared/domain/cohort.js";
+import { LIVE_INDEX_ID } from "../../../shared/domain/live-index.js";
+import type { SessionState } from "../../../shared/domain/session.js";
+import { streamName, type StoredEvent } from "../../../shared/log.js";
+import { DEFAULT_PROFILE, ProfileId, resolveProfile, type RuleProfile } from "../../../shared/profiles/index.js";
+import type { AlertNotice } from "../../../shared/protocol/live.js";
+import type { Services } from "../../services.js";
+
+/**
+ * A staff person's own socket room, on every node (through the adapter): where escalations and
+ * ratio alerts reach facilitators and program admins who are not looking at the session [LIVE3][LIVE6].
+ * Staff sockets join it on connection (app.ts).
+ */
+export function inboxRoom(userId: string): string {
+  return `inbox:${userId}`;
+}
+
+/** The program's rule profile for a cohort; an unknown id falls back to the default profile. */
+export async function profileForCohort(s: Services, cohort: CohortState): Promise<{ profile: RuleProfile; admins: string[]; zone: string }> {
+  if (cohort.programId === null) return { profile: resolveProfile(DEFAULT_PROFILE), admins: [], zone: "UTC" };
+  const program = await s.streams.state("program", cohort.programId);
+  const id = ProfileId.safeParse(program.profile);
+  return { profile: resolveProfile(id.success ? id.data : DEFAULT_PROFILE), admins: program.admins, zone: program.zone };
+}
+
+/**
+ * Put a session on the durable list the periodic checks walk (`index:live`). Idempotent by id in
+ * the log; the Set only spares this node a store round trip per command — it is not the truth.
+ */
+const listedHere = new Set<string>();
+export async function ensureListed(s: Services, sessionId: string): Promise<void> {
+  const key = `${s.nodeId}|${sessionId}`;
+  if (listedHere.has(key)) return;
+  await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: `listed:${sessionId}`, type: "session.listed", actor: "system", data: { sessionId } });
+  listedHere.add(key);
+}
+
+/**
+ * [LIVE3][LIVE6] Tell every facilitator of the cohort and every admin of the program about an
+ * escalation (or a ratio alert at once), wherever they are connected. Ids and kind only.
+ */
+export async function notifyStaff(s: Services, session: SessionState, events: readonly StoredEvent[]): Promise<void> {
+  const notices: AlertNotice[] = [];
+  for (const e of events) {
+    const alertId = typeof e.data.alertId === "string" ? e.data.alertId : null;
+    const alert = alertId === null ? undefined : session.live.alerts[alertId];
+    if (!alert) continue;
+    const escalation = e.type === "alert.escalated" && typeof e.data.tier === "number" ? e.data.tier : null;
+    const ratioRaised = e.type === "alert.raised" && alert.kind === "ratio";
+    if (escalation === null && !ratioRaised) continue;
+    notices.push({ sessionId: session.id, alertId: alert.id, kind: alert.kind, tier: escalation ?? 0, participantId: alert.participantId, raisedAt: alert.raisedAt });
+  }
+  if (notices.length === 0 || session.cohortId === null) return;
+  const cohort = await s.streams.state("cohort", session.cohortId);
+  const { admins } = await profileForCohort(s, cohort);
+  const targets = [...cohort.facilitators, ...admins].map(inboxRoom);
+  for (const n of notices) s.io.to(targets).emit("alert:notice", n);
+}

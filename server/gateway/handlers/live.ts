@@ -1,0 +1,74 @@
+import { firstDosingAt } from "../../../shared/domain/cohort.js";
+import { ackId, decideAck, decideAdmit, decideBreak, decideSupport } from "../../../shared/domain/live-decide.js";
+import { pendingAlerts } from "../../../shared/domain/alerts.js";
+import { readinessOf } from "../../../shared/domain/readiness.js";
+import { isStaff } from "../../../shared/domain/roles.js";
+import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
+import { Commands } from "../../../shared/protocol/events.js";
+import type { ReadinessView } from "../../../shared/protocol/live.js";
+import { viewerOf } from "../../domain/directory.js";
+import type { Services } from "../../services.js";
+import { command, type FeatureHandlers } from "../handler.js";
+import { rooms } from "../rooms.js";
+import { profileForCohort } from "./live-shared.js";
+import { firstSeq, runLive } from "./live-run.js";
+import { liveRecordHandlers } from "./live-records.js";
+
+/** Dosing-day commands: support, acknowledgements, breaks, admission, and the staff context. */
+export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "alert:ack" | "break:set" | "participant:admit" | "live:context" | "dose:record" | "vitals:record" | "adverse:record" | "release:record"> {
+  return {
+    ...liveRecordHandlers(s),
+
+    "support:request": command(Commands["support:request"], async (p, socket) => {
+      const user = socket.data.user;
+      const run = await runLive(s, user, p.sessionId, p.id, (st) => decideSupport(st, p, viewerOf(user)));
+      const first = run.events[0];
+      if (first) return { alertId: typeof first.data.alertId === "string" ? first.data.alertId : p.id, seq: first.seq };
+      // A request was already pending (from an earlier press or a check-in): this press joins it.
+      const waiting = pendingAlerts(run.state.live.alerts).find((a) => a.kind === "support" && a.participantId === user.id);
+      if (!waiting) throw new AppError(ErrorCode.UNAVAILABLE, "The request was not recorded. It is safe to try again.");
+      return { alertId: waiting.id, seq: waiting.seq };
+    }),
+
+    "alert:ack": command(Commands["alert:ack"], async (p, socket) => {
+      const user = socket.data.user;
+      // The event id is the alert's, not the command's: two facilitators acknowledging at once land one.
+      const run = await runLive(s, user, p.sessionId, ackId(p.alertId), (st) => decideAck(st, p, viewerOf(user)));
+      const ack = run.state.live.alerts[p.alertId]?.ack;
+      if (!ack) throw new AppError(ErrorCode.RULE_VIOLATION, "This alert was resolved before it was acknowledged.");
+      return { alertId: p.alertId, by: ack.by, at: ack.at };
+    }),
+
+    "break:set": command(Commands["break:set"], async (p, socket) => {
+      const user = socket.data.user;
+      const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideBreak(st, p, viewerOf(user), ctx));
+      const onBreak = run.state.live.breaks[user.id] !== undefined;
+      // Presence shows it at once on every node [PR2]; the ratio itself reads the log.
+      await s.stores.presence.setOnBreak(p.sessionId, user.id, onBreak);
+      const state = (await s.presence.snapshot(p.sessionId)).find((x) => x.userId === user.id)?.state ?? "offline";
+      s.io.to(rooms.presence(p.sessionId)).emit("presence:update", { sessionId: p.sessionId, userId: user.id, state });
+      return { seq: run.events[0]?.seq ?? run.state.seq, onBreak };
+    }),
+
+    "participant:admit": command(Commands["participant:admit"], async (p, socket) => {
+      const user = socket.data.user;
+      const { cohort } = await s.directory.sessionFor(user, p.sessionId);
+      const { profile } = await profileForCohort(s, cohort);
+      const readiness = readinessOf(cohort, p.participantId, profile, firstDosingAt(cohort, p.participantId));
+      const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideAdmit(st, p, viewerOf(user), ctx, readiness));
+      if (run.events.length === 0) return { seq: run.state.live.participants[p.participantId]?.admittedSeq ?? run.state.seq };
+      return { seq: firstSeq(run, "already admitted") };
+    }),
+
+    "live:context": command(Commands["live:context"], async (p, socket) => {
+      const user = socket.data.user;
+      const { cohort } = await s.directory.sessionFor(user, p.sessionId);
+      // [AC3] Readiness reflects screening answers: staff only.
+      if (!isStaff(viewerOf(user))) throw new AppError(ErrorCode.FORBIDDEN, "Only staff see readiness.");
+      const { profile } = await profileForCohort(s, cohort);
+      const readiness: Record<string, ReadinessView> = {};
+      for (const id of cohort.participants) readiness[id] = readinessOf(cohort, id, profile, firstDosingAt(cohort, id));
+      return { profile, readiness };
+    }),
+  };
+}

@@ -1,0 +1,118 @@
+import { Router, type Response } from "express";
+import { z } from "zod";
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import { Id } from "../../shared/log.js";
+import {
+  CohortCreate, ConsentRecord, EnrolAccept, FacilitatorAssign, InviteCreate, PreparationRecord, ProgramCreate,
+  ScreeningReview, ScreeningSubmit, SeriesSchedule, SessionCancel, SessionSchedule, TransportRecord,
+} from "../../shared/protocol/admin.js";
+import { publicUser, type UserRecord } from "../auth/users.js";
+import { acceptEnrolment, adminProgramIds, assignFacilitator, createCohort, createInvite, createProgram, describeInvite } from "../domain/admin-commands.js";
+import { cohortOverview, myRecord, mySchedule, programOverview, readinessBoard } from "../domain/admin-queries.js";
+import { cancelSession, recordConsent, recordPreparation, recordTransport, reviewScreening, scheduleSeries, scheduleSession, submitScreening } from "../domain/schedule-commands.js";
+import { parseWith } from "../gateway/handler.js";
+import type { Services } from "../services.js";
+import { requireUser, type AuthedRequest } from "./auth-routes.js";
+
+const BODY_MAX = 16 * 1024;
+
+function userOf(req: AuthedRequest): UserRecord {
+  if (!req.user) throw new AppError(ErrorCode.UNAUTHENTICATED, "Please sign in.");
+  return req.user;
+}
+
+/** [AC5] Path parameters are input too. */
+function param(req: AuthedRequest, name: string): string {
+  return parseWith(Id, req.params[name]);
+}
+
+const body = <S extends z.ZodType>(schema: S, req: AuthedRequest): z.output<S> => parseWith(schema, req.body, BODY_MAX);
+
+/**
+ * Programs, cohorts, scheduling and readiness (docs/protocol.md). Each write route is the HTTP
+ * gateway of the one command path: parse → authorize → decide → append → fan out.
+ */
+export function adminRoutes(s: Services): Router {
+  const r = Router();
+  r.use(requireUser(s));
+  const u = userOf;
+
+  r.get("/admin/programs", async (req: AuthedRequest, res: Response) => {
+    const user = u(req);
+    if (user.role !== "admin") throw new AppError(ErrorCode.FORBIDDEN, "Only admins manage programs.");
+    const out = [];
+    for (const id of await adminProgramIds(s, user)) {
+      const p = await s.streams.state("program", id);
+      if (p.exists && p.admins.includes(user.id)) out.push({ id: p.id, name: p.name, zone: p.zone, profile: p.profile });
+    }
+    res.json({ programs: out });
+  });
+  r.post("/admin/programs", async (req: AuthedRequest, res: Response) => {
+    res.status(201).json(await createProgram(s, u(req), body(ProgramCreate, req)));
+  });
+  r.get("/admin/programs/:programId", async (req: AuthedRequest, res: Response) => {
+    res.json(await programOverview(s, u(req), param(req, "programId")));
+  });
+  r.post("/admin/cohorts", async (req: AuthedRequest, res: Response) => {
+    res.status(201).json(await createCohort(s, u(req), body(CohortCreate, req)));
+  });
+  r.post("/admin/cohorts/:cohortId/facilitators", async (req: AuthedRequest, res: Response) => {
+    res.json(await assignFacilitator(s, u(req), param(req, "cohortId"), body(FacilitatorAssign, req)));
+  });
+  r.post("/admin/cohorts/:cohortId/invites", async (req: AuthedRequest, res: Response) => {
+    res.status(201).json(await createInvite(s, u(req), param(req, "cohortId"), body(InviteCreate, req)));
+  });
+  r.post("/admin/cohorts/:cohortId/sessions", async (req: AuthedRequest, res: Response) => {
+    res.status(201).json(await scheduleSession(s, u(req), param(req, "cohortId"), body(SessionSchedule, req)));
+  });
+  r.post("/admin/cohorts/:cohortId/series", async (req: AuthedRequest, res: Response) => {
+    res.status(201).json(await scheduleSeries(s, u(req), param(req, "cohortId"), body(SeriesSchedule, req)));
+  });
+  r.post("/admin/cohorts/:cohortId/cancellations", async (req: AuthedRequest, res: Response) => {
+    res.json(await cancelSession(s, u(req), param(req, "cohortId"), body(SessionCancel, req)));
+  });
+
+  r.get("/cohorts/:cohortId", async (req: AuthedRequest, res: Response) => {
+    res.json(await cohortOverview(s, u(req), param(req, "cohortId")));
+  });
+  r.get("/cohorts/:cohortId/readiness", async (req: AuthedRequest, res: Response) => {
+    res.json({ rows: await readinessBoard(s, u(req), param(req, "cohortId")) });
+  });
+  r.get("/cohorts/:cohortId/my-record", async (req: AuthedRequest, res: Response) => {
+    res.json(await myRecord(s, u(req), param(req, "cohortId")));
+  });
+  r.post("/cohorts/:cohortId/screening", async (req: AuthedRequest, res: Response) => {
+    res.json(await submitScreening(s, u(req), param(req, "cohortId"), body(ScreeningSubmit, req)));
+  });
+  r.post("/cohorts/:cohortId/consent", async (req: AuthedRequest, res: Response) => {
+    res.json(await recordConsent(s, u(req), param(req, "cohortId"), body(ConsentRecord, req)));
+  });
+  r.post("/cohorts/:cohortId/transport", async (req: AuthedRequest, res: Response) => {
+    res.json(await recordTransport(s, u(req), param(req, "cohortId"), body(TransportRecord, req)));
+  });
+  r.post("/cohorts/:cohortId/reviews", async (req: AuthedRequest, res: Response) => {
+    res.json(await reviewScreening(s, u(req), param(req, "cohortId"), body(ScreeningReview, req)));
+  });
+  r.post("/cohorts/:cohortId/preparations", async (req: AuthedRequest, res: Response) => {
+    res.json(await recordPreparation(s, u(req), param(req, "cohortId"), body(PreparationRecord, req)));
+  });
+  r.get("/me/schedule", async (req: AuthedRequest, res: Response) => {
+    res.json(await mySchedule(s, u(req)));
+  });
+  return r;
+}
+
+/** Enrolment links: before sign-in, so mounted ahead of the signed-in routes. */
+export function enrolRoutes(s: Services, startSession: (res: Response, userId: string) => Promise<void>): Router {
+  const r = Router();
+  r.get("/enrol/:token", async (req, res) => {
+    const token = parseWith(z.string().min(10).max(200), req.params.token);
+    res.json(await describeInvite(s, token));
+  });
+  r.post("/enrol", async (req, res) => {
+    const user = await acceptEnrolment(s, parseWith(EnrolAccept, req.body, BODY_MAX));
+    await startSession(res, user.id);
+    res.status(201).json({ user: publicUser(user) });
+  });
+  return r;
+}

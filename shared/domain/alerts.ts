@@ -1,0 +1,130 @@
+import { z } from "zod";
+import type { StoredEvent } from "../log.js";
+import type { Draft } from "./live-types.js";
+
+/**
+ * [LIVE6] Alerts of a live session. An alert is an event in the session log; whether it is
+ * pending, escalated or acknowledged is derived from the log, so every node computes the same
+ * answer and no process's memory is the truth (DESIGN.md "Alerts").
+ */
+export const AlertKind = z.enum(["support", "ratio", "break", "vitals"]);
+export type AlertKind = z.infer<typeof AlertKind>;
+
+/** [LIVE6] Unacknowledged this long after it was raised, an alert escalates to the next tier. */
+export const ESCALATION_TIERS = [
+  { tier: 1, afterMs: 15_000 },
+  { tier: 2, afterMs: 60_000 },
+] as const;
+
+/** Who acts for jobs: events decided by a node's periodic check, not by a person. */
+export const SYSTEM_ACTOR = "system";
+
+export const AlertEventData = {
+  "alert.raised": z.object({
+    alertId: z.string(),
+    kind: AlertKind,
+    /** The participant the alert is about, if any (support, vitals). */
+    participantId: z.string().nullable(),
+    /** Another person it is about (the facilitator on a long break). */
+    subjectId: z.string().nullable(),
+    /** A readable sentence for staff. Staff-only events may carry numbers; push notices never do. */
+    detail: z.string(),
+  }),
+  "alert.escalated": z.object({ alertId: z.string(), tier: z.number().int().min(1).max(2) }),
+  /** `notify`: the participant who asked for support, so they see who is coming [LIVE6]. */
+  "alert.acknowledged": z.object({ alertId: z.string(), by: z.string(), notify: z.string().nullable() }),
+  /** Ratio restored, break ended: the condition behind the alert is gone. */
+  "alert.resolved": z.object({ alertId: z.string(), reason: z.string() }),
+} as const;
+
+export interface Alert {
+  id: string;
+  kind: AlertKind;
+  participantId: string | null;
+  subjectId: string | null;
+  detail: string;
+  raisedAt: string;
+  raisedBy: string;
+  seq: number;
+  /** The highest tier reached so far (0 = not escalated). */
+  tier: number;
+  ack: { by: string; at: string } | null;
+  resolved: { at: string; reason: string } | null;
+}
+
+export type Alerts = Record<string, Alert>;
+
+/** Reduce the alert events; other events leave the alerts as they are. */
+export function reduceAlerts(alerts: Alerts, e: StoredEvent): Alerts {
+  switch (e.type) {
+    case "alert.raised": {
+      const d = AlertEventData["alert.raised"].parse(e.data);
+      if (alerts[d.alertId]) return alerts;
+      const a: Alert = { id: d.alertId, kind: d.kind, participantId: d.participantId, subjectId: d.subjectId, detail: d.detail, raisedAt: e.at, raisedBy: e.actor, seq: e.seq, tier: 0, ack: null, resolved: null };
+      return { ...alerts, [a.id]: a };
+    }
+    case "alert.escalated": {
+      const d = AlertEventData["alert.escalated"].parse(e.data);
+      const a = alerts[d.alertId];
+      return a ? { ...alerts, [a.id]: { ...a, tier: Math.max(a.tier, d.tier) } } : alerts;
+    }
+    case "alert.acknowledged": {
+      const d = AlertEventData["alert.acknowledged"].parse(e.data);
+      const a = alerts[d.alertId];
+      return a && !a.ack ? { ...alerts, [a.id]: { ...a, ack: { by: d.by, at: e.at } } } : alerts;
+    }
+    case "alert.resolved": {
+      const d = AlertEventData["alert.resolved"].parse(e.data);
+      const a = alerts[d.alertId];
+      return a && !a.resolved ? { ...alerts, [a.id]: { ...a, resolved: { at: e.at, reason: d.reason } } } : alerts;
+    }
+    default:
+      return alerts;
+  }
+}
+
+/** Pending: nobody has acknowledged it and its cause has not gone away. It sounds and escalates. */
+export function isPending(a: Alert): boolean {
+  return a.ack === null && a.resolved === null;
+}
+
+export function pendingAlerts(alerts: Alerts): Alert[] {
+  return Object.values(alerts)
+    .filter(isPending)
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/** Still on screen: pending, or acknowledged but its cause remains (a broken ratio stays visible until restored [LIVE3]). */
+export function visibleAlerts(alerts: Alerts): Alert[] {
+  return Object.values(alerts)
+    .filter((a) => a.resolved === null && (a.ack === null || a.kind === "ratio" || a.kind === "break"))
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/** Alert ids stay short enough that `escalate:<alertId>:<tier>` is still a valid event id (100 chars). */
+export const ALERT_ID_MAX = 80;
+
+export function alertIdFrom(prefix: string, id: string): string {
+  return `${prefix}-${id}`.slice(0, ALERT_ID_MAX);
+}
+
+export function escalationId(alertId: string, tier: number): string {
+  return `escalate:${alertId}:${tier}`;
+}
+
+/**
+ * [LIVE6] Escalations now due. Ids are `escalate:<alertId>:<tier>`, so any number of nodes can
+ * run this and the log keeps exactly one of each.
+ */
+export function decideEscalations(alerts: Alerts, now: number): Draft[] {
+  const out: Draft[] = [];
+  for (const a of pendingAlerts(alerts)) {
+    const age = now - Date.parse(a.raisedAt);
+    for (const t of ESCALATION_TIERS) {
+      if (a.tier < t.tier && age >= t.afterMs) {
+        out.push({ id: escalationId(a.id, t.tier), type: "alert.escalated", actor: SYSTEM_ACTOR, data: { alertId: a.id, tier: t.tier } });
+      }
+    }
+  }
+  return out;
+}

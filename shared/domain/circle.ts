@@ -1,0 +1,214 @@
+import { z } from "zod";
+import { AppError, ErrorCode } from "../protocol/errors.js";
+import type { DraftEvent, StoredEvent } from "../log.js";
+import { ALL, onlyParticipant, type Audience, type Viewer } from "./roles.js";
+
+/** [CIR3] A share lasts 5 minutes unless the circle says otherwise. */
+export const DEFAULT_SHARE_SECONDS = 300;
+export const DEFAULT_CIRCLE_MINUTES = 90;
+
+export const PieceAction = z.enum(["pass", "finish", "hand", "take"]);
+export type PieceAction = z.infer<typeof PieceAction>;
+
+/** Events of a circle's stream (`circle:<id>`). */
+export const CircleEventData = {
+  "circle.started": z.object({
+    cohortId: z.string(),
+    sessionId: z.string().nullable(),
+    title: z.string(),
+    seats: z.array(z.string()),
+    shareSeconds: z.number().int().positive(),
+    endsAt: z.string(),
+    startedBy: z.string(),
+  }),
+  /** [CIR1] */
+  "agreement.accepted": z.object({ userId: z.string() }),
+  /** [CIR2] The piece moved: `to` null means nobody holds it (the round is over). */
+  "piece.moved": z.object({ action: PieceAction, from: z.string().nullable(), to: z.string().nullable(), roundOver: z.boolean() }),
+  /** [CIR4] No more edits to the shared notes. */
+  "notes.locked": z.object({ by: z.string() }),
+  "circle.ended": z.object({ by: z.string() }),
+  /** [CIR5] A participant chose to share one journal entry with the circle. */
+  "journal.shared": z.object({ userId: z.string(), entryId: z.string(), text: z.string() }),
+} as const;
+
+/** [CIR2] The cohort stream lists each circle started in it (`circle.listed`). */
+export const CircleListed = z.object({ circleId: z.string(), title: z.string(), sessionId: z.string().nullable() });
+export interface CohortCircle {
+  id: string;
+  title: string;
+  sessionId: string | null;
+  startedAt: string;
+}
+
+export interface SharedEntry {
+  userId: string;
+  entryId: string;
+  text: string;
+  at: string;
+}
+
+export interface CircleState {
+  id: string;
+  seq: number;
+  exists: boolean;
+  cohortId: string | null;
+  sessionId: string | null;
+  title: string;
+  /** Seat order round the circle: the piece goes to the next seat. */
+  seats: string[];
+  shareSeconds: number;
+  startedAt: string | null;
+  endsAt: string | null;
+  holder: string | null;
+  /** [CIR3] The server's instant the current share began (when the piece reached the holder). */
+  holderSince: string | null;
+  /** Passes in a row since someone last shared; a full circle of them ends the round. */
+  passesInRow: number;
+  round: number;
+  roundOver: boolean;
+  locked: boolean;
+  ended: boolean;
+  agreed: string[];
+  shared: SharedEntry[];
+}
+
+export function emptyCircle(id: string): CircleState {
+  return {
+    id, seq: 0, exists: false, cohortId: null, sessionId: null, title: "", seats: [], shareSeconds: DEFAULT_SHARE_SECONDS,
+    startedAt: null, endsAt: null, holder: null, holderSince: null, passesInRow: 0, round: 0, roundOver: false,
+    locked: false, ended: false, agreed: [], shared: [],
+  };
+}
+
+/** [LOG5] The one reducer for a circle stream. */
+export function reduceCircle(state: CircleState, e: StoredEvent): CircleState {
+  const next = { ...state, seq: e.seq };
+  switch (e.type) {
+    case "circle.started": {
+      const d = CircleEventData["circle.started"].parse(e.data);
+      return {
+        ...next, exists: true, cohortId: d.cohortId, sessionId: d.sessionId, title: d.title, seats: d.seats, shareSeconds: d.shareSeconds,
+        startedAt: e.at, endsAt: d.endsAt, holder: d.seats[0] ?? null, holderSince: e.at, round: 1,
+      };
+    }
+    case "agreement.accepted": {
+      const { userId } = CircleEventData["agreement.accepted"].parse(e.data);
+      return next.agreed.includes(userId) ? next : { ...next, agreed: [...next.agreed, userId] };
+    }
+    case "piece.moved": {
+      const d = CircleEventData["piece.moved"].parse(e.data);
+      const startsRound = next.roundOver && d.to !== null;
+      return {
+        ...next,
+        holder: d.to,
+        holderSince: e.at,
+        passesInRow: d.action === "pass" && !d.roundOver ? next.passesInRow + 1 : 0,
+        roundOver: d.roundOver,
+        round: startsRound ? next.round + 1 : next.round,
+      };
+    }
+    case "notes.locked":
+      return { ...next, locked: true };
+    case "circle.ended":
+      return { ...next, ended: true, locked: true, holder: null, roundOver: true };
+    case "journal.shared": {
+      const d = CircleEventData["journal.shared"].parse(e.data);
+      return { ...next, shared: [...next.shared, { ...d, at: e.at }] };
+    }
+    default:
+      return next;
+  }
+}
+
+/** [AC2] A participant's acceptance is theirs (and staff's) to see; the rest is the circle's. */
+export function circleAudience(e: StoredEvent): Audience {
+  if (e.type === "agreement.accepted") return onlyParticipant(CircleEventData["agreement.accepted"].parse(e.data).userId);
+  return ALL;
+}
+
+/** [CIR2] The seat after `userId`, in seat order, going round. */
+export function nextSeat(seats: readonly string[], userId: string | null): string | null {
+  if (seats.length === 0) return null;
+  const i = userId === null ? -1 : seats.indexOf(userId);
+  return seats[(i + 1) % seats.length] ?? null;
+}
+
+/** [CIR2] A round is over when the piece went round once with everyone passing, or at the end time. */
+export function isRoundOver(state: CircleState, nowMs: number): boolean {
+  return state.ended || state.roundOver || (state.endsAt !== null && nowMs >= Date.parse(state.endsAt));
+}
+
+/** [CIR3] Milliseconds left in the current share on the server's clock; negative is overtime (never a cut-off). */
+export function shareRemainingMs(state: CircleState, serverNowMs: number): number | null {
+  if (state.holder === null || state.holderSince === null) return null;
+  return state.shareSeconds * 1000 - (serverNowMs - Date.parse(state.holderSince));
+}
+
+type Draft = Omit<DraftEvent, "at">;
+
+export interface StartCircle {
+  id: string;
+  cohortId: string;
+  sessionId: string | null;
+  title: string;
+  shareSeconds: number;
+  endsAt: string;
+  seats: string[];
+}
+
+export function decideStartCircle(state: CircleState, cmd: StartCircle, actor: Viewer): Draft[] {
+  if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can start a circle.");
+  if (state.exists) throw new AppError(ErrorCode.RULE_VIOLATION, "This circle has already been started.");
+  const { id, ...data } = cmd;
+  return [{ id, type: "circle.started", actor: actor.userId, data: { ...data, startedBy: actor.userId } }];
+}
+
+/** [CIR1] Accepting twice is harmless: the second time records nothing new. */
+export function decideAgree(state: CircleState, cmdId: string, actor: Viewer): Draft[] {
+  if (actor.role !== "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only participants accept the circle agreement.");
+  if (state.agreed.includes(actor.userId)) return [];
+  return [{ id: cmdId, type: "agreement.accepted", actor: actor.userId, data: { userId: actor.userId } }];
+}
+
+function live(state: CircleState): void {
+  if (!state.exists) throw new AppError(ErrorCode.NOT_FOUND, "That circle does not exist or you are not part of it.");
+  if (state.ended) throw new AppError(ErrorCode.RULE_VIOLATION, "This circle has ended.");
+}
+
+/** [CIR2] Pass, finish, hand or take the talking piece. */
+export function decidePiece(state: CircleState, cmd: { id: string; action: PieceAction; to: string | null }, actor: Viewer, nowMs: number): Draft[] {
+  live(state);
+  const staff = actor.role === "facilitator";
+  const moved = (to: string | null, roundOver: boolean): Draft[] => [
+    { id: cmd.id, type: "piece.moved", actor: actor.userId, data: { action: cmd.action, from: state.holder, to, roundOver } },
+  ];
+  if (cmd.action === "hand" || cmd.action === "take") {
+    if (!staff) throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can hand the piece to someone or take it back.");
+    const to = cmd.action === "take" ? actor.userId : cmd.to;
+    if (to === null || !state.seats.includes(to)) throw new AppError(ErrorCode.RULE_VIOLATION, "The piece can only go to someone seated in this circle.");
+    return moved(to, false);
+  }
+  if (state.endsAt !== null && nowMs >= Date.parse(state.endsAt)) {
+    throw new AppError(ErrorCode.RULE_VIOLATION, `The circle's time ended at ${state.endsAt}; the round is over.`);
+  }
+  if (state.holder !== actor.userId) {
+    throw new AppError(ErrorCode.RULE_VIOLATION, state.holder === null ? "Nobody holds the piece now; you cannot pass it." : "You do not hold the talking piece, so you cannot pass it.");
+  }
+  // Everyone passing in a row, the whole way round, closes the round.
+  const everyonePassed = cmd.action === "pass" && state.passesInRow + 1 >= state.seats.length;
+  return everyonePassed ? moved(null, true) : moved(nextSeat(state.seats, actor.userId), false);
+}
+
+export function decideLock(state: CircleState, cmdId: string, actor: Viewer): Draft[] {
+  live(state);
+  if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can lock the circle notes.");
+  if (state.locked) return [];
+  return [{ id: cmdId, type: "notes.locked", actor: actor.userId, data: { by: actor.userId } }];
+}
+
+export function decideEnd(state: CircleState, cmdId: string, actor: Viewer): Draft[] {
+  live(state);
+  if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can end the circle.");
+  return [{ id: cmdId, type: "circle.ended", actor: actor.userId, data: { by: actor.userId } }];
+}

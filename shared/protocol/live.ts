@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { Id } from "../log.js";
+import { ALERT_ID_MAX, AlertKind } from "../domain/alerts.js";
+import { AdverseKind, AdverseSeverity, DoseKind } from "../domain/live.js";
+import type { RuleProfile } from "../profiles/index.js";
+
+/**
+ * The live dosing session's contract: command schemas, their replies and the one server push
+ * (escalations). Spread into Commands / CommandReplies in events.ts.
+ */
+
+/** Alert ids come from these command ids; kept short so escalation ids stay valid event ids. */
+const AlertCommandId = Id.max(ALERT_ID_MAX, `An id here holds at most ${ALERT_ID_MAX} characters.`);
+
+/** [LIVE6] "I need support". The same id on every retry, so it lands once. */
+export const SupportRequest = z.strictObject({ id: AlertCommandId, sessionId: Id });
+
+/** [LIVE6] A facilitator answers an alert. */
+export const AlertAck = z.strictObject({ id: Id, sessionId: Id, alertId: Id });
+
+/** [LIVE1] Absurd amounts are refused by the schema; amounts over the profile's maximum by the rule. */
+export const DoseRecord = z.strictObject({
+  id: Id,
+  sessionId: Id,
+  participantId: Id,
+  mg: z.number().positive("A dose is more than 0 mg.").max(1000, "A dose is at most 1000 mg."),
+  kind: DoseKind,
+  /** When it was taken; now when absent. */
+  givenAt: z.iso.datetime().nullable().optional(),
+});
+export type DoseRecord = z.infer<typeof DoseRecord>;
+
+/** [LIVE8] Ranges a living person can have; anything else is a typing mistake. */
+export const VitalsRecord = z.strictObject({
+  id: AlertCommandId,
+  sessionId: Id,
+  participantId: Id,
+  systolic: z.number().int().min(50, "Systolic is at least 50 mmHg.").max(300, "Systolic is at most 300 mmHg."),
+  diastolic: z.number().int().min(20, "Diastolic is at least 20 mmHg.").max(200, "Diastolic is at most 200 mmHg."),
+  heartRate: z.number().int().min(20, "Heart rate is at least 20 per minute.").max(250, "Heart rate is at most 250 per minute."),
+});
+export type VitalsRecord = z.infer<typeof VitalsRecord>;
+
+/** [LIVE9] */
+export const AdverseRecord = z.strictObject({
+  id: Id,
+  sessionId: Id,
+  participantId: Id,
+  kind: AdverseKind,
+  severity: AdverseSeverity,
+  emergencyServicesCalled: z.boolean(),
+  description: z.string().trim().min(1, "Describe what happened.").max(2000, "A description holds at most 2000 characters."),
+});
+export type AdverseRecord = z.infer<typeof AdverseRecord>;
+
+/** [LIVE2][LIVE10] */
+export const ReleaseRecord = z.strictObject({
+  id: Id,
+  sessionId: Id,
+  participantId: Id,
+  transportBy: z.string().trim().min(1, "Say who is taking them home.").max(120),
+  planConfirmed: z.boolean(),
+  planChange: z.string().trim().max(500).nullable().optional(),
+  medicalTransferReason: z.string().trim().max(500).nullable().optional(),
+});
+export type ReleaseRecord = z.infer<typeof ReleaseRecord>;
+
+/** [LIVE4] Start or end the caller's own break. */
+export const BreakSet = z.strictObject({ id: Id, sessionId: Id, onBreak: z.boolean() });
+export type BreakSet = z.infer<typeof BreakSet>;
+
+/** [RDY1] Admit a participant to the dosing session. */
+export const AdmitParticipant = z.strictObject({ id: Id, sessionId: Id, participantId: Id });
+
+/** Staff: the session's rule profile and each participant's readiness. */
+export const LiveContextQuery = z.strictObject({ sessionId: Id });
+
+export const LiveCommands = {
+  "support:request": SupportRequest,
+  "alert:ack": AlertAck,
+  "dose:record": DoseRecord,
+  "vitals:record": VitalsRecord,
+  "adverse:record": AdverseRecord,
+  "release:record": ReleaseRecord,
+  "break:set": BreakSet,
+  "participant:admit": AdmitParticipant,
+  "live:context": LiveContextQuery,
+} as const;
+
+export interface ReadinessView {
+  ready: boolean;
+  missing: { item: string; label: string }[];
+  flags: string[];
+}
+
+export interface LiveCommandReplies {
+  "support:request": { alertId: string; seq: number };
+  "alert:ack": { alertId: string; by: string; at: string };
+  "dose:record": { seq: number; totalMg: number };
+  "vitals:record": { seq: number; alert: boolean };
+  "adverse:record": { seq: number };
+  "release:record": { seq: number };
+  "break:set": { seq: number; onBreak: boolean };
+  "participant:admit": { seq: number };
+  "live:context": { profile: RuleProfile; readiness: Record<string, ReadinessView> };
+}
+
+/**
+ * [LIVE3][LIVE6] Pushed to every facilitator of the cohort and the program's admins when an
+ * alert escalates (and at once for a ratio alert). Ids and kind only: no clinical detail.
+ */
+export interface AlertNotice {
+  sessionId: string;
+  alertId: string;
+  kind: AlertKind;
+  tier: number;
+  participantId: string | null;
+  raisedAt: string;
+}

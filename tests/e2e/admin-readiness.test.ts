@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { DateTime } from "luxon";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, screenshot } from "../support/browser.js";
+import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
+import { startApp, type Running } from "../support/harness.js";
+
+async function signInAs(page: Page, url: string, email: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId("signin-email").fill(email);
+  await page.getByTestId("signin-password").fill(TEST_PASSWORD);
+  await page.getByTestId("signin-submit").click();
+  await page.getByTestId("whoami").waitFor();
+}
+
+/** Issue 3 end to end: admin → cohort + weekly circles → enrolment link → participant's forms → live readiness. */
+describe("cohorts, enrolment and readiness in Chromium", () => {
+  let node: Running & { tag: string };
+  let browser: Browser;
+  beforeAll(async () => {
+    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await node?.stop();
+  });
+
+  it("[RDY1] [SCH2] [SCH1] a participant enrolled by link turns Ready live on the facilitator's board", async () => {
+    const spec = mainCohort(node.tag);
+    const email = (key: string) => spec.people.find((p) => p.key === key)?.email ?? "";
+    const zone = "America/Los_Angeles";
+
+    // Admin, on a laptop: a new cohort in the program.
+    const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark", timezoneId: "Europe/London" });
+    const admin = await adminCtx.newPage();
+    await signInAs(admin, node.url, email("admin"));
+    await admin.getByTestId("nav--admin").click();
+    await admin.getByTestId("program-overview").waitFor();
+    await admin.getByTestId("cohort-name").fill("Spring cohort");
+    await admin.getByTestId("cohort-capacity").fill("8");
+    await admin.getByTestId("cohort-submit").click();
+    await admin.getByTestId("cohort-admin").waitFor();
+    const cohortId = new URL(admin.url()).pathname.split("/").at(-1) ?? "";
+    const fac1 = await node.app.services.users.byEmail(email("fac1"));
+    await admin.getByRole("button", { name: `Assign ${fac1?.name ?? ""}` }).click();
+    await expect.poll(() => admin.getByTestId("cohort-admin").innerText()).toContain(`${fac1?.name ?? ""}`);
+
+    // A weekly integration circle at 18:00 program time, across the March DST change.
+    await admin.getByTestId("open-series-form").click();
+    await admin.getByTestId("series-title").fill("Thursday circle");
+    await admin.getByTestId("series-first").fill("2027-03-04");
+    await admin.getByTestId("series-time").fill("18:00");
+    // Forms check with the shared schema before sending: a series without an end is refused next to the field.
+    await admin.getByTestId(`series-facilitators-${fac1?.id ?? ""}`).check();
+    await admin.getByTestId("series-submit").click();
+    await expect.poll(() => admin.getByTestId("series-until-error").innerText()).toBe("A series needs an end date.");
+    await screenshot(admin, "admin-series-form-error");
+    await admin.getByTestId("series-until").fill("2027-03-25");
+    await admin.getByTestId("series-submit").click();
+    await expect.poll(() => admin.locator(".sched-item").count()).toBe(4);
+    await expect.poll(() => admin.locator(".sched-time").allInnerTexts()).toEqual(["18:00–19:30 PST", "18:00–19:30 PST", "18:00–19:30 PDT", "18:00–19:30 PDT"]);
+    // [SCH1] Switched to the viewer's own zone, the same sessions show London time, zone named.
+    await admin.getByTestId("zone-mine").click();
+    await expect.poll(() => admin.locator(".sched-time").allInnerTexts()).toEqual(["02:00–03:30 GMT", "02:00–03:30 GMT", "01:00–02:30 GMT", "01:00–02:30 GMT"]);
+    await admin.getByTestId("zone-program").click();
+
+    // An enrolment link.
+    await admin.getByTestId("invite-create").click();
+    const link = await admin.getByTestId("invite-url").inputValue();
+    expect(link).toContain("/join/");
+    await screenshot(admin, "admin-cohort");
+
+    // Facilitator, on a laptop: the readiness board for the cohort.
+    const facCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
+    const fac = await facCtx.newPage();
+    await signInAs(fac, node.url, email("fac1"));
+    await fac.goto(`${node.url}/cohort/${cohortId}`);
+    await fac.getByTestId("readiness-board").waitFor();
+
+    // Participant, on a phone: opens the link, chooses a name and password.
+    const pCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
+    const phone = await pCtx.newPage();
+    await phone.goto(link);
+    await phone.getByTestId("enrol-cohort").waitFor();
+    await phone.locator("#enrol-name").fill("Ava");
+    await phone.locator("#enrol-email").fill(`ava.${node.tag}@example.test`);
+    await phone.locator("#enrol-password").fill("short");
+    await phone.getByTestId("enrol-submit").click();
+    await expect.poll(() => phone.getByTestId("enrol-password-error").innerText()).toBe("Choose a password of at least 10 characters.");
+    await screenshot(phone, "participant-enrol");
+    await phone.locator("#enrol-password").fill("a long enough password");
+    await phone.getByTestId("enrol-submit").click();
+    await phone.getByTestId("my-forms").waitFor();
+    const ava = await node.app.services.users.byEmail(`ava.${node.tag}@example.test`);
+    const pid = ava?.id ?? "";
+
+    // The board shows Ava at once, with everything missing by name.
+    const missing = () => fac.getByTestId(`missing-${pid}`).locator("li").evaluateAll((els) => els.map((e) => e.getAttribute("data-item")));
+    await expect.poll(missing, { timeout: 5000 }).toEqual(["screening", "consent", "transport", "preparation"]);
+    await screenshot(fac, "board-nothing-yet");
+
+    // Screening: an unanswered question is shown next to it; then all answered.
+    await phone.getByTestId("screening-submit").click();
+    await expect.poll(() => phone.getByTestId("q-psychoticDisorder-error").innerText()).toBe("Please answer yes or no.");
+    for (const q of ["psychoticDisorder", "bipolarI", "thoughtsOfHarm", "heartCondition", "pregnant", "maoi", "ssriSnri", "familyPsychosis", "seizures", "lithium"]) {
+      await phone.getByTestId(`q-${q}-no`).check();
+    }
+    await phone.getByTestId("q-ssriSnri-yes").check();
+    await screenshot(phone, "participant-screening");
+    await phone.getByTestId("screening-submit").click();
+    await expect.poll(missing, { timeout: 5000 }).toEqual(["screening_review", "consent", "transport", "preparation"]);
+    await expect.poll(() => fac.getByTestId(`flags-${pid}`).innerText()).toContain("Takes an SSRI or SNRI");
+
+    // Consent (the form opens on the next step by itself).
+    await phone.getByTestId("consent-form").waitFor();
+    await phone.getByTestId("consent-agree").check();
+    await phone.getByTestId("consent-submit").click();
+    await expect.poll(missing, { timeout: 5000 }).toEqual(["screening_review", "transport", "preparation"]);
+
+    // The facilitator reviews the screening.
+    await fac.getByTestId(`review-${pid}`).click();
+    await expect.poll(missing, { timeout: 5000 }).toEqual(["transport", "preparation"]);
+
+    // Ride home.
+    await phone.getByTestId("transport-driver").fill("Sam (partner)");
+    await phone.getByTestId("transport-contact").fill("555 0100");
+    await phone.getByTestId("transport-submit").click();
+    await expect.poll(missing, { timeout: 5000 }).toEqual(["preparation"]);
+    await screenshot(phone, "participant-forms-done");
+    await screenshot(fac, "board-preparation-missing");
+
+    // The admin schedules Ava's individual preparation (this morning) through the form.
+    await admin.getByTestId("open-session-form").click();
+    await admin.getByTestId("session-kind").selectOption("preparation");
+    const prep = DateTime.now().setZone(zone).minus({ hours: 3 }).startOf("minute");
+    await admin.getByTestId("session-start").fill(prep.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await admin.getByTestId("session-end").fill(prep.plus({ hours: 1 }).toFormat("yyyy-LL-dd'T'HH:mm"));
+    await admin.getByTestId(`session-facilitators-${fac1?.id ?? ""}`).check();
+    await admin.getByTestId(`session-participants-${pid}`).check();
+    await admin.getByTestId("session-submit").click();
+    await expect.poll(() => admin.locator(".sched-item.kind-preparation").count()).toBe(1);
+
+    // …the facilitator records attendance, and Ava turns Ready on the open board.
+    await fac.getByTestId(`attended-${pid}`).click();
+    await expect.poll(() => fac.getByTestId(`ready-${pid}`).getAttribute("data-ready"), { timeout: 5000 }).toBe("yes");
+    expect(await fac.getByTestId(`ready-state-${pid}`).innerText()).toContain("Ready");
+    // The admin's open board changed too, without a reload.
+    await expect.poll(() => admin.getByTestId(`ready-${pid}`).getAttribute("data-ready"), { timeout: 5000 }).toBe("yes");
+    await screenshot(fac, "board-ready");
+
+    // The participant's own schedule: only their sessions, no doses, times with the zone named.
+    await phone.getByTestId("nav--my-schedule").click();
+    await phone.getByTestId("my-schedule").waitFor();
+    await expect.poll(() => phone.locator(".sched-item").count()).toBe(1);
+    await screenshot(phone, "participant-schedule");
+    await Promise.all([adminCtx.close(), facCtx.close(), pCtx.close()]);
+  });
+});

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, screenshot } from "../support/browser.js";
+import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
+import { startApp, type Running } from "../support/harness.js";
+
+/** An integration circle end to end: a facilitator on a laptop, three participants on phones. */
+describe("integration circle in Chromium", () => {
+  let node: Running & { tag: string };
+  let browser: Browser;
+  beforeAll(async () => {
+    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await node?.stop();
+  });
+
+  async function participantPhone(key: string): Promise<{ page: Page; id: string }> {
+    const person = mainCohort(node.tag).people.find((p) => p.key === key);
+    const user = await node.app.services.users.byEmail(person?.email ?? "");
+    if (!user) throw new Error(`no ${key}`);
+    const token = await node.app.services.users.createInvite(user.id);
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
+    const page = await ctx.newPage();
+    await page.goto(`${node.url}/invite/${token}`);
+    return { page, id: user.id };
+  }
+  const holderIs = (page: Page, id: string) => page.locator(`[data-testid="seat-${id}"][data-role="holder"]`).waitFor({ timeout: 5000 });
+
+  it("[CIR1] [CIR2] [CIR3] [CIR4] [CIR5] [CIR6] [AC3] agreement, the piece round the circle, and two people typing into the notes at once", async () => {
+    const spec = mainCohort(node.tag);
+    const fac = spec.people.find((p) => p.key === "fac1");
+    const facUser = await node.app.services.users.byEmail(fac?.email ?? "");
+    if (!fac || !facUser) throw new Error("fixture missing");
+
+    // The facilitator starts a circle from the home screen.
+    const facCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
+    const facPage = await facCtx.newPage();
+    await facPage.goto(node.url);
+    await facPage.getByTestId("signin-email").fill(fac.email);
+    await facPage.getByTestId("signin-password").fill(TEST_PASSWORD);
+    await facPage.getByTestId("signin-submit").click();
+    const cohortId = `cohort-${node.tag}`;
+    await facPage.getByTestId(`start-circle-title-${cohortId}`).fill("Integration circle 1");
+    await facPage.getByTestId(`start-circle-submit-${cohortId}`).click();
+    await facPage.getByTestId("circle-room").waitFor();
+    const circleId = decodeURIComponent(new URL(facPage.url()).pathname.split("/").at(-1) ?? "");
+    await holderIs(facPage, facUser.id);
+
+    // Three participants join from their phones through the home screen and accept the agreement.
+    const phones = await Promise.all(["p1", "p2", "p3"].map((k) => participantPhone(k)));
+    for (const [i, ph] of phones.entries()) {
+      await ph.page.getByTestId(`circle-link-${circleId}`).waitFor();
+      if (i === 0) await screenshot(ph.page, "circle-home-phone");
+      await ph.page.getByTestId(`circle-link-${circleId}`).click();
+      await ph.page.getByTestId("agreement").waitFor();
+      if (i === 0) await screenshot(ph.page, "circle-agreement-phone");
+      await ph.page.getByTestId("agreement-accept").click();
+      await ph.page.getByTestId("circle-room").waitFor();
+      await holderIs(ph.page, facUser.id);
+    }
+    const [a, b, c] = phones;
+    if (!a || !b || !c) throw new Error("phones missing");
+
+    // Every screen shows the same share timer (server instant, offset-corrected), within half a second.
+    const remaining = async (p: Page) => Number(await p.getByTestId("share-timer").getAttribute("data-remaining-ms"));
+    const readings = await Promise.all([facPage, a.page, b.page, c.page].map(remaining));
+    expect(Math.max(...readings) - Math.min(...readings)).toBeLessThan(500 + 250); // + one 250 ms repaint tick
+
+    // The piece goes round in seat order: facilitator finishes, p1 passes, p2 finishes, p3 passes.
+    await facPage.getByTestId("piece-finish").click();
+    await holderIs(a.page, a.id);
+    await holderIs(c.page, a.id);
+    await expect.poll(() => b.page.getByTestId("piece-status").innerText()).toContain("holds the piece");
+    await a.page.getByTestId("piece-pass").click();
+    await holderIs(b.page, b.id);
+    await screenshot(b.page, "circle-holder-phone");
+    await b.page.getByTestId("piece-finish").click();
+    await holderIs(c.page, c.id);
+    await c.page.getByTestId("piece-pass").click();
+    // The next seat is the absent co-facilitator; the facilitator takes the piece back.
+    await facPage.getByTestId("piece-take").click();
+    for (const p of [facPage, a.page, b.page, c.page]) await holderIs(p, facUser.id);
+
+    // Two participants type into the shared notes at the same moment; both see both texts.
+    await Promise.all([
+      a.page.getByTestId("notes-text").pressSequentially("Alpha felt the room soften. ", { delay: 15 }),
+      b.page.getByTestId("notes-text").pressSequentially("Bravo noticed breath slowing. ", { delay: 15 }),
+    ]);
+    for (const p of [a.page, b.page, c.page, facPage]) {
+      await expect.poll(() => p.getByTestId("notes-text").inputValue(), { timeout: 10_000 }).toContain("Alpha felt the room soften.");
+      await expect.poll(() => p.getByTestId("notes-text").inputValue(), { timeout: 10_000 }).toContain("Bravo noticed breath slowing.");
+    }
+    await a.page.locator('[data-testid="notes-status"][data-state="saved"]').waitFor({ timeout: 5000 });
+
+    // A private journal entry stays private; facilitator notes are on the facilitator's screen only.
+    await a.page.getByTestId("journal-text").fill("Only for me: grief came up.");
+    await a.page.getByTestId("journal-save").click();
+    await a.page.getByText("Only for me: grief came up.").first().waitFor();
+    await facPage.getByTestId("fnote-text").fill("Group settled after the first round.");
+    await facPage.getByTestId("fnote-save").click();
+    await facPage.getByText("Saved.").waitFor();
+    for (const p of [b.page, c.page]) {
+      expect(await p.content()).not.toContain("grief came up");
+      expect(await p.content()).not.toContain("Group settled");
+      expect(await p.getByTestId("facilitator-notes").count()).toBe(0);
+    }
+
+    // The note survives a reload.
+    await c.page.reload();
+    await expect.poll(() => c.page.getByTestId("notes-text").inputValue(), { timeout: 10_000 }).toContain("Bravo noticed breath slowing.");
+
+    await screenshot(a.page, "circle-participant-phone");
+    await screenshot(facPage, "circle-facilitator");
+    await facCtx.close();
+    for (const ph of phones) await ph.page.context().close();
+  });
+});

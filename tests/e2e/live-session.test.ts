@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { streamName } from "../../shared/log.js";
+import { launchChromium, screenshot } from "../support/browser.js";
+import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
+import { startApp, type Running } from "../support/harness.js";
+
+/** A facilitator's laptop and three participants' phones, each in its own browser context. */
+describe("live dosing session in Chromium", () => {
+  let node: Running & { tag: string };
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await node?.stop();
+  });
+
+  async function phone(key: string, sessionId: string): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
+    const person = mainCohort(node.tag).people.find((p) => p.key === key);
+    const user = await node.app.services.users.byEmail(person?.email ?? "");
+    if (!user) throw new Error(`no ${key}`);
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    await page.goto(`${node.url}/invite/${await node.app.services.users.createInvite(user.id)}`);
+    await page.getByTestId(`session-link-${sessionId}`).click();
+    await page.getByTestId("support-button").waitFor();
+    return { page, id: user.id, ctx };
+  }
+
+  it("[LIVE5] [LIVE6] [LIVE1] [LIVE2] [LIVE8] [RDY1] check-ins reach the tiles; 'I need support' reaches the facilitator, who acknowledges; the participant sees who is coming", async () => {
+    const sessionId = `live-${node.tag}`;
+    const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
+    if (!fac) throw new Error("fixture missing");
+    const facCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
+    contexts.push(facCtx);
+    const facPage = await facCtx.newPage();
+    await facPage.goto(node.url);
+    await facPage.getByTestId("signin-email").fill(fac.email);
+    await facPage.getByTestId("signin-password").fill(TEST_PASSWORD);
+    await facPage.getByTestId("signin-submit").click();
+    await facPage.getByTestId(`session-link-${sessionId}`).click();
+    await facPage.getByTestId("enable-sound").click();
+    await facPage.getByTestId("sound-state").waitFor();
+
+    const [p1, p2, p3] = [await phone("p1", sessionId), await phone("p2", sessionId), await phone("p3", sessionId)];
+    for (const p of [p1, p2, p3]) await facPage.locator(`[data-testid="presence-${p.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
+
+    // [RDY1] Ready participants are admitted from their tile; then a dose is recorded [LIVE1].
+    await facPage.getByTestId(`action-admit-${p1.id}`).click();
+    await facPage.getByTestId(`action-dose-${p1.id}`).click();
+    await facPage.getByTestId("dose-mg").fill("20");
+    await facPage.getByTestId("dose-submit").click();
+    await expect.poll(() => facPage.getByTestId(`dose-${p1.id}`).innerText()).toContain("20 mg total");
+    await expect.poll(() => facPage.getByTestId(`earliest-${p1.id}`).innerText()).toMatch(/\d{1,2}:\d{2}/);
+
+    // [LIVE8] Vitals over the limit raise an alert at once; [LIVE2] an early release is refused in words.
+    await facPage.getByTestId(`action-vitals-${p1.id}`).click();
+    await facPage.getByTestId("vitals-systolic").fill("184");
+    await facPage.getByTestId("vitals-diastolic").fill("96");
+    await facPage.getByTestId("vitals-heartRate").fill("88");
+    await facPage.getByTestId("vitals-submit").click();
+    const vitalsAlert = facPage.locator('[data-testid^="alert-"][data-kind="vitals"][data-state="pending"]');
+    await vitalsAlert.waitFor({ timeout: 2000 });
+    await vitalsAlert.getByRole("button", { name: "I'm on it" }).click();
+    await facPage.getByTestId(`action-release-${p1.id}`).click();
+    await facPage.getByTestId("release-transport").fill("Partner");
+    await facPage.getByTestId("release-submit").click();
+    await expect.poll(() => facPage.getByTestId("form-error").innerText()).toMatch(/Earliest release is/);
+
+    // [LIVE5] Three check-ins, three tiles.
+    const statuses = [[p1, "ok"], [p2, "struggling"], [p3, "ok"]] as const;
+    for (const [p, status] of statuses) {
+      await p.page.getByTestId(`checkin-${status}`).click();
+      await p.page.locator('[data-testid="checkin-state"][data-state="sent"]').waitFor({ timeout: 5000 });
+    }
+    for (const [p, status] of statuses) await facPage.locator(`[data-testid="checkin-${p.id}"][data-status="${status}"]`).waitFor({ timeout: 1000 });
+
+    // [LIVE6] The button; "sent" only after the server has it.
+    await p2.page.getByTestId("support-button").click();
+    await p2.page.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 5000 });
+    const row = facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]');
+    await row.waitFor({ timeout: 2000 });
+    expect(await row.innerText()).toContain(`p2 ${node.tag}`);
+    await screenshot(p2.page, "live-participant-support-sent");
+    await screenshot(facPage, "live-facilitator-alert");
+
+    await row.getByRole("button", { name: "I'm on it" }).click();
+    await p2.page.getByTestId("support-responder").waitFor({ timeout: 5000 });
+    expect(await p2.page.getByTestId("support-responder").innerText()).toContain(`fac1 ${node.tag} is coming`);
+    await facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="acknowledged"]').waitFor({ timeout: 2000 });
+    expect(await facPage.getByTestId("alerts-count").getAttribute("data-count")).toBe("0");
+    await screenshot(p2.page, "live-participant-who-is-coming");
+    await screenshot(facPage, "live-facilitator-room");
+
+    // [LIVE6] A dropped connection: the press waits, says "sending", and lands once when the
+    // network is back — without the person doing anything more.
+    await p3.ctx.setOffline(true);
+    for (const sock of await node.app.io.fetchSockets()) if (sock.data.user.id === p3.id) sock.disconnect(true);
+    await p3.page.locator('[data-testid="connection-status"][data-state="reconnecting"]').waitFor({ timeout: 5000 });
+    await p3.page.getByTestId("support-button").click();
+    await p3.page.locator('[data-testid="support-state"][data-state="sending"]').waitFor({ timeout: 2000 });
+    await screenshot(p3.page, "live-participant-support-sending");
+    await p3.ctx.setOffline(false);
+    await p3.page.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 15_000 });
+    await facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]').waitFor({ timeout: 5000 });
+    const raised = (await node.stores.log.read(streamName("session", sessionId), 0, 1000)).events.filter((e) => e.type === "alert.raised" && e.data.participantId === p3.id);
+    expect(raised).toHaveLength(1);
+
+    // [LIVE6] Pressed while offline, then the page is closed: a new page (a reload) retries the
+    // same request from localStorage, and it still lands once.
+    await p1.ctx.setOffline(true);
+    for (const sock of await node.app.io.fetchSockets()) if (sock.data.user.id === p1.id) sock.disconnect(true);
+    await p1.page.locator('[data-testid="connection-status"][data-state="reconnecting"]').waitFor({ timeout: 5000 });
+    await p1.page.getByTestId("support-button").click();
+    await p1.page.locator('[data-testid="support-state"][data-state="sending"]').waitFor({ timeout: 2000 });
+    await p1.page.close();
+    await p1.ctx.setOffline(false);
+    const reopened = await p1.ctx.newPage();
+    await reopened.goto(`${node.url}/session/${sessionId}`);
+    await reopened.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 15_000 });
+    const p1Alerts = (await node.stores.log.read(streamName("session", sessionId), 0, 1000)).events.filter((e) => e.type === "alert.raised" && e.data.kind === "support" && e.data.participantId === p1.id);
+    expect(p1Alerts).toHaveLength(1);
+  });
+});
