@@ -120,7 +120,7 @@ describe("live alerts across two nodes", () => {
     await tickBoth();
     await fac1.until(() => fullEvents(fac1, "alert.raised").some((e) => e.data.kind === "ratio"), 5000, "ratio alert on the facilitator");
     await admin.until(() => notices(admin).some((n) => n.kind === "ratio"), 5000, "ratio alert to the admin");
-    // Back on a new connection (PresenceService names arrivals by connection id).
+    // Back in the room on a new connection, as after closing the laptop.
     await join(await on(B, "fac2"));
     await tickBoth();
     await fac1.until(() => fullEvents(fac1, "alert.resolved").length === 1, 5000, "ratio restored");

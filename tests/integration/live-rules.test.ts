@@ -68,6 +68,18 @@ describe("live session rules on one node", () => {
     expect(codeOf(ctx)).toBe("FORBIDDEN");
   });
 
+  it("[PR5] [LIVE3] a facilitator who leaves the room and comes back on the same connection is logged in the room again", async () => {
+    const fac = await pool.connect("fac1");
+    const facId = await idOf("fac1");
+    await fac.ok("session:join", { sessionId: sessionId(), since: null });
+    await fac.ok("session:leave", { sessionId: sessionId() });
+    await fac.ok("session:join", { sessionId: sessionId(), since: null });
+    const state = await node.app.services.streams.state("session", sessionId());
+    expect(state.live.facilitatorsInRoom).toEqual([facId]);
+    const types = (await node.stores.log.read(streamName("session", sessionId()), 0, 100)).events.filter((e) => e.data.userId === facId).map((e) => e.type);
+    expect(types).toEqual(["facilitator.arrived", "facilitator.left", "facilitator.arrived"]);
+  });
+
   it("[RDY1] a participant who is not Ready cannot be admitted, and the refusal names what is missing", async () => {
     const fac = await pool.connect("ofac", otherCohort);
     const sid = `other-live-${node.tag}`;

@@ -70,6 +70,18 @@ describe("readiness", () => {
     expect(items(withLithium("2026-11-09"), at)).not.toContain("hard_stop");
   });
 
+  it("[RDY1] [SCH8] an attended preparation counts only inside the window before the first dosing", () => {
+    let c = planned();
+    const prep = c.schedule.find((s) => s.kind === "preparation");
+    c = applyDrafts(c, decidePreparation(c, { id: "a1", participantId: "p1", sessionId: prep?.id ?? "" }, f1, "2026-12-01T18:30:00.000Z"));
+    expect(items(c)).not.toContain("preparation");
+    // Judged against a dosing day 100 days later, the same attendance is too early.
+    const late = "2027-03-11T17:00:00.000Z";
+    const r = readinessOf(c, "p1", oregon, late);
+    expect(r.missing.find((m) => m.item === "preparation")?.label).toMatch(/^Preparation session outside the window: .*at most 90 days/);
+    expect(readinessOf(c, "p1", oregon, "2026-12-02T17:00:00.000Z").missing.find((m) => m.item === "preparation")?.label).toMatch(/at least 24 h/);
+  });
+
   it("[RDY3] review flags are shown and never block", () => {
     let c = planned();
     c = applyDrafts(c, decideScreening(c, { id: "s1", answers: { ...clean, heartCondition: true, pregnant: true, maoi: true, ssriSnri: true, familyPsychosis: true, seizures: true } }, p1));
