@@ -11,14 +11,15 @@ import { Users, publicUser } from "./auth/users.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Directory, viewerOf } from "./domain/directory.js";
 import { isStaff } from "../shared/domain/roles.js";
-import { inboxRoom } from "./gateway/handlers/live-shared.js";
+import { inboxRoom, replayNotices } from "./gateway/handlers/live-shared.js";
 import { LIVE_CHECK_MS, runLiveChecks } from "./jobs/live-checks.js";
+import { guardJob } from "./jobs/guard.js";
 import { StreamService } from "./domain/stream-service.js";
 import { handlers } from "./gateway/handlers/index.js";
 import { mountHandlers } from "./gateway/handler.js";
 import type { AppServer } from "./gateway/types.js";
 import { apiRoutes } from "./http/api-routes.js";
-import { authRoutes, sessionIdFromCookie, setSessionCookie } from "./http/auth-routes.js";
+import { authRoutes, sessionIdFromCookie, sessionRoom, setSessionCookie } from "./http/auth-routes.js";
 import { adminRoutes, enrolRoutes } from "./http/admin-routes.js";
 import { calendarFeedRoute, calendarRoutes } from "./http/calendar.js";
 import { errorHandler, notFound } from "./http/errors.js";
@@ -106,8 +107,14 @@ export function createApp(deps: AppDeps): App {
   io.on("connection", (socket) => {
     socket.emit("hello", { protocol: PROTOCOL_VERSION, nodeId, serverTime: new Date(clock.now()).toISOString(), user: publicUser(socket.data.user) });
     mountHandlers(socket, table, logger);
+    const sid = sessionIdFromCookie(socket.request.headers.cookie);
+    if (sid) void socket.join(sessionRoom(sid));
     // [LIVE3][LIVE6] Staff hear escalations and ratio alerts wherever they are in the app.
-    if (isStaff(viewerOf(socket.data.user))) void socket.join(inboxRoom(socket.data.user.id));
+    if (isStaff(viewerOf(socket.data.user))) {
+      void socket.join(inboxRoom(socket.data.user.id));
+      // …including those escalated while this person was disconnected (a node restart).
+      replayNotices(services, socket).catch((err: unknown) => logger.warn("alert notice replay failed", { error: errorKind(err) }));
+    }
     socket.on("disconnect", () => {
       for (const sessionId of socket.data.sessions) {
         presence.disconnect(sessionId, socket.data.user.id, socket.id).catch((err: unknown) => logger.warn("presence disconnect failed", { error: errorKind(err) }));
@@ -122,7 +129,9 @@ export function createApp(deps: AppDeps): App {
   };
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, job: () => Promise<void>, name: string) => {
-    const t = setInterval(() => job().catch((err: unknown) => logger.warn(`${name} failed`, { error: errorKind(err) })), ms);
+    // Guarded: a slow store never stacks overlapping runs, and a failure is logged, not thrown.
+    const guarded = guardJob(job, (err: unknown) => logger.warn(`${name} failed`, { error: errorKind(err) }));
+    const t = setInterval(() => { guarded.beat(); }, ms);
     t.unref();
     timers.push(t);
   };

@@ -22,11 +22,27 @@ export function ago(iso: string, now: number): string {
   return rest === 0 ? `${h} h ago` : `${h} h ${rest} min ago`;
 }
 
-/** Local wall-clock time of an instant, e.g. "14:05". */
-export function clock(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+/** An instant as the server sends it (ISO), as ms since the epoch, or a Date. */
+export type Instant = string | number | Date;
+
+const CLOCK: Intl.DateTimeFormatOptions = { hour: "numeric", minute: "2-digit", timeZoneName: "short" };
+const DATE_TIME: Intl.DateTimeFormatOptions = { month: "short", day: "numeric", year: "numeric", ...CLOCK };
+
+/**
+ * [SCH1] Times are shown in the viewer's zone with the zone named, e.g. "3:52 PM UTC" or
+ * "7:52 AM PST", so nobody reading a room with people in several zones has to guess. The one
+ * formatter for times in the client; `zone` is for tests and pages that show another zone.
+ */
+export function clock(at: Instant, zone?: string): string {
+  return format(at, CLOCK, zone);
 }
 
-export function dateTime(iso: string): string {
-  return new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+/** Date and time with the zone named, e.g. "Nov 26, 2026, 3:52 PM UTC" [SCH1]. */
+export function dateTime(at: Instant, zone?: string): string {
+  return format(at, DATE_TIME, zone);
+}
+
+function format(at: Instant, options: Intl.DateTimeFormatOptions, zone: string | undefined): string {
+  const d = at instanceof Date ? at : new Date(at);
+  return new Intl.DateTimeFormat(undefined, zone === undefined ? options : { ...options, timeZone: zone }).format(d);
 }

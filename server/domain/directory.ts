@@ -51,8 +51,11 @@ export class Directory {
     }
     try {
       return { session, cohort: await this.cohortFor(user, session.cohortId) };
-    } catch {
-      throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
+    } catch (err) {
+      // Only a refusal becomes "not found". A store failure stays a failure (UNAVAILABLE), so a
+      // client retries it: a final NOT_FOUND would make a participant's "I need support" give up [LIVE6].
+      if (err instanceof AppError) throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
+      throw err;
     }
   }
 

@@ -1,8 +1,16 @@
-import { streamKind, type StreamName } from "../../shared/log.js";
+import { streamKind, type StreamKind, type StreamName } from "../../shared/log.js";
 import { viewOf } from "../../shared/domain/streams.js";
-import type { Viewer } from "../../shared/domain/roles.js";
+import { isStaff, type Viewer } from "../../shared/domain/roles.js";
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { SYNC_PAGE, type SyncResult } from "../../shared/protocol/events.js";
 import type { LogStore, ReadResult, Snapshot } from "../stores/types.js";
+
+/**
+ * [AC3] A snapshot is a whole state, past any per-event audience, so it goes to a participant only
+ * for kinds whose every event is for every reader (a circle's shared notes). A snapshot of any other
+ * kind (none is compacted today) is refused to participants rather than handed over whole.
+ */
+const WHOLE_SNAPSHOT_KINDS: ReadonlySet<StreamKind> = new Set<StreamKind>(["notes"]);
 
 /** A compaction racing the read can move the snapshot on; read again this many times. */
 const SNAPSHOT_TRIES = 3;
@@ -26,6 +34,9 @@ export async function syncStream(log: LogStore, viewer: Viewer, stream: StreamNa
     if (!compactedPast(page, snapshot.seq)) break;
   }
   const kind = streamKind(stream);
+  if (snapshot !== null && !WHOLE_SNAPSHOT_KINDS.has(kind) && !isStaff(viewer)) {
+    throw new AppError(ErrorCode.FORBIDDEN, "This part of the history is kept in a form only staff may read.");
+  }
   const start = snapshot?.seq ?? from;
   const last = page.events.at(-1)?.seq ?? start;
   const result: SyncResult = {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Router, type Request, type Response, type NextFunction } from "express";
 import { parse as parseCookie, serialize } from "cookie";
 import { InviteAcceptBody, LoginBody } from "../../shared/protocol/commands.js";
@@ -12,6 +13,14 @@ const HTTP_BODY_MAX = 16 * 1024;
 
 export function sessionIdFromCookie(header: string | undefined): string | undefined {
   return header ? parseCookie(header)[SESSION_COOKIE] : undefined;
+}
+
+/**
+ * [AC1] The socket room of every connection signed in with one session, so signing out closes
+ * them on every node. Named by a hash: room names travel through the adapter, a session id is a secret.
+ */
+export function sessionRoom(sid: string): string {
+  return `sid:${createHash("sha256").update(sid).digest("base64url").slice(0, 32)}`;
 }
 
 export function setSessionCookie(res: Response, sid: string, secure: boolean): void {
@@ -53,7 +62,11 @@ export function authRoutes(s: Services, opts: { secureCookies: boolean }): Route
 
   r.post("/logout", async (req, res) => {
     const sid = sessionIdFromCookie(req.headers.cookie);
-    if (sid) await s.users.endSession(sid);
+    if (sid) {
+      await s.users.endSession(sid);
+      // A signed-out tab (a shared clinic tablet) must stop receiving the room's events at once.
+      s.io.to(sessionRoom(sid)).disconnectSockets(true);
+    }
     res.setHeader("Set-Cookie", serialize(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0 }));
     res.json({ ok: true });
   });

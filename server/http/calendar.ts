@@ -71,7 +71,10 @@ export function calendarFeedRoute(s: Services): Router {
   r.get("/feed/:file", async (req, res) => {
     const token = parseWith(FeedToken, String(req.params.file ?? "").replace(/\.ics$/, ""));
     const userId = await feeds.owner(token);
-    const user = userId === null ? null : await s.users.get(userId);
+    // Only the person's current address works: two issues racing (two tabs) can each leave a
+    // token behind, and a leftover no one is shown could never be revoked.
+    const current = userId === null ? null : await feeds.current(userId);
+    const user = userId === null || current !== token ? null : await s.users.get(userId);
     if (!user) throw new AppError(ErrorCode.NOT_FOUND, "This calendar address is not valid any more.");
     const { sessions } = await mySchedule(s, user);
     sendIcs(res, writeCalendar(toIcs(sessions), { stampMs: s.clock.now(), name: "Holdspace" }), "holdspace.ics");

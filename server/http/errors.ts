@@ -25,10 +25,21 @@ function bodyParserError(err: unknown): AppError | null {
   return null;
 }
 
+/**
+ * [REC3] What a failed request is logged as: the route's pattern ("/cohorts/:cohortId/readiness"),
+ * never the path itself, which carries ids, enrolment tokens and private calendar-feed tokens.
+ */
+export function routeLabel(req: Request): string {
+  const route: unknown = req.route;
+  if (route !== null && typeof route === "object" && "path" in route && typeof route.path === "string") return `${req.method} ${route.path}`;
+  // Failed before a route matched (say, while reading the session): only the path's first segment.
+  return `${req.method} /${req.path.split("/")[1] ?? ""}/…`;
+}
+
 /** [AC5] Every HTTP failure is `{error: {code, message}}` with a matching status; nothing leaks a stack. */
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const shape = toErrorShape(bodyParserError(err) ?? err, log, `${req.method} ${req.path}`);
+    const shape = toErrorShape(bodyParserError(err) ?? err, log, routeLabel(req));
     res.status(STATUS[shape.code]).json({ error: shape });
   };
 }

@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { NotesEventData } from "../../shared/domain/notes.js";
+import { foldNotesEvent, NotesEventData } from "../../shared/domain/notes.js";
 import type { StreamName } from "../../shared/log.js";
 import { fromBase64, toBase64 } from "../domain/notes.js";
 import type { LogStore } from "../stores/types.js";
@@ -14,7 +14,8 @@ const UpdateData = NotesEventData["notes.update"];
  * [CIR4][LOG4] Merge a notes stream's snapshot and the updates after it into one Yjs update,
  * keep it as the new snapshot, then drop the merged events. Safe on any number of nodes at once:
  * a snapshot only moves forward, and a node trims only up to a snapshot it saved. Merging is
- * lossless (Y.mergeUpdates keeps every insert and delete), so the document is unchanged.
+ * lossless (Y.mergeUpdates keeps every insert and delete), so the document is unchanged. It stops
+ * at the seal of a locked document [CIR4].
  * Returns the seq compacted to, or null when there was too little to do.
  */
 export async function compactNotes(log: LogStore, stream: StreamName, minUpdates = COMPACT_AFTER): Promise<number | null> {
@@ -27,13 +28,20 @@ export async function compactNotes(log: LogStore, stream: StreamName, minUpdates
     // Someone trimmed past our snapshot meanwhile: a newer snapshot exists, nothing for us to do.
     const first = page.events[0];
     if (first && first.seq !== after + 1) return null;
+    let sealed = false;
     for (const e of page.events) {
+      // [CIR4] The seal and what follows it are never merged: the snapshot stays before the seal,
+      // so every reader still sees the seal and ignores late updates by the same rule.
+      if (foldNotesEvent(null, e).sealedAt !== null) {
+        sealed = true;
+        break;
+      }
       const d = e.type === "notes.update" ? UpdateData.safeParse(e.data) : null;
       if (d?.success) parts.push(fromBase64(d.data.u));
       after = e.seq;
       count++;
     }
-    if (page.events.length < PAGE) break;
+    if (sealed || page.events.length < PAGE) break;
   }
   if (count < minUpdates || count === 0) return null;
   const merged = Y.mergeUpdates(parts);

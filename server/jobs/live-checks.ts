@@ -29,6 +29,15 @@ export async function runLiveChecks(s: Services): Promise<void> {
       s.logger.warn("live check failed", { session: { id: sessionId }, error: errorKind(err) });
     }
   }
+  // After every escalation of the round: presence trouble must never delay one. The next
+  // round's ratio check decides on the corrected log [LIVE3].
+  for (const sessionId of index.sessions) {
+    try {
+      await s.presence.reconcile(sessionId);
+    } catch (err) {
+      s.logger.warn("presence reconcile failed", { session: { id: sessionId }, error: errorKind(err) });
+    }
+  }
 }
 
 async function checkSession(s: Services, sessionId: string): Promise<void> {

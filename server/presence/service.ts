@@ -1,4 +1,4 @@
-import { decideRoomTransition } from "../../shared/domain/session.js";
+import { decideRoomTransition, roomTransitionId } from "../../shared/domain/session.js";
 import { streamName } from "../../shared/log.js";
 import { peopleStates, personState, type ClientPresence, type PresenceState } from "../../shared/protocol/presence.js";
 import type { PersonPresence } from "../../shared/protocol/events.js";
@@ -39,13 +39,13 @@ export class PresenceService {
   async connect(sessionId: string, userId: string, connId: string): Promise<void> {
     const now = this.d.clock.now();
     await this.d.store.upsert(sessionId, { userId, nodeId: this.d.nodeId, connId, state: "online", expiresAt: now + PRESENCE_TIMINGS.entryTtlMs });
-    await this.changed(sessionId, userId, connId);
+    await this.changed(sessionId, userId);
   }
 
   async setState(sessionId: string, userId: string, connId: string, state: ClientPresence): Promise<PresenceState> {
     const now = this.d.clock.now();
     await this.d.store.setState(sessionId, this.d.nodeId, connId, userId, state, now + PRESENCE_TIMINGS.entryTtlMs);
-    return this.changed(sessionId, userId, connId);
+    return this.changed(sessionId, userId);
   }
 
   /** A dropped connection keeps counting for the grace period [PR2]; the sweep ends it. */
@@ -56,7 +56,7 @@ export class PresenceService {
 
   /** Leaving on purpose (closing the room in the app) takes effect at once. */
   async leave(sessionId: string, userId: string, connId: string): Promise<void> {
-    if (await this.d.store.remove(sessionId, this.d.nodeId, connId, userId)) await this.changed(sessionId, userId, connId);
+    if (await this.d.store.remove(sessionId, this.d.nodeId, connId, userId)) await this.changed(sessionId, userId);
   }
 
   async snapshot(sessionId: string): Promise<PersonPresence[]> {
@@ -71,31 +71,64 @@ export class PresenceService {
 
   /**
    * Remove lapsed entries (grace over, or their node died) in every room. Several nodes sweep;
-   * the store hands each removed entry to exactly one of them, which reports the change.
+   * the store hands each removed entry to exactly one of them, which reports the change. One
+   * person's failure (a store hiccup while logging) must not swallow the others' departures:
+   * every entry is reported, then the first failure is rethrown for the job to log.
    */
   async sweep(): Promise<void> {
     const now = this.d.clock.now();
+    const failures: unknown[] = [];
     for (const room of await this.d.store.rooms()) {
-      const removed = await this.d.store.sweep(room, now);
-      for (const e of removed) await this.changed(room, e.userId, e.connId);
+      try {
+        const removed = await this.d.store.sweep(room, now);
+        for (const e of removed) await this.changed(room, e.userId).catch((err: unknown) => failures.push(err));
+      } catch (err) {
+        failures.push(err);
+      }
     }
+    if (failures.length > 0) throw failures[0];
   }
 
-  private async changed(sessionId: string, userId: string, connId: string): Promise<PresenceState> {
+  /**
+   * [PR5][LIVE3] Make the log's "who is in the room" agree with presence. Transitions are logged
+   * as they happen, but a departure whose logging failed, or two nodes racing (one logs "left"
+   * on a stale list while the person reconnects on the other), would leave the log wrong for
+   * good — and the ratio counts facilitators from the log. Run by every node's periodic check;
+   * decisions go through the log with expectedSeq, so nodes reconciling at once log each fix once.
+   * Returns how many people it corrected.
+   */
+  async reconcile(sessionId: string): Promise<number> {
+    // The log first, then presence: presence read after the log is never older than it.
+    const state = await this.d.streams.state("session", sessionId);
+    if (state.status !== "open") return 0;
+    const present = new Set((await this.snapshot(sessionId)).filter((p) => p.state !== "offline").map((p) => p.userId));
+    let fixed = 0;
+    for (const userId of new Set([...state.inRoom, ...present])) {
+      if (state.inRoom.includes(userId) === present.has(userId)) continue;
+      if (await this.logTransition(sessionId, userId, present.has(userId))) fixed++;
+    }
+    return fixed;
+  }
+
+  private async changed(sessionId: string, userId: string): Promise<PresenceState> {
     const [entries, breaks] = await Promise.all([this.d.store.list(sessionId), this.d.store.onBreak(sessionId)]);
     const mine = entries.filter((e) => e.userId === userId);
     const state = personState(mine, this.d.clock.now(), breaks.has(userId));
     this.d.io.to(rooms.presence(sessionId)).emit("presence:update", { sessionId, userId, state });
-    await this.logTransition(sessionId, userId, connId, state !== "offline");
+    await this.logTransition(sessionId, userId, state !== "offline");
     return state;
   }
 
-  private async logTransition(sessionId: string, userId: string, connId: string, present: boolean): Promise<void> {
+  /** [PR5] Log an arrival or departure if the log does not already say so; true when one was appended. */
+  private async logTransition(sessionId: string, userId: string, present: boolean): Promise<boolean> {
     const user = await this.d.users.get(userId);
-    if (!user) return;
+    if (!user || user.role === "admin") return false;
     const role: Role = user.role;
-    const id = `${present ? "arrived" : "left"}:${userId}:${connId}`;
-    const { events } = await this.d.streams.execute("session", sessionId, id, (s) => decideRoomTransition(s, { id, userId, role, present }));
+    // Named after the state it is decided on (roomTransitionId), not the connection: leaving and
+    // coming back on the same socket is a second real transition and is logged again.
+    const id = roomTransitionId(await this.d.streams.state("session", sessionId), userId, present);
+    const { events, duplicate } = await this.d.streams.execute("session", sessionId, id, (s) => decideRoomTransition(s, { userId, role, present }));
     publishAll(this.d.io, streamName("session", sessionId), events);
+    return events.length > 0 && !duplicate;
   }
 }

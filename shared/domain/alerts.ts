@@ -16,6 +16,13 @@ export const ESCALATION_TIERS = [
   { tier: 2, afterMs: 60_000 },
 ] as const;
 
+/**
+ * [LIVE6] Past the last tier an unanswered alert is not left to go quiet: every minute after it,
+ * a reminder goes to all facilitators and the program admins again, until someone answers or
+ * its cause is gone (docs/alerts.md: "escalating until someone answers").
+ */
+export const REMINDER_EVERY_MS = 60_000;
+
 /** Who acts for jobs: events decided by a node's periodic check, not by a person. */
 export const SYSTEM_ACTOR = "system";
 
@@ -31,6 +38,8 @@ export const AlertEventData = {
     detail: z.string(),
   }),
   "alert.escalated": z.object({ alertId: z.string(), tier: z.number().int().min(1).max(2) }),
+  /** The n-th reminder after the last tier (n = 1 at 2 min, 2 at 3 min, …) [LIVE6]. */
+  "alert.reminded": z.object({ alertId: z.string(), count: z.number().int().positive() }),
   /** `notify`: the participant who asked for support, so they see who is coming [LIVE6]. */
   "alert.acknowledged": z.object({ alertId: z.string(), by: z.string(), notify: z.string().nullable() }),
   /** Ratio restored, break ended: the condition behind the alert is gone. */
@@ -48,6 +57,8 @@ export interface Alert {
   seq: number;
   /** The highest tier reached so far (0 = not escalated). */
   tier: number;
+  /** Reminders sent after the last tier (REMINDER_EVERY_MS). */
+  reminders: number;
   ack: { by: string; at: string } | null;
   resolved: { at: string; reason: string } | null;
 }
@@ -60,13 +71,18 @@ export function reduceAlerts(alerts: Alerts, e: StoredEvent): Alerts {
     case "alert.raised": {
       const d = AlertEventData["alert.raised"].parse(e.data);
       if (alerts[d.alertId]) return alerts;
-      const a: Alert = { id: d.alertId, kind: d.kind, participantId: d.participantId, subjectId: d.subjectId, detail: d.detail, raisedAt: e.at, raisedBy: e.actor, seq: e.seq, tier: 0, ack: null, resolved: null };
+      const a: Alert = { id: d.alertId, kind: d.kind, participantId: d.participantId, subjectId: d.subjectId, detail: d.detail, raisedAt: e.at, raisedBy: e.actor, seq: e.seq, tier: 0, reminders: 0, ack: null, resolved: null };
       return { ...alerts, [a.id]: a };
     }
     case "alert.escalated": {
       const d = AlertEventData["alert.escalated"].parse(e.data);
       const a = alerts[d.alertId];
       return a ? { ...alerts, [a.id]: { ...a, tier: Math.max(a.tier, d.tier) } } : alerts;
+    }
+    case "alert.reminded": {
+      const d = AlertEventData["alert.reminded"].parse(e.data);
+      const a = alerts[d.alertId];
+      return a ? { ...alerts, [a.id]: { ...a, reminders: Math.max(a.reminders, d.count) } } : alerts;
     }
     case "alert.acknowledged": {
       const d = AlertEventData["alert.acknowledged"].parse(e.data);
@@ -112,9 +128,16 @@ export function escalationId(alertId: string, tier: number): string {
   return `escalate:${alertId}:${tier}`;
 }
 
+export function reminderId(alertId: string, count: number): string {
+  return `remind:${alertId}:${count}`;
+}
+
+const LAST_TIER = ESCALATION_TIERS[ESCALATION_TIERS.length - 1];
+
 /**
- * [LIVE6] Escalations now due. Ids are `escalate:<alertId>:<tier>`, so any number of nodes can
- * run this and the log keeps exactly one of each.
+ * [LIVE6] Escalations now due, then reminders once the last tier is reached. Ids are
+ * `escalate:<alertId>:<tier>` and `remind:<alertId>:<n>`, so any number of nodes can run this and
+ * the log keeps exactly one of each. After an outage only the latest reminder is sent, not a burst.
  */
 export function decideEscalations(alerts: Alerts, now: number): Draft[] {
   const out: Draft[] = [];
@@ -124,6 +147,10 @@ export function decideEscalations(alerts: Alerts, now: number): Draft[] {
       if (a.tier < t.tier && age >= t.afterMs) {
         out.push({ id: escalationId(a.id, t.tier), type: "alert.escalated", actor: SYSTEM_ACTOR, data: { alertId: a.id, tier: t.tier } });
       }
+    }
+    if (LAST_TIER && a.tier >= LAST_TIER.tier) {
+      const due = Math.floor((age - LAST_TIER.afterMs) / REMINDER_EVERY_MS);
+      if (due > a.reminders) out.push({ id: reminderId(a.id, due), type: "alert.reminded", actor: SYSTEM_ACTOR, data: { alertId: a.id, count: due } });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError, ErrorCode } from "../protocol/errors.js";
 import type { DraftEvent, StoredEvent } from "../log.js";
-import { ALL, onlyParticipant, type Audience, type Viewer } from "./roles.js";
+import { ALL, STAFF, onlyParticipant, type Audience, type Viewer } from "./roles.js";
 
 /** [CIR3] A share lasts 5 minutes unless the circle says otherwise. */
 export const DEFAULT_SHARE_SECONDS = 300;
@@ -121,10 +121,16 @@ export function reduceCircle(state: CircleState, e: StoredEvent): CircleState {
   }
 }
 
-/** [AC2] A participant's acceptance is theirs (and staff's) to see; the rest is the circle's. */
+/** The circle's own events, which every member who accepted the agreement sees. */
+const CIRCLE_WIDE = new Set(["circle.started", "piece.moved", "notes.locked", "circle.ended", "journal.shared"]);
+
+/**
+ * [AC2] A participant's acceptance is theirs (and staff's) to see; the circle's own events are the
+ * circle's. Any other type (a newer server's) is staff-only until it is listed here: fail closed.
+ */
 export function circleAudience(e: StoredEvent): Audience {
   if (e.type === "agreement.accepted") return onlyParticipant(CircleEventData["agreement.accepted"].parse(e.data).userId);
-  return ALL;
+  return CIRCLE_WIDE.has(e.type) ? ALL : STAFF;
 }
 
 /** [CIR2] The seat after `userId`, in seat order, going round. */

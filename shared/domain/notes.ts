@@ -18,20 +18,50 @@ export const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "Send the updat
 
 export const NotesEventData = {
   "notes.update": z.object({ u: Base64 }),
+  "notes.sealed": z.object({ by: z.string() }),
 } as const;
+
+/**
+ * [CIR4] The seal's event id: one per notes stream, so appending it again (a retried lock, or
+ * the end after a lock) is a no-op [LOG2].
+ */
+export const NOTES_SEAL_ID = "notes-seal";
+
+/**
+ * [CIR4] Why a seal: the lock lives in the circle stream, while updates go to the notes stream
+ * without a sequence check (Yjs updates commute), so an update already past the lock check can
+ * still land after the lock. Locking therefore also appends a seal to the notes stream, and every
+ * reader (compaction, the client's Yjs, test peers) folds the stream with this one rule: an
+ * update counts only when it comes before the seal. Pure and Yjs-free so both sides share it.
+ */
+export interface NotesFold {
+  /** The seq of the seal, once seen. */
+  sealedAt: number | null;
+  /** The base64 Yjs update this event adds to the document, or null (seal, hidden, late). */
+  update: string | null;
+}
+
+export function foldNotesEvent(sealedAt: number | null, e: { seq: number; type?: string; data?: Record<string, unknown> }): NotesFold {
+  if (e.type === "notes.sealed") return { sealedAt: sealedAt ?? e.seq, update: null };
+  const u = e.data?.["u"];
+  const counts = e.type === "notes.update" && typeof u === "string" && (sealedAt === null || e.seq < sealedAt);
+  return { sealedAt, update: counts ? u : null };
+}
 
 export interface NotesState {
   id: string;
   seq: number;
   updates: number;
+  sealedAt: number | null;
 }
 
 export function emptyNotes(id: string): NotesState {
-  return { id, seq: 0, updates: 0 };
+  return { id, seq: 0, updates: 0, sealedAt: null };
 }
 
 export function reduceNotes(state: NotesState, e: StoredEvent): NotesState {
-  return e.type === "notes.update" ? { ...state, seq: e.seq, updates: state.updates + 1 } : { ...state, seq: e.seq };
+  const f = foldNotesEvent(state.sealedAt, e);
+  return { ...state, seq: e.seq, sealedAt: f.sealedAt, updates: state.updates + (f.update === null ? 0 : 1) };
 }
 
 /** Every member of the circle edits the same document. */

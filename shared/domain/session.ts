@@ -155,13 +155,23 @@ export function decideCheckin(
 }
 
 /**
+ * [PR5] The id of a room transition: who, which way, and the seq of the state it was decided on.
+ * Each real transition happens at a different seq, so leaving and coming back on the same
+ * connection is a new event; two nodes deciding the same transition on the same state make the
+ * same id, and the append's expectedSeq keeps one of them.
+ */
+export function roomTransitionId(state: Pick<SessionState, "seq">, userId: string, present: boolean): string {
+  return `${present ? "arrived" : "left"}:${userId}:at:${state.seq}`;
+}
+
+/**
  * [PR5] Log a person entering or leaving the room once per real transition, even when several
  * nodes notice it at the same moment (they race on expectedSeq; the loser sees it already done).
  */
-export function decideRoomTransition(state: SessionState, cmd: { id: string; userId: string; role: Viewer["role"]; present: boolean }): Draft[] {
+export function decideRoomTransition(state: SessionState, cmd: { userId: string; role: Viewer["role"]; present: boolean }): Draft[] {
   if (cmd.role === "admin" || state.status !== "open") return [];
   const inRoom = state.inRoom.includes(cmd.userId);
   if (inRoom === cmd.present) return [];
   const type = `${cmd.role}.${cmd.present ? "arrived" : "left"}`;
-  return [{ id: cmd.id, type, actor: cmd.userId, data: { userId: cmd.userId } }];
+  return [{ id: roomTransitionId(state, cmd.userId, cmd.present), type, actor: cmd.userId, data: { userId: cmd.userId } }];
 }

@@ -107,13 +107,15 @@ export interface LiveCommandReplies {
 
 /**
  * [LIVE3][LIVE6] Pushed to every facilitator of the cohort and the program's admins when an
- * alert escalates (and at once for a ratio alert). Ids and kind only: no clinical detail.
+ * alert escalates, at each reminder after that, and at once for a ratio alert. Ids and kind only: no clinical detail.
  */
 export interface AlertNotice {
   sessionId: string;
   alertId: string;
   kind: AlertKind;
   tier: number;
+  /** 0 for the escalation itself; n for the n-th reminder after the last tier (a minute apart). */
+  reminder: number;
   participantId: string | null;
   raisedAt: string;
 }

@@ -1,41 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
-import type { Browser, Page } from "playwright-core";
-import { launchChromium, screenshot } from "../support/browser.js";
-import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
-import { startApp, type Running } from "../support/harness.js";
-
-async function signInAs(page: Page, url: string, email: string): Promise<void> {
-  await page.goto(url);
-  await page.getByTestId("signin-email").fill(email);
-  await page.getByTestId("signin-password").fill(TEST_PASSWORD);
-  await page.getByTestId("signin-submit").click();
-  await page.getByTestId("whoami").waitFor();
-}
+import { screenshot } from "../support/browser.js";
+import { LAPTOP, PHONE, signInPage, useBrowserApp } from "../support/e2e.js";
+import { mainCohort } from "../support/fixtures.js";
 
 /** Issue 3 end to end: admin → cohort + weekly circles → enrolment link → participant's forms → live readiness. */
 describe("cohorts, enrolment and readiness in Chromium", () => {
-  let node: Running & { tag: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await node?.stop();
-  });
+  const app = useBrowserApp();
 
   it("[RDY1] [SCH2] [SCH1] a participant enrolled by link turns Ready live on the facilitator's board", async () => {
+    const { node } = app;
     const spec = mainCohort(node.tag);
     const email = (key: string) => spec.people.find((p) => p.key === key)?.email ?? "";
     const zone = "America/Los_Angeles";
 
     // Admin, on a laptop: a new cohort in the program.
-    const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark", timezoneId: "Europe/London" });
-    const admin = await adminCtx.newPage();
-    await signInAs(admin, node.url, email("admin"));
+    const admin = await signInPage(await app.context({ ...LAPTOP, timezoneId: "Europe/London" }), node.url, email("admin"));
     await admin.getByTestId("nav--admin").click();
     await admin.getByTestId("program-overview").waitFor();
     await admin.getByTestId("cohort-name").fill("Spring cohort");
@@ -73,15 +53,12 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await screenshot(admin, "admin-cohort");
 
     // Facilitator, on a laptop: the readiness board for the cohort.
-    const facCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
-    const fac = await facCtx.newPage();
-    await signInAs(fac, node.url, email("fac1"));
+    const fac = await signInPage(await app.context(LAPTOP), node.url, email("fac1"));
     await fac.goto(`${node.url}/cohort/${cohortId}`);
     await fac.getByTestId("readiness-board").waitFor();
 
     // Participant, on a phone: opens the link, chooses a name and password.
-    const pCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
-    const phone = await pCtx.newPage();
+    const phone = await (await app.context(PHONE)).newPage();
     await phone.goto(link);
     await phone.getByTestId("enrol-cohort").waitFor();
     await phone.locator("#enrol-name").fill("Ava");
@@ -155,6 +132,5 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await phone.getByTestId("my-schedule").waitFor();
     await expect.poll(() => phone.locator(".sched-item").count()).toBe(1);
     await screenshot(phone, "participant-schedule");
-    await Promise.all([adminCtx.close(), facCtx.close(), pCtx.close()]);
   });
 });

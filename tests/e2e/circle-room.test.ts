@@ -1,48 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { launchChromium, screenshot } from "../support/browser.js";
-import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
-import { startApp, type Running } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { screenshot } from "../support/browser.js";
+import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
 
 /** An integration circle end to end: a facilitator on a laptop, three participants on phones. */
 describe("integration circle in Chromium", () => {
-  let node: Running & { tag: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await node?.stop();
-  });
-
-  async function participantPhone(key: string): Promise<{ page: Page; id: string }> {
-    const person = mainCohort(node.tag).people.find((p) => p.key === key);
-    const user = await node.app.services.users.byEmail(person?.email ?? "");
-    if (!user) throw new Error(`no ${key}`);
-    const token = await node.app.services.users.createInvite(user.id);
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
-    const page = await ctx.newPage();
-    await page.goto(`${node.url}/invite/${token}`);
-    return { page, id: user.id };
-  }
+  const app = useBrowserApp();
   const holderIs = (page: Page, id: string) => page.locator(`[data-testid="seat-${id}"][data-role="holder"]`).waitFor({ timeout: 5000 });
 
   it("[CIR1] [CIR2] [CIR3] [CIR4] [CIR5] [CIR6] [AC3] agreement, the piece round the circle, and two people typing into the notes at once", async () => {
-    const spec = mainCohort(node.tag);
-    const fac = spec.people.find((p) => p.key === "fac1");
-    const facUser = await node.app.services.users.byEmail(fac?.email ?? "");
-    if (!fac || !facUser) throw new Error("fixture missing");
+    const { node } = app;
+    const facUser = await app.person("fac1");
 
     // The facilitator starts a circle from the home screen.
-    const facCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
-    const facPage = await facCtx.newPage();
-    await facPage.goto(node.url);
-    await facPage.getByTestId("signin-email").fill(fac.email);
-    await facPage.getByTestId("signin-password").fill(TEST_PASSWORD);
-    await facPage.getByTestId("signin-submit").click();
+    const facPage = await signInPage(await app.context(LAPTOP), node.url, facUser.email);
     const cohortId = `cohort-${node.tag}`;
     await facPage.getByTestId(`start-circle-title-${cohortId}`).fill("Integration circle 1");
     await facPage.getByTestId(`start-circle-submit-${cohortId}`).click();
@@ -51,7 +22,7 @@ describe("integration circle in Chromium", () => {
     await holderIs(facPage, facUser.id);
 
     // Three participants join from their phones through the home screen and accept the agreement.
-    const phones = await Promise.all(["p1", "p2", "p3"].map((k) => participantPhone(k)));
+    const phones = await Promise.all(["p1", "p2", "p3"].map((k) => invitePhone(app, k)));
     for (const [i, ph] of phones.entries()) {
       await ph.page.getByTestId(`circle-link-${circleId}`).waitFor();
       if (i === 0) await screenshot(ph.page, "circle-home-phone");
@@ -115,7 +86,5 @@ describe("integration circle in Chromium", () => {
 
     await screenshot(a.page, "circle-participant-phone");
     await screenshot(facPage, "circle-facilitator");
-    await facCtx.close();
-    for (const ph of phones) await ph.page.context().close();
   });
 });

@@ -1,50 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
 import { streamName } from "../../shared/log.js";
-import { launchChromium, screenshot } from "../support/browser.js";
-import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
-import { startApp, type Running } from "../support/harness.js";
+import { screenshot } from "../support/browser.js";
+import { LAPTOP, PHONE, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
+import { mainCohort } from "../support/fixtures.js";
 
 /** A facilitator's laptop and three participants' phones, each in its own browser context. */
 describe("live dosing session in Chromium", () => {
-  let node: Running & { tag: string };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  beforeAll(async () => {
-    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await node?.stop();
-  });
+  const app = useBrowserApp();
 
   async function phone(key: string, sessionId: string): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
-    const person = mainCohort(node.tag).people.find((p) => p.key === key);
-    const user = await node.app.services.users.byEmail(person?.email ?? "");
-    if (!user) throw new Error(`no ${key}`);
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    await page.goto(`${node.url}/invite/${await node.app.services.users.createInvite(user.id)}`);
-    await page.getByTestId(`session-link-${sessionId}`).click();
-    await page.getByTestId("support-button").waitFor();
-    return { page, id: user.id, ctx };
+    const p = await invitePhone(app, key, { ...PHONE, timezoneId: "UTC" });
+    await p.page.getByTestId(`session-link-${sessionId}`).click();
+    await p.page.getByTestId("support-button").waitFor();
+    return p;
   }
 
-  it("[LIVE5] [LIVE6] [LIVE1] [LIVE2] [LIVE8] [RDY1] check-ins reach the tiles; 'I need support' reaches the facilitator, who acknowledges; the participant sees who is coming", async () => {
+  it("[LIVE5] [LIVE6] [LIVE1] [LIVE2] [LIVE8] [RDY1] [SCH1] check-ins reach the tiles; 'I need support' reaches the facilitator, who acknowledges; the participant sees who is coming", async () => {
+    const { node } = app;
     const sessionId = `live-${node.tag}`;
     const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
     if (!fac) throw new Error("fixture missing");
-    const facCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
-    contexts.push(facCtx);
-    const facPage = await facCtx.newPage();
-    await facPage.goto(node.url);
-    await facPage.getByTestId("signin-email").fill(fac.email);
-    await facPage.getByTestId("signin-password").fill(TEST_PASSWORD);
-    await facPage.getByTestId("signin-submit").click();
+    // [SCH1] The facilitator's laptop is in Los Angeles: times on the tiles are in its zone, named.
+    const facPage = await signInPage(await app.context({ ...LAPTOP, timezoneId: "America/Los_Angeles" }), node.url, fac.email);
     await facPage.getByTestId(`session-link-${sessionId}`).click();
     await facPage.getByTestId("enable-sound").click();
     await facPage.getByTestId("sound-state").waitFor();
@@ -58,7 +36,8 @@ describe("live dosing session in Chromium", () => {
     await facPage.getByTestId("dose-mg").fill("20");
     await facPage.getByTestId("dose-submit").click();
     await expect.poll(() => facPage.getByTestId(`dose-${p1.id}`).innerText()).toContain("20 mg total");
-    await expect.poll(() => facPage.getByTestId(`earliest-${p1.id}`).innerText()).toMatch(/\d{1,2}:\d{2}/);
+    await expect.poll(() => facPage.getByTestId(`earliest-${p1.id}`).innerText()).toMatch(/\d{1,2}:\d{2}\s[AP]M P[SD]T/);
+    expect(await facPage.getByTestId(`tile-${p1.id}`).innerText()).toMatch(/First dose\s+\d{1,2}:\d{2}\s[AP]M P[SD]T/);
 
     // [LIVE8] Vitals over the limit raise an alert at once; [LIVE2] an early release is refused in words.
     await facPage.getByTestId(`action-vitals-${p1.id}`).click();
@@ -80,6 +59,8 @@ describe("live dosing session in Chromium", () => {
       await p.page.getByTestId(`checkin-${status}`).click();
       await p.page.locator('[data-testid="checkin-state"][data-state="sent"]').waitFor({ timeout: 5000 });
     }
+    // [SCH1] A phone in UTC says when its check-in was sent in its own zone, named.
+    expect(await p1.page.getByTestId("checkin-state").innerText()).toMatch(/ at \d{1,2}:\d{2}\s[AP]M UTC\.$/);
     for (const [p, status] of statuses) await facPage.locator(`[data-testid="checkin-${p.id}"][data-status="${status}"]`).waitFor({ timeout: 1000 });
 
     // [LIVE6] The button; "sent" only after the server has it.

@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { streamName } from "../../shared/log.js";
 import { MAX_COMMAND_BYTES } from "../../shared/protocol/events.js";
-import { ClientPool } from "../support/pool.js";
+import { usePool } from "../support/pool.js";
 import { startApp, type Running, type StoreKind } from "../support/harness.js";
 
 const kinds: StoreKind[] = ["embedded", "redis"];
 
 describe.each(kinds)("[AC5] bad input on the %s store", (kind) => {
   let node: Running & { tag: string };
-  const pool = new ClientPool(() => node);
-  afterEach(async () => {
-    pool.closeAll();
-    await node.stop();
-  });
+  const pool = usePool(() => node);
   const connect = (key: string) => pool.connect(key);
 
   it("[AC5] each kind of bad socket input gets its stable code; nothing is written or broadcast; the server stays up", async () => {

@@ -1,12 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import * as Y from "yjs";
 import { streamName } from "../../shared/log.js";
 import type { CircleJoined } from "../../shared/protocol/circle.js";
 import type { SyncResult } from "../../shared/protocol/events.js";
 import { MAX_NOTES_UPDATE_BYTES } from "../../shared/domain/notes.js";
-import { compactNotes } from "../../server/jobs/compaction.js";
-import { ClientPool } from "../support/pool.js";
+import { compactNotes, notesText } from "../../server/jobs/compaction.js";
+import { usePool } from "../support/pool.js";
 import { mainCohort, otherCohort } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running } from "../support/harness.js";
 import { estimateOffset, type TimeSample } from "../../shared/domain/circle-time.js";
@@ -16,11 +16,7 @@ const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
 
 describe("integration circle room (one node, Redis)", () => {
   let node: Running & { tag: string };
-  const pool = new ClientPool(() => node);
-  afterEach(async () => {
-    pool.closeAll();
-    await node.stop();
-  });
+  const pool = usePool(() => node);
 
   const connect = (key: string, cohort = mainCohort) => pool.connect(key, cohort);
   const idOf = async (key: string) => {
@@ -107,7 +103,8 @@ describe("integration circle room (one node, Redis)", () => {
     await fac.ok("circle:lock", { id: randomUUID(), circleId });
     const locked = await p1.send("notes:update", { id: randomUUID(), circleId, update: b64(Y.encodeStateAsUpdate(docWith("late"))) });
     expect(locked).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
-    expect((await node.stores.log.head(stream)).seq).toBe(1);
+    // Only the lock's seal follows the one accepted update [CIR4].
+    expect((await node.stores.log.head(stream)).seq).toBe(2);
   });
 
   it("[CIR5] [CIR6] [AC2] [AC3] journals and facilitator notes never reach another participant; a shared entry reaches the circle", async () => {
@@ -166,6 +163,42 @@ describe("integration circle room (one node, Redis)", () => {
     expect(reader.text.toString()).toBe(`after compaction\n${before}`);
     writer.destroy();
     reader.destroy();
+  });
+
+  it("[CIR4] an update that lands after the lock's seal changes nothing anyone sees: snapshot, sync or a client", async () => {
+    node = await startApp("redis");
+    const { fac, circleId } = await startCircle();
+    const p1 = await joinAgreed("p1", circleId);
+    const stream = streamName("notes", circleId);
+    await p1.ok("notes:update", { id: randomUUID(), circleId, update: b64(Y.encodeStateAsUpdate(docWith("kept"))) });
+    const watcher = new NotesPeer(p1, circleId);
+    await fac.ok("circle:lock", { id: randomUUID(), circleId });
+    await fac.ok("circle:end", { id: randomUUID(), circleId }); // the end seals again: a no-op
+    const seal = await node.stores.log.read(stream, 1, 10);
+    expect(seal.events.map((e) => e.type)).toEqual(["notes.sealed"]);
+    // The normal refusal: checked after the lock, nothing written.
+    expect(await p1.send("notes:update", { id: randomUUID(), circleId, update: b64(Y.encodeStateAsUpdate(docWith("refused"))) })).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
+    expect((await node.stores.log.head(stream)).seq).toBe(2);
+    // The race: an update that passed the lock check before the lock lands after the seal.
+    const lateId = randomUUID();
+    await node.stores.log.append(stream, { id: lateId, type: "notes.update", actor: "u-late", at: new Date().toISOString(), data: { u: b64(Y.encodeStateAsUpdate(docWith("LATE"))) } });
+    // Its sender's retry is told it is locked, not that it was saved.
+    expect(await p1.send("notes:update", { id: lateId, circleId, update: b64(Y.encodeStateAsUpdate(docWith("LATE"))) })).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
+    const reader = new NotesPeer(await joinAgreed("p2", circleId), circleId);
+    await reader.sync();
+    expect(reader.sealedAt).toBe(2);
+    expect(reader.text.toString()).toBe("kept");
+    // Compaction stops before the seal, so the snapshot holds only what came before it.
+    expect(await compactNotes(node.stores.log, stream, 1)).toBe(1);
+    const snap = await node.stores.log.loadSnapshot(stream);
+    expect(notesText(snap ? [Buffer.from(snap.data, "base64")] : [], "notes")).toBe("kept");
+    const fresh = new NotesPeer(await joinAgreed("p3", circleId), circleId);
+    const pages = await fresh.sync();
+    expect(pages[0]?.snapshot?.seq).toBe(1);
+    expect(fresh.text.toString()).toBe("kept");
+    await watcher.sync();
+    expect(watcher.text.toString()).toBe("kept");
+    for (const peer of [watcher, reader, fresh]) peer.destroy();
   });
 
   it("[CIR3] a client whose clock is far off the server's estimates the server's time within half a second", async () => {

@@ -1,52 +1,21 @@
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { streamName } from "../../shared/log.js";
 import type { CircleJoined } from "../../shared/protocol/circle.js";
-import { createRedisStores } from "../../server/stores/redis/index.js";
-import type { Stores } from "../../server/stores/types.js";
-import { createApp } from "../../server/app.js";
-import { seedProgram } from "../../server/demo/seed.js";
 import { compactNotes } from "../../server/jobs/compaction.js";
-import { TestClient, signIn } from "../support/client.js";
-import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
-import { freshPrefix } from "../support/ids.js";
-import { startNodeProcess, type NodeProcess } from "../support/node-process.js";
+import type { TestClient } from "../support/client.js";
+import { useTwoNodes } from "../support/two-nodes.js";
 import { NotesPeer } from "./circle-support.js";
 
 /** [CIR4] Five people typing into one circle's notes through two real server processes on one Redis. */
 describe("circle notes on two nodes", () => {
-  let prefix: string;
-  let tag: string;
-  let stores: Stores;
-  let nodes: NodeProcess[] = [];
-  const clients: TestClient[] = [];
+  const two = useTwoNodes("cir");
+  const connect = (key: string, on: number): Promise<TestClient> => two.connect(key, on);
   const peers: NotesPeer[] = [];
-
-  beforeEach(async () => {
-    prefix = freshPrefix("cir");
-    tag = prefix.replace(/[^a-z0-9]/gi, "").slice(-8);
-    stores = await createRedisStores({ url: inject("redisUrl"), prefix });
-    const seeder = createApp({ stores, timers: false });
-    await seedProgram(seeder.services, mainCohort(tag));
-    await seeder.close();
-    nodes = await Promise.all(["A", "B"].map((nodeId) => startNodeProcess({ redisUrl: inject("redisUrl"), prefix, nodeId })));
-  });
-  afterEach(async () => {
+  afterEach(() => {
     for (const p of peers.splice(0)) p.destroy();
-    for (const c of clients.splice(0)) c.close();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await stores.close();
   });
 
-  async function connect(key: string, on: number): Promise<TestClient> {
-    const node = nodes[on];
-    const person = mainCohort(tag).people.find((p) => p.key === key);
-    if (!node || !person) throw new Error("no such node or person");
-    const c = new TestClient(node.url, await signIn(node.url, person.email, TEST_PASSWORD));
-    clients.push(c);
-    await c.connected();
-    return c;
-  }
   async function peer(key: string, on: number, circleId: string): Promise<NotesPeer> {
     const c = await connect(key, on);
     const joined = await c.ok<CircleJoined>("circle:join", { circleId });
@@ -60,7 +29,7 @@ describe("circle notes on two nodes", () => {
 
   it("[CIR4] [LOG3] five clients on two nodes converge with nothing lost; the text survives kill -9 of a node, a reload and compaction", async () => {
     const fac = await connect("fac1", 0);
-    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", { id: randomUUID(), cohortId: `cohort-${tag}`, title: "Notes" });
+    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", { id: randomUUID(), cohortId: `cohort-${two.tag}`, title: "Notes" });
     const people: [string, number][] = [["fac1", 0], ["fac2", 1], ["p1", 0], ["p2", 1], ["p3", 1]];
     const writers = await Promise.all(people.map(([key, on]) => peer(key, on, circleId)));
     // Everyone types at once: 20 rounds, each writer inserting a tagged word at a pseudo-random place.
@@ -83,7 +52,7 @@ describe("circle notes on two nodes", () => {
     }
     await Promise.all(writers.map((w) => w.flushed()));
     const total = writers.reduce((n, w) => n + w.acked.length, 0);
-    const head = (await stores.log.head(streamName("notes", circleId))).seq;
+    const head = (await two.stores.log.head(streamName("notes", circleId))).seq;
     expect(head).toBe(total);
     // Converged: every client shows the same text, with every word in it.
     await Promise.all(writers.map((w) => w.client.until(() => w.seq >= head, 10_000, "all updates applied")));
@@ -93,12 +62,12 @@ describe("circle notes on two nodes", () => {
     expect(text.length).toBe(words.join("").length); // nothing lost, nothing doubled
 
     // kill -9 node B mid-circle; a client reloading on node A rebuilds the same text from the log.
-    await nodes[1]?.kill9();
+    await two.node(1).kill9();
     const reloaded = await peer("p2", 0, circleId);
     expect(reloaded.text.toString()).toBe(text);
 
     // Compaction (as a node would run it) leaves the document unchanged for the next reload.
-    expect(await compactNotes(stores.log, streamName("notes", circleId), 1)).toBe(head);
+    expect(await compactNotes(two.stores.log, streamName("notes", circleId), 1)).toBe(head);
     const afterCompaction = await peer("p3", 0, circleId);
     expect(afterCompaction.text.toString()).toBe(text);
     console.info(`notes: ${total} updates from 5 clients on 2 nodes converged; ${text.length} chars`);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as Y from "yjs";
-import { NOTES_TEXT } from "../../shared/domain/notes.js";
+import { foldNotesEvent, NOTES_TEXT } from "../../shared/domain/notes.js";
 import { isHidden, streamName, type StoredEvent } from "../../shared/log.js";
 import type { SyncResult } from "../../shared/protocol/events.js";
 import type { TestClient } from "../support/client.js";
@@ -17,6 +17,7 @@ export class NotesPeer {
   readonly doc = new Y.Doc();
   readonly text = this.doc.getText(NOTES_TEXT);
   seq = 0;
+  sealedAt: number | null = null;
   private sending: Promise<unknown> = Promise.resolve();
   readonly acked: number[] = [];
 
@@ -37,8 +38,10 @@ export class NotesPeer {
   }
 
   private applyEvent(e: StoredEvent): void {
-    const u = e.data["u"];
-    if (typeof u === "string") Y.applyUpdate(this.doc, bytes(u), "remote");
+    // [CIR4] The browser's fold: nothing after the seal counts.
+    const f = foldNotesEvent(this.sealedAt, e);
+    if (f.update !== null) Y.applyUpdate(this.doc, bytes(f.update), "remote");
+    this.sealedAt = f.sealedAt;
     this.seq = Math.max(this.seq, e.seq);
   }
 

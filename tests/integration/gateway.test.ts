@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { streamName, type StoredEvent } from "../../shared/log.js";
 import type { SessionJoined, SyncResult } from "../../shared/protocol/events.js";
 import { TestClient } from "../support/client.js";
-import { ClientPool } from "../support/pool.js";
+import { usePool } from "../support/pool.js";
 import { mainCohort, otherCohort } from "../support/fixtures.js";
 import { startApp, type Running, type StoreKind } from "../support/harness.js";
 
@@ -11,11 +11,7 @@ const kinds: StoreKind[] = ["embedded", "redis"];
 
 describe.each(kinds)("gateway on the %s store", (kind) => {
   let node: Running & { tag: string };
-  const pool = new ClientPool(() => node);
-  afterEach(async () => {
-    pool.closeAll();
-    await node.stop();
-  });
+  const pool = usePool(() => node);
 
   const connect = (key: string, cohort = mainCohort) => pool.connect(key, cohort);
   const sessionId = () => `live-${node.tag}`;

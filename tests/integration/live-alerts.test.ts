@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { streamName, type StoredEvent } from "../../shared/log.js";
 import type { AlertNotice } from "../../shared/protocol/live.js";
 import type { TestClient } from "../support/client.js";
-import { mainCohort } from "../support/fixtures.js";
+import { mainCohort, otherCohort } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running } from "../support/harness.js";
 import { freshPrefix } from "../support/ids.js";
 import { ClientPool } from "../support/pool.js";
@@ -88,6 +88,62 @@ describe("live alerts across two nodes", () => {
     await facA.until(() => facA.events.some((m) => m.event.seq === barrier.seq), 5000, "barrier");
     expect((await logged()).filter((e) => e.type === "alert.escalated")).toHaveLength(2);
     expect(notices(admin).map((n) => n.tier)).toEqual([1, 2]);
+  });
+
+  it("[LIVE6] past 60 s an unanswered alert reminds every facilitator and the admin every minute, once per minute with both nodes checking", async () => {
+    const fac = await on(A, "fac1");
+    const admin = await on(B, "admin");
+    const p1 = await on(A, "p1");
+    for (const c of [fac, p1]) await join(c);
+    const reply = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
+    clock.advance(60_000);
+    await tickBoth();
+    await tickBoth();
+    for (let minute = 1; minute <= 3; minute++) {
+      clock.advance(60_000);
+      await tickBoth();
+      await tickBoth();
+      await admin.until(() => notices(admin).some((n) => n.reminder === minute), 5000, `reminder ${minute} to the admin on node B`);
+    }
+    const reminded = (await logged()).filter((e) => e.type === "alert.reminded").map((e) => e.id);
+    expect(reminded).toEqual([1, 2, 3].map((n) => `remind:${reply.alertId}:${n}`));
+    await fac.until(() => fullEvents(fac, "alert.reminded").length === 3, 5000, "reminders in the facilitator's log");
+    // The alert is still pending, at its last tier, and an acknowledgement ends the reminders.
+    const state = await A.app.services.streams.state("session", sessionId());
+    expect(state.live.alerts[reply.alertId]).toMatchObject({ tier: 2, reminders: 3, ack: null });
+    await fac.ok("alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: reply.alertId });
+    clock.advance(10 * 60_000);
+    await tickBoth();
+    expect((await logged()).filter((e) => e.type === "alert.reminded")).toHaveLength(3);
+  });
+
+  it("[LIVE6] a facilitator or admin who connects after an escalation (their node restarted) is told at once", async () => {
+    const p1 = await on(A, "p1");
+    await join(p1);
+    const reply = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
+    clock.advance(15_000);
+    await tickBoth();
+    // Nobody staff was connected when it escalated; they come (back) now, on either node.
+    const admin = await on(B, "admin");
+    const fac = await on(A, "fac2");
+    for (const c of [admin, fac]) await c.until(() => notices(c).some((n) => n.alertId === reply.alertId && n.tier === 1), 5000, "the missed escalation");
+    // A facilitator of another cohort hears nothing of it.
+    const other = await pool.connect("ofac", otherCohort, B.url);
+    const barrier = await other.ok<{ sessionId: string }>("session:join", { sessionId: `other-live-${A.tag}`, since: null });
+    expect(barrier.sessionId).toBe(`other-live-${A.tag}`);
+    expect(notices(other)).toEqual([]);
+  });
+
+  it("[PR5] [LIVE3] both nodes reconciling a wrong 'left' at the same moment log the correction once", async () => {
+    const fac = await on(B, "fac1");
+    await join(fac);
+    const fac1Id = await idOf("fac1");
+    await A.app.services.streams.appendSystem(stream(), { id: "stale-left", type: "facilitator.left", actor: fac1Id, data: { userId: fac1Id } });
+    await tickBoth();
+    await tickBoth();
+    const mine = (await logged()).filter((e) => e.data.userId === fac1Id).map((e) => e.type);
+    expect(mine).toEqual(["facilitator.arrived", "facilitator.left", "facilitator.arrived"]);
+    expect((await A.app.services.streams.state("session", sessionId())).live.facilitatorsInRoom).toEqual([fac1Id]);
   });
 
   it("[LIVE6] a participant retrying the same alert after a dropped connection, on the other node, creates one alert", async () => {

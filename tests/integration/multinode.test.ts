@@ -1,51 +1,16 @@
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { streamName, type StoredEvent } from "../../shared/log.js";
 import type { SessionJoined, SyncResult } from "../../shared/protocol/events.js";
-import { createRedisStores } from "../../server/stores/redis/index.js";
-import type { Stores } from "../../server/stores/types.js";
-import { createApp } from "../../server/app.js";
-import { seedProgram } from "../../server/demo/seed.js";
-import { TestClient, signIn } from "../support/client.js";
-import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
-import { freshPrefix } from "../support/ids.js";
-import { startNodeProcess, type NodeProcess } from "../support/node-process.js";
+import type { TestClient } from "../support/client.js";
+import { useTwoNodes } from "../support/two-nodes.js";
 
 /** Two real server processes on one real Redis, as in production behind a load balancer. */
 describe("two nodes on one Redis", () => {
-  let prefix: string;
-  let tag: string;
-  let stores: Stores;
-  let nodes: NodeProcess[] = [];
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    prefix = freshPrefix("mn");
-    tag = prefix.replace(/[^a-z0-9]/gi, "").slice(-8);
-    stores = await createRedisStores({ url: inject("redisUrl"), prefix });
-    // Seed through the same domain code, then let it go: the nodes read everything from Redis.
-    const seeder = createApp({ stores, timers: false });
-    await seedProgram(seeder.services, mainCohort(tag));
-    await seeder.close();
-    nodes = await Promise.all([startNodeProcess({ redisUrl: inject("redisUrl"), prefix, nodeId: "A" }), startNodeProcess({ redisUrl: inject("redisUrl"), prefix, nodeId: "B" })]);
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await stores.close();
-  });
-
+  const two = useTwoNodes("mn");
   const [A, B] = [0, 1];
-  async function connect(key: string, on: number, reconnection = false): Promise<TestClient> {
-    const node = nodes[on];
-    const person = mainCohort(tag).people.find((p) => p.key === key);
-    if (!node || !person) throw new Error("no such node or person");
-    const c = new TestClient(node.url, await signIn(node.url, person.email, TEST_PASSWORD), { reconnection });
-    clients.push(c);
-    await c.connected();
-    return c;
-  }
-  const sessionId = () => `live-${tag}`;
+  const connect = (key: string, on: number, reconnection = false): Promise<TestClient> => two.connect(key, on, { reconnection });
+  const sessionId = () => `live-${two.tag}`;
 
   it("[PR3] [PR4] a facilitator on node A sees a participant who is on node B within 1 s, and the reverse", async () => {
     const f1 = await connect("fac1", A);
@@ -101,7 +66,7 @@ describe("two nodes on one Redis", () => {
     const cmd = { id: randomUUID(), sessionId: sessionId(), status: "need_support", text: "retry" };
     const [a, b] = await Promise.all([pA.ok<{ seq: number }>("checkin:send", cmd), pB.ok<{ seq: number }>("checkin:send", cmd)]);
     expect(a.seq).toBe(b.seq);
-    const read = await stores.log.read(streamName("session", sessionId()), 0, 500);
+    const read = await two.stores.log.read(streamName("session", sessionId()), 0, 500);
     expect(read.events.filter((e: StoredEvent) => e.id === cmd.id)).toHaveLength(1);
   });
 
@@ -115,7 +80,7 @@ describe("two nodes on one Redis", () => {
     const acked: number[] = [];
     for (let i = 0; i < 5; i++) acked.push((await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" })).seq);
     const killedAt = performance.now();
-    await nodes[B]?.kill9();
+    await two.node(B).kill9();
     await f1.until(() => f1.presenceOf(p1Id) === "offline", 30_000, "p1 offline within 30 s of the crash");
     const took = performance.now() - killedAt;
     console.info(`offline after kill -9 in ${(took / 1000).toFixed(1)} s`);

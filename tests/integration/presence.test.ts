@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { streamName } from "../../shared/log.js";
 import type { SessionJoined } from "../../shared/protocol/events.js";
 import { PRESENCE_TIMINGS } from "../../server/presence/service.js";
 import { TestClient } from "../support/client.js";
-import { ClientPool } from "../support/pool.js";
+import { usePool } from "../support/pool.js";
 import { mainCohort } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running, type StoreKind } from "../support/harness.js";
 
@@ -12,11 +12,7 @@ const kinds: StoreKind[] = ["embedded", "redis"];
 describe.each(kinds)("presence on the %s store", (kind) => {
   let node: Running & { tag: string };
   let clock: ManualClock;
-  const pool = new ClientPool(() => node);
-  afterEach(async () => {
-    pool.closeAll();
-    await node.stop();
-  });
+  const pool = usePool(() => node);
   const connect = (key: string) => pool.connect(key);
   async function userId(key: string): Promise<string> {
     const person = mainCohort(node.tag).people.find((p) => p.key === key);

@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import type { ProgramSpec } from "../../server/demo/seed.js";
 import { TestClient, signIn } from "./client.js";
 import { TEST_PASSWORD, mainCohort } from "./fixtures.js";
@@ -8,12 +9,12 @@ export class ClientPool {
 
   constructor(private readonly target: () => { url: string; tag: string }) {}
 
-  async connect(key: string, cohort: (tag: string) => ProgramSpec = mainCohort, url?: string): Promise<TestClient> {
+  async connect(key: string, cohort: (tag: string) => ProgramSpec = mainCohort, url?: string, opts: { reconnection?: boolean } = {}): Promise<TestClient> {
     const { url: nodeUrl, tag } = this.target();
     const person = cohort(tag).people.find((p) => p.key === key);
     if (!person) throw new Error(`no person ${key} in the fixture`);
     const base = url ?? nodeUrl;
-    const c = new TestClient(base, await signIn(base, person.email, TEST_PASSWORD));
+    const c = new TestClient(base, await signIn(base, person.email, TEST_PASSWORD), opts);
     this.clients.push(c);
     await c.connected();
     return c;
@@ -27,4 +28,21 @@ export class ClientPool {
   closeAll(): void {
     for (const c of this.clients.splice(0)) c.close();
   }
+}
+
+/**
+ * The usual set-up of a one-node test file: a pool on the node the test starts (`node = await
+ * startApp(…)` inside each test), whose clients and node are closed after each test.
+ */
+export function usePool(target: () => { url: string; tag: string; stop(): Promise<void> } | undefined): ClientPool {
+  const pool = new ClientPool(() => {
+    const t = target();
+    if (!t) throw new Error("start the node in the test before connecting");
+    return t;
+  });
+  afterEach(async () => {
+    pool.closeAll();
+    await target()?.stop();
+  });
+  return pool;
 }

@@ -4,6 +4,7 @@ import { decideAgree, decideLock, decidePiece, decideStartCircle, emptyCircle, i
 import { decideFnote, emptyFnotes, reduceFnotes } from "../../shared/domain/circle-facilitator.js";
 import { decideShare, decideWrite, emptyJournal, reduceJournal } from "../../shared/domain/journal.js";
 import { estimateOffset, formatRemaining } from "../../shared/domain/circle-time.js";
+import { emptyNotes, foldNotesEvent, reduceNotes } from "../../shared/domain/notes.js";
 import type { DraftEvent, StoredEvent } from "../../shared/log.js";
 import type { Viewer } from "../../shared/domain/roles.js";
 
@@ -178,5 +179,24 @@ describe("notes textarea binding [CIR4]", () => {
     expect(shiftIndex([{ retain: 2 }, { insert: "xy" }], 3)).toBe(5);
     expect(shiftIndex([{ retain: 1 }, { delete: 4 }], 3)).toBe(1);
     expect(shiftIndex([{ retain: 5 }, { delete: 4 }], 3)).toBe(3);
+  });
+});
+
+describe("notes seal", () => {
+  it("[CIR4] folding a notes stream counts updates before the seal only; the first seal wins", () => {
+    const ev = (seq: number, type: string, data: Record<string, unknown>): StoredEvent => ({ id: `e${seq}`, seq, epoch: "ep", type, actor: "a", at: new Date(T0).toISOString(), data });
+    const events = [ev(1, "notes.update", { u: "AA==" }), ev(2, "notes.sealed", { by: "f1" }), ev(3, "notes.update", { u: "BB==" }), ev(4, "notes.sealed", { by: "f1" })];
+    let sealedAt: number | null = null;
+    const counted: string[] = [];
+    for (const e of events) {
+      const f = foldNotesEvent(sealedAt, e);
+      sealedAt = f.sealedAt;
+      if (f.update !== null) counted.push(f.update);
+    }
+    expect(counted).toEqual(["AA=="]);
+    expect(sealedAt).toBe(2);
+    expect(foldNotesEvent(null, { seq: 5 })).toEqual({ sealedAt: null, update: null }); // a hidden event
+    const state = events.reduce(reduceNotes, emptyNotes("c1"));
+    expect(state).toMatchObject({ seq: 4, updates: 1, sealedAt: 2 });
   });
 });

@@ -30,7 +30,7 @@ class Log {
 function opened(): Log {
   const log = new Log();
   log.apply(decideOpenSession(log.state, { id: "open", cohortId: "c1", title: "Dosing" }, fac));
-  for (const f of [fac, fac2]) log.apply(decideRoomTransition(log.state, { id: `arr-${f.userId}`, userId: f.userId, role: "facilitator", present: true }));
+  for (const f of [fac, fac2]) log.apply(decideRoomTransition(log.state, { userId: f.userId, role: "facilitator", present: true }));
   return log;
 }
 
@@ -89,13 +89,13 @@ describe("live dosing session domain", () => {
     expect(ratioStatus(log.state.live, oregon2025)).toMatchObject({ participants: 3, facilitators: 2, cap: 25, needed: 1, holds: true });
     log.apply(decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 40, kind: "primary" }, fac, log.ctx()));
     expect(ratioStatus(log.state.live, oregon2025)).toMatchObject({ cap: 2, needed: 2, holds: true });
-    log.apply(decideRoomTransition(log.state, { id: "left-f2", userId: "f2", role: "facilitator", present: false }));
+    log.apply(decideRoomTransition(log.state, { userId: "f2", role: "facilitator", present: false }));
     expect(ratioStatus(log.state.live, oregon2025).holds).toBe(false);
     const raised = decideLiveChecks(log.state, log.now, oregon2025);
     expect(raised.map((d) => d.type)).toEqual(["alert.raised"]);
     log.apply(raised);
     expect(decideLiveChecks(log.state, log.now, oregon2025)).toEqual([]);
-    log.apply(decideRoomTransition(log.state, { id: "back-f2", userId: "f2", role: "facilitator", present: true }));
+    log.apply(decideRoomTransition(log.state, { userId: "f2", role: "facilitator", present: true }));
     expect(decideLiveChecks(log.state, log.now, oregon2025).map((d) => d.type)).toEqual(["alert.resolved"]);
   });
 
@@ -130,13 +130,54 @@ describe("live dosing session domain", () => {
     const second = decideLiveChecks(log.state, log.now, oregon2025);
     expect(second.map((d) => d.id)).toEqual(["escalate:help-1:2"]);
     log.apply(second);
-    log.now += 60_000;
+    log.now += 59_999;
     expect(decideLiveChecks(log.state, log.now, oregon2025)).toEqual([]);
     expect(code(() => decideAck(log.state, { alertId: "help-1" }, p1))).toBe("FORBIDDEN");
     expect(code(() => decideAck(log.state, { alertId: "elsewhere" }, fac))).toBe("NOT_FOUND");
     log.apply(decideAck(log.state, { alertId: "help-1" }, fac2));
     expect(log.state.live.alerts["help-1"]?.ack).toEqual({ by: "f2", at: new Date(log.now).toISOString() });
     expect(decideAck(log.state, { alertId: "help-1" }, fac)).toEqual([]);
+  });
+
+  it("[LIVE6] past 60 s an unanswered alert is not left quiet: a reminder every minute, once each, until acknowledged", () => {
+    const log = admitted("p1");
+    log.apply(decideSupport(log.state, { id: "help-1" }, p1));
+    log.now += 60_000;
+    log.apply(decideLiveChecks(log.state, log.now, oregon2025));
+    expect(log.state.live.alerts["help-1"]?.tier).toBe(2);
+    log.now += 59_999;
+    expect(decideLiveChecks(log.state, log.now, oregon2025)).toEqual([]);
+    log.now += 1;
+    const first = decideLiveChecks(log.state, log.now, oregon2025);
+    expect(first.map((d) => [d.id, d.type])).toEqual([["remind:help-1:1", "alert.reminded"]]);
+    log.apply(first);
+    expect(decideLiveChecks(log.state, log.now + 30_000, oregon2025)).toEqual([]);
+    // Nobody checked for 3 minutes (every node down): one reminder, not a burst of three.
+    log.now += 3 * 60_000;
+    expect(decideLiveChecks(log.state, log.now, oregon2025).map((d) => d.id)).toEqual(["remind:help-1:4"]);
+    log.apply(decideLiveChecks(log.state, log.now, oregon2025));
+    expect(log.state.live.alerts["help-1"]).toMatchObject({ tier: 2, reminders: 4 });
+    expect(pendingAlerts(log.state.live.alerts).map((a) => a.id)).toEqual(["help-1"]);
+    log.apply(decideAck(log.state, { alertId: "help-1" }, fac));
+    expect(decideLiveChecks(log.state, log.now + 10 * 60_000, oregon2025)).toEqual([]);
+  });
+
+  it("[PR5] [LIVE3] leaving and coming back is logged every time: each transition is named after the state it was decided on", () => {
+    const log = opened();
+    const ids: string[] = [];
+    for (const present of [false, true, false, true]) {
+      const before = log.state.seq;
+      const drafts = decideRoomTransition(log.state, { userId: "f2", role: "facilitator", present });
+      expect(drafts.map((d) => d.id)).toEqual([`${present ? "arrived" : "left"}:f2:at:${before}`]);
+      ids.push(...drafts.map((d) => d.id));
+      log.apply(drafts);
+    }
+    expect(new Set(ids).size).toBe(4);
+    expect(log.state.live.facilitatorsInRoom).toEqual(["f1", "f2"]);
+    // Two nodes deciding the same transition on the same state name it alike (the store keeps one).
+    const a = decideRoomTransition(log.state, { userId: "f2", role: "facilitator", present: false });
+    const b = decideRoomTransition(log.state, { userId: "f2", role: "facilitator", present: false });
+    expect(a).toEqual(b);
   });
 
   it("[LIVE6] a need_support check-in raises the same alert as the button", () => {

@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-/** HTTP for the admin, schedule and forms screens. Replies are parsed, never trusted. */
+/**
+ * HTTP for every screen (sign-in in ../api.ts included). Replies are parsed, never trusted: a
+ * server mid-deploy may answer with something else.
+ */
 export interface HttpError {
   status: number;
   code: string;

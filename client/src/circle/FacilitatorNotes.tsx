@@ -1,10 +1,10 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { fnoteStream } from "../../../shared/domain/streams.js";
 import { streamName } from "../../../shared/log.js";
 import type { PublicUser } from "../../../shared/protocol/events.js";
 import { sendCommand } from "../live/command.js";
-import { getSocket } from "../live/socket.js";
 import { useStream } from "../live/useStream.js";
+import { useCatchUpOnConnect } from "./useCatchUp.js";
 
 /** [CIR6][AC3] The group process note and a note per participant, for the cohort's facilitators only. */
 export function FacilitatorNotes(props: { circleId: string; participants: PublicUser[] }) {
@@ -15,13 +15,7 @@ export function FacilitatorNotes(props: { circleId: string; participants: Public
   const [draft, setDraft] = useState<string | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
 
-  useEffect(() => {
-    const socket = getSocket();
-    const load = (): void => void follower.catchUp(null);
-    socket.on("connect", load);
-    if (socket.connected) load();
-    return () => { socket.off("connect", load); };
-  }, [follower]);
+  useCatchUpOnConnect(follower);
 
   const current = about === "" ? notes.state.group : (notes.state.perParticipant[about] ?? null);
   const text = draft ?? current?.text ?? "";

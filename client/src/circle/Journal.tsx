@@ -1,9 +1,9 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { journalStream } from "../../../shared/domain/streams.js";
 import { streamName } from "../../../shared/log.js";
 import { sendCommand } from "../live/command.js";
-import { getSocket } from "../live/socket.js";
 import { useStream } from "../live/useStream.js";
+import { useCatchUpOnConnect } from "./useCatchUp.js";
 
 /** [CIR5] The participant's private journal; an entry reaches the circle only when they share it. */
 export function Journal(props: { circleId: string; meId: string; shared: ReadonlySet<string> }) {
@@ -14,13 +14,7 @@ export function Journal(props: { circleId: string; meId: string; shared: Readonl
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const socket = getSocket();
-    const load = (): void => void follower.catchUp(null);
-    socket.on("connect", load);
-    if (socket.connected) load();
-    return () => { socket.off("connect", load); };
-  }, [follower]);
+  useCatchUpOnConnect(follower);
 
   async function save(): Promise<void> {
     if (!text.trim()) {

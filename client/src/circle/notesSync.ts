@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness";
 import { isHidden, streamName, type StreamName, type ViewEvent } from "../../../shared/log.js";
+import { foldNotesEvent } from "../../../shared/domain/notes.js";
 import type { NotesAwarenessPush } from "../../../shared/protocol/circle.js";
 import type { StreamEventMessage } from "../../../shared/protocol/events.js";
 import { request, sendCommand } from "../live/command.js";
@@ -24,6 +25,7 @@ export class NotesSync {
   readonly awareness = new Awareness(this.doc);
   private readonly stream: StreamName;
   private seq = 0;
+  private sealedAt: number | null = null;
   private epoch: string | null = null;
   private queue: Uint8Array[] = [];
   private inFlight = false;
@@ -95,7 +97,10 @@ export class NotesSync {
       void this.resync(); // a gap: fetch what was missed
       return;
     }
-    if (!isHidden(e) && typeof e.data["u"] === "string") Y.applyUpdate(this.doc, fromBase64(e.data["u"]), REMOTE);
+    // [CIR4] The same fold as the server's compaction: nothing after the seal counts.
+    const f = foldNotesEvent(this.sealedAt, isHidden(e) ? { seq: e.seq } : e);
+    if (f.update !== null) Y.applyUpdate(this.doc, fromBase64(f.update), REMOTE);
+    this.sealedAt = f.sealedAt;
     this.seq = e.seq;
     this.epoch = e.epoch;
   }
@@ -118,7 +123,10 @@ export class NotesSync {
             return;
           }
           const r = ack.data;
-          if (r.reset) this.seq = 0;
+          if (r.reset) {
+            this.seq = 0;
+            this.sealedAt = null; // the seal is never compacted away, so it comes again
+          }
           this.epoch = r.epoch;
           if (r.snapshot) {
             Y.applyUpdate(this.doc, fromBase64(r.snapshot.data), REMOTE);

@@ -31,6 +31,26 @@ interface Props {
   onDone: () => void;
 }
 
+/**
+ * What both schedule forms share: the people picked, errors by field, and the submit path —
+ * parse with the shared schema, post it, then done or the server's errors next to their fields.
+ */
+function useScheduleForm(props: Props) {
+  const [facs, setFacs] = useState<string[]>([]);
+  const [parts, setParts] = useState<string[]>([]);
+  const errors = useFormErrors();
+  const post = <T, R>(path: "sessions" | "series", reply: z.ZodType<R>, parse: () => z.ZodSafeParseResult<T>) => async (e: SubmitEvent<HTMLFormElement>): Promise<void> => {
+    e.preventDefault();
+    errors.clear();
+    const parsed = parse();
+    if (!parsed.success) return errors.fromZod(parsed.error);
+    const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(props.cohortId)}/${path}`, reply, parsed.data);
+    if (r.ok) props.onDone();
+    else errors.fromServer(r.error);
+  };
+  return { facs, setFacs, parts, setParts, errors, post };
+}
+
 /** [SCH1]–[SCH8] One session; times are wall-clock in the program's zone. */
 export function SessionForm(props: Props) {
   const [kind, setKind] = useState<"preparation" | "dosing" | "circle">("circle");
@@ -38,18 +58,8 @@ export function SessionForm(props: Props) {
   const [start, setStart] = useState("");
   const [end, setEnd] = useState("");
   const [dose, setDose] = useState("");
-  const [facs, setFacs] = useState<string[]>([]);
-  const [parts, setParts] = useState<string[]>([]);
-  const errors = useFormErrors();
-  async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
-    e.preventDefault();
-    errors.clear();
-    const parsed = SessionSchedule.safeParse({ id: commandId(), kind, title, start, end, facilitators: facs, participants: parts, plannedDoseMg: kind === "dosing" ? (dose.trim() === "" ? null : Number(dose)) : null });
-    if (!parsed.success) return errors.fromZod(parsed.error);
-    const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(props.cohortId)}/sessions`, Reply, parsed.data);
-    if (r.ok) props.onDone();
-    else errors.fromServer(r.error);
-  }
+  const { facs, setFacs, parts, setParts, errors, post } = useScheduleForm(props);
+  const submit = post("sessions", Reply, () => SessionSchedule.safeParse({ id: commandId(), kind, title, start, end, facilitators: facs, participants: parts, plannedDoseMg: kind === "dosing" ? (dose.trim() === "" ? null : Number(dose)) : null }));
   return (
     <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="session-form">
       <Field id="session-kind" label="Kind" error={errors.fields.kind}>
@@ -85,18 +95,8 @@ export function SeriesForm(props: Props) {
   const [minutes, setMinutes] = useState("90");
   const [every, setEvery] = useState("1");
   const [until, setUntil] = useState("");
-  const [facs, setFacs] = useState<string[]>([]);
-  const [parts, setParts] = useState<string[]>([]);
-  const errors = useFormErrors();
-  async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
-    e.preventDefault();
-    errors.clear();
-    const parsed = SeriesSchedule.safeParse({ id: commandId(), kind: "circle", title, firstDate, time, durationMinutes: Number(minutes), everyWeeks: Number(every), until: until || undefined, facilitators: facs, participants: parts });
-    if (!parsed.success) return errors.fromZod(parsed.error);
-    const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(props.cohortId)}/series`, z.object({ seq: z.number(), sessions: z.number() }), parsed.data);
-    if (r.ok) props.onDone();
-    else errors.fromServer(r.error);
-  }
+  const { facs, setFacs, parts, setParts, errors, post } = useScheduleForm(props);
+  const submit = post("series", z.object({ seq: z.number(), sessions: z.number() }), () => SeriesSchedule.safeParse({ id: commandId(), kind: "circle", title, firstDate, time, durationMinutes: Number(minutes), everyWeeks: Number(every), until: until || undefined, facilitators: facs, participants: parts }));
   return (
     <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="series-form">
       <Field id="series-title" label="Title (optional)" error={errors.fields.title}>{(a) => <input {...a} value={title} onChange={(e) => setTitle(e.target.value)} data-testid="series-title" />}</Field>

@@ -1,5 +1,6 @@
 import type { Ack } from "../../../shared/protocol/errors.js";
 import type { CommandName, CommandPayload, CommandReplies } from "../../../shared/protocol/events.js";
+import { backoffMs, isRetryable } from "./retry.js";
 import { getSocket, type HoldspaceSocket } from "./socket.js";
 
 /** How long one attempt waits for its ack before it counts as lost. */
@@ -66,8 +67,6 @@ export function request<K extends CommandName>(name: K, payload: CommandPayload<
   });
 }
 
-/** Refusals that say "try again later", not "no". The same id makes a retry safe [LOG2]. */
-const RETRYABLE = new Set<string>(["UNAVAILABLE", "CONFLICT", "RATE_LIMITED"]);
 
 function waitConnected(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -136,13 +135,13 @@ export function sendCommand<K extends IdCommand>(
       await waitConnected(opts.signal);
       try {
         const ack = await request(name, payload);
-        if (ack.ok || !RETRYABLE.has(ack.error.code)) return ack;
+        // Refusals that say "try again later", not "no"; the same id makes a retry safe [LOG2].
+        if (ack.ok || !isRetryable(ack.error.code)) return ack;
       } catch {
         // Timed out or the connection dropped: the command may or may not have landed.
         // Sending the same id again is safe either way.
       }
-      const base = Math.min(10_000, 500 * 2 ** attempt);
-      await sleep(base / 2 + Math.random() * (base / 2), opts.signal);
+      await sleep(backoffMs(attempt), opts.signal);
     }
   };
   return { id, result: run() };

@@ -4,7 +4,14 @@ import { getSocket } from "../live/socket.js";
 import { linkTo } from "../router.js";
 import { clock } from "../time.js";
 import { ALERT_LABEL } from "./labels.js";
-import { beep } from "./sound.js";
+import { beep, enableSound, useSoundEnabled } from "./sound.js";
+
+/** The reason a notice arrived, in words: escalation tier, or how long it has waited. */
+function why(n: AlertNotice): string {
+  if (n.reminder > 0) return `Still no response after ${n.reminder + 1} min: `;
+  if (n.tier > 0) return `Escalated (${n.tier === 1 ? "15 s" : "60 s"} without a response): `;
+  return "";
+}
 
 /**
  * [LIVE3][LIVE6] Escalations and ratio alerts pushed to this staff person wherever they are in
@@ -12,10 +19,11 @@ import { beep } from "./sound.js";
  */
 export function AlertNotices() {
   const [notices, setNotices] = useState<AlertNotice[]>([]);
+  const sound = useSoundEnabled();
   useEffect(() => {
     const socket = getSocket();
     const onNotice = (n: AlertNotice): void => {
-      beep(990);
+      beep(n.tier > 0 ? 1100 : 990);
       setNotices((prev) => [n, ...prev.filter((p) => p.alertId !== n.alertId)].slice(0, 5));
     };
     socket.on("alert:notice", onNotice);
@@ -27,12 +35,17 @@ export function AlertNotices() {
       {notices.map((n) => (
         <p key={n.alertId} className="notice" data-testid={`notice-${n.alertId}`} data-tier={n.tier}>
           <span aria-hidden="true">⚠ </span>
-          {n.tier > 0 ? `Escalated (${n.tier === 1 ? "15 s" : "60 s"} without a response): ` : ""}
+          {why(n)}
           {ALERT_LABEL[n.kind]} · raised {clock(n.raisedAt)} ·{" "}
           <a href={`/session/${encodeURIComponent(n.sessionId)}`} onClick={linkTo(`/session/${encodeURIComponent(n.sessionId)}`)}>Open the session</a>
           <button type="button" className="quiet" onClick={() => { setNotices((prev) => prev.filter((p) => p.alertId !== n.alertId)); }}>Dismiss</button>
         </p>
       ))}
+      {!sound && (
+        <button type="button" className="sound-off urgent" onClick={enableSound} data-testid="notices-enable-sound">
+          Alert sound is off — turn it on
+        </button>
+      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 import { isPending, visibleAlerts, type Alert, type Alerts } from "../../../shared/domain/alerts.js";
 import { sendCommand } from "../live/command.js";
 import { ago, clock } from "../time.js";
@@ -6,6 +6,19 @@ import { ALERT_LABEL } from "./labels.js";
 import { enableSound, useAlertSound, useSoundEnabled } from "./sound.js";
 
 const RECENT_MS = 5 * 60_000;
+
+/** Whether the element is on screen; true until measured (and where IntersectionObserver is missing). */
+function useOnScreen(ref: RefObject<HTMLElement | null>): boolean {
+  const [onScreen, setOnScreen] = useState(true);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof IntersectionObserver === "undefined") return;
+    const io = new IntersectionObserver((entries) => { setOnScreen(entries.some((e) => e.isIntersecting)); });
+    io.observe(el);
+    return () => { io.disconnect(); };
+  }, [ref]);
+  return onScreen;
+}
 
 /**
  * [LIVE6] Open alerts at the top of the facilitator's screen, loud until someone acknowledges:
@@ -17,19 +30,31 @@ export function AlertsPanel(props: { sessionId: string; alerts: Alerts; name: (i
   const recent = Object.values(props.alerts).filter((a) => a.ack !== null && a.resolved === null && (a.kind === "support" || a.kind === "vitals") && props.now - Date.parse(a.ack.at) < RECENT_MS);
   const shown = [...visibleAlerts(props.alerts), ...recent].sort((a, b) => b.seq - a.seq);
   const pending = shown.filter(isPending);
+  const escalated = pending.some((a) => a.tier > 0);
   const sound = useSoundEnabled();
-  useAlertSound(sound ? pending.length : 0);
+  useAlertSound(sound ? pending.map((a) => a.id) : [], escalated);
+  const panel = useRef<HTMLElement>(null);
+  const onScreen = useOnScreen(panel);
   return (
-    <section className="alerts" aria-label="Alerts" data-testid="alerts">
+    <section className="alerts" aria-label="Alerts" data-testid="alerts" ref={panel}>
+      {pending.length > 0 && !onScreen && (
+        // Scrolled down to the tiles or the timeline: a waiting alert must still be in view.
+        <button type="button" className={escalated ? "alerts-float escalated" : "alerts-float"} onClick={() => panel.current?.scrollIntoView({ block: "start" })} data-testid="alerts-float">
+          ⚠ {pending.length} alert{pending.length === 1 ? "" : "s"} waiting for a response{escalated ? " — NO RESPONSE YET" : ""} · Show
+        </button>
+      )}
       <div className="alerts-head">
         <span className={pending.length > 0 ? "alerts-count urgent" : "alerts-count"} data-testid="alerts-count" data-count={pending.length}>
           {pending.length === 0 ? "No open alerts" : `${pending.length} alert${pending.length === 1 ? "" : "s"} waiting for a response`}
         </span>
         {sound ? (
-          <span className="muted small" data-testid="sound-state" data-state="on">Sound on</span>
+          <span className="muted small" data-testid="sound-state" data-state="on">
+            Alert sound on
+          </span>
         ) : (
-          <button type="button" className="quiet" onClick={enableSound} data-testid="enable-sound">
-            🔈 Enable sound for alerts
+          // Browsers allow sound only after a click; with an alert waiting, asking for it is urgent.
+          <button type="button" className={pending.length > 0 ? "sound-off urgent" : "sound-off"} onClick={enableSound} data-testid="enable-sound">
+            Alert sound is off — turn it on
           </button>
         )}
       </div>
@@ -50,6 +75,8 @@ function AlertRow(props: { sessionId: string; alert: Alert; name: (id: string) =
   const [error, setError] = useState<string | null>(null);
   const about = a.participantId ?? a.subjectId;
   const pending = isPending(a);
+  const escalated = pending && a.tier > 0;
+  const waitedMin = Math.floor((props.now - Date.parse(a.raisedAt)) / 60_000);
 
   function acknowledge(): void {
     setBusy(true);
@@ -61,7 +88,19 @@ function AlertRow(props: { sessionId: string; alert: Alert; name: (id: string) =
   }
 
   return (
-    <li className={pending ? "alert-row pending" : "alert-row acked"} data-testid={`alert-${a.id}`} data-kind={a.kind} data-state={pending ? "pending" : "acknowledged"}>
+    <li
+      className={escalated ? "alert-row pending escalated" : pending ? "alert-row pending" : "alert-row acked"}
+      data-testid={`alert-${a.id}`}
+      data-kind={a.kind}
+      data-state={pending ? "pending" : "acknowledged"}
+      data-tier={a.tier}
+    >
+      {escalated && (
+        <p className="alert-escalated" data-testid={`alert-escalated-${a.id}`}>
+          <span aria-hidden="true">⚠⚠ </span>NO RESPONSE YET{waitedMin >= 1 ? ` — waiting ${waitedMin} min` : " — over 15 s"}; everyone has been alerted
+          {a.tier > 1 ? " again" : ""}
+        </p>
+      )}
       <div className="alert-what">
         <strong>
           <span aria-hidden="true">{pending ? "⚠ " : "✓ "}</span>
@@ -71,7 +110,6 @@ function AlertRow(props: { sessionId: string; alert: Alert; name: (id: string) =
         <span className="muted small">
           {" "}
           · raised {clock(a.raisedAt)} ({ago(a.raisedAt, props.now)})
-          {a.tier > 0 && pending && <> · escalated to everyone{a.tier > 1 ? " again" : ""}</>}
         </span>
         {a.kind !== "support" && <p className="small alert-detail">{a.detail}</p>}
         {a.ack && (

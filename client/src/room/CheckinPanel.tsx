@@ -2,6 +2,7 @@ import { useState } from "react";
 import { CHECKIN_LABEL, CHECKIN_TEXT_MAX, type CheckinStatus } from "../../../shared/domain/checkin.js";
 import { sendCommand } from "../live/command.js";
 import { useConnection } from "../live/socket.js";
+import { clock } from "../time.js";
 
 type Phase = { kind: "sending" } | { kind: "sent"; at: Date } | { kind: "failed"; message: string };
 interface Send {
@@ -93,7 +94,7 @@ function SendState(props: { send: Send | null; connected: boolean }) {
   let message = "";
   if (send?.phase.kind === "sending") message = props.connected ? `Sending “${label}”…` : `Sending “${label}”… waiting for the connection to come back.`;
   if (send?.phase.kind === "sent") {
-    const when = send.phase.at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const when = clock(send.phase.at);
     message = send.status === "need_support" ? `Sent at ${when}. The facilitators have been told and will come to you.` : `Sent “${label}” at ${when}.`;
   }
   if (send?.phase.kind === "failed") message = `Not sent: ${send.phase.message}`;

@@ -22,8 +22,10 @@ export function ParticipantRoom(props: { room: SessionRoom; sessionId: string; m
 
   return (
     <div className="participant">
-      {room.ready && !open && <p className="muted">Check-ins open when the facilitator starts the session.</p>}
-      <SupportButton sessionId={props.sessionId} mine={latestSupport} name={name} disabled={!room.ready || !open} />
+      {room.ready && room.state.status === "none" && <p className="muted">Check-ins open when the facilitator starts the session.</p>}
+      {/* [LIVE6] Never disabled (not while joining, offline or before the start): a press either
+          reaches the facilitators or tells the person, in words, to call out to one. */}
+      <SupportButton sessionId={props.sessionId} mine={latestSupport} name={name} />
       {prompted && (
         <p className="prompt" data-testid="checkin-prompt">
           Checking in gently: how are you doing? Tap one below whenever you like.

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import type { Alert } from "../../../shared/domain/alerts.js";
 import { sendCommand } from "../live/command.js";
 import { clock } from "../time.js";
+import { supportView } from "./support-status.js";
 
 /** Where an unacknowledged request waits across a reload, so it is retried with the same id [LIVE6]. */
 const storageKey = (sessionId: string): string => `holdspace:support:${sessionId}`;
@@ -26,15 +27,19 @@ function remember(sessionId: string, id: string | null): void {
 /**
  * [LIVE6] One large "I need support" button. It says *sent* only once the server has the request
  * (its ack, or the request in the session's log), keeps retrying with the same id through dropped
- * connections and reloads, and once a facilitator answers it says who is coming.
+ * connections, server errors and reloads, and once a facilitator answers it says who is coming.
+ * If it cannot get through for a while, or the server refuses it for good, it tells the person to
+ * call out to a facilitator instead of leaving them waiting on a phone (support-status.ts).
  */
-export function SupportButton(props: { sessionId: string; mine: Alert | null; name: (id: string) => string; disabled: boolean }) {
+export function SupportButton(props: { sessionId: string; mine: Alert | null; name: (id: string) => string }) {
   const { sessionId, mine } = props;
   const [sending, setSending] = useState<string | null>(() => stored(sessionId));
   const [error, setError] = useState<string | null>(null);
   // The server's ack: enough to say "sent" even before the alert's event reaches this tab.
   const [confirmed, setConfirmed] = useState<string | null>(null);
   const started = useRef<string | null>(null);
+  const [since, setSince] = useState(() => Date.now());
+  const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
     if (sending === null || started.current === sending) return;
@@ -48,31 +53,44 @@ export function SupportButton(props: { sessionId: string; mine: Alert | null; na
     });
   }, [sending, sessionId]);
 
+  useEffect(() => {
+    // While a request is on its way, re-render each second so "not through yet" appears on time.
+    if (sending === null) return;
+    const t = setInterval(() => { setNow(Date.now()); }, 1000);
+    return () => { clearInterval(t); };
+  }, [sending]);
+
   const answered = mine?.ack ? mine : null;
   const pending = (mine !== null && mine.ack === null && mine.resolved === null) || (confirmed !== null && answered?.id !== confirmed);
-  const state = sending !== null && !pending ? "sending" : pending ? "sent" : answered ? "acknowledged" : "idle";
+  const view = supportView({
+    sending: sending !== null,
+    sendingForMs: sending !== null ? Math.max(0, now - since) : 0,
+    pending,
+    answered: answered?.ack ? { by: props.name(answered.ack.by), at: clock(answered.ack.at) } : null,
+    failed: error,
+  });
 
   function press(): void {
-    setError(null);
     if (sending !== null || pending) return; // already on its way, or already with the facilitators
+    setError(null);
+    setSince(Date.now());
+    setNow(Date.now());
     setSending(crypto.randomUUID());
   }
 
   return (
     <section className="support" aria-label="Ask for support">
-      <button type="button" className="support-button" onClick={press} disabled={props.disabled} data-testid="support-button">
+      <button type="button" className="support-button" onClick={press} data-testid="support-button">
         I need support
       </button>
-      <p className={`support-state ${state}`} role="status" aria-live="assertive" data-testid="support-state" data-state={state}>
-        {state === "sending" && "Sending… it keeps trying until it gets through."}
-        {state === "sent" && "Sent. The facilitators have been told; someone will come to you."}
-        {state === "acknowledged" && mine?.ack && (
-          <span data-testid="support-responder">
-            {props.name(mine.ack.by)} is coming to you (answered at {clock(mine.ack.at)}).
-          </span>
-        )}
+      <p className={`support-state ${view.state}`} role="status" aria-live="assertive" data-testid="support-state" data-state={view.state}>
+        {view.state === "acknowledged" ? <span data-testid="support-responder">{view.text}</span> : view.text}
       </p>
-      {error && <p className="form-error" role="alert">Not sent: {error}</p>}
+      {view.hint && (
+        <p className={view.state === "failed" ? "support-hint urgent" : "support-hint"} role="alert" data-testid="support-hint">
+          {view.hint}
+        </p>
+      )}
     </section>
   );
 }

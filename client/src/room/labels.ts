@@ -75,6 +75,8 @@ function describeLive(type: string, actor: string, who: string, subject: string 
       return subject ? `Alert raised about ${subject}` : "Alert raised by Holdspace";
     case "alert.escalated":
       return "An alert was escalated (not yet acknowledged)";
+    case "alert.reminded":
+      return "An alert is still waiting for a response (everyone reminded)";
     case "alert.acknowledged":
       return `${actor} acknowledged an alert`;
     case "alert.resolved":

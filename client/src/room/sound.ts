@@ -44,12 +44,19 @@ export function beep(freq = 880, seconds = 0.25): void {
   }
 }
 
-/** Chime while anything is pending: at once when something new arrives, then every few seconds. */
-export function useAlertSound(pending: number, everyMs = 4000): void {
+/**
+ * Chime while anything is pending: at once whenever the set of pending alerts changes (a new one,
+ * or a different one after a reconnect's sync), then every few seconds. An escalated alert
+ * (nobody answered for 15 s) chimes higher and twice as often [LIVE6].
+ */
+export function useAlertSound(pendingIds: readonly string[], escalated = false): void {
+  const key = pendingIds.join("|");
+  const everyMs = escalated ? 2000 : 4000;
+  const freq = escalated ? 1100 : 880;
   useEffect(() => {
-    if (pending === 0) return;
-    beep();
-    const t = setInterval(() => { beep(); }, everyMs);
+    if (key === "") return;
+    beep(freq);
+    const t = setInterval(() => { beep(freq); }, everyMs);
     return () => { clearInterval(t); };
-  }, [pending, everyMs]);
+  }, [key, everyMs, freq]);
 }

@@ -1,6 +1,7 @@
 import { useState, type SubmitEvent } from "react";
 import { LoginBody } from "../../../shared/protocol/commands.js";
 import { login } from "../api.js";
+import { Field, FormError } from "../forms/kit.js";
 
 type Fields = Partial<Record<"email" | "password", string>>;
 
@@ -46,42 +47,17 @@ export function SignIn(props: { onSignedIn: () => Promise<void> }) {
       <h1>Holdspace</h1>
       <p className="muted">Sign in to your program.</p>
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="signin-form">
-        <label className="field">
-          <span>Email</span>
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            inputMode="email"
-            value={email}
-            onChange={(e) => { setEmail(e.target.value); }}
-            aria-invalid={fields.email ? true : undefined}
-            aria-describedby={fields.email ? "signin-email-error" : undefined}
-            data-testid="signin-email"
-          />
-          {fields.email && (
-            <span className="field-error" id="signin-email-error" data-testid="signin-email-error">{fields.email}</span>
+        <Field id="signin-email" label="Email" error={fields.email}>
+          {(aria) => (
+            <input {...aria} type="email" name="email" autoComplete="username" inputMode="email" value={email} onChange={(e) => { setEmail(e.target.value); }} data-testid="signin-email" />
           )}
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => { setPassword(e.target.value); }}
-            aria-invalid={fields.password ? true : undefined}
-            aria-describedby={fields.password ? "signin-password-error" : undefined}
-            data-testid="signin-password"
-          />
-          {fields.password && (
-            <span className="field-error" id="signin-password-error" data-testid="signin-password-error">{fields.password}</span>
+        </Field>
+        <Field id="signin-password" label="Password" error={fields.password}>
+          {(aria) => (
+            <input {...aria} type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); }} data-testid="signin-password" />
           )}
-        </label>
-        {error && (
-          <p className="form-error" role="alert" data-testid="signin-error">{error}</p>
-        )}
+        </Field>
+        <FormError message={error} testId="signin-error" />
         <button type="submit" className="primary" disabled={busy} data-testid="signin-submit">
           {busy ? "Signing in…" : "Sign in"}
         </button>

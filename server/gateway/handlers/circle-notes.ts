@@ -6,7 +6,7 @@ import { Commands } from "../../../shared/protocol/events.js";
 import { streamName } from "../../../shared/log.js";
 import { authorizeCircleStream, circleFor } from "../../domain/circles.js";
 import { viewerOf } from "../../domain/directory.js";
-import { checkNotesUpdate } from "../../domain/notes.js";
+import { checkNotesUpdate, NOTES_LOCKED, refuseIfSealed } from "../../domain/notes.js";
 import { errorKind } from "../../logger.js";
 import { compactNotes, COMPACT_AFTER } from "../../jobs/compaction.js";
 import type { Services } from "../../services.js";
@@ -30,11 +30,16 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
         const stream = streamName("notes", p.circleId);
         // A retry of an update that already landed gets its first answer, even after a lock [LOG2].
         const earlier = await s.log.lookup(stream, p.id);
-        if (earlier) return { seq: earlier.seq };
-        if (circle.locked) throw new AppError(ErrorCode.RULE_VIOLATION, "The circle notes are locked; nothing more can be changed.");
+        if (earlier) {
+          await refuseIfSealed(s.log, p.circleId, earlier.seq);
+          return { seq: earlier.seq };
+        }
+        if (circle.locked) throw new AppError(ErrorCode.RULE_VIOLATION, NOTES_LOCKED);
         checkNotesUpdate(p.update);
         // No expectedSeq: Yjs updates commute, so concurrent typists never conflict. Durable before the ack [LOG3].
         const { event, duplicate } = await s.streams.appendSystem(stream, { id: p.id, type: "notes.update", actor: user.id, data: { u: p.update } });
+        // Past the lock check but landed after the seal: kept in the log, counted by no reader [CIR4].
+        await refuseIfSealed(s.log, p.circleId, event.seq);
         if (!duplicate) publishAll(s.io, stream, [event]);
         if (event.seq % COMPACT_AFTER === 0) {
           compactNotes(s.log, stream).catch((err: unknown) => s.logger.warn("notes compaction failed", { error: errorKind(err) }));

@@ -7,6 +7,7 @@ import type { CohortState } from "../../../shared/domain/cohort.js";
 import type { UserRecord } from "../../auth/users.js";
 import { circleFor, hasAgreed } from "../../domain/circles.js";
 import { viewerOf } from "../../domain/directory.js";
+import { sealNotes } from "../../domain/notes.js";
 import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
 import { publishAll } from "../fanout.js";
@@ -36,6 +37,17 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
     const { events } = await s.streams.execute("circle", circleId, commandId, decide);
     publishAll(s.io, streamName("circle", circleId), events);
     return { seq: events[0]?.seq ?? (await s.streams.state("circle", circleId)).seq };
+  };
+  /**
+   * Lock or end: the circle event, then [CIR4] the notes stream's seal, both before the ack. A
+   * retry (say after a crash between the two) seals a stream that missed it; the seal is idempotent.
+   */
+  const closing = async (p: { id: string; circleId: string }, user: UserRecord, decide: typeof decideLock): Promise<{ seq: number }> => {
+    await circleFor(s.streams, s.directory, user, p.circleId);
+    const ack = await run(p.circleId, p.id, (st) => decide(st, p.id, viewerOf(user)));
+    const { event, duplicate } = await sealNotes(s.streams, p.circleId, user.id);
+    if (!duplicate) publishAll(s.io, streamName("notes", p.circleId), [event]);
+    return ack;
   };
 
   return {
@@ -93,17 +105,8 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
       return run(p.circleId, p.id, (st) => decidePiece(st, { id: p.id, action: p.action, to: p.to ?? null }, viewerOf(user), s.clock.now()));
     }),
 
-    "circle:lock": command(Commands["circle:lock"], async (p, socket) => {
-      const user = socket.data.user;
-      await circleFor(s.streams, s.directory, user, p.circleId);
-      return run(p.circleId, p.id, (st) => decideLock(st, p.id, viewerOf(user)));
-    }),
-
-    "circle:end": command(Commands["circle:end"], async (p, socket) => {
-      const user = socket.data.user;
-      await circleFor(s.streams, s.directory, user, p.circleId);
-      return run(p.circleId, p.id, (st) => decideEnd(st, p.id, viewerOf(user)));
-    }),
+    "circle:lock": command(Commands["circle:lock"], (p, socket) => closing(p, socket.data.user, decideLock)),
+    "circle:end": command(Commands["circle:end"], (p, socket) => closing(p, socket.data.user, decideEnd)),
 
     // [CIR3] The server's clock for NTP-style offset estimates; no state, no log.
     "time:ping": command(Commands["time:ping"], async () => ({ serverTime: s.clock.now() })),

@@ -1,34 +1,48 @@
 import { decideAdverse, decideDose, decideRelease, decideVitals } from "../../../shared/domain/live-decide.js";
 import { alertIdFrom } from "../../../shared/domain/alerts.js";
 import { Commands } from "../../../shared/protocol/events.js";
+import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
+import type { UserRecord } from "../../auth/users.js";
 import { viewerOf } from "../../domain/directory.js";
 import type { Services } from "../../services.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { firstSeq, runLive } from "./live-run.js";
 
+/**
+ * [AC3] Checked before the log is asked: a command id already in the log is answered from its
+ * first event without deciding again (LOG2), so the decide's own facilitator check would not run
+ * for a participant replaying the id of an event they can see.
+ */
+function facilitatorOnly(user: UserRecord, what: string): UserRecord {
+  if (user.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, `Only a facilitator can ${what}.`);
+  return user;
+}
+
 /** What facilitators record about a participant: doses, vitals, adverse events, the release. */
 export function liveRecordHandlers(s: Services): FeatureHandlers<"dose:record" | "vitals:record" | "adverse:record" | "release:record"> {
   return {
     "dose:record": command(Commands["dose:record"], async (p, socket) => {
-      const user = socket.data.user;
+      const user = facilitatorOnly(socket.data.user, "record a dose");
       const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideDose(st, p, viewerOf(user), ctx));
-      return { seq: firstSeq(run, "dose"), totalMg: run.state.live.participants[p.participantId]?.totalMg ?? 0 };
+      // The total of the participant the recorded dose is about (a retry answers from the log's event).
+      const about = run.events[0]?.type === "dose.recorded" ? run.events[0].data.participantId : null;
+      return { seq: firstSeq(run, "dose"), totalMg: typeof about === "string" ? (run.state.live.participants[about]?.totalMg ?? 0) : 0 };
     }),
 
     "vitals:record": command(Commands["vitals:record"], async (p, socket) => {
-      const user = socket.data.user;
+      const user = facilitatorOnly(socket.data.user, "record vitals");
       const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideVitals(st, p, viewerOf(user), ctx));
       return { seq: firstSeq(run, "vitals"), alert: run.state.live.alerts[alertIdFrom("vitals", p.id)] !== undefined };
     }),
 
     "adverse:record": command(Commands["adverse:record"], async (p, socket) => {
-      const user = socket.data.user;
+      const user = facilitatorOnly(socket.data.user, "record an adverse event");
       const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideAdverse(st, p, viewerOf(user), ctx));
       return { seq: firstSeq(run, "adverse event") };
     }),
 
     "release:record": command(Commands["release:record"], async (p, socket) => {
-      const user = socket.data.user;
+      const user = facilitatorOnly(socket.data.user, "release a participant");
       const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideRelease(st, p, viewerOf(user), ctx));
       return { seq: firstSeq(run, "release") };
     }),

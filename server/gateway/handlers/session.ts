@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { decideCheckin, decideOpenSession, decideRoomTransition } from "../../../shared/domain/session.js";
-import type { UserRecord } from "../../auth/users.js";
+import { decideCheckin, decideOpenSession } from "../../../shared/domain/session.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { streamName, type StreamName } from "../../../shared/log.js";
@@ -20,20 +19,6 @@ export async function subscribe(socket: AppSocket, stream: StreamName): Promise<
   const names = [rooms.stream(stream), rooms.personal(stream, user.id)];
   if (isStaff(viewerOf(user))) names.push(rooms.staff(stream));
   await socket.join(names);
-}
-
-/**
- * [PR5][LIVE3] Presence logs an arrival once per connection id, so leaving the room and coming
- * back on the same socket left the log saying "left" — and the ratio one facilitator short.
- * Decided against the log like every transition: nothing is appended when the log already
- * has them in the room, and the id (from the seq it was decided at) lands once across nodes.
- */
-async function relogArrival(s: Services, sessionId: string, user: UserRecord): Promise<void> {
-  const state = await s.streams.state("session", sessionId);
-  if (state.inRoom.includes(user.id)) return;
-  const id = `arrived:${user.id}:at:${state.seq}`;
-  const { events } = await s.streams.execute("session", sessionId, id, (st) => decideRoomTransition(st, { id, userId: user.id, role: user.role, present: true }));
-  publishAll(s.io, streamName("session", sessionId), events);
 }
 
 /** Live session commands. Every handler: parse (in `command`) → authorize → decide → append → ack → fan out. */
@@ -62,7 +47,6 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       // Seeded or older sessions join the list the periodic checks walk on first use.
       await ensureListed(s, p.sessionId);
       await s.presence.connect(p.sessionId, user.id, socket.id);
-      await relogArrival(s, p.sessionId, user);
       const [people, presence, sync] = await Promise.all([
         s.directory.people(cohort),
         s.presence.snapshot(p.sessionId),
@@ -82,6 +66,9 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
     "checkin:send": command(Commands["checkin:send"], async (p, socket) => {
       const user = socket.data.user;
       await s.directory.sessionFor(user, p.sessionId);
+      // [LIVE6] A need_support check-in raises an alert: its session must be on the list the
+      // escalation checks walk before the alert exists, even if no one has joined the room yet.
+      await ensureListed(s, p.sessionId);
       const { events } = await s.streams.execute("session", p.sessionId, p.id, (st) => decideCheckin(st, p, viewerOf(user)));
       const first = events[0];
       if (!first) throw new AppError(ErrorCode.UNAVAILABLE, "The check-in was not recorded. Please try again.");

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import type { Browser, BrowserContext } from "playwright-core";
+import { streamName } from "../../shared/log.js";
+import { publishAll } from "../../server/gateway/fanout.js";
+import { launchChromium, screenshot } from "../support/browser.js";
+import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
+import { startApp, type Running } from "../support/harness.js";
+
+/**
+ * [LIVE6] The support path under stress, in Chromium with real timers: a phone that cannot get
+ * through is told to call out; the facilitator's screen makes an unanswered alert unmistakable,
+ * an escalated one more so, and asks for sound while it is off.
+ */
+describe("support alert safety in Chromium", () => {
+  let node: Running & { tag: string };
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await node?.stop();
+  });
+
+  it("[LIVE6] offline, the phone says 'not through yet — call out'; the facilitator sees it escalate at 15 s, louder in words, and asks for sound", async () => {
+    const sessionId = `live-${node.tag}`;
+    const people = mainCohort(node.tag).people;
+    const fac = people.find((p) => p.key === "fac1");
+    const p1 = await node.app.services.users.byEmail(people.find((p) => p.key === "p1")?.email ?? "");
+    if (!fac || !p1) throw new Error("fixture missing");
+
+    const facCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
+    contexts.push(facCtx);
+    const facPage = await facCtx.newPage();
+    await facPage.goto(node.url);
+    await facPage.getByTestId("signin-email").fill(fac.email);
+    await facPage.getByTestId("signin-password").fill(TEST_PASSWORD);
+    await facPage.getByTestId("signin-submit").click();
+    await facPage.getByTestId(`session-link-${sessionId}`).click();
+    await facPage.getByTestId("alerts").waitFor();
+
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
+    contexts.push(ctx);
+    const phone = await ctx.newPage();
+    await phone.goto(`${node.url}/invite/${await node.app.services.users.createInvite(p1.id)}`);
+    await phone.getByTestId(`session-link-${sessionId}`).click();
+    await phone.getByTestId("support-button").waitFor();
+    await facPage.locator(`[data-testid="presence-${p1.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
+
+    // The network is gone: the press keeps trying, never says sent, and soon says to call out.
+    await ctx.setOffline(true);
+    for (const sock of await node.app.io.fetchSockets()) if (sock.data.user.id === p1.id) sock.disconnect(true);
+    await phone.locator('[data-testid="connection-status"][data-state="reconnecting"]').waitFor({ timeout: 5000 });
+    await phone.getByTestId("support-button").click();
+    await phone.locator('[data-testid="support-state"][data-state="sending"]').waitFor({ timeout: 2000 });
+    await phone.getByTestId("support-hint").waitFor({ timeout: 15_000 });
+    expect(await phone.getByTestId("support-hint").innerText()).toMatch(/call out or wave to a facilitator/);
+    expect(await phone.getByTestId("support-state").getAttribute("data-state")).toBe("sending");
+    await screenshot(phone, "live-participant-not-through-yet");
+
+    await ctx.setOffline(false);
+    await phone.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 15_000 });
+    const row = facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]');
+    await row.waitFor({ timeout: 5000 });
+    // Sound is off in this tab and an alert waits: the control to turn it on is the urgent kind.
+    expect(await facPage.getByTestId("enable-sound").getAttribute("class")).toContain("urgent");
+    await screenshot(facPage, "live-facilitator-alert-sound-off");
+
+    // Unanswered for 15 s: escalated, in words, on the row and in the notice bar.
+    await facPage.locator('[data-testid^="alert-"][data-kind="support"][data-tier="1"]').waitFor({ timeout: 20_000 });
+    expect(await row.innerText()).toMatch(/NO RESPONSE YET/);
+    await facPage.locator('[data-testid="alert-notices"] [data-tier="1"]').waitFor({ timeout: 5000 });
+    // Scrolled down to the timeline, the waiting alert is still in view, and one click away.
+    await facPage.evaluate(() => { window.scrollTo(0, document.body.scrollHeight); });
+    await facPage.getByTestId("alerts-float").waitFor({ timeout: 5000 });
+    expect(await facPage.getByTestId("alerts-float").innerText()).toMatch(/1 alert waiting for a response — NO RESPONSE YET/);
+    await facPage.screenshot({ path: join(process.cwd(), "test-artifacts", "e2e", "live-facilitator-scrolled-alert.png") });
+    await facPage.getByTestId("alerts-float").click();
+    await facPage.getByTestId("alerts-float").waitFor({ state: "detached", timeout: 5000 });
+    await facPage.getByTestId("enable-sound").click();
+    await facPage.getByTestId("sound-state").waitFor();
+    await screenshot(facPage, "live-facilitator-escalated");
+
+    await row.getByRole("button", { name: "I'm on it" }).click();
+    await phone.getByTestId("support-responder").waitFor({ timeout: 5000 });
+    expect(await phone.getByTestId("support-responder").innerText()).toContain(`fac1 ${node.tag} is coming`);
+
+    // The session is closed (no command for it yet: appended as the server would). A press now is
+    // refused for good, and the phone says so in words and tells the person to call out.
+    const closed = await node.app.services.streams.appendSystem(streamName("session", sessionId), { id: "test-close", type: "session.closed", actor: fac.key, data: { closedBy: "test" } });
+    publishAll(node.app.io, streamName("session", sessionId), [closed.event]);
+    await phone.locator('[data-testid="session-status"][data-status="closed"]').waitFor({ timeout: 5000 });
+    await phone.getByTestId("support-button").click();
+    await phone.locator('[data-testid="support-state"][data-state="failed"]').waitFor({ timeout: 10_000 });
+    expect(await phone.getByTestId("support-state").innerText()).toMatch(/^Not sent: This session is not open\./);
+    expect(await phone.getByTestId("support-hint").innerText()).toMatch(/call out or wave to a facilitator now/);
+    await screenshot(phone, "live-participant-support-refused");
+  });
+});

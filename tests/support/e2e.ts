@@ -1,0 +1,82 @@
+import { afterAll, beforeAll } from "vitest";
+import { join } from "node:path";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { UserRecord } from "../../server/auth/users.js";
+import { launchChromium } from "./browser.js";
+import { TEST_PASSWORD, mainCohort } from "./fixtures.js";
+import { startApp, type Running } from "./harness.js";
+
+/** A facilitator's or admin's laptop in a dim room. */
+export const LAPTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, colorScheme: "dark" };
+/** A participant's phone. */
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" };
+
+export interface BrowserApp {
+  readonly node: Running & { tag: string };
+  readonly browser: Browser;
+  /** A new browser context (one person's device); closed with the browser at the end. */
+  context(options: BrowserContextOptions): Promise<BrowserContext>;
+  /** A person of the main cohort fixture, by key ("fac1", "p1", …). */
+  person(key: string): Promise<UserRecord>;
+}
+
+/**
+ * Registers the hooks of an e2e file: one app node on Redis serving the built client, with its
+ * timers, and one Chromium. Call inside `describe`; read `node` and `browser` inside tests.
+ */
+export function useBrowserApp(): BrowserApp {
+  let node: (Running & { tag: string }) | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await node?.stop();
+  });
+  const app: BrowserApp = {
+    get node() {
+      if (!node) throw new Error("the app is not started (use it inside a test)");
+      return node;
+    },
+    get browser() {
+      if (!browser) throw new Error("Chromium is not launched (use it inside a test)");
+      return browser;
+    },
+    async context(options) {
+      const ctx = await app.browser.newContext(options);
+      contexts.push(ctx);
+      return ctx;
+    },
+    async person(key) {
+      const email = mainCohort(app.node.tag).people.find((p) => p.key === key)?.email ?? "";
+      const user = await app.node.app.services.users.byEmail(email);
+      if (!user) throw new Error(`no fixture person ${key}`);
+      return user;
+    },
+  };
+  return app;
+}
+
+/** A new page in `context`, signed in with email and the fixtures' password (staff and admins). */
+export async function signInPage(context: BrowserContext, url: string, email: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByTestId("signin-email").fill(email);
+  await page.getByTestId("signin-password").fill(TEST_PASSWORD);
+  await page.getByTestId("signin-submit").click();
+  await page.getByTestId("whoami").waitFor();
+  return page;
+}
+
+/** A participant of the main cohort on a new phone, signed in through a one-time link. */
+export async function invitePhone(app: BrowserApp, key: string, options: BrowserContextOptions = PHONE): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
+  const user = await app.person(key);
+  const ctx = await app.context(options);
+  const page = await ctx.newPage();
+  await page.goto(`${app.node.url}/invite/${await app.node.app.services.users.createInvite(user.id)}`);
+  return { page, id: user.id, ctx };
+}
