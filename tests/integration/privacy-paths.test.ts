@@ -48,6 +48,19 @@ describe("privacy side doors (one node, Redis)", () => {
     expect(leaked(p2.seen(), ["21.73", '"totalMg"'])).toEqual([]);
   });
 
+  it("[AC3] [LIVE6] a participant replaying an acknowledged alert's id learns nothing of who responded", async () => {
+    node = await startApp("redis");
+    const sessionId = `live-${node.tag}`;
+    const [fac, p1, p2] = [await as("fac1"), await as("p1"), await as("p2")];
+    for (const w of [fac, p1, p2]) await w.ok("session:join", { sessionId, since: null });
+    const raised = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId });
+    await fac.ok("alert:ack", { id: randomUUID(), sessionId, alertId: raised.alertId });
+    // p2 may know the alert exists (it is in the room); acknowledging it must still be refused.
+    expect(await p2.code("alert:ack", { id: randomUUID(), sessionId, alertId: raised.alertId })).toBe("FORBIDDEN");
+    expect(await p1.code("alert:ack", { id: randomUUID(), sessionId, alertId: raised.alertId })).toBe("FORBIDDEN");
+    expect(leaked(p2.seen(), ['"by"'])).toEqual([]);
+  });
+
   it("[SCH9] [AC2] a calendar feed address works only while it is the person's current one", async () => {
     node = await startApp("redis");
     const p1 = await as("p1");

@@ -32,6 +32,9 @@ export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "
 
     "alert:ack": command(Commands["alert:ack"], async (p, socket) => {
       const user = socket.data.user;
+      // Checked before the log: a retry is answered from the first ack, which names who responded —
+      // staff operations a participant must not be able to read by replaying an alert id.
+      if (!isStaff(viewerOf(user))) throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator or the program admin can acknowledge an alert.");
       // The event id is the alert's, not the command's: two facilitators acknowledging at once land one.
       const run = await runLive(s, user, p.sessionId, ackId(p.alertId), (st) => decideAck(st, p, viewerOf(user)));
       const ack = run.state.live.alerts[p.alertId]?.ack;
