@@ -11,9 +11,10 @@ import { joinToken } from "./admin/paths.js";
 
 // The admin, schedule and forms screens load on first use: a participant in a live room never needs them.
 const AdminScreens = lazy(() => import("./admin/routes.js").then((m) => ({ default: m.AdminScreens })));
+// The circle room carries Yjs; load it only for people who open a circle.
+const CircleRoom = lazy(() => import("./circle/CircleRoom.js").then((m) => ({ default: m.CircleRoom })));
 const EnrolPage = lazy(() => import("./forms/EnrolPage.js").then((m) => ({ default: m.EnrolPage })));
 import { AlertNotices } from "./room/AlertNotices.js";
-import { CircleRoom } from "./circle/CircleRoom.js";
 
 type Auth = { status: "loading" } | { status: "signedOut" } | { status: "signedIn"; me: Me } | { status: "error"; message: string };
 
@@ -77,7 +78,7 @@ export function App() {
       {route.name === "home" && <Home me={me} refresh={refresh} />}
       {route.name === "admin" && <Suspense fallback={<Loading />}><AdminScreens me={me} /></Suspense>}
       {route.name === "session" && <SessionRoom key={route.sessionId} sessionId={route.sessionId} me={me.user} />}
-      {route.name === "circle" && <CircleRoom key={route.circleId} circleId={route.circleId} me={me.user} />}
+      {route.name === "circle" && <Suspense fallback={<Loading />}><CircleRoom key={route.circleId} circleId={route.circleId} me={me.user} /></Suspense>}
       {route.name === "notFound" && (
         <main className="page">
           <p>There is nothing at this address.</p>

@@ -33,7 +33,8 @@ export function ShareTimer(props: { state: CircleState }) {
   const [now, setNow] = useState(circleNow);
   const chimedFor = useRef<string | null>(null);
   useEffect(() => {
-    const t = setInterval(() => { setNow(circleNow()); }, 250);
+    // 100 ms keeps a screen's own repaint lag well inside the half second screens may differ by [CIR3].
+    const t = setInterval(() => { setNow(circleNow()); }, 100);
     return () => { clearInterval(t); };
   }, []);
   const raw = shareRemainingMs(state, now);
