@@ -1,5 +1,6 @@
 import { decideLiveChecks } from "../../shared/domain/live-checks.js";
 import { LIVE_INDEX_ID } from "../../shared/domain/live-index.js";
+import { pendingAlerts } from "../../shared/domain/alerts.js";
 import { reduceSession } from "../../shared/domain/session.js";
 import { streamName, type StoredEvent } from "../../shared/log.js";
 import { errorKind } from "../logger.js";
@@ -7,6 +8,7 @@ import type { Services } from "../services.js";
 import { ConflictError } from "../stores/types.js";
 import { publishAll } from "../gateway/fanout.js";
 import { notifyStaff, profileForCohort } from "../gateway/handlers/live-shared.js";
+import { unlist } from "../gateway/handlers/live-close.js";
 
 /** How often each node runs the checks (DESIGN.md: "about once a second"). LIVE3 asks for 5 s. */
 export const LIVE_CHECK_MS = 1000;
@@ -45,8 +47,10 @@ async function checkSession(s: Services, sessionId: string): Promise<void> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const state = await s.streams.state("session", sessionId);
     if (state.cohortId === null) return;
-    if (state.status === "closed") {
-      await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: `unlisted:${sessionId}`, type: "session.unlisted", actor: "system", data: { sessionId } });
+    // An ended session leaves the list — but never while an alert in it still waits [LIVE6]:
+    // session:close is refused then, and this keeps escalating if one ever got through.
+    if (state.status === "closed" && pendingAlerts(state.live.alerts).length === 0) {
+      await unlist(s, sessionId);
       return;
     }
     const cohort = await s.streams.state("cohort", state.cohortId);

@@ -11,6 +11,9 @@ import type { SessionState } from "./session.js";
  * store keeps one of each.
  */
 export function decideLiveChecks(s: SessionState, now: number, profile: RuleProfile): Draft[] {
+  // An ended session cannot hold a pending alert (session:close refuses then); if one ever did,
+  // it keeps escalating rather than going quiet [LIVE6].
+  if (s.status === "closed") return decideEscalations(s.live.alerts, now);
   if (s.status !== "open") return [];
   return [...ratioChecks(s, profile), ...breakChecks(s, now, profile), ...decideEscalations(s.live.alerts, now), ...promptChecks(s, now, profile)];
 }

@@ -7,7 +7,7 @@ import { emptyParticipant, type ParticipantLive } from "./live.js";
 import { describeRatio, earliestRelease, ratioStatus, vitalsAlarming } from "./live-rules.js";
 import type { Draft } from "./live-types.js";
 import type { Viewer } from "./roles.js";
-import type { SessionState } from "./session.js";
+import { SESSION_ENDED, type SessionState } from "./session.js";
 
 /** What the server knows about the cohort that the session log does not: its roster. */
 export interface LiveContext {
@@ -30,6 +30,7 @@ function refuse(message: string): never {
 }
 
 function mustBeOpen(s: SessionState): void {
+  if (s.status === "closed") refuse("This session has ended.");
   if (s.status !== "open") refuse("This session is not open.");
 }
 
@@ -146,6 +147,8 @@ export function decideBreak(s: SessionState, cmd: { id: string; onBreak: boolean
 /** [LIVE6] "I need support": one pending request per participant; a second press joins the first. */
 export function decideSupport(s: SessionState, cmd: { id: string }, actor: Viewer): Draft[] {
   if (actor.role !== "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only a participant asks for support this way.");
+  // [LIVE6] Nobody walks an ended session any more: the phone must tell them to call out instead.
+  if (s.status === "closed") refuse(SESSION_ENDED);
   mustBeOpen(s);
   if (pendingAlerts(s.live.alerts).some((a) => a.kind === "support" && a.participantId === actor.userId)) return [];
   return [{ id: cmd.id, type: "alert.raised", actor: actor.userId, data: { alertId: cmd.id, kind: "support", participantId: actor.userId, subjectId: null, detail: "Pressed “I need support”." } }];

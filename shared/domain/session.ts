@@ -50,6 +50,9 @@ export interface SessionState {
   title: string;
   openedAt: string | null;
   openedBy: string | null;
+  /** Who ended the session and when (session.closed) [LIVE6]. */
+  closedAt: string | null;
+  closedBy: string | null;
   /** Latest check-in per participant (only the viewer's own for a participant's view). */
   lastCheckin: Record<string, Checkin>;
   checkinCount: number;
@@ -61,7 +64,7 @@ export interface SessionState {
 }
 
 export function emptySession(id: string): SessionState {
-  return { id, seq: 0, status: "none", cohortId: null, title: "", openedAt: null, openedBy: null, lastCheckin: {}, checkinCount: 0, inRoom: [], timeline: [], live: emptyLive() };
+  return { id, seq: 0, status: "none", cohortId: null, title: "", openedAt: null, openedBy: null, closedAt: null, closedBy: null, lastCheckin: {}, checkinCount: 0, inRoom: [], timeline: [], live: emptyLive() };
 }
 
 const TIMELINE_MAX = 200;
@@ -93,8 +96,10 @@ function reduceCore(state: SessionState, e: StoredEvent): SessionState {
       const d = SessionEventData["session.opened"].parse(e.data);
       return withTimeline({ ...next, status: "open", cohortId: d.cohortId, title: d.title, openedAt: e.at, openedBy: d.openedBy }, e, null);
     }
-    case "session.closed":
-      return withTimeline({ ...next, status: "closed" }, e, null);
+    case "session.closed": {
+      const d = SessionEventData["session.closed"].parse(e.data);
+      return withTimeline({ ...next, status: "closed", closedAt: e.at, closedBy: d.closedBy }, e, null);
+    }
     case "checkin.recorded": {
       const d = SessionEventData["checkin.recorded"].parse(e.data);
       const checkin: Checkin = { eventId: e.id, seq: e.seq, participantId: d.participantId, status: d.status, intensity: d.intensity, text: d.text, at: e.at };
@@ -132,6 +137,9 @@ export function sessionAudience(e: StoredEvent): Audience {
 
 type Draft = Omit<DraftEvent, "at">;
 
+/** [LIVE6] What a participant is told when the session has ended: their phone no longer reaches anyone. */
+export const SESSION_ENDED = "This session has ended. If you need someone, call out or wave to a facilitator.";
+
 export function decideOpenSession(state: SessionState, cmd: { id: string; cohortId: string; title: string }, actor: Viewer): Draft[] {
   if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can start a live session.");
   if (state.status !== "none") throw new AppError(ErrorCode.RULE_VIOLATION, "This session has already been started.");
@@ -144,6 +152,7 @@ export function decideCheckin(
   actor: Viewer,
 ): Draft[] {
   if (actor.role !== "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only participants send check-ins.");
+  if (state.status === "closed") throw new AppError(ErrorCode.RULE_VIOLATION, SESSION_ENDED);
   if (state.status !== "open") throw new AppError(ErrorCode.RULE_VIOLATION, "This session is not open, so check-ins cannot be sent.");
   const text = cmd.text?.trim() ? cmd.text.trim() : null;
   const checkin: Draft = { id: cmd.id, type: "checkin.recorded", actor: actor.userId, data: { participantId: actor.userId, status: cmd.status, intensity: cmd.intensity ?? null, text } };

@@ -72,6 +72,12 @@ export type BreakSet = z.infer<typeof BreakSet>;
 /** [RDY1] Admit a participant to the dosing session. */
 export const AdmitParticipant = z.strictObject({ id: Id, sessionId: Id, participantId: Id });
 
+/**
+ * [LIVE6][LIVE10] A facilitator ends the dosing session at the end of the day. Refused while anyone
+ * admitted is not released or any alert waits for a response (shared/domain/live-close.ts).
+ */
+export const SessionClose = z.strictObject({ id: Id, sessionId: Id });
+
 /** Staff: the session's rule profile and each participant's readiness. */
 export const LiveContextQuery = z.strictObject({ sessionId: Id });
 
@@ -85,6 +91,7 @@ export const LiveCommands = {
   "break:set": BreakSet,
   "participant:admit": AdmitParticipant,
   "live:context": LiveContextQuery,
+  "session:close": SessionClose,
 } as const;
 
 export interface ReadinessView {
@@ -103,6 +110,8 @@ export interface LiveCommandReplies {
   "break:set": { seq: number; onBreak: boolean };
   "participant:admit": { seq: number };
   "live:context": { profile: RuleProfile; readiness: Record<string, ReadinessView> };
+  /** The `session.closed` event's seq, who closed it and when (the first close, on a retry or a second close). */
+  "session:close": { seq: number; closedBy: string; closedAt: string };
 }
 
 /**

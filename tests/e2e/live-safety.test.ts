@@ -89,15 +89,15 @@ describe("support alert safety in Chromium", () => {
     await phone.getByTestId("support-responder").waitFor({ timeout: 5000 });
     expect(await phone.getByTestId("support-responder").innerText()).toContain(`fac1 ${node.tag} is coming`);
 
-    // The session is closed (no command for it yet: appended as the server would). A press now is
-    // refused for good, and the phone says so in words and tells the person to call out.
+    // The session is closed (appended directly; the session:close command itself is in
+    // live-close.test.ts). A press now is refused for good, and the phone says so in words and
+    // tells the person to call out.
     const closed = await node.app.services.streams.appendSystem(streamName("session", sessionId), { id: "test-close", type: "session.closed", actor: fac.key, data: { closedBy: "test" } });
     publishAll(node.app.io, streamName("session", sessionId), [closed.event]);
     await phone.locator('[data-testid="session-status"][data-status="closed"]').waitFor({ timeout: 5000 });
     await phone.getByTestId("support-button").click();
     await phone.locator('[data-testid="support-state"][data-state="failed"]').waitFor({ timeout: 10_000 });
-    expect(await phone.getByTestId("support-state").innerText()).toMatch(/^Not sent: This session is not open\./);
-    expect(await phone.getByTestId("support-hint").innerText()).toMatch(/call out or wave to a facilitator now/);
+    expect(await phone.getByTestId("support-state").innerText()).toMatch(/^Not sent: This session has ended\. If you need someone, call out or wave to a facilitator\./);
     await screenshot(phone, "live-participant-support-refused");
   });
 });

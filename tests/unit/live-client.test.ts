@@ -39,4 +39,11 @@ describe("the participant's support request on the client", () => {
     // A support request that is with the facilitators after all (another tab, a check-in) wins.
     expect(supportView({ ...idle, failed: "x", pending: true }).state).toBe("sent");
   });
+
+  it("[LIVE6] the refusal of an ended session already says to call out, so it is said once", () => {
+    const v = supportView({ ...idle, failed: "This session has ended. If you need someone, call out or wave to a facilitator." });
+    expect(v.state).toBe("failed");
+    expect(v.text).toBe("Not sent: This session has ended. If you need someone, call out or wave to a facilitator.");
+    expect(v.hint).toBeNull();
+  });
 });

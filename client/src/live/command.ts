@@ -37,6 +37,7 @@ const emitters: { [K in CommandName]: Emit<K> } = {
   "break:set": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("break:set", p, settle(res, rej))),
   "participant:admit": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("participant:admit", p, settle(res, rej))),
   "live:context": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("live:context", p, settle(res, rej))),
+  "session:close": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("session:close", p, settle(res, rej))),
   "circle:start": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:start", p, settle(res, rej))),
   "circle:join": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:join", p, settle(res, rej))),
   "circle:agree": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:agree", p, settle(res, rej))),
@@ -107,7 +108,7 @@ export type IdCommand = "session:open" | "checkin:send" | LiveIdCommand | Circle
 /** Circle commands that carry an id (issue 5). */
 type CircleIdCommand = "circle:start" | "circle:agree" | "circle:piece" | "circle:lock" | "circle:end" | "notes:update" | "journal:write" | "journal:share" | "fnote:save";
 /** The dosing-day commands (shared/protocol/live.ts); each carries its own id. */
-type LiveIdCommand = "support:request" | "alert:ack" | "dose:record" | "vitals:record" | "adverse:record" | "release:record" | "break:set" | "participant:admit";
+type LiveIdCommand = "support:request" | "alert:ack" | "dose:record" | "vitals:record" | "adverse:record" | "release:record" | "break:set" | "participant:admit" | "session:close";
 
 export interface SentCommand<T> {
   /** The id every attempt carries. */

@@ -7,6 +7,7 @@ import { sendCommand } from "../live/command.js";
 import type { SessionRoom } from "../live/useSessionRoom.js";
 import { useNow } from "../time.js";
 import { AlertsPanel } from "./AlertsPanel.js";
+import { EndSession } from "./EndSession.js";
 import { presenceOf } from "./labels.js";
 import { ParticipantTile, type TileAction } from "./ParticipantTile.js";
 import { RecordForm, type FormTarget } from "./RecordForms.js";
@@ -29,6 +30,7 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
   const now = useNow(5_000);
   const [target, setTarget] = useState<FormTarget | null>(null);
   const [admitError, setAdmitError] = useState<string | null>(null);
+  const closed = room.state.status === "closed";
   const admissions = Object.values(room.state.live.participants).filter((p) => p.admittedSeq !== null).length;
   const ctx = useLiveContext(sessionId, room.ready, admissions);
   const names = new Map(room.people.map((p) => [p.id, p.name]));
@@ -52,8 +54,10 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
     setTarget({ action, participantId, name: name(participantId) });
   }
 
+  // Ended: said first, and the record buttons go (the server would refuse them) [LIVE6].
   return (
-    <div className="facilitator">
+    <div className={closed ? "facilitator ended" : "facilitator"}>
+      {closed && <EndSession sessionId={sessionId} state={room.state} name={name} />}
       <AlertsPanel sessionId={sessionId} alerts={room.state.live.alerts} name={name} now={now} />
       {admitError && <p className="form-error" role="alert" data-testid="admit-error">{admitError}</p>}
       {target && <RecordForm sessionId={sessionId} target={target} live={room.state.live.participants[target.participantId]} onDone={() => { setTarget(null); }} />}
@@ -88,6 +92,7 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
         <h2 id="timeline-h">Timeline</h2>
         <Timeline entries={room.state.timeline} lastCheckin={room.state.lastCheckin} names={names} />
       </section>
+      {!closed && <EndSession sessionId={sessionId} state={room.state} name={name} />}
     </div>
   );
 }

@@ -23,6 +23,11 @@ export function ParticipantRoom(props: { room: SessionRoom; sessionId: string; m
   return (
     <div className="participant">
       {room.ready && room.state.status === "none" && <p className="muted">Check-ins open when the facilitator starts the session.</p>}
+      {room.state.status === "closed" && (
+        <p className="session-ended" role="status" data-testid="session-ended">
+          This session has ended. If you need someone, call out or wave to a facilitator.
+        </p>
+      )}
       {/* [LIVE6] Never disabled (not while joining, offline or before the start): a press either
           reaches the facilitators or tells the person, in words, to call out to one. */}
       <SupportButton sessionId={props.sessionId} mine={latestSupport} name={name} />
@@ -31,7 +36,8 @@ export function ParticipantRoom(props: { room: SessionRoom; sessionId: string; m
           Checking in gently: how are you doing? Tap one below whenever you like.
         </p>
       )}
-      <CheckinPanel sessionId={props.sessionId} disabled={!room.ready || !open} />
+      {/* Once ended there is nothing to check in to; the banner above says what to do instead. */}
+      {room.state.status !== "closed" && <CheckinPanel sessionId={props.sessionId} disabled={!room.ready || !open} />}
       {mine && (
         <p className="muted" data-testid="my-last-checkin" data-status={mine.status}>
           Your last check-in: {CHECKIN_LABEL[mine.status]}, {ago(mine.at, now)}.

@@ -40,7 +40,9 @@ export function supportView(f: SupportFacts): SupportView {
     return { state: "sending", text: "Sending… it keeps trying until it gets through.", hint: slow ? `Not through yet. ${CALL_OUT}` : null };
   }
   if (f.failed !== null) {
-    return { state: "failed", text: `Not sent: ${f.failed}`, hint: "Please call out or wave to a facilitator now." };
+    // A refusal that already says to call out (the session has ended) is not said twice.
+    const saysIt = /call out/i.test(f.failed);
+    return { state: "failed", text: `Not sent: ${f.failed}`, hint: saysIt ? null : "Please call out or wave to a facilitator now." };
   }
   if (f.answered) return { state: "acknowledged", text: `${f.answered.by} is coming to you (answered at ${f.answered.at}).`, hint: null };
   return { state: "idle", text: "", hint: null };

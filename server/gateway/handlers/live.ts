@@ -13,11 +13,13 @@ import { rooms } from "../rooms.js";
 import { profileForCohort } from "./live-shared.js";
 import { firstSeq, runLive } from "./live-run.js";
 import { liveRecordHandlers } from "./live-records.js";
+import { liveCloseHandlers } from "./live-close.js";
 
 /** Dosing-day commands: support, acknowledgements, breaks, admission, and the staff context. */
-export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "alert:ack" | "break:set" | "participant:admit" | "live:context" | "dose:record" | "vitals:record" | "adverse:record" | "release:record"> {
+export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "alert:ack" | "break:set" | "participant:admit" | "live:context" | "session:close" | "dose:record" | "vitals:record" | "adverse:record" | "release:record"> {
   return {
     ...liveRecordHandlers(s),
+    ...liveCloseHandlers(s),
 
     "support:request": command(Commands["support:request"], async (p, socket) => {
       const user = socket.data.user;

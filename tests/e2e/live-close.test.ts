@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { LIVE_INDEX_ID } from "../../shared/domain/live-index.js";
+import { screenshot } from "../support/browser.js";
+import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
+import { mainCohort } from "../support/fixtures.js";
+
+/** The end of a dosing day: a facilitator ends the session; every screen says it has ended, live. */
+describe("ending a live session in Chromium", () => {
+  const app = useBrowserApp();
+
+  async function phone(key: string, sessionId: string): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
+    const p = await invitePhone(app, key);
+    await p.page.getByTestId(`session-link-${sessionId}`).click();
+    await p.page.getByTestId("support-button").waitFor();
+    return p;
+  }
+
+  it("[LIVE6] [LIVE10] [LOG1] 'End session' is refused in words while someone is not released or an alert waits, then ends it on every screen", async () => {
+    const { node } = app;
+    const sessionId = `live-${node.tag}`;
+    const people = mainCohort(node.tag).people;
+    const fac = people.find((p) => p.key === "fac1");
+    if (!fac) throw new Error("fixture missing");
+    const facPage = await signInPage(await app.context(LAPTOP), node.url, fac.email);
+    await facPage.getByTestId(`session-link-${sessionId}`).click();
+    const [p1, p2] = [await phone("p1", sessionId), await phone("p2", sessionId)];
+    for (const p of [p1, p2]) await facPage.locator(`[data-testid="presence-${p.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
+
+    await facPage.getByTestId(`action-admit-${p1.id}`).click();
+    await facPage.getByTestId(`action-release-${p1.id}`).waitFor();
+    await p2.page.getByTestId("support-button").click();
+    await p2.page.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 5000 });
+    const pending = facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]');
+    await pending.waitFor({ timeout: 2000 });
+
+    // Asked first; cancel does nothing.
+    await facPage.getByTestId("end-session").click();
+    await facPage.getByTestId("end-session-cancel").click();
+    await facPage.getByTestId("end-session").click();
+    await facPage.getByTestId("end-session-confirm").click();
+    const refusal = facPage.getByTestId("end-session-error");
+    await refusal.waitFor({ timeout: 5000 });
+    expect(await refusal.innerText()).toContain(`1 participant is still admitted and not released (p1 ${node.tag}); 1 alert is waiting for a response (support request from p2 ${node.tag})`);
+    await refusal.scrollIntoViewIfNeeded();
+    await screenshot(facPage, "live-close-refused");
+
+    // Answer the alert, release p1 (transport confirmed), and end the day.
+    await pending.getByRole("button", { name: "I'm on it" }).click();
+    await p2.page.getByTestId("support-responder").waitFor({ timeout: 5000 });
+    await facPage.getByTestId(`action-release-${p1.id}`).click();
+    await facPage.getByTestId("release-transport").fill("Partner");
+    await facPage.getByTestId("release-submit").click();
+    await facPage.getByTestId("form-release").waitFor({ state: "detached", timeout: 5000 });
+    await facPage.getByTestId("end-session").click();
+    await facPage.getByTestId("end-session-confirm").click();
+    await facPage.getByTestId("end-session-done").waitFor({ timeout: 5000 });
+    expect(await facPage.getByTestId("end-session-done").innerText()).toContain(`by fac1 ${node.tag}`);
+
+    // Every screen, live: the phones say it has ended, and check-ins are off.
+    for (const p of [p1, p2]) {
+      await p.page.getByTestId("session-ended").waitFor({ timeout: 5000 });
+      expect(await p.page.getByTestId("session-status").getAttribute("data-status")).toBe("closed");
+    }
+    expect(await p1.page.getByTestId("session-ended").innerText()).toContain("This session has ended.");
+    // [LIVE6] A press now is refused for good, and the phone says to call out.
+    await p1.page.getByTestId("support-button").click();
+    await p1.page.locator('[data-testid="support-state"][data-state="failed"]').waitFor({ timeout: 5000 });
+    expect(await p1.page.getByTestId("support-state").innerText()).toMatch(/Not sent: This session has ended\. If you need someone, call out or wave to a facilitator/);
+    expect(await p1.page.getByTestId("support-hint").count()).toBe(0);
+    // [LOG1] No node walks it any more.
+    expect((await node.app.services.streams.state("index", LIVE_INDEX_ID)).sessions).not.toContain(sessionId);
+    await screenshot(p1.page, "live-close-participant-ended");
+    await screenshot(facPage, "live-close-facilitator-ended");
+  });
+});
