@@ -24,3 +24,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const key = await derive(password, Buffer.from(saltB64, "base64"));
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
+
+let decoy: Promise<string> | null = null;
+
+/**
+ * Check a password for an account that may not exist. With no account, a decoy hash is checked
+ * instead, so a sign-in for an unknown email takes as long as one for a known email and the
+ * timing does not tell which emails have accounts.
+ */
+export async function verifyOrDecoy(password: string, stored: string | null | undefined): Promise<boolean> {
+  if (stored) return verifyPassword(password, stored);
+  decoy ??= hashPassword("decoy: no account has this password");
+  await verifyPassword(password, await decoy);
+  return false;
+}

@@ -24,11 +24,17 @@ const keys = {
   session: (sid: string) => `auth:${sid}`,
   invite: (token: string) => `invite:${token}`,
   enrol: (token: string) => `enrol:${token}`,
+  staffInvite: (token: string) => `staff-invite:${token}`,
+  adminPrograms: (userId: string) => `admin-programs:${userId}`,
 };
 
 /** An enrolment link: whoever opens it first creates a participant account in this cohort. */
 export const EnrolInvite = z.object({ inviteId: z.string(), cohortId: z.string(), programId: z.string(), expiresAt: z.string() });
 export type EnrolInvite = z.infer<typeof EnrolInvite>;
+
+/** A facilitator invite link: whoever opens it first creates a facilitator account in this program. */
+export const FacilitatorInvite = z.object({ inviteId: z.string(), programId: z.string(), cohortId: z.string().nullable(), invitedBy: z.string(), expiresAt: z.string() });
+export type FacilitatorInvite = z.infer<typeof FacilitatorInvite>;
 
 export function publicUser(u: UserRecord): PublicUser {
   return { id: u.id, name: u.name, role: u.role };
@@ -109,10 +115,44 @@ export class Users {
   async takeEnrolInvite(token: string): Promise<EnrolInvite | null> {
     return parseInvite(await this.kv.take(keys.enrol(token)));
   }
+
+  /** A one-time facilitator invite link; like enrolment links, bounded by the TTL and `expiresAt`. */
+  async createFacilitatorInvite(invite: FacilitatorInvite, ttlMs: number): Promise<string> {
+    const token = randomBytes(24).toString("base64url");
+    await this.kv.set(keys.staffInvite(token), JSON.stringify(invite), { ttlMs });
+    return token;
+  }
+
+  async peekFacilitatorInvite(token: string): Promise<FacilitatorInvite | null> {
+    return parseStaffInvite(await this.kv.get(keys.staffInvite(token)));
+  }
+
+  async takeFacilitatorInvite(token: string): Promise<FacilitatorInvite | null> {
+    return parseStaffInvite(await this.kv.take(keys.staffInvite(token)));
+  }
+
+  /** Programs an admin may open: their own and those they created (an index; the program log is the truth). */
+  async adminProgramIds(user: UserRecord): Promise<string[]> {
+    const raw = await this.kv.get(keys.adminPrograms(user.id));
+    const extra: unknown = raw === null ? [] : JSON.parse(raw);
+    const ids = Array.isArray(extra) ? extra.filter((x): x is string => typeof x === "string") : [];
+    return [...new Set([user.programId, ...ids])];
+  }
+
+  async addAdminProgram(user: UserRecord, programId: string): Promise<void> {
+    const known = await this.adminProgramIds(user);
+    await this.kv.set(keys.adminPrograms(user.id), JSON.stringify([...new Set([...known, programId])]));
+  }
 }
 
 function parseInvite(raw: string | null): EnrolInvite | null {
   if (raw === null) return null;
   const parsed = EnrolInvite.safeParse(JSON.parse(raw));
+  return parsed.success ? parsed.data : null;
+}
+
+function parseStaffInvite(raw: string | null): FacilitatorInvite | null {
+  if (raw === null) return null;
+  const parsed = FacilitatorInvite.safeParse(JSON.parse(raw));
   return parsed.success ? parsed.data : null;
 }

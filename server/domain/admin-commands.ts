@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { streamName } from "../../shared/log.js";
-import { decideAddCohort, decideCreateProgram } from "../../shared/domain/program.js";
+import { decideAddCohort, decideCreateProgram, decideFacilitatorJoined, decideInviteFacilitator } from "../../shared/domain/program.js";
 import { assertRoom, decideAssignFacilitator, decideCreateCohort, decideEnrol, decideInviteCreated } from "../../shared/domain/cohort-decide.js";
-import type { CohortCreate, EnrolAccept, ProgramCreate } from "../../shared/protocol/admin.js";
+import type { CohortCreate, EnrolAccept, FacilitatorInviteCreate, InviteInfo, ProgramCreate } from "../../shared/protocol/admin.js";
 import type { UserRecord } from "../auth/users.js";
 import { publishAll } from "../gateway/fanout.js";
 import type { Services } from "../services.js";
@@ -19,17 +19,13 @@ const idFrom = (prefix: string, commandId: string) => `${prefix}${commandId.repl
 
 /** Programs an admin can open: their own and those they created (an index in KV, the log is the truth). */
 export async function adminProgramIds(s: Services, user: UserRecord): Promise<string[]> {
-  const raw = await s.stores.kv.get(`admin-programs:${user.id}`);
-  const extra: unknown = raw === null ? [] : JSON.parse(raw);
-  const ids = Array.isArray(extra) ? extra.filter((x): x is string => typeof x === "string") : [];
-  return [...new Set([user.programId, ...ids])];
+  return s.users.adminProgramIds(user);
 }
 
 export async function createProgram(s: Services, user: UserRecord, cmd: ProgramCreate): Promise<{ programId: string; seq: number }> {
   const programId = idFrom("pg_", cmd.id);
   const { events } = await s.streams.execute("program", programId, cmd.id, (st) => decideCreateProgram(st, cmd, viewerOf(user)));
-  const known = await adminProgramIds(s, user);
-  await s.stores.kv.set(`admin-programs:${user.id}`, JSON.stringify([...new Set([...known, programId])]));
+  await s.users.addAdminProgram(user, programId);
   publishAll(s.io, streamName("program", programId), events);
   return { programId, seq: events[0]?.seq ?? 0 };
 }
@@ -69,14 +65,66 @@ export async function createInvite(s: Services, user: UserRecord, cohortId: stri
   return { token, path: `/join/${token}`, expiresAt };
 }
 
-const INVALID = "This enrolment link has already been used or has expired. Ask your program for a new one.";
+/**
+ * [AC1] A one-time link for a new facilitator of the program. Only the program's admins may
+ * create one; the role is fixed here, never taken from the request.
+ */
+export async function createFacilitatorInvite(s: Services, user: UserRecord, programId: string, cmd: FacilitatorInviteCreate): Promise<{ token: string; path: string; expiresAt: string }> {
+  const ttlMs = cmd.ttlHours * 3_600_000;
+  const expiresAt = new Date(s.clock.now() + ttlMs).toISOString();
+  const inviteId = idFrom("finv_", cmd.id);
+  const { events, duplicate } = await s.streams.execute("program", programId, cmd.id, (st) => decideInviteFacilitator(st, { id: cmd.id, inviteId, cohortId: cmd.cohortId, expiresAt }, viewerOf(user)));
+  if (duplicate) throw new AppError(ErrorCode.RULE_VIOLATION, "This link was already created; create a new one to get its address again.");
+  const token = await s.users.createFacilitatorInvite({ inviteId, programId, cohortId: cmd.cohortId, invitedBy: user.id, expiresAt }, ttlMs);
+  publishAll(s.io, streamName("program", programId), events);
+  return { token, path: `/join/${token}`, expiresAt };
+}
 
-/** What the join page shows before anyone commits to anything. */
-export async function describeInvite(s: Services, token: string): Promise<{ cohortName: string; programName: string; expiresAt: string }> {
+const INVALID = "This enrolment link has already been used or has expired. Ask your program for a new one.";
+const live = (invite: { expiresAt: string } | null, now: number) => invite !== null && Date.parse(invite.expiresAt) > now;
+
+/** What the join page shows before anyone commits to anything (participant or facilitator link). */
+export async function describeInvite(s: Services, token: string): Promise<InviteInfo> {
   const invite = await s.users.peekEnrolInvite(token);
-  if (!invite || Date.parse(invite.expiresAt) <= s.clock.now()) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
-  const [cohort, program] = await Promise.all([s.streams.state("cohort", invite.cohortId), s.streams.state("program", invite.programId)]);
-  return { cohortName: cohort.name, programName: program.name, expiresAt: invite.expiresAt };
+  if (invite && live(invite, s.clock.now())) {
+    const [cohort, program] = await Promise.all([s.streams.state("cohort", invite.cohortId), s.streams.state("program", invite.programId)]);
+    return { kind: "participant", cohortName: cohort.name, programName: program.name, expiresAt: invite.expiresAt };
+  }
+  const staff = await s.users.peekFacilitatorInvite(token);
+  if (!staff || !live(staff, s.clock.now())) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
+  const program = await s.streams.state("program", staff.programId);
+  const cohort = staff.cohortId === null ? null : await s.streams.state("cohort", staff.cohortId);
+  return { kind: "facilitator", cohortName: cohort?.name ?? null, programName: program.name, expiresAt: staff.expiresAt };
+}
+
+async function assertEmailFree(s: Services, email: string): Promise<void> {
+  if (await s.users.byEmail(email)) {
+    const msg = "An account with this email already exists. Sign in instead, or use another email.";
+    throw new AppError(ErrorCode.RULE_VIOLATION, msg, { email: msg });
+  }
+}
+
+/**
+ * First use of a facilitator link: create the account (role fixed to facilitator, in the link's
+ * program), record the join in the program stream, and assign the cohort the admin chose.
+ */
+async function acceptFacilitatorInvite(s: Services, body: EnrolAccept): Promise<UserRecord> {
+  const invite = await s.users.peekFacilitatorInvite(body.token);
+  if (!invite || !live(invite, s.clock.now())) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
+  await assertEmailFree(s, body.email);
+  const taken = await s.users.takeFacilitatorInvite(body.token);
+  if (!taken) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
+  const user = await s.users.create({ email: body.email, name: body.name, role: "facilitator", programId: taken.programId, password: body.password });
+  const joinedId = `joined:${taken.inviteId}`.slice(0, 100);
+  const joined = await s.streams.execute("program", taken.programId, joinedId, (st) => decideFacilitatorJoined(st, { id: joinedId, inviteId: taken.inviteId, userId: user.id, cohortId: taken.cohortId }));
+  publishAll(s.io, streamName("program", taken.programId), joined.events);
+  if (taken.cohortId !== null) {
+    // Assigned on the inviting admin's authority, which the link carries.
+    const assignId = `assign:${taken.inviteId}`.slice(0, 100);
+    const assigned = await s.streams.execute("cohort", taken.cohortId, assignId, (st) => decideAssignFacilitator(st, { id: assignId, userId: user.id }, { userId: taken.invitedBy, role: "admin" }));
+    publishAll(s.io, streamName("cohort", taken.cohortId), assigned.events);
+  }
+  return user;
 }
 
 /**
@@ -85,11 +133,9 @@ export async function describeInvite(s: Services, token: string): Promise<{ coho
  */
 export async function acceptEnrolment(s: Services, body: EnrolAccept): Promise<UserRecord> {
   const invite = await s.users.peekEnrolInvite(body.token);
-  if (!invite || Date.parse(invite.expiresAt) <= s.clock.now()) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
-  if (await s.users.byEmail(body.email)) {
-    const msg = "An account with this email already exists. Sign in instead, or use another email.";
-    throw new AppError(ErrorCode.RULE_VIOLATION, msg, { email: msg });
-  }
+  if (!invite) return acceptFacilitatorInvite(s, body);
+  if (!live(invite, s.clock.now())) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
+  await assertEmailFree(s, body.email);
   assertRoom(await s.streams.state("cohort", invite.cohortId));
   const taken = await s.users.takeEnrolInvite(body.token);
   if (!taken) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);

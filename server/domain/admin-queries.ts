@@ -42,8 +42,8 @@ export async function programOverview(s: Services, user: UserRecord, programId: 
   const cohorts = await programCohorts(s, program);
   const cohortInfos = [];
   for (const c of cohorts) cohortInfos.push({ id: c.id, name: c.name, capacity: c.capacity, enrolled: c.participants.length, facilitators: await people(s, c.facilitators) });
-  // Facilitators known to the program: those assigned anywhere in it (accounts are made by the program's operator).
-  return { program: programInfo(program), cohorts: cohortInfos, facilitators: await people(s, cohorts.flatMap((c) => c.facilitators)) };
+  // Facilitators known to the program: those who joined by an invite link and those assigned anywhere in it.
+  return { program: programInfo(program), cohorts: cohortInfos, facilitators: await people(s, [...program.facilitators, ...cohorts.flatMap((c) => c.facilitators)]) };
 }
 
 export async function cohortOverview(s: Services, user: UserRecord, cohortId: string): Promise<CohortOverview> {

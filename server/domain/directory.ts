@@ -25,9 +25,14 @@ export class Directory {
   constructor(private readonly streams: StreamService, private readonly users: Users) {}
 
   async cohortsOf(user: UserRecord): Promise<CohortState[]> {
-    const program = await this.streams.state("program", user.programId);
-    const cohorts = await Promise.all(program.cohorts.map((id) => this.streams.state("cohort", id)));
-    return cohorts.filter((c) => isCohortMember(c, viewerOf(user), program.admins));
+    // An admin also sees the cohorts of programs they created (listed in a KV index).
+    const programIds = user.role === "admin" ? await this.users.adminProgramIds(user) : [user.programId];
+    const perProgram = await Promise.all(programIds.map(async (pid) => {
+      const program = await this.streams.state("program", pid);
+      const cohorts = await Promise.all(program.cohorts.map((id) => this.streams.state("cohort", id)));
+      return cohorts.filter((c) => isCohortMember(c, viewerOf(user), program.admins));
+    }));
+    return perProgram.flat();
   }
 
   async summaries(user: UserRecord): Promise<CohortSummary[]> {

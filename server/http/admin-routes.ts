@@ -3,16 +3,17 @@ import { z } from "zod";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { Id } from "../../shared/log.js";
 import {
-  CohortCreate, ConsentRecord, EnrolAccept, FacilitatorAssign, InviteCreate, PreparationRecord, ProgramCreate,
+  CohortCreate, ConsentRecord, EnrolAccept, FacilitatorAssign, FacilitatorInviteCreate, InviteCreate, PreparationRecord, ProgramCreate,
   ScreeningReview, ScreeningSubmit, SeriesSchedule, SessionCancel, SessionSchedule, TransportRecord,
 } from "../../shared/protocol/admin.js";
 import { publicUser, type UserRecord } from "../auth/users.js";
-import { acceptEnrolment, adminProgramIds, assignFacilitator, createCohort, createInvite, createProgram, describeInvite } from "../domain/admin-commands.js";
+import { acceptEnrolment, adminProgramIds, assignFacilitator, createCohort, createFacilitatorInvite, createInvite, createProgram, describeInvite } from "../domain/admin-commands.js";
+import { guardTokenUse, RateLimiter } from "../auth/rate-limit.js";
 import { cohortOverview, myRecord, mySchedule, programOverview, readinessBoard } from "../domain/admin-queries.js";
 import { cancelSession, recordConsent, recordPreparation, recordTransport, reviewScreening, scheduleSeries, scheduleSession, submitScreening } from "../domain/schedule-commands.js";
 import { parseWith } from "../gateway/handler.js";
 import type { Services } from "../services.js";
-import { requireUser, type AuthedRequest } from "./auth-routes.js";
+import { clientIp, requireUser, type AuthedRequest } from "./auth-routes.js";
 
 const BODY_MAX = 16 * 1024;
 
@@ -52,6 +53,9 @@ export function adminRoutes(s: Services): Router {
   });
   r.get("/admin/programs/:programId", async (req: AuthedRequest, res: Response) => {
     res.json(await programOverview(s, u(req), param(req, "programId")));
+  });
+  r.post("/admin/programs/:programId/facilitator-invites", async (req: AuthedRequest, res: Response) => {
+    res.status(201).json(await createFacilitatorInvite(s, u(req), param(req, "programId"), body(FacilitatorInviteCreate, req)));
   });
   r.post("/admin/cohorts", async (req: AuthedRequest, res: Response) => {
     res.status(201).json(await createCohort(s, u(req), body(CohortCreate, req)));
@@ -105,12 +109,15 @@ export function adminRoutes(s: Services): Router {
 /** Enrolment links: before sign-in, so mounted ahead of the signed-in routes. */
 export function enrolRoutes(s: Services, startSession: (res: Response, userId: string) => Promise<void>): Router {
   const r = Router();
+  // [AC1] Link guessing is counted per address, like failed sign-ins (docs/protocol.md).
+  const limiter = new RateLimiter(s.stores.kv, () => s.clock.now());
   r.get("/enrol/:token", async (req, res) => {
     const token = parseWith(z.string().min(10).max(200), req.params.token);
-    res.json(await describeInvite(s, token));
+    res.json(await guardTokenUse(limiter, clientIp(req), () => describeInvite(s, token)));
   });
   r.post("/enrol", async (req, res) => {
-    const user = await acceptEnrolment(s, parseWith(EnrolAccept, req.body, BODY_MAX));
+    const accept = parseWith(EnrolAccept, req.body, BODY_MAX);
+    const user = await guardTokenUse(limiter, clientIp(req), () => acceptEnrolment(s, accept));
     await startSession(res, user.id);
     res.status(201).json({ user: publicUser(user) });
   });

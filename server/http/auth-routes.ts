@@ -4,7 +4,8 @@ import { parse as parseCookie, serialize } from "cookie";
 import { InviteAcceptBody, LoginBody } from "../../shared/protocol/commands.js";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { publicUser, type UserRecord } from "../auth/users.js";
-import { verifyPassword } from "../auth/passwords.js";
+import { verifyOrDecoy } from "../auth/passwords.js";
+import { guardTokenUse, loginEmailLimit, loginIpLimit, RateLimiter } from "../auth/rate-limit.js";
 import { parseWith } from "../gateway/handler.js";
 import type { Services } from "../services.js";
 
@@ -27,6 +28,11 @@ export function setSessionCookie(res: Response, sid: string, secure: boolean): v
   res.setHeader("Set-Cookie", serialize(SESSION_COOKIE, sid, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: 12 * 60 * 60 }));
 }
 
+/** The caller's address for per-IP limits (the socket's, unless the app is told to trust a proxy). */
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
+}
+
 /** Express 5 forwards rejected promises to the error handler; this keeps handlers one-liners. */
 export type AuthedRequest = Request & { user?: UserRecord };
 
@@ -42,20 +48,32 @@ export function requireUser(s: Services) {
 
 export function authRoutes(s: Services, opts: { secureCookies: boolean }): Router {
   const r = Router();
+  const limiter = new RateLimiter(s.stores.kv, () => s.clock.now());
 
   r.post("/login", async (req, res) => {
     const body = parseWith(LoginBody, req.body, HTTP_BODY_MAX);
+    // [AC1] Counted per email whether or not an account has it, so the refusal reveals nothing.
+    const limits = [loginEmailLimit(body.email), loginIpLimit(clientIp(req))];
+    await limiter.check(limits, "sign-in attempts");
     const user = await s.users.byEmail(body.email);
-    const ok = user?.passwordHash ? await verifyPassword(body.password, user.passwordHash) : false;
-    if (!user || !ok) throw new AppError(ErrorCode.BAD_CREDENTIALS, "That email and password do not match an account.");
+    const ok = await verifyOrDecoy(body.password, user?.passwordHash);
+    if (!user || !ok) {
+      await limiter.fail(limits);
+      throw new AppError(ErrorCode.BAD_CREDENTIALS, "That email and password do not match an account.");
+    }
+    // Only the email's count: one good account must not wipe an address's record of guessing.
+    await limiter.succeed([loginEmailLimit(body.email)]);
     setSessionCookie(res, await s.users.startSession(user.id), opts.secureCookies);
     res.json({ user: publicUser(user) });
   });
 
   r.post("/invite", async (req, res) => {
     const body = parseWith(InviteAcceptBody, req.body, HTTP_BODY_MAX);
-    const user = await s.users.redeemInvite(body.token);
-    if (!user) throw new AppError(ErrorCode.INVITE_INVALID, "This sign-in link has already been used or has expired. Ask your program for a new one.");
+    const user = await guardTokenUse(limiter, clientIp(req), async () => {
+      const found = await s.users.redeemInvite(body.token);
+      if (!found) throw new AppError(ErrorCode.INVITE_INVALID, "This sign-in link has already been used or has expired. Ask your program for a new one.");
+      return found;
+    });
     setSessionCookie(res, await s.users.startSession(user.id), opts.secureCookies);
     res.json({ user: publicUser(user) });
   });

@@ -70,6 +70,12 @@ export interface KvStore {
   del(key: string): Promise<void>;
   /** Atomically read and delete — one-time tokens can be used once across every node. */
   take(key: string): Promise<string | null>;
+  /**
+   * Atomically add 1 to an integer counter and return the new count (1 for a missing key). The
+   * first increment sets the expiry to now + ttlMs; later ones keep it, so the count covers a fixed
+   * window (rate limits). Every node sees one count: concurrent increments are never lost.
+   */
+  incr(key: string, ttlMs: number): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -8,6 +8,9 @@ export const ProgramEventData = {
   "program.created": z.object({ name: z.string(), zone: z.string(), profile: z.string(), admins: z.array(z.string()).optional() }),
   "admin.added": z.object({ userId: z.string() }),
   "cohort.added": z.object({ cohortId: z.string() }),
+  /** A one-time link for a new facilitator; the token itself lives only in KV. */
+  "facilitator.invited": z.object({ inviteId: z.string(), cohortId: z.string().nullable(), expiresAt: z.string() }),
+  "facilitator.joined": z.object({ inviteId: z.string(), userId: z.string(), cohortId: z.string().nullable() }),
 } as const;
 
 export interface ProgramState {
@@ -19,10 +22,14 @@ export interface ProgramState {
   profile: string;
   admins: string[];
   cohorts: string[];
+  /** Facilitators who joined by an invite link. */
+  facilitators: string[];
+  /** Facilitator invites not yet used (they may have expired). */
+  pendingInvites: string[];
 }
 
 export function emptyProgram(id: string): ProgramState {
-  return { id, seq: 0, exists: false, name: "", zone: "UTC", profile: "oregon-2025", admins: [], cohorts: [] };
+  return { id, seq: 0, exists: false, name: "", zone: "UTC", profile: "oregon-2025", admins: [], cohorts: [], facilitators: [], pendingInvites: [] };
 }
 
 /** [LOG5] The one reducer for a program stream. */
@@ -40,6 +47,14 @@ export function reduceProgram(state: ProgramState, e: StoredEvent): ProgramState
     case "cohort.added": {
       const { cohortId } = ProgramEventData["cohort.added"].parse(e.data);
       return { ...next, cohorts: next.cohorts.includes(cohortId) ? next.cohorts : [...next.cohorts, cohortId] };
+    }
+    case "facilitator.invited": {
+      const { inviteId } = ProgramEventData["facilitator.invited"].parse(e.data);
+      return { ...next, pendingInvites: [...next.pendingInvites, inviteId] };
+    }
+    case "facilitator.joined": {
+      const { inviteId, userId } = ProgramEventData["facilitator.joined"].parse(e.data);
+      return { ...next, pendingInvites: next.pendingInvites.filter((x) => x !== inviteId), facilitators: [...new Set([...next.facilitators, userId])] };
     }
     default:
       return next;
@@ -65,4 +80,18 @@ export function decideAddCohort(state: ProgramState, cmd: { id: string; cohortId
   if (!state.exists || !state.admins.includes(actor.userId)) throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
   if (state.cohorts.includes(cmd.cohortId)) return [];
   return [{ id: cmd.id, type: "cohort.added", actor: actor.userId, data: { cohortId: cmd.cohortId } }];
+}
+
+/** [AC1] Only an admin of this program creates staff; a facilitator can never create anyone. */
+export function decideInviteFacilitator(state: ProgramState, cmd: { id: string; inviteId: string; cohortId: string | null; expiresAt: string }, actor: Viewer): Draft[] {
+  if (actor.role !== "admin") throw new AppError(ErrorCode.FORBIDDEN, "Only a program admin can invite facilitators.");
+  if (!state.exists || !state.admins.includes(actor.userId)) throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
+  if (cmd.cohortId !== null && !state.cohorts.includes(cmd.cohortId)) throw new AppError(ErrorCode.NOT_FOUND, "That cohort is not part of this program.");
+  return [{ id: cmd.id, type: "facilitator.invited", actor: actor.userId, data: { inviteId: cmd.inviteId, cohortId: cmd.cohortId, expiresAt: cmd.expiresAt } }];
+}
+
+/** The invited person's first use of the link; an invite is used once. */
+export function decideFacilitatorJoined(state: ProgramState, cmd: { id: string; inviteId: string; userId: string; cohortId: string | null }): Draft[] {
+  if (!state.pendingInvites.includes(cmd.inviteId)) throw new AppError(ErrorCode.INVITE_INVALID, "This invite link has already been used or has expired. Ask your program for a new one.");
+  return [{ id: cmd.id, type: "facilitator.joined", actor: cmd.userId, data: { inviteId: cmd.inviteId, userId: cmd.userId, cohortId: cmd.cohortId } }];
 }

@@ -35,6 +35,24 @@ export const InviteCreate = z.strictObject({
   ttlHours: z.number().int().min(1, "A link lasts at least 1 hour.").max(720, "A link lasts at most 720 hours (30 days).").default(168),
 });
 
+/** A one-time link for a new facilitator of the program, optionally assigned to one cohort on joining. */
+export const FacilitatorInviteCreate = z.strictObject({
+  id: CommandId,
+  cohortId: Id.nullable().default(null),
+  ttlHours: z.number().int().min(1, "A link lasts at least 1 hour.").max(720, "A link lasts at most 720 hours (30 days).").default(168),
+});
+export type FacilitatorInviteCreate = z.infer<typeof FacilitatorInviteCreate>;
+
+/** What a /join link page shows before anyone commits to anything. */
+export const InviteInfo = z.object({
+  kind: z.enum(["participant", "facilitator"]),
+  /** null for a facilitator invite not tied to a cohort. */
+  cohortName: z.string().nullable(),
+  programName: z.string(),
+  expiresAt: z.string(),
+});
+export type InviteInfo = z.infer<typeof InviteInfo>;
+
 const People = z.array(Id).max(200);
 
 export const SessionSchedule = z

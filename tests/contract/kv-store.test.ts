@@ -72,6 +72,36 @@ describe.each(backends)("KvStore contract: %s", (_name, factory) => {
     }
   });
 
+  it("incr counts from 1, and concurrent increments on two nodes are counted exactly", async () => {
+    const [n1, n2] = await backend.nodes(2);
+    if (!n1 || !n2) throw new Error("no nodes");
+    expect(await n1.kv.incr("fails:a", 60_000)).toBe(1);
+    expect(await n2.kv.incr("fails:a", 60_000)).toBe(2);
+    const counts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? n1 : n2).kv.incr("fails:b", 60_000)));
+    expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(await n1.kv.get("fails:b")).toBe("40");
+    expect(await n1.kv.get("fails:a")).toBe("2");
+  });
+
+  it("incr sets the expiry on the first increment only: the window is not extended", async () => {
+    const { kv } = await backend.open();
+    expect(await kv.incr("window", 150)).toBe(1);
+    expect(await kv.incr("window", 60_000)).toBe(2);
+    // Had the second increment moved the expiry to a minute, this would never lapse.
+    await until(async () => ((await kv.get("window")) === null ? true : undefined), "counter window expiry");
+    expect(await kv.incr("window", 60_000)).toBe(1);
+  });
+
+  it("a counter and its expiry survive reopening the store", async () => {
+    const first = await backend.open();
+    await first.kv.incr("count", 60_000);
+    await first.kv.incr("count", 60_000);
+    await first.close();
+    const again = await backend.open();
+    expect(await again.kv.incr("count", 60_000)).toBe(3);
+    expect(await again.kv.set("count", "x", { nx: true })).toBe(false);
+  });
+
   it("values, deletes, takes and expiries survive reopening the store", async () => {
     const first = await backend.open();
     await first.kv.set("kept", "yes");
@@ -117,6 +147,21 @@ describe("embedded kv journal", () => {
     expect(await second.kv.get("k")).toBe("v");
     clock += 1;
     expect(await second.kv.get("k")).toBeNull();
+    await second.close();
+  });
+
+  it("incr's window follows the injected clock, across a restart", async () => {
+    const first = await createEmbeddedStores({ dataDir: dir, now });
+    expect(await first.kv.incr("n", 1000)).toBe(1);
+    clock += 600;
+    expect(await first.kv.incr("n", 1000)).toBe(2);
+    await first.close();
+    const second = await createEmbeddedStores({ dataDir: dir, now });
+    clock += 399;
+    expect(await second.kv.get("n")).toBe("2");
+    clock += 1;
+    expect(await second.kv.get("n")).toBeNull();
+    expect(await second.kv.incr("n", 1000)).toBe(1);
     await second.close();
   });
 

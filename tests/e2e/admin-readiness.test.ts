@@ -50,6 +50,8 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await admin.getByTestId("invite-create").click();
     const link = await admin.getByTestId("invite-url").inputValue();
     expect(link).toContain("/join/");
+    // [SCH1] The link's expiry names the zone (the admin's laptop is in London).
+    expect(await admin.getByTestId("cohort-admin").innerText()).toMatch(/Expires .*\b(GMT|BST|UTC)/);
     await screenshot(admin, "admin-cohort");
 
     // Facilitator, on a laptop: the readiness board for the cohort.
@@ -119,6 +121,8 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await admin.getByTestId("session-submit").click();
     await expect.poll(() => admin.locator(".sched-item.kind-preparation").count()).toBe(1);
 
+    // [SCH1] The preparation's date on the button names the program's zone.
+    expect(await fac.getByTestId(`attended-${pid}`).innerText()).toMatch(/Attended preparation \(.*\b(PST|PDT)\)/);
     // …the facilitator records attendance, and Ava turns Ready on the open board.
     await fac.getByTestId(`attended-${pid}`).click();
     await expect.poll(() => fac.getByTestId(`ready-${pid}`).getAttribute("data-ready"), { timeout: 5000 }).toBe("yes");
@@ -132,5 +136,30 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await phone.getByTestId("my-schedule").waitFor();
     await expect.poll(() => phone.locator(".sched-item").count()).toBe(1);
     await screenshot(phone, "participant-schedule");
+  });
+
+  it("[AC1] an admin invites a new facilitator, who joins by the link and sees their cohort", async () => {
+    const { node } = app;
+    const spec = mainCohort(node.tag);
+    const adminEmail = spec.people.find((p) => p.key === "admin")?.email ?? "";
+    const admin = await signInPage(await app.context(LAPTOP), node.url, adminEmail);
+    await admin.getByTestId("nav--admin").click();
+    await admin.getByTestId("facilitator-invite").waitFor();
+    await admin.getByTestId("finv-cohort").selectOption({ label: "Main cohort" });
+    await admin.getByTestId("finv-submit").click();
+    const link = await admin.getByTestId("finv-url").inputValue();
+    expect(link).toContain("/join/");
+    await screenshot(admin, "admin-invite-facilitator");
+
+    const page = await (await app.context(LAPTOP)).newPage();
+    await page.goto(link);
+    await expect.poll(() => page.getByTestId("enrol-cohort").innerText()).toContain("as a facilitator");
+    await page.locator("#enrol-name").fill("Robin");
+    await page.locator("#enrol-email").fill(`robin.${node.tag}@example.test`);
+    await page.locator("#enrol-password").fill("a long enough password");
+    await screenshot(page, "facilitator-join");
+    await page.getByTestId("enrol-submit").click();
+    await page.getByTestId("whoami").waitFor();
+    await expect.poll(() => page.locator(".subnav").innerText()).toContain("Main cohort: readiness & schedule");
   });
 });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ProgramOverview } from "../../../shared/protocol/admin-views.js";
 import { CohortForm, ProgramForm } from "../forms/AdminForms.js";
 import { linkTo, navigate } from "../router.js";
+import { FacilitatorInvite } from "./FacilitatorInvite.js";
 import { http } from "./http.js";
 
 const Programs = z.object({ programs: z.array(z.object({ id: z.string(), name: z.string(), zone: z.string(), profile: z.string() })) });
@@ -61,6 +62,7 @@ export function AdminHome(props: { programId: string | null }) {
           <CohortForm programId={overview.program.id} onDone={(id) => navigate(`/admin/cohort/${id}`)} />
         </section>
       )}
+      {overview && <FacilitatorInvite key={overview.program.id} programId={overview.program.id} cohorts={overview.cohorts} />}
     </main>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import { CohortOverview, ProgramOverview, type Person, type ScheduleItem } from "../../../shared/protocol/admin-views.js";
 import { SeriesForm, SessionForm } from "../forms/ScheduleForms.js";
+import { dateTime } from "../time.js";
 import { commandId, http } from "./http.js";
 import { ReadinessBoard } from "./ReadinessBoard.js";
 import { ScheduleView } from "./ScheduleView.js";
@@ -73,7 +74,7 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
             {invite && (
               <p>
                 <input readOnly value={`${window.location.origin}${invite.path}`} aria-label="Enrolment link" data-testid="invite-url" onFocus={(e) => e.target.select()} />
-                <span className="muted small">Expires {new Date(invite.expiresAt).toLocaleString()}</span>
+                <span className="muted small">Expires {dateTime(invite.expiresAt)}</span>
               </p>
             )}
           </section>

@@ -5,6 +5,7 @@ import { readinessOf } from "../../../shared/domain/readiness.js";
 import { LITHIUM_QUESTION, SCREENING_QUESTIONS, type ScreeningAnswers } from "../../../shared/domain/screening.js";
 import { ProfileId, resolveProfile } from "../../../shared/profiles/index.js";
 import { CohortOverview } from "../../../shared/protocol/admin-views.js";
+import { dateTime } from "../time.js";
 import { commandId, http } from "./http.js";
 import { useCohortStream } from "./useCohortStream.js";
 
@@ -84,7 +85,7 @@ export function ReadinessBoard(props: { cohortId: string; now?: number }) {
                 )}
                 {preps.map((s) => (
                   <button key={s.id} type="button" disabled={busy !== null} data-testid={`attended-${pid}`} onClick={() => void act(`prep-${s.id}`, `/api/cohorts/${encodeURIComponent(cohortId)}/preparations`, { participantId: pid, sessionId: s.id })}>
-                    Attended preparation ({new Date(s.start).toLocaleDateString()})
+                    Attended preparation ({dateTime(s.start, s.zone)})
                   </button>
                 ))}
               </div>

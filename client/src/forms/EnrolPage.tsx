@@ -1,15 +1,16 @@
 import { useEffect, useState, type SubmitEvent } from "react";
 import { z } from "zod";
-import { EnrolAccept } from "../../../shared/protocol/admin.js";
+import { EnrolAccept, InviteInfo } from "../../../shared/protocol/admin.js";
 import { http } from "../admin/http.js";
 import { linkTo, navigate } from "../router.js";
 import { Field, FormError, useFormErrors } from "./kit.js";
 
-const Info = z.object({ cohortName: z.string(), programName: z.string(), expiresAt: z.string() });
-
-/** /join/:token — a one-time enrolment link: the participant chooses their name and password. */
+/**
+ * /join/:token — a one-time link: a participant's enrolment, or a new facilitator's invite. Either
+ * way the person chooses their name and password; the server decides the role from the link.
+ */
 export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void> }) {
-  const [info, setInfo] = useState<z.infer<typeof Info> | null>(null);
+  const [info, setInfo] = useState<InviteInfo | null>(null);
   const [invalid, setInvalid] = useState<string | null>(null);
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
@@ -18,7 +19,7 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
   const errors = useFormErrors();
 
   useEffect(() => {
-    void http("GET", `/api/auth/enrol/${encodeURIComponent(props.token)}`, Info).then((r) => (r.ok ? setInfo(r.data) : setInvalid(r.error.message)));
+    void http("GET", `/api/auth/enrol/${encodeURIComponent(props.token)}`, InviteInfo).then((r) => (r.ok ? setInfo(r.data) : setInvalid(r.error.message)));
   }, [props.token]);
 
   async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
@@ -27,14 +28,14 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
     const parsed = EnrolAccept.safeParse({ token: props.token, name, email, password });
     if (!parsed.success) return errors.fromZod(parsed.error);
     setBusy(true);
-    const r = await http("POST", "/api/auth/enrol", z.object({ user: z.object({ id: z.string() }) }), parsed.data);
+    const r = await http("POST", "/api/auth/enrol", z.object({ user: z.object({ id: z.string(), role: z.string() }) }), parsed.data);
     setBusy(false);
     if (!r.ok) {
       if (r.error.code === "INVITE_INVALID") setInvalid(r.error.message);
       return errors.fromServer(r.error);
     }
     await props.onSignedIn();
-    navigate("/my/forms", { replace: true });
+    navigate(r.data.user.role === "participant" ? "/my/forms" : "/", { replace: true });
   }
 
   if (invalid) {
@@ -49,14 +50,24 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
   return (
     <main className="page narrow dim">
       <h1>Welcome</h1>
-      {info ? <p data-testid="enrol-cohort">You are joining <strong>{info.cohortName}</strong> of {info.programName}.</p> : <p className="muted" role="status">Checking your link…</p>}
+      {info ? <p data-testid="enrol-cohort">{joining(info)}</p> : <p className="muted" role="status">Checking your link…</p>}
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="enrol-form">
-        <Field id="enrol-name" label="Your name" hint="First name is enough; others in your group will see it." error={errors.fields.name}>{(a) => <input {...a} autoComplete="given-name" value={name} onChange={(e) => setName(e.target.value)} />}</Field>
+        <Field id="enrol-name" label="Your name" hint={info?.kind === "facilitator" ? "Shown to your colleagues and the participants you work with." : "First name is enough; others in your group will see it."} error={errors.fields.name}>{(a) => <input {...a} autoComplete="given-name" value={name} onChange={(e) => setName(e.target.value)} />}</Field>
         <Field id="enrol-email" label="Email (to sign in later)" error={errors.fields.email}>{(a) => <input {...a} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />}</Field>
         <Field id="enrol-password" label="Choose a password" hint="At least 10 characters." error={errors.fields.password}>{(a) => <input {...a} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}</Field>
         <FormError message={errors.form} testId="enrol-error" />
         <button type="submit" className="primary big" disabled={busy || !info} data-testid="enrol-submit">{busy ? "Creating your account…" : "Join"}</button>
       </form>
     </main>
+  );
+}
+
+function joining(info: InviteInfo) {
+  if (info.kind === "participant") return <>You are joining <strong>{info.cohortName}</strong> of {info.programName}.</>;
+  return (
+    <>
+      You are invited to join <strong>{info.programName}</strong> as a facilitator
+      {info.cohortName !== null && <>, working with <strong>{info.cohortName}</strong></>}.
+    </>
   );
 }

@@ -91,6 +91,19 @@ export class EmbeddedKvStore implements KvStore {
     return entry.value;
   }
 
+  async incr(key: string, ttlMs: number): Promise<number> {
+    this.assertOpen();
+    const entry = this.live(key);
+    const count = entry ? Number(entry.value) + 1 : 1;
+    if (!Number.isSafeInteger(count)) throw new Error("kv value is not an integer counter");
+    // The expiry is set once, by the first increment; a counter without one keeps none (like Redis INCR).
+    const expiresAt = entry ? entry.expiresAt : this.now() + Math.max(1, Math.ceil(ttlMs));
+    // Single-threaded: the read above and this write cannot interleave with another increment.
+    this.write({ op: "set", k: key, v: String(count), x: expiresAt });
+    this.entries.set(key, { value: String(count), expiresAt });
+    return count;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

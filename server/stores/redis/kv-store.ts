@@ -1,7 +1,14 @@
 import type { SetOptions } from "redis";
 import type { KvStore } from "../types.js";
-import type { RedisClient } from "./client.js";
+import { LuaScript, type RedisClient } from "./client.js";
 import type { RedisKeys } from "./keys.js";
+
+/** INCR, and PEXPIRE on the first increment, as one script: a crash between them cannot leave a counter that never expires. */
+const INCR_WITH_TTL = new LuaScript(`
+local n = redis.call("INCR", KEYS[1])
+if n == 1 then redis.call("PEXPIRE", KEYS[1], ARGV[1]) end
+return n
+`);
 
 /** Small keyed values as Redis strings: SET with PX/NX, GETDEL for one-time tokens. */
 export class RedisKvStore implements KvStore {
@@ -35,6 +42,13 @@ export class RedisKvStore implements KvStore {
   async take(key: string): Promise<string | null> {
     this.assertOpen();
     return await this.client.getDel(this.keys.kv(key));
+  }
+
+  async incr(key: string, ttlMs: number): Promise<number> {
+    this.assertOpen();
+    const reply = await INCR_WITH_TTL.run(this.client, [this.keys.kv(key)], [String(Math.max(1, Math.ceil(ttlMs)))]);
+    if (typeof reply !== "number") throw new Error("INCR did not answer with a number");
+    return reply;
   }
 
   async close(): Promise<void> {
