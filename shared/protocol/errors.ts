@@ -21,6 +21,8 @@ export const ErrorCode = {
   INVITE_INVALID: "INVITE_INVALID",
   /** The command is valid but the domain refuses it in the current state. */
   RULE_VIOLATION: "RULE_VIOLATION",
+  /** The command id was already used for a different request (another person or room): make a new id. */
+  DUPLICATE_ID: "DUPLICATE_ID",
   /** Someone else changed the stream at the same moment; the command can be retried. */
   CONFLICT: "CONFLICT",
   /** Too many requests from this person in a short time. */

@@ -92,6 +92,19 @@ describe.each(kinds)("gateway on the %s store", (kind) => {
     expect(outsider.events.every((m) => m.stream === streamName("session", `other-live-${node.tag}`))).toBe(true);
   });
 
+  it("[LOG2] [AC4] a command id reused by another cohort's facilitator opens nothing and lists nothing of the first room", async () => {
+    node = await startApp(kind);
+    const [f1, other] = [await connect("fac1"), await connect("ofac", otherCohort)];
+    const cmd = { id: randomUUID(), title: "Morning group" };
+    const opened = await f1.ok<{ sessionId: string }>("session:open", { ...cmd, cohortId: `cohort-${node.tag}` });
+    const retry = await f1.ok<{ sessionId: string }>("session:open", { ...cmd, cohortId: `cohort-${node.tag}` });
+    expect(retry.sessionId).toBe(opened.sessionId);
+    const reused = await other.send("session:open", { ...cmd, cohortId: `other-${node.tag}` });
+    expect(reused).toMatchObject({ ok: false, error: { code: "DUPLICATE_ID" } });
+    const otherCohortLog = await node.stores.log.read(streamName("cohort", `other-${node.tag}`), 0, 500);
+    expect(JSON.stringify(otherCohortLog.events)).not.toContain(opened.sessionId);
+  });
+
   it("[LOG2] a retried check-in with the same id lands once and is answered with the original seq", async () => {
     node = await startApp(kind);
     const p1 = await connect("p1");

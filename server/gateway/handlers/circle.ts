@@ -11,6 +11,7 @@ import { sealNotes } from "../../domain/notes.js";
 import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
 import { publishAll } from "../fanout.js";
+import { assertSameCommand } from "./same-command.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { subscribe } from "./session.js";
 
@@ -65,9 +66,10 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
       const seats = [user.id, ...cohort.participants, ...cohort.facilitators.filter((f) => f !== user.id)];
       const endsAt = new Date(now + (p.durationMinutes ?? DEFAULT_CIRCLE_MINUTES) * 60_000).toISOString();
       const shareSeconds = p.shareMinutes === undefined ? DEFAULT_SHARE_SECONDS : p.shareMinutes * 60;
-      const { events } = await s.streams.execute("circle", circleId, p.id, (st) =>
+      const { events, duplicate } = await s.streams.execute("circle", circleId, p.id, (st) =>
         decideStartCircle(st, { id: p.id, cohortId: cohort.id, sessionId: p.sessionId ?? null, title: p.title, shareSeconds, endsAt, seats }, viewerOf(user)),
       );
+      if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
       const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), {
         id: `circle-listed:${circleId}`,
         type: "circle.listed",

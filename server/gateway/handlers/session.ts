@@ -8,6 +8,7 @@ import { viewerOf } from "../../domain/directory.js";
 import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
 import { publishAll } from "../fanout.js";
+import { assertSameCommand } from "./same-command.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
 import { ensureListed } from "./live-shared.js";
@@ -29,7 +30,8 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       const cohort = await s.directory.cohortFor(user, p.cohortId);
       // The session id is derived from the command id so a retried command opens the same room.
       const sessionId = `s_${p.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40) || randomUUID()}`;
-      const { events } = await s.streams.execute("session", sessionId, p.id, (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)));
+      const { events, duplicate } = await s.streams.execute("session", sessionId, p.id, (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)));
+      if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
       const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), { id: `listed:${sessionId}`, type: "session.opened", actor: user.id, data: { sessionId, title: p.title, openedBy: user.id } });
       publishAll(s.io, streamName("session", sessionId), events);
       await ensureListed(s, sessionId);

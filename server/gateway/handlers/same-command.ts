@@ -1,0 +1,14 @@
+import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
+import type { StoredEvent } from "../../../shared/log.js";
+
+/**
+ * A retried command is answered from the event it produced the first time [LOG2] — but only
+ * for the same person in the same cohort. Opening a room with someone else's command id must not
+ * hand back (or list in another cohort) the room that id opened.
+ */
+export function assertSameCommand(first: StoredEvent | undefined, actor: string, cohortId: string): void {
+  if (!first) return;
+  if (first.actor !== actor || first.data.cohortId !== cohortId) {
+    throw new AppError(ErrorCode.DUPLICATE_ID, "That request id was already used for another request. Send it again with a new id.");
+  }
+}
