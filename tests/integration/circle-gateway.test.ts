@@ -54,6 +54,7 @@ describe("integration circle room (one node, Redis)", () => {
     }
     const refused = await p1.send("notes:update", { id: randomUUID(), circleId, update: b64(Y.encodeStateAsUpdate(docWith("hi"))) });
     expect(refused).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
+    expect(await p1.send("notes:awareness", { circleId, update: "AA==" })).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
     await p1.ok("circle:agree", { id: randomUUID(), circleId });
     const again = await p1.ok<CircleJoined>("circle:join", { circleId });
     expect(again.needsAgreement).toBe(false);

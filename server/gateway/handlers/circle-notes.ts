@@ -50,7 +50,9 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
 
     // [CIR4] Awareness is relayed to the others in the circle on every node, never stored.
     "notes:awareness": command(Commands["notes:awareness"], async (p, socket) => {
-      await circleFor(s.streams, s.directory, socket.data.user, p.circleId);
+      const { circle, cohort } = await circleFor(s.streams, s.directory, socket.data.user, p.circleId);
+      // Only people who have accepted the agreement take part in the notes, cursors included [CIR1].
+      await requireAgreement(s, socket.data.user, circle, cohort);
       socket.to(rooms.stream(streamName("notes", p.circleId))).emit("notes:awareness", { circleId: p.circleId, update: p.update });
       return { relayed: true as const };
     }),
