@@ -135,6 +135,17 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await phone.getByTestId("nav--my-schedule").click();
     await phone.getByTestId("my-schedule").waitFor();
     await expect.poll(() => phone.locator(".sched-item").count()).toBe(1);
+    // Live: a circle the admin books for Ava appears on her open schedule without a reload (the page
+    // re-reads when her cohort stream moves, though schedule events reach her only as positions).
+    await admin.getByTestId("open-session-form").click();
+    await admin.getByTestId("session-kind").selectOption("circle");
+    const circle = DateTime.now().setZone(zone).plus({ days: 3 }).set({ hour: 18, minute: 0, second: 0, millisecond: 0 });
+    await admin.getByTestId("session-start").fill(circle.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await admin.getByTestId("session-end").fill(circle.plus({ minutes: 90 }).toFormat("yyyy-LL-dd'T'HH:mm"));
+    await admin.getByTestId(`session-facilitators-${fac1?.id ?? ""}`).check();
+    await admin.getByTestId(`session-participants-${pid}`).check();
+    await admin.getByTestId("session-submit").click();
+    await expect.poll(() => phone.locator(".sched-item").count(), { timeout: 5000 }).toBe(2);
     await screenshot(phone, "participant-schedule");
   });
 

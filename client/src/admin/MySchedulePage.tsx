@@ -1,20 +1,25 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { z } from "zod";
 import { MySchedule } from "../../../shared/protocol/admin-views.js";
 import { http } from "./http.js";
 import { ScheduleView } from "./ScheduleView.js";
+import { CohortWatch } from "./CohortWatch.js";
 
 const FeedUrl = z.object({ url: z.string().nullable() });
 
 /** /my/schedule — the person's own sessions, and their private calendar feed [SCH9]. */
-export function MySchedulePage(props: { participant: boolean }) {
+export function MySchedulePage(props: { participant: boolean; cohortIds: readonly string[] }) {
   const [data, setData] = useState<MySchedule | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [feed, setFeed] = useState<string | null>(null);
-  useEffect(() => {
+  // Re-read on every change to one of the person's cohorts, so the page is live like the rest.
+  const load = useCallback(() => {
     void http("GET", "/api/me/schedule", MySchedule).then((r) => (r.ok ? setData(r.data) : setError(r.error.message)));
-    void http("GET", "/api/calendar-feed", FeedUrl).then((r) => r.ok && setFeed(r.data.url));
   }, []);
+  useEffect(() => {
+    load();
+    void http("GET", "/api/calendar-feed", FeedUrl).then((r) => r.ok && setFeed(r.data.url));
+  }, [load]);
   const change = async (method: "POST" | "DELETE") => {
     const r = await http(method, "/api/calendar-feed", FeedUrl);
     if (r.ok) setFeed(r.data.url);
@@ -22,6 +27,7 @@ export function MySchedulePage(props: { participant: boolean }) {
   };
   return (
     <main className={props.participant ? "page dim" : "page"} data-testid="my-schedule">
+      {props.cohortIds.map((id) => <CohortWatch key={id} cohortId={id} onChange={load} />)}
       <h1>My schedule</h1>
       {error && <p className="form-error" role="alert">{error}</p>}
       {data ? <ScheduleView sessions={data.sessions} programZone={data.zone} /> : <p className="muted" role="status">Loading…</p>}

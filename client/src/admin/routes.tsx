@@ -40,7 +40,7 @@ export function AdminScreens(props: { me: Me }) {
     case "cohort":
       return role === "participant" ? <Forbidden /> : <CohortAdmin key={route.cohortId} cohortId={route.cohortId} admin={role === "admin"} />;
     case "mySchedule":
-      return <MySchedulePage participant={role === "participant"} />;
+      return <MySchedulePage participant={role === "participant"} cohortIds={props.me.cohorts.map((c) => c.id)} />;
     case "myForms":
       return role === "participant" ? <MyForms me={props.me} /> : <Forbidden />;
   }
