@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
 import { streamName } from "../../shared/log.js";
 import { publishAll } from "../../server/gateway/fanout.js";
-import { launchChromium, screenshot } from "../support/browser.js";
-import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
-import { startApp, type Running } from "../support/harness.js";
+import { screenshot } from "../support/browser.js";
+import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
+import { mainCohort } from "../support/fixtures.js";
 
 /**
  * [LIVE6] The support path under stress, in Chromium with real timers: a phone that cannot get
@@ -13,47 +12,26 @@ import { startApp, type Running } from "../support/harness.js";
  * an escalated one more so, and asks for sound while it is off.
  */
 describe("support alert safety in Chromium", () => {
-  let node: Running & { tag: string };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  beforeAll(async () => {
-    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await node?.stop();
-  });
+  const app = useBrowserApp();
 
   it("[LIVE6] offline, the phone says 'not through yet — call out'; the facilitator sees it escalate at 15 s, louder in words, and asks for sound", async () => {
+    const { node } = app;
     const sessionId = `live-${node.tag}`;
-    const people = mainCohort(node.tag).people;
-    const fac = people.find((p) => p.key === "fac1");
-    const p1 = await node.app.services.users.byEmail(people.find((p) => p.key === "p1")?.email ?? "");
-    if (!fac || !p1) throw new Error("fixture missing");
+    const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
+    if (!fac) throw new Error("fixture missing");
 
-    const facCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
-    contexts.push(facCtx);
-    const facPage = await facCtx.newPage();
-    await facPage.goto(node.url);
-    await facPage.getByTestId("signin-email").fill(fac.email);
-    await facPage.getByTestId("signin-password").fill(TEST_PASSWORD);
-    await facPage.getByTestId("signin-submit").click();
+    const facPage = await signInPage(await app.context(LAPTOP), node.url, fac.email);
     await facPage.getByTestId(`session-link-${sessionId}`).click();
     await facPage.getByTestId("alerts").waitFor();
 
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
-    contexts.push(ctx);
-    const phone = await ctx.newPage();
-    await phone.goto(`${node.url}/invite/${await node.app.services.users.createInvite(p1.id)}`);
+    const { page: phone, ctx, id: p1Id } = await invitePhone(app, "p1");
     await phone.getByTestId(`session-link-${sessionId}`).click();
     await phone.getByTestId("support-button").waitFor();
-    await facPage.locator(`[data-testid="presence-${p1.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
+    await facPage.locator(`[data-testid="presence-${p1Id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
 
     // The network is gone: the press keeps trying, never says sent, and soon says to call out.
     await ctx.setOffline(true);
-    for (const sock of await node.app.io.fetchSockets()) if (sock.data.user.id === p1.id) sock.disconnect(true);
+    for (const sock of await node.app.io.fetchSockets()) if (sock.data.user.id === p1Id) sock.disconnect(true);
     await phone.locator('[data-testid="connection-status"][data-state="reconnecting"]').waitFor({ timeout: 5000 });
     await phone.getByTestId("support-button").click();
     await phone.locator('[data-testid="support-state"][data-state="sending"]').waitFor({ timeout: 2000 });
