@@ -1,31 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { decideCheckin, decideOpenSession, decideRoomTransition, emptySession, reduceSession, sessionAudience, type SessionState } from "../../shared/domain/session.js";
-import { decideAck, decideAdmit, decideDose, decideRelease, decideSupport, type LiveContext } from "../../shared/domain/live-decide.js";
+import { decideCheckin, decideOpenSession, decideRoomTransition, emptySession, reduceSession, sessionAudience } from "../../shared/domain/session.js";
+import { decideAck, decideAdmit, decideDose, decideRelease, decideSupport } from "../../shared/domain/live-decide.js";
 import { decideClose, describeOpenItems, openItems } from "../../shared/domain/live-close.js";
 import { decideLiveChecks } from "../../shared/domain/live-checks.js";
 import { emptyLiveIndex, reduceLiveIndex } from "../../shared/domain/live-index.js";
-import type { Draft } from "../../shared/domain/live-types.js";
 import { oregon2025 } from "../../shared/profiles/oregon-2025.js";
 import { AppError } from "../../shared/protocol/errors.js";
+import { Log, READY, fac, p1 } from "../support/live-log.js";
 
-const T0 = Date.parse("2026-11-26T17:00:00Z");
-const fac = { userId: "f1", role: "facilitator" as const };
-const p1 = { userId: "p1", role: "participant" as const };
-const READY = { ready: true, missing: [] };
 const NAMES: Record<string, string> = { p1: "Ava", p2: "Ben", p3: "Cy", f1: "Fay" };
 const name = (id: string): string => NAMES[id] ?? id;
-
-class Log {
-  state: SessionState = emptySession("s1");
-  now = T0;
-  apply(drafts: Draft[]): SessionState {
-    for (const d of drafts) this.state = reduceSession(this.state, { ...d, seq: this.state.seq + 1, epoch: "e1", at: new Date(this.now).toISOString() });
-    return this.state;
-  }
-  ctx(): LiveContext {
-    return { now: this.now, profile: oregon2025, roster: ["p1", "p2", "p3"] };
-  }
-}
 
 function admitted(...ids: string[]): Log {
   const log = new Log();
