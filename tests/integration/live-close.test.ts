@@ -6,32 +6,23 @@ import { streamName, type StoredEvent } from "../../shared/log.js";
 import type { Ack } from "../../shared/protocol/errors.js";
 import type { TestClient } from "../support/client.js";
 import { mainCohort } from "../support/fixtures.js";
-import { ManualClock, startApp, type Running, type StoreKind } from "../support/harness.js";
+import { startApp, type Running, type StoreKind } from "../support/harness.js";
 import { freshPrefix } from "../support/ids.js";
-import { ClientPool } from "../support/pool.js";
+import { ClientPool, useClockedNode } from "../support/pool.js";
 
 const codeOf = (r: Ack<unknown>): string => (r.ok ? "ok" : r.error.code);
 const messageOf = (r: Ack<unknown>): string => (r.ok ? "" : r.error.message);
 const fullEvents = (c: TestClient): StoredEvent[] => c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e);
 
 describe.each<StoreKind>(["embedded", "redis"])("ending a live session on %s", (kind) => {
-  let node: Running & { tag: string };
-  let clock: ManualClock;
-  const pool = new ClientPool(() => node);
-  beforeEach(async () => {
-    clock = new ManualClock();
-    node = await startApp(kind, { clock });
-  });
-  afterEach(async () => {
-    pool.closeAll();
-    await node.stop();
-  });
+  const t = useClockedNode(kind);
+  const pool = t.pool;
 
-  const sessionId = () => `live-${node.tag}`;
-  const head = async () => (await node.stores.log.head(streamName("session", sessionId()))).seq;
-  const listed = async () => (await node.app.services.streams.state("index", LIVE_INDEX_ID)).sessions;
+  const sessionId = () => `live-${t.node.tag}`;
+  const head = async () => (await t.node.stores.log.head(streamName("session", sessionId()))).seq;
+  const listed = async () => (await t.node.app.services.streams.state("index", LIVE_INDEX_ID)).sessions;
   const idOf = async (key: string): Promise<string> => {
-    const u = await node.app.services.users.byEmail(mainCohort(node.tag).people.find((p) => p.key === key)?.email ?? "");
+    const u = await t.node.app.services.users.byEmail(mainCohort(t.node.tag).people.find((p) => p.key === key)?.email ?? "");
     if (!u) throw new Error(`no user ${key}`);
     return u.id;
   };
@@ -42,7 +33,7 @@ describe.each<StoreKind>(["embedded", "redis"])("ending a live session on %s", (
     const p1 = await pool.connect("p1");
     for (const c of [fac, p1]) await c.ok("session:join", { sessionId: sessionId(), since: null });
     const p1Id = await idOf("p1");
-    const p1Name = mainCohort(node.tag).people.find((p) => p.key === "p1")?.name ?? "";
+    const p1Name = mainCohort(t.node.tag).people.find((p) => p.key === "p1")?.name ?? "";
     expect(await listed()).toContain(sessionId());
     await fac.ok("participant:admit", { id: randomUUID(), sessionId: sessionId(), participantId: p1Id });
 
@@ -86,11 +77,11 @@ describe.each<StoreKind>(["embedded", "redis"])("ending a live session on %s", (
     // [LOG1] The index no longer lists it (a session.unlisted event), joining again does not re-list it,
     // and the periodic checks append nothing to it however much time passes.
     expect(await listed()).not.toContain(sessionId());
-    const index = (await node.stores.log.read(streamName("index", LIVE_INDEX_ID), 0, 1000)).events;
+    const index = (await t.node.stores.log.read(streamName("index", LIVE_INDEX_ID), 0, 1000)).events;
     expect(index.filter((e) => e.type === "session.unlisted").map((e) => e.data.sessionId)).toEqual([sessionId()]);
     await fac.ok("session:join", { sessionId: sessionId(), since: null });
-    clock.advance(2 * 60 * 60_000);
-    await node.app.tick();
+    t.clock.advance(2 * 60 * 60_000);
+    await t.node.app.tick();
     expect(await listed()).not.toContain(sessionId());
     expect(await head()).toBe(before);
   });

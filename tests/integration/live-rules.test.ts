@@ -1,30 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { streamName } from "../../shared/log.js";
 import type { Ack } from "../../shared/protocol/errors.js";
 import type { TestClient } from "../support/client.js";
 import { mainCohort, otherCohort } from "../support/fixtures.js";
-import { ManualClock, startApp, type Running } from "../support/harness.js";
-import { ClientPool } from "../support/pool.js";
+import { useClockedNode } from "../support/pool.js";
 
 /** Refusals of the dosing-day commands, and what a participant's socket may ever receive. */
 describe("live session rules on one node", () => {
-  let node: Running & { tag: string };
-  let clock: ManualClock;
-  const pool = new ClientPool(() => node);
-  beforeEach(async () => {
-    clock = new ManualClock();
-    node = await startApp("redis", { clock });
-  });
-  afterEach(async () => {
-    pool.closeAll();
-    await node.stop();
-  });
+  const t = useClockedNode("redis");
+  const pool = t.pool;
 
-  const sessionId = () => `live-${node.tag}`;
-  const head = async () => (await node.stores.log.head(streamName("session", sessionId()))).seq;
+  const sessionId = () => `live-${t.node.tag}`;
+  const head = async () => (await t.node.stores.log.head(streamName("session", sessionId()))).seq;
   const idOf = async (key: string, cohort = mainCohort): Promise<string> => {
-    const u = await node.app.services.users.byEmail(cohort(node.tag).people.find((p) => p.key === key)?.email ?? "");
+    const u = await t.node.app.services.users.byEmail(cohort(t.node.tag).people.find((p) => p.key === key)?.email ?? "");
     if (!u) throw new Error(`no user ${key}`);
     return u.id;
   };
@@ -51,7 +41,7 @@ describe("live session rules on one node", () => {
     await refused(fac, "vitals:record", { id: randomUUID(), ...base, systolic: -5, diastolic: 80, heartRate: 70 }, "INVALID_PAYLOAD");
     await refused(fac, "vitals:record", { id: randomUUID(), ...base, systolic: 120, diastolic: 80, heartRate: 900 }, "INVALID_PAYLOAD");
     await fac.ok("dose:record", { id: randomUUID(), ...base, mg: 20, kind: "primary" });
-    clock.advance(60 * 60_000);
+    t.clock.advance(60 * 60_000);
     const release = { id: randomUUID(), ...base, transportBy: "Partner", planConfirmed: true };
     expect(await refused(fac, "release:record", release, "RULE_VIOLATION")).toMatch(/Earliest release is/);
     await fac.ok("release:record", { ...release, medicalTransferReason: "Transferred to hospital for observation" });
@@ -60,7 +50,7 @@ describe("live session rules on one node", () => {
     const ofac = await pool.connect("ofac", otherCohort);
     // Another room's facilitator, naming this session or their own: no such alert for them.
     await refused(ofac, "alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: help.alertId }, "NOT_FOUND");
-    const otherSession = `other-live-${node.tag}`;
+    const otherSession = `other-live-${t.node.tag}`;
     const r = await ofac.send("alert:ack", { id: randomUUID(), sessionId: otherSession, alertId: help.alertId });
     expect(codeOf(r)).toBe("NOT_FOUND");
     await refused(p1, "alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: help.alertId }, "FORBIDDEN");
@@ -74,19 +64,19 @@ describe("live session rules on one node", () => {
     await fac.ok("session:join", { sessionId: sessionId(), since: null });
     await fac.ok("session:leave", { sessionId: sessionId() });
     await fac.ok("session:join", { sessionId: sessionId(), since: null });
-    const state = await node.app.services.streams.state("session", sessionId());
+    const state = await t.node.app.services.streams.state("session", sessionId());
     expect(state.live.facilitatorsInRoom).toEqual([facId]);
-    const types = (await node.stores.log.read(streamName("session", sessionId()), 0, 100)).events.filter((e) => e.data.userId === facId).map((e) => e.type);
+    const types = (await t.node.stores.log.read(streamName("session", sessionId()), 0, 100)).events.filter((e) => e.data.userId === facId).map((e) => e.type);
     expect(types).toEqual(["facilitator.arrived", "facilitator.left", "facilitator.arrived"]);
   });
 
   it("[RDY1] a participant who is not Ready cannot be admitted, and the refusal names what is missing", async () => {
     const fac = await pool.connect("ofac", otherCohort);
-    const sid = `other-live-${node.tag}`;
+    const sid = `other-live-${t.node.tag}`;
     await fac.ok("session:join", { sessionId: sid, since: null });
     const op1 = await idOf("op1", otherCohort);
     // Withdraw readiness by recording a hard stop in a new screening.
-    await node.app.services.streams.appendSystem(streamName("cohort", `other-${node.tag}`), {
+    await t.node.app.services.streams.appendSystem(streamName("cohort", `other-${t.node.tag}`), {
       id: "test:hard-stop",
       type: "screening.submitted",
       actor: "system",
@@ -94,11 +84,11 @@ describe("live session rules on one node", () => {
     });
     const context = await fac.ok<{ readiness: Record<string, { ready: boolean; missing: { label: string }[] }> }>("live:context", { sessionId: sid });
     expect(context.readiness[op1]?.ready).toBe(false);
-    const before = (await node.stores.log.head(streamName("session", sid))).seq;
+    const before = (await t.node.stores.log.head(streamName("session", sid))).seq;
     const r = await fac.send("participant:admit", { id: randomUUID(), sessionId: sid, participantId: op1 });
     expect(codeOf(r)).toBe("RULE_VIOLATION");
     expect(r.ok ? "" : r.error.message).toMatch(/hard stop/i);
-    expect((await node.stores.log.head(streamName("session", sid))).seq).toBe(before);
+    expect((await t.node.stores.log.head(streamName("session", sid))).seq).toBe(before);
   });
 
   it("[AC3] [AC2] over a whole dosing scenario a participant's socket never receives vitals, adverse events, doses or another participant's words", async () => {
@@ -114,10 +104,10 @@ describe("live session rules on one node", () => {
     await fac.ok("adverse:record", { id: randomUUID(), sessionId: sessionId(), participantId: p1Id, kind: "behavioral", severity: "mild", emergencyServicesCalled: false, description: "ZZADVERSE wandered toward door" });
     await p1.ok("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "struggling", text: "ZZPRIVATE words of p1" });
     const help = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
-    clock.advance(16_000);
-    await node.app.tick();
+    t.clock.advance(16_000);
+    await t.node.app.tick();
     await fac.ok("alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: help.alertId });
-    clock.advance(5 * 3600_000);
+    t.clock.advance(5 * 3600_000);
     await fac.ok("release:record", { id: randomUUID(), sessionId: sessionId(), participantId: p1Id, transportBy: "ZZDRIVER Sam", planConfirmed: true });
     const last = await p2.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" });
     for (const c of [p1, p2]) await c.until(() => c.events.some((m) => m.event.seq === last.seq), 5000, "the last position");

@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { streamName, type StoredEvent } from "../../shared/log.js";
 import { PRESENCE_TIMINGS } from "../../server/presence/service.js";
 import { mainCohort } from "../support/fixtures.js";
-import { ManualClock, startApp, type Running } from "../support/harness.js";
-import { ClientPool } from "../support/pool.js";
+import { useClockedNode } from "../support/pool.js";
 
 /**
  * Safety review of the support-alert path on one node (real Redis, moved clock): a passing store
@@ -12,23 +11,14 @@ import { ClientPool } from "../support/pool.js";
  * the ratio [LIVE3] is counted from it.
  */
 describe("live safety: transient failures and who is in the room", () => {
-  let node: Running & { tag: string };
-  let clock: ManualClock;
-  const pool = new ClientPool(() => node);
-  beforeEach(async () => {
-    clock = new ManualClock();
-    node = await startApp("redis", { clock });
-  });
-  afterEach(async () => {
-    pool.closeAll();
-    await node.stop();
-  });
+  const t = useClockedNode("redis");
+  const pool = t.pool;
 
-  const sessionId = () => `live-${node.tag}`;
+  const sessionId = () => `live-${t.node.tag}`;
   const stream = () => streamName("session", sessionId());
-  const logged = async (): Promise<StoredEvent[]> => (await node.stores.log.read(stream(), 0, 1000)).events;
+  const logged = async (): Promise<StoredEvent[]> => (await t.node.stores.log.read(stream(), 0, 1000)).events;
   const idOf = async (key: string): Promise<string> => {
-    const u = await node.app.services.users.byEmail(mainCohort(node.tag).people.find((p) => p.key === key)?.email ?? "");
+    const u = await t.node.app.services.users.byEmail(mainCohort(t.node.tag).people.find((p) => p.key === key)?.email ?? "");
     if (!u) throw new Error(`no user ${key}`);
     return u.id;
   };
@@ -36,9 +26,9 @@ describe("live safety: transient failures and who is in the room", () => {
 
   it("[LIVE6] [LOG2] a store failure while authorizing 'I need support' is UNAVAILABLE (retried by the client), not a final NOT_FOUND", async () => {
     const p1 = await join("p1");
-    const log = node.stores.log;
+    const log = t.node.stores.log;
     const read = log.read.bind(log);
-    const cohort = streamName("cohort", `cohort-${node.tag}`);
+    const cohort = streamName("cohort", `cohort-${t.node.tag}`);
     let failures = 0;
     log.read = async (s, after, limit) => {
       if (s === cohort && failures === 0) {
@@ -72,8 +62,8 @@ describe("live safety: transient failures and who is in the room", () => {
     const sent = await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "need_support" });
     const raised = (await logged()).find((e) => e.type === "alert.raised");
     expect(raised?.seq).toBe(sent.seq + 1);
-    clock.advance(15_000);
-    await node.app.tick();
+    t.clock.advance(15_000);
+    await t.node.app.tick();
     expect((await logged()).filter((e) => e.type === "alert.escalated").map((e) => e.data.alertId)).toEqual([raised?.data.alertId]);
   });
 
@@ -81,10 +71,10 @@ describe("live safety: transient failures and who is in the room", () => {
     await join("fac1");
     const fac1 = await idOf("fac1");
     // What a node deciding on a stale presence list could append while fac1 is still here.
-    await node.app.services.streams.appendSystem(stream(), { id: "stale-left", type: "facilitator.left", actor: fac1, data: { userId: fac1 } });
-    expect((await node.app.services.streams.state("session", sessionId())).live.facilitatorsInRoom).toEqual([]);
-    await node.app.tick();
-    expect((await node.app.services.streams.state("session", sessionId())).live.facilitatorsInRoom).toEqual([fac1]);
+    await t.node.app.services.streams.appendSystem(stream(), { id: "stale-left", type: "facilitator.left", actor: fac1, data: { userId: fac1 } });
+    expect((await t.node.app.services.streams.state("session", sessionId())).live.facilitatorsInRoom).toEqual([]);
+    await t.node.app.tick();
+    expect((await t.node.app.services.streams.state("session", sessionId())).live.facilitatorsInRoom).toEqual([fac1]);
     expect((await logged()).filter((e) => e.data.userId === fac1).map((e) => e.type)).toEqual(["facilitator.arrived", "facilitator.left", "facilitator.arrived"]);
   });
 
@@ -92,13 +82,13 @@ describe("live safety: transient failures and who is in the room", () => {
     const fac = await join("fac1");
     const fac2 = await idOf("fac2");
     // fac2 "arrived" but has no connection anywhere: their departure was lost.
-    await node.app.services.streams.appendSystem(stream(), { id: "lost-departure", type: "facilitator.arrived", actor: fac2, data: { userId: fac2 } });
+    await t.node.app.services.streams.appendSystem(stream(), { id: "lost-departure", type: "facilitator.arrived", actor: fac2, data: { userId: fac2 } });
     const pIds = [await idOf("p1"), await idOf("p2"), await idOf("p3")];
     for (const participantId of pIds) await fac.ok("participant:admit", { id: randomUUID(), sessionId: sessionId(), participantId });
     // 3 participants at 40 mg need 2 facilitators: the log counts fac1 and the absent fac2.
     await fac.ok("dose:record", { id: randomUUID(), sessionId: sessionId(), participantId: pIds[0], mg: 40, kind: "primary" });
-    await node.app.tick();
-    await node.app.tick();
+    await t.node.app.tick();
+    await t.node.app.tick();
     const events = await logged();
     expect(events.filter((e) => e.data.userId === fac2).map((e) => e.type)).toEqual(["facilitator.arrived", "facilitator.left"]);
     expect(events.filter((e) => e.type === "alert.raised").map((e) => e.data.kind)).toEqual(["ratio"]);
@@ -111,9 +101,9 @@ describe("live safety: transient failures and who is in the room", () => {
     for (const c of [a, b]) {
       const id = c.socket.id;
       c.close();
-      await expect.poll(async () => (await node.stores.presence.list(sessionId())).some((e) => e.connId === id && e.state === "disconnected"), { timeout: 5000 }).toBe(true);
+      await expect.poll(async () => (await t.node.stores.presence.list(sessionId())).some((e) => e.connId === id && e.state === "disconnected"), { timeout: 5000 }).toBe(true);
     }
-    const users = node.app.services.users;
+    const users = t.node.app.services.users;
     const get = users.get.bind(users);
     let failed = 0;
     users.get = async (id) => {
@@ -123,13 +113,13 @@ describe("live safety: transient failures and who is in the room", () => {
       }
       return get(id);
     };
-    clock.advance(PRESENCE_TIMINGS.graceMs + 1);
-    await expect(node.app.services.presence.sweep()).rejects.toThrow(/simulated/);
+    t.clock.advance(PRESENCE_TIMINGS.graceMs + 1);
+    await expect(t.node.app.services.presence.sweep()).rejects.toThrow(/simulated/);
     const leftAfterSweep = (await logged()).filter((e) => e.type === "participant.left").map((e) => e.data.userId);
     expect(leftAfterSweep).toHaveLength(1);
     // Both were told offline at once [PR4]; the failed one's log entry follows from the next check.
     await fac.until(() => fac.presenceOf(p1) === "offline" && fac.presenceOf(p2) === "offline", 5000, "both offline");
-    await node.app.tick();
+    await t.node.app.tick();
     expect((await logged()).filter((e) => e.type === "participant.left").map((e) => e.data.userId).sort()).toEqual([p1, p2].sort());
   });
 });

@@ -1,4 +1,5 @@
-import { afterEach } from "vitest";
+import { afterEach, beforeEach } from "vitest";
+import { ManualClock, startApp, type Running, type StoreKind } from "./harness.js";
 import type { ProgramSpec } from "../../server/demo/seed.js";
 import { TestClient, signIn } from "./client.js";
 import { TEST_PASSWORD, mainCohort } from "./fixtures.js";
@@ -45,4 +46,43 @@ export function usePool(target: () => { url: string; tag: string; stop(): Promis
     await target()?.stop();
   });
   return pool;
+}
+
+/**
+ * The set-up of a one-node test file with a moved clock: before each test a fresh node (its own
+ * Redis prefix, or its own data dir) on a new ManualClock; after it, its clients and the node close.
+ */
+export interface ClockedNode {
+  readonly node: Running & { tag: string };
+  readonly clock: ManualClock;
+  readonly pool: ClientPool;
+}
+
+export function useClockedNode(kind: StoreKind = "redis"): ClockedNode {
+  let node: (Running & { tag: string }) | undefined;
+  let clock: ManualClock | undefined;
+  const pool = new ClientPool(() => {
+    if (!node) throw new Error("start the node before connecting");
+    return node;
+  });
+  beforeEach(async () => {
+    clock = new ManualClock();
+    node = await startApp(kind, { clock });
+  });
+  afterEach(async () => {
+    pool.closeAll();
+    await node?.stop();
+  });
+  const ctx: ClockedNode = {
+    get node() {
+      if (!node) throw new Error("the node starts before each test");
+      return node;
+    },
+    get clock() {
+      if (!clock) throw new Error("the clock is made before each test");
+      return clock;
+    },
+    pool,
+  };
+  return ctx;
 }
