@@ -18,11 +18,13 @@ export const SupportRequest = z.strictObject({ id: AlertCommandId, sessionId: Id
 /** [LIVE6] A facilitator answers an alert. */
 export const AlertAck = z.strictObject({ id: Id, sessionId: Id, alertId: Id });
 
+/** What a facilitator records about one participant in one session. */
+const aboutParticipant = { sessionId: Id, participantId: Id };
+
 /** [LIVE1] Absurd amounts are refused by the schema; amounts over the profile's maximum by the rule. */
 export const DoseRecord = z.strictObject({
   id: Id,
-  sessionId: Id,
-  participantId: Id,
+  ...aboutParticipant,
   mg: z.number().positive("A dose is more than 0 mg.").max(1000, "A dose is at most 1000 mg."),
   kind: DoseKind,
   /** When it was taken; now when absent. */
@@ -33,8 +35,7 @@ export type DoseRecord = z.infer<typeof DoseRecord>;
 /** [LIVE8] Ranges a living person can have; anything else is a typing mistake. */
 export const VitalsRecord = z.strictObject({
   id: AlertCommandId,
-  sessionId: Id,
-  participantId: Id,
+  ...aboutParticipant,
   systolic: z.number().int().min(50, "Systolic is at least 50 mmHg.").max(300, "Systolic is at most 300 mmHg."),
   diastolic: z.number().int().min(20, "Diastolic is at least 20 mmHg.").max(200, "Diastolic is at most 200 mmHg."),
   heartRate: z.number().int().min(20, "Heart rate is at least 20 per minute.").max(250, "Heart rate is at most 250 per minute."),
@@ -44,8 +45,7 @@ export type VitalsRecord = z.infer<typeof VitalsRecord>;
 /** [LIVE9] */
 export const AdverseRecord = z.strictObject({
   id: Id,
-  sessionId: Id,
-  participantId: Id,
+  ...aboutParticipant,
   kind: AdverseKind,
   severity: AdverseSeverity,
   emergencyServicesCalled: z.boolean(),
@@ -56,8 +56,7 @@ export type AdverseRecord = z.infer<typeof AdverseRecord>;
 /** [LIVE2][LIVE10] */
 export const ReleaseRecord = z.strictObject({
   id: Id,
-  sessionId: Id,
-  participantId: Id,
+  ...aboutParticipant,
   transportBy: z.string().trim().min(1, "Say who is taking them home.").max(120),
   planConfirmed: z.boolean(),
   planChange: z.string().trim().max(500).nullable().optional(),
