@@ -1,4 +1,17 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+
+/** The project root (this file is `server/config.ts`), so the built client is found from any cwd. */
+const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** Where `vite build` puts the client (vite.config.ts `build.outDir`). */
+const DEFAULT_STATIC_DIR = resolve(PROJECT_ROOT, "dist", "client");
+
+/**
+ * A path setting made absolute against the cwd, as the README documents; `res.sendFile` refuses
+ * relative paths. Empty stays empty (no static client).
+ */
+const absolutePath = (p: string): string => (p === "" ? p : resolve(p));
 
 /** Environment, parsed once at start with a schema like every other input. */
 const Env = z.object({
@@ -6,13 +19,18 @@ const Env = z.object({
   HOST: z.string().default("0.0.0.0"),
   REDIS_URL: z.string().url().optional(),
   REDIS_PREFIX: z.string().default("hs:"),
-  DATA_DIR: z.string().default("./data"),
+  /** The embedded store's journal; relative to the cwd. */
+  DATA_DIR: z.string().default("./data").transform(absolutePath),
   NODE_ID: z.string().optional(),
   /** Seed the demo program and print sign-in links (default: on with the embedded store). */
   DEMO: z.enum(["0", "1"]).optional(),
   PUBLIC_URL: z.string().url().optional(),
   SECURE_COOKIES: z.enum(["0", "1"]).default("0"),
-  STATIC_DIR: z.string().default("dist/client"),
+  /** The built client; set: relative to the cwd; unset: `dist/client` of this checkout, whatever the cwd. */
+  STATIC_DIR: z
+    .string()
+    .optional()
+    .transform((p) => (p === undefined ? DEFAULT_STATIC_DIR : absolutePath(p))),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -1,20 +1,22 @@
 import { randomUUID } from "node:crypto";
-import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { seedDemo } from "./demo/seed.js";
 import { createLogger, errorKind } from "./logger.js";
 import { createEmbeddedStores } from "./stores/embedded/index.js";
+import { createRedisAdapter, redisFailureCode } from "./stores/redis/adapter-client.js";
 import { createRedisStores } from "./stores/redis/index.js";
 
 const config = loadConfig();
 const nodeId = config.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`;
 const logger = createLogger(nodeId);
 
-// Measured: an adapter publish that timed out under load rejected with nobody awaiting it and
-// killed the node. A dropped broadcast is recovered by the clients' sync [LOG4]; a dead node is not.
-process.on("unhandledRejection", (err) => logger.error("unhandled rejection", { error: errorKind(err) }));
+// Last resort only. Every promise is handled where it starts — the Redis adapter's unawaited
+// publishes included (stores/redis/adapter-client.ts) — so a line here is a bug to fix there. It
+// is logged rather than left to kill the node: a dropped broadcast is recovered by the clients'
+// sync [LOG4]; a dead node is not.
+process.on("unhandledRejection", (err) => logger.error("unhandled rejection (bug)", { error: { id: redisFailureCode(err) } }));
 
 async function main(): Promise<void> {
   const redisUrl = config.REDIS_URL;
@@ -24,11 +26,21 @@ async function main(): Promise<void> {
   if (redisUrl) {
     const pub = createClient({ url: redisUrl });
     const sub = pub.duplicate();
-    for (const c of [pub, sub]) c.on("error", (err: unknown) => logger.warn("redis adapter client error", { error: errorKind(err) }));
+    for (const c of [pub, sub]) {
+      // A reconnect loop repeats the same error every attempt: say it once per kind until ready again.
+      let last: string | null = null;
+      c.on("error", (err: unknown) => {
+        const code = redisFailureCode(err);
+        if (code !== last) logger.warn("redis adapter client error", { error: { id: code } });
+        last = code;
+      });
+      c.on("ready", () => (last = null));
+    }
     await Promise.all([pub.connect(), sub.connect()]);
     const aof = await pub.configGet("appendonly").catch(() => ({ appendonly: "unknown" }));
     if (aof.appendonly !== "yes") logger.warn("Redis AOF is off: acknowledged events could be lost in a Redis crash (LOG3). Run Redis with appendonly yes and appendfsync always.");
-    adapter = createAdapter(pub, sub, { key: `${config.REDIS_PREFIX}sio` });
+    // The adapter fires its publishes and subscriptions without awaiting them: wrapped, each failure is logged with its code.
+    adapter = createRedisAdapter(pub, sub, { key: `${config.REDIS_PREFIX}sio`, logger });
     closers.push(async () => {
       await Promise.allSettled([pub.close(), sub.close()]);
     });

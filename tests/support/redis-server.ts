@@ -11,6 +11,10 @@ const run = promisify(execFile);
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;
+  /** kill -9, keeping its dir: what it acknowledged is in the AOF (fsync always). */
+  crash(): Promise<void>;
+  /** Start it again on the same port and dir; it reloads its data from the AOF. */
+  restart(): Promise<void>;
 }
 
 /**
@@ -21,31 +25,39 @@ export async function startRedisServer(): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), "holdspace-redis-"));
   const port = await freePort();
   const pidfile = join(dir, "redis.pid");
-  await run("redis-server", [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--dir", dir,
-    "--appendonly", "yes",
-    "--appendfsync", "always",
-    "--save", "",
-    "--daemonize", "yes",
-    "--pidfile", pidfile,
-    "--logfile", join(dir, "redis.log"),
-  ]);
+  const launch = async () => {
+    await run("redis-server", [
+      "--port", String(port),
+      "--bind", "127.0.0.1",
+      "--dir", dir,
+      "--appendonly", "yes",
+      "--appendfsync", "always",
+      "--save", "",
+      "--daemonize", "yes",
+      "--pidfile", pidfile,
+      "--logfile", join(dir, "redis.log"),
+    ]);
+    await waitForPing(url);
+  };
+  const kill = async (signal: NodeJS.Signals) => {
+    const pid = Number((await readFile(pidfile, "utf8")).trim());
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+    await waitForExit(pid);
+  };
   const url = `redis://127.0.0.1:${port}`;
-  await waitForPing(url);
+  await launch();
   return {
     url,
     async stop() {
-      const pid = Number((await readFile(pidfile, "utf8")).trim());
-      try {
-        process.kill(pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-      await waitForExit(pid);
+      await kill("SIGTERM");
       await rm(dir, { recursive: true, force: true });
     },
+    crash: () => kill("SIGKILL"),
+    restart: launch,
   };
 }
 
