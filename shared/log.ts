@@ -4,7 +4,28 @@ import { z } from "zod";
 export const StreamKind = z.enum(["program", "cohort", "session", "circle", "notes", "journal", "fnote", "index"]);
 export type StreamKind = z.infer<typeof StreamKind>;
 
+/** A client-made id (command ids): never starts with `$`, so it can never equal a server-made id. */
 export const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits, dot, dash, underscore or colon.");
+
+/**
+ * An event id: a client's command id, or a server-made id (`$` + a client-id-like tail). Server
+ * ids are derived from the log (`$escalate:<alertId>:1`, `$ack:<alertId>`, `$ratio-<seq>`…) so
+ * every node derives the same one, and no client can take one first (DESIGN.md "Ids").
+ */
+export const EventId = z.string().min(1).max(140).regex(/^(\$[A-Za-z0-9_.:$-]+|[A-Za-z0-9_.:-]+)$/, "An event id is a client id or a server id ($…).");
+
+const SERVER_ID_MAX = 140;
+
+/** A server-made event id from its parts: `$` + parts joined by `:`. Only the server calls this. */
+export function serverId(...parts: (string | number)[]): string {
+  const id = `$${parts.join(":")}`;
+  if (id.length > SERVER_ID_MAX) throw new RangeError(`server id too long: ${id.slice(0, 40)}…`);
+  return id;
+}
+
+export function isServerId(id: string): boolean {
+  return id.startsWith("$");
+}
 
 // Built from StreamKind so a new kind of stream needs one edit, above.
 const STREAM_NAME = new RegExp(`^(${StreamKind.options.join("|")}):[A-Za-z0-9_.-]{1,100}$`);
@@ -25,7 +46,7 @@ export function streamId(stream: StreamName): string {
 
 /** An event before the store gives it a place in its stream. */
 export const DraftEvent = z.object({
-  id: Id,
+  id: EventId,
   type: z.string().min(1).max(60),
   actor: z.string().min(1).max(100),
   at: z.string().datetime(),

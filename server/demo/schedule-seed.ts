@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
-import { streamName } from "../../shared/log.js";
+import { serverId, streamName } from "../../shared/log.js";
+import { clientKey } from "../domain/stream-service.js";
 import type { Viewer } from "../../shared/domain/roles.js";
 import { decideScheduleSeries, decideScheduleSession } from "../../shared/scheduling/decide.js";
 import { SeriesSchedule, SessionSchedule } from "../../shared/protocol/admin.js";
@@ -32,14 +33,14 @@ export async function seedDemoSchedule(s: Services, seeded: SeededProgram, progr
     id: "seed-sched-circles", kind: "circle", title: "Integration circle", firstDate: day.plus({ days: 2 }).toISODate(), time: "18:00", durationMinutes: 90,
     everyWeeks: 1, until: day.plus({ weeks: 6 }).toISODate(), facilitators: cohort.facilitators.slice(0, 1), participants: cohort.participants,
   });
-  await s.streams.execute("cohort", cohortId, dosing.id, (st) => decideScheduleSession(st, dosing, admin, ctx));
-  await s.streams.execute("cohort", cohortId, circles.id, (st) => decideScheduleSeries(st, circles, admin, ctx));
+  await s.streams.execute("cohort", cohortId, clientKey(admin.userId, "schedule:session", dosing.id), (st) => decideScheduleSession(st, dosing, admin, ctx));
+  await s.streams.execute("cohort", cohortId, clientKey(admin.userId, "schedule:series", circles.id), (st) => decideScheduleSeries(st, circles, admin, ctx));
 
   // Gwen: enrolled, screening sent but not yet reviewed, no consent or ride home yet.
   const email = "gwen@demo.holdspace.test";
   const gwen = (await s.users.byEmail(email)) ?? (await s.users.create({ email, name: "Gwen", role: "participant", programId, password }));
   const stream = streamName("cohort", cohortId);
-  await s.streams.appendSystem(stream, { id: "seed:gwen:enrolled", type: "participant.enrolled", actor: "system", data: { userId: gwen.id } });
+  await s.streams.appendSystem(stream, { id: serverId("seed", "gwen", "enrolled"), type: "participant.enrolled", actor: "system", data: { userId: gwen.id } });
   const answers = { lithiumLastTaken: null, psychoticDisorder: false, bipolarI: false, thoughtsOfHarm: false, heartCondition: false, pregnant: false, maoi: false, ssriSnri: true, familyPsychosis: false, seizures: false };
-  await s.streams.appendSystem(stream, { id: "seed:gwen:screening", type: "screening.submitted", actor: gwen.id, data: { participantId: gwen.id, answers } });
+  await s.streams.appendSystem(stream, { id: serverId("seed", "gwen", "screening"), type: "screening.submitted", actor: gwen.id, data: { participantId: gwen.id, answers } });
 }

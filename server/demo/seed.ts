@@ -1,4 +1,4 @@
-import { streamName, type StreamName } from "../../shared/log.js";
+import { serverId, streamName, type StreamName } from "../../shared/log.js";
 import type { Role } from "../../shared/domain/roles.js";
 import type { UserRecord } from "../auth/users.js";
 import type { Services } from "../services.js";
@@ -42,15 +42,15 @@ export async function seedProgram(s: Services, spec: ProgramSpec): Promise<Seede
   const program = streamName("program", spec.programId);
   const cohort = streamName("cohort", spec.cohortId);
   const sys = "system";
-  await s.streams.appendSystem(program, { id: "seed:program", type: "program.created", actor: sys, data: { name: spec.programName, zone: spec.zone, profile: "oregon-2025" } });
+  await s.streams.appendSystem(program, { id: serverId("seed", "program"), type: "program.created", actor: sys, data: { name: spec.programName, zone: spec.zone, profile: "oregon-2025" } });
   for (const p of spec.people.filter((x) => x.role === "admin")) {
-    await s.streams.appendSystem(program, { id: `seed:admin:${p.key}`, type: "admin.added", actor: sys, data: { userId: users[p.key]?.id } });
+    await s.streams.appendSystem(program, { id: serverId("seed", "admin", p.key), type: "admin.added", actor: sys, data: { userId: users[p.key]?.id } });
   }
-  await s.streams.appendSystem(program, { id: `seed:cohort:${spec.cohortId}`, type: "cohort.added", actor: sys, data: { cohortId: spec.cohortId } });
-  await s.streams.appendSystem(cohort, { id: "seed:cohort", type: "cohort.created", actor: sys, data: { programId: spec.programId, name: spec.cohortName, capacity: spec.capacity } });
+  await s.streams.appendSystem(program, { id: serverId("seed", "cohort", spec.cohortId), type: "cohort.added", actor: sys, data: { cohortId: spec.cohortId } });
+  await s.streams.appendSystem(cohort, { id: serverId("seed", "cohort"), type: "cohort.created", actor: sys, data: { programId: spec.programId, name: spec.cohortName, capacity: spec.capacity } });
   for (const p of spec.people) {
     const type = p.role === "facilitator" ? "facilitator.assigned" : p.role === "participant" ? "participant.enrolled" : null;
-    if (type) await s.streams.appendSystem(cohort, { id: `seed:member:${p.key}`, type, actor: sys, data: { userId: users[p.key]?.id } });
+    if (type) await s.streams.appendSystem(cohort, { id: serverId("seed", "member", p.key), type, actor: sys, data: { userId: users[p.key]?.id } });
   }
   for (const p of spec.people.filter((x) => x.role === "participant")) await seedReady(s, cohort, users[p.key]?.id ?? p.key);
   let sessionId: string | null = null;
@@ -59,8 +59,8 @@ export async function seedProgram(s: Services, spec: ProgramSpec): Promise<Seede
   if (live && opener) {
     const openedBy = users[opener.key]?.id ?? sys;
     sessionId = live.id;
-    await s.streams.appendSystem(streamName("session", live.id), { id: "seed:open", type: "session.opened", actor: openedBy, data: { cohortId: spec.cohortId, title: live.title, openedBy } });
-    await s.streams.appendSystem(cohort, { id: `listed:${live.id}`, type: "session.opened", actor: openedBy, data: { sessionId: live.id, title: live.title, openedBy } });
+    await s.streams.appendSystem(streamName("session", live.id), { id: serverId("seed", "open"), type: "session.opened", actor: openedBy, data: { cohortId: spec.cohortId, title: live.title, openedBy } });
+    await s.streams.appendSystem(cohort, { id: serverId("listed", live.id), type: "session.opened", actor: openedBy, data: { sessionId: live.id, title: live.title, openedBy } });
   }
   return { users, cohortId: spec.cohortId, sessionId };
 }
@@ -92,7 +92,7 @@ async function seedReady(s: Services, cohort: StreamName, participantId: string)
     { key: "transport", type: "transport.recorded", data: { participantId, driver: "A friend", contact: "on file", notes: "" } },
     { key: "prep", type: "preparation.attended", data: { participantId, sessionId: "seed-preparation" } },
   ];
-  for (const e of events) await s.streams.appendSystem(cohort, { id: `seed:ready:${e.key}:${participantId}`.slice(0, 100), type: e.type, actor: sys, data: e.data });
+  for (const e of events) await s.streams.appendSystem(cohort, { id: serverId("seed", "ready", e.key, participantId), type: e.type, actor: sys, data: e.data });
 }
 
 export const DEMO_PASSWORD = "holdspace-demo";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
-import { streamName } from "../../shared/log.js";
+import { serverId, streamName } from "../../shared/log.js";
 import { decideAddCohort, decideCreateProgram, decideFacilitatorJoined, decideInviteFacilitator } from "../../shared/domain/program.js";
 import { assertRoom, decideAssignFacilitator, decideCreateCohort, decideEnrol, decideInviteCreated } from "../../shared/domain/cohort-decide.js";
 import type { CohortCreate, EnrolAccept, FacilitatorInviteCreate, InviteInfo, ProgramCreate } from "../../shared/protocol/admin.js";
@@ -8,6 +8,7 @@ import type { UserRecord } from "../auth/users.js";
 import { publishAll } from "../gateway/fanout.js";
 import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
+import { clientKey, systemKey } from "./stream-service.js";
 import { adminProgram, requireAdminOf } from "./program-context.js";
 
 /**
@@ -24,7 +25,7 @@ export async function adminProgramIds(s: Services, user: UserRecord): Promise<st
 
 export async function createProgram(s: Services, user: UserRecord, cmd: ProgramCreate): Promise<{ programId: string; seq: number }> {
   const programId = idFrom("pg_", cmd.id);
-  const { events } = await s.streams.execute("program", programId, cmd.id, (st) => decideCreateProgram(st, cmd, viewerOf(user)));
+  const { events } = await s.streams.execute("program", programId, clientKey(user.id, "program:create", cmd.id), (st) => decideCreateProgram(st, cmd, viewerOf(user)));
   await s.users.addAdminProgram(user, programId);
   publishAll(s.io, streamName("program", programId), events);
   return { programId, seq: events[0]?.seq ?? 0 };
@@ -34,8 +35,10 @@ export async function createProgram(s: Services, user: UserRecord, cmd: ProgramC
 export async function createCohort(s: Services, user: UserRecord, cmd: CohortCreate): Promise<{ cohortId: string }> {
   await adminProgram(s, user, cmd.programId);
   const cohortId = idFrom("co_", cmd.id);
-  const created = await s.streams.execute("cohort", cohortId, cmd.id, (st) => decideCreateCohort(st, cmd, viewerOf(user)));
-  const listed = await s.streams.execute("program", cmd.programId, `${cmd.id}:listed`.slice(0, 100), (st) => decideAddCohort(st, { id: `${cmd.id}:listed`.slice(0, 100), cohortId }, viewerOf(user)));
+  const created = await s.streams.execute("cohort", cohortId, clientKey(user.id, "cohort:create", cmd.id), (st) => decideCreateCohort(st, cmd, viewerOf(user)));
+  // A follow-up with a server id: idempotent, and no client id can take it first.
+  const listedId = serverId("listed", cohortId);
+  const listed = await s.streams.execute("program", cmd.programId, clientKey(user.id, "cohort:create", listedId), (st) => decideAddCohort(st, { id: listedId, cohortId }, viewerOf(user)));
   publishAll(s.io, streamName("cohort", cohortId), created.events);
   publishAll(s.io, streamName("program", cmd.programId), listed.events);
   return { cohortId };
@@ -47,7 +50,7 @@ export async function assignFacilitator(s: Services, user: UserRecord, cohortId:
   if (!person || person.role !== "facilitator" || person.programId !== program.id) {
     throw new AppError(ErrorCode.NOT_FOUND, "No facilitator of this program has that id.");
   }
-  const { events } = await s.streams.execute("cohort", cohortId, cmd.id, (st) => decideAssignFacilitator(st, cmd, viewerOf(user)));
+  const { events } = await s.streams.execute("cohort", cohortId, clientKey(user.id, "facilitator:assign", cmd.id), (st) => decideAssignFacilitator(st, cmd, viewerOf(user)));
   publishAll(s.io, streamName("cohort", cohortId), events);
   return { seq: events[0]?.seq ?? 0 };
 }
@@ -58,7 +61,7 @@ export async function createInvite(s: Services, user: UserRecord, cohortId: stri
   const ttlMs = cmd.ttlHours * 3_600_000;
   const expiresAt = new Date(s.clock.now() + ttlMs).toISOString();
   const inviteId = idFrom("inv_", cmd.id);
-  const { events, duplicate } = await s.streams.execute("cohort", cohortId, cmd.id, (st) => decideInviteCreated(st, { id: cmd.id, inviteId, expiresAt }, viewerOf(user)));
+  const { events, duplicate } = await s.streams.execute("cohort", cohortId, clientKey(user.id, "invite:create", cmd.id), (st) => decideInviteCreated(st, { id: cmd.id, inviteId, expiresAt }, viewerOf(user)));
   if (duplicate) throw new AppError(ErrorCode.RULE_VIOLATION, "This link was already created; create a new one to get its address again.");
   const token = await s.users.createEnrolInvite({ inviteId, cohortId, programId: program.id, expiresAt }, ttlMs);
   publishAll(s.io, streamName("cohort", cohortId), events);
@@ -73,7 +76,7 @@ export async function createFacilitatorInvite(s: Services, user: UserRecord, pro
   const ttlMs = cmd.ttlHours * 3_600_000;
   const expiresAt = new Date(s.clock.now() + ttlMs).toISOString();
   const inviteId = idFrom("finv_", cmd.id);
-  const { events, duplicate } = await s.streams.execute("program", programId, cmd.id, (st) => decideInviteFacilitator(st, { id: cmd.id, inviteId, cohortId: cmd.cohortId, expiresAt }, viewerOf(user)));
+  const { events, duplicate } = await s.streams.execute("program", programId, clientKey(user.id, "invite:facilitator", cmd.id), (st) => decideInviteFacilitator(st, { id: cmd.id, inviteId, cohortId: cmd.cohortId, expiresAt }, viewerOf(user)));
   if (duplicate) throw new AppError(ErrorCode.RULE_VIOLATION, "This link was already created; create a new one to get its address again.");
   const token = await s.users.createFacilitatorInvite({ inviteId, programId, cohortId: cmd.cohortId, invitedBy: user.id, expiresAt }, ttlMs);
   publishAll(s.io, streamName("program", programId), events);
@@ -115,13 +118,13 @@ async function acceptFacilitatorInvite(s: Services, body: EnrolAccept): Promise<
   const taken = await s.users.takeFacilitatorInvite(body.token);
   if (!taken) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
   const user = await s.users.create({ email: body.email, name: body.name, role: "facilitator", programId: taken.programId, password: body.password });
-  const joinedId = `joined:${taken.inviteId}`.slice(0, 100);
-  const joined = await s.streams.execute("program", taken.programId, joinedId, (st) => decideFacilitatorJoined(st, { id: joinedId, inviteId: taken.inviteId, userId: user.id, cohortId: taken.cohortId }));
+  const joinedId = serverId("joined", taken.inviteId);
+  const joined = await s.streams.execute("program", taken.programId, systemKey(joinedId), (st) => decideFacilitatorJoined(st, { id: joinedId, inviteId: taken.inviteId, userId: user.id, cohortId: taken.cohortId }));
   publishAll(s.io, streamName("program", taken.programId), joined.events);
   if (taken.cohortId !== null) {
     // Assigned on the inviting admin's authority, which the link carries.
-    const assignId = `assign:${taken.inviteId}`.slice(0, 100);
-    const assigned = await s.streams.execute("cohort", taken.cohortId, assignId, (st) => decideAssignFacilitator(st, { id: assignId, userId: user.id }, { userId: taken.invitedBy, role: "admin" }));
+    const assignId = serverId("assign", taken.inviteId);
+    const assigned = await s.streams.execute("cohort", taken.cohortId, systemKey(assignId), (st) => decideAssignFacilitator(st, { id: assignId, userId: user.id }, { userId: taken.invitedBy, role: "admin" }));
     publishAll(s.io, streamName("cohort", taken.cohortId), assigned.events);
   }
   return user;
@@ -140,8 +143,8 @@ export async function acceptEnrolment(s: Services, body: EnrolAccept): Promise<U
   const taken = await s.users.takeEnrolInvite(body.token);
   if (!taken) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
   const user = await s.users.create({ email: body.email, name: body.name, role: "participant", programId: taken.programId, password: body.password });
-  const commandId = `enrol:${taken.inviteId}`.slice(0, 100);
-  const { events } = await s.streams.execute("cohort", taken.cohortId, commandId, (st) => decideEnrol(st, { id: commandId, userId: user.id, via: "invite" }, user.id));
+  const commandId = serverId("enrol", taken.inviteId);
+  const { events } = await s.streams.execute("cohort", taken.cohortId, systemKey(commandId), (st) => decideEnrol(st, { id: commandId, userId: user.id, via: "invite" }, user.id));
   publishAll(s.io, streamName("cohort", taken.cohortId), events);
   return user;
 }

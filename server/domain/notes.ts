@@ -19,7 +19,7 @@ export async function sealNotes(streams: StreamService, circleId: string, by: st
 
 /** [CIR4] Refuse an update that landed after the seal: it is in the log, but no reader counts it. */
 export async function refuseIfSealed(log: LogStore, circleId: string, seq: number): Promise<void> {
-  const seal = await log.lookup(streamName("notes", circleId), NOTES_SEAL_ID);
+  const seal = (await log.lookup(streamName("notes", circleId), NOTES_SEAL_ID))?.events.find((e) => e.id === NOTES_SEAL_ID);
   if (seal && seq > seal.seq) throw new AppError(ErrorCode.RULE_VIOLATION, NOTES_LOCKED);
 }
 

@@ -9,6 +9,7 @@ import type { UserRecord } from "../auth/users.js";
 import { publishAll } from "../gateway/fanout.js";
 import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
+import { clientKey, type CommandKey } from "./stream-service.js";
 import { cohortContext, namesOf, programBookings, requireAdminOf } from "./program-context.js";
 import { withProgramLock } from "./program-lock.js";
 import type { ProgramState } from "../../shared/domain/program.js";
@@ -16,8 +17,8 @@ import type { ProgramState } from "../../shared/domain/program.js";
 type Decide = (state: CohortState) => Omit<DraftEvent, "at">[];
 
 /** decide → append → fan out on one cohort's stream; returns the first event's seq. */
-async function run(s: Services, cohortId: string, commandId: string, decide: Decide): Promise<{ seq: number; events: StoredEvent[] }> {
-  const { events } = await s.streams.execute("cohort", cohortId, commandId, decide);
+async function run(s: Services, cohortId: string, cmd: CommandKey, decide: Decide): Promise<{ seq: number; events: StoredEvent[] }> {
+  const { events } = await s.streams.execute("cohort", cohortId, cmd, decide);
   publishAll(s.io, streamName("cohort", cohortId), events);
   return { seq: events[0]?.seq ?? 0, events };
 }
@@ -39,7 +40,7 @@ async function locked<T>(s: Services, user: UserRecord, cohortId: string, fn: (p
 export async function scheduleSession(s: Services, user: UserRecord, cohortId: string, cmd: SessionSchedule): Promise<{ seq: number; sessionId: string }> {
   const r = await locked(s, user, cohortId, async (program) => {
     const ctx = await scheduleContext(s, user, cohortId, program);
-    return run(s, cohortId, cmd.id, (st) => decideScheduleSession(st, cmd, viewerOf(user), ctx));
+    return run(s, cohortId, clientKey(user.id, "schedule:session", cmd.id), (st) => decideScheduleSession(st, cmd, viewerOf(user), ctx));
   });
   const sessionId = r.events[0]?.data.sessionId;
   return { seq: r.seq, sessionId: typeof sessionId === "string" ? sessionId : "" };
@@ -49,7 +50,7 @@ export async function scheduleSession(s: Services, user: UserRecord, cohortId: s
 export async function scheduleSeries(s: Services, user: UserRecord, cohortId: string, cmd: SeriesSchedule): Promise<{ seq: number; sessions: number }> {
   const r = await locked(s, user, cohortId, async (program) => {
     const ctx = await scheduleContext(s, user, cohortId, program);
-    return run(s, cohortId, cmd.id, (st) => decideScheduleSeries(st, cmd, viewerOf(user), ctx));
+    return run(s, cohortId, clientKey(user.id, "schedule:series", cmd.id), (st) => decideScheduleSeries(st, cmd, viewerOf(user), ctx));
   });
   const occurrences = r.events[0]?.data.occurrences;
   return { seq: r.seq, sessions: Array.isArray(occurrences) ? occurrences.length : 0 };
@@ -57,35 +58,35 @@ export async function scheduleSeries(s: Services, user: UserRecord, cohortId: st
 
 export async function cancelSession(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; sessionId: string }): Promise<{ seq: number }> {
   await requireAdminOf(s, user, cohortId);
-  return { seq: (await run(s, cohortId, cmd.id, (st) => decideCancelSession(st, cmd, viewerOf(user)))).seq };
+  return { seq: (await run(s, cohortId, clientKey(user.id, "schedule:cancel", cmd.id), (st) => decideCancelSession(st, cmd, viewerOf(user)))).seq };
 }
 
 /** [RDY1] A participant's own forms: screening, consent, transport. */
 export async function submitScreening(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; answers: ScreeningAnswers }) {
   await cohortContext(s, user, cohortId);
-  return { seq: (await run(s, cohortId, cmd.id, (st) => decideScreening(st, cmd, viewerOf(user)))).seq };
+  return { seq: (await run(s, cohortId, clientKey(user.id, "screening:submit", cmd.id), (st) => decideScreening(st, cmd, viewerOf(user)))).seq };
 }
 
 export async function recordConsent(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; version: string }) {
   await cohortContext(s, user, cohortId);
-  return { seq: (await run(s, cohortId, cmd.id, (st) => decideConsent(st, cmd, viewerOf(user)))).seq };
+  return { seq: (await run(s, cohortId, clientKey(user.id, "consent:record", cmd.id), (st) => decideConsent(st, cmd, viewerOf(user)))).seq };
 }
 
 export async function recordTransport(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; driver: string; contact: string; notes: string }) {
   await cohortContext(s, user, cohortId);
-  return { seq: (await run(s, cohortId, cmd.id, (st) => decideTransport(st, cmd, viewerOf(user)))).seq };
+  return { seq: (await run(s, cohortId, clientKey(user.id, "transport:record", cmd.id), (st) => decideTransport(st, cmd, viewerOf(user)))).seq };
 }
 
 /** [RDY1] Staff: review a screening; record preparation attendance. */
 export async function reviewScreening(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; participantId: string }) {
   await cohortContext(s, user, cohortId);
-  return { seq: (await run(s, cohortId, cmd.id, (st) => decideReview(st, cmd, viewerOf(user)))).seq };
+  return { seq: (await run(s, cohortId, clientKey(user.id, "screening:review", cmd.id), (st) => decideReview(st, cmd, viewerOf(user)))).seq };
 }
 
 export async function recordPreparation(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; participantId: string; sessionId: string }) {
   await cohortContext(s, user, cohortId);
   const now = new Date(s.clock.now()).toISOString();
-  return { seq: (await run(s, cohortId, cmd.id, (st) => decidePreparation(st, cmd, viewerOf(user), now))).seq };
+  return { seq: (await run(s, cohortId, clientKey(user.id, "preparation:record", cmd.id), (st) => decidePreparation(st, cmd, viewerOf(user), now))).seq };
 }
 
 export function notStaff(): never {

@@ -1,12 +1,17 @@
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
-import { streamName, type DraftEvent, type StoredEvent, type StreamKind, type StreamName } from "../../shared/log.js";
-import { streamDefs, type StreamStates } from "../../shared/domain/streams.js";
+import { isServerId, streamKind, streamName, type DraftEvent, type StoredEvent, type StreamKind, type StreamName } from "../../shared/log.js";
+import { guardFor, streamDefs, touchesOf, type StreamStates } from "../../shared/domain/streams.js";
 import type { Clock } from "../clock.js";
-import { ConflictError, type LogStore } from "../stores/types.js";
+import { ConflictError, type AppendResult, type FoundBatch, type LogStore } from "../stores/types.js";
+import { KeyedQueue } from "./keyed-queue.js";
 
 const PAGE = 500;
 const CACHE_MAX = 2000;
-const CONFLICT_RETRIES = 5;
+/**
+ * Inside a node commands on one stream run one at a time, so a conflict means another node
+ * appended a change this decision depends on; each retry reads only the new events.
+ */
+const CONFLICT_RETRIES = 20;
 
 interface Cached<S> {
   epoch: string | null;
@@ -15,14 +20,43 @@ interface Cached<S> {
 
 type Caches = { [K in StreamKind]: Map<string, Cached<StreamStates[K]>> };
 
-type Decide<S> = (state: S) => Omit<DraftEvent, "at">[];
+type Draft = Omit<DraftEvent, "at">;
+type Decide<S> = (state: S) => Draft[];
+
+/** Who sent a command and its id: a retry is recognised only from the same person and command (DESIGN.md "Ids"). */
+export interface CommandKey {
+  id: string;
+  owner: string;
+}
+
+/** The owner of everything the server decides by itself (jobs, presence transitions, follow-ups). */
+export const SYSTEM_OWNER = "$";
+
+/** The owner of a person's command: the same id from another person, or for another command, is not a retry. */
+export function clientKey(userId: string, command: string, id: string): CommandKey {
+  return { id, owner: `${userId}/${command}` };
+}
+
+export function systemKey(id: string): CommandKey {
+  if (!isServerId(id)) throw new RangeError(`a system command id must be a server id: ${id.slice(0, 40)}`);
+  return { id, owner: SYSTEM_OWNER };
+}
+
+export const DUPLICATE_ID_MESSAGE = "That request id was already used for another request. Send it again with a new id.";
+
+export interface Executed {
+  events: StoredEvent[];
+  duplicate: boolean;
+}
 
 /**
- * Stream state for one node. The cache is only a speed-up: every read catches up from the log
- * first, so a node always decides on what every node has appended [LOG5]. Nothing here is truth.
+ * Stream state for one node, and the one write path: command → decide → append. The cache is
+ * only a speed-up: every read catches up from the log first, so a node always decides on what
+ * every node has appended [LOG5]. Nothing here is truth.
  */
 export class StreamService {
   private readonly caches: Caches = { session: new Map(), cohort: new Map(), program: new Map(), circle: new Map(), notes: new Map(), journal: new Map(), fnote: new Map(), index: new Map() };
+  private readonly queue = new KeyedQueue();
 
   constructor(private readonly log: LogStore, private readonly clock: Clock) {}
 
@@ -50,42 +84,81 @@ export class StreamService {
   }
 
   /**
-   * command → decide → append. Decides on the current state and appends with optimistic
-   * concurrency; a retried command id returns the event it produced the first time [LOG2].
+   * command → decide → append, for every change of every stream. Decides on the current state
+   * and appends the whole decision in one atomic step [LOG1], guarded only by the parts of the
+   * state the decision touches (streams.ts `touches`), so commands that commute never conflict.
+   * A retried id returns the batch it produced the first time [LOG2]; the same id from someone
+   * else is DUPLICATE_ID and changes nothing.
    */
-  async execute<K extends StreamKind>(kind: K, id: string, commandId: string, decide: Decide<StreamStates[K]>): Promise<{ events: StoredEvent[]; duplicate: boolean }> {
+  async execute<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>): Promise<Executed> {
     const stream = streamName(kind, id);
-    const earlier = await this.log.lookup(stream, commandId);
-    if (earlier) return { events: [earlier], duplicate: true };
-    for (let attempt = 0; ; attempt++) {
-      const state = await this.state(kind, id);
-      const drafts = decide(state);
-      try {
-        return { events: await this.appendAll(stream, drafts, state.seq), duplicate: false };
-      } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= CONFLICT_RETRIES) {
-          if (err instanceof ConflictError) throw new AppError(ErrorCode.CONFLICT, "The room changed while your request was handled. Please try again.");
-          throw err;
+    return this.queue.run(stream, async () => {
+      const earlier = await this.log.lookup(stream, cmd.id);
+      if (earlier) return answerDuplicate(earlier, cmd, cmd.id);
+      for (let attempt = 0; ; attempt++) {
+        const state = await this.state(kind, id);
+        const drafts = decide(state);
+        if (drafts.length === 0) return { events: [], duplicate: false };
+        assertIds(drafts, cmd);
+        try {
+          const result = await this.appendNow(stream, cmd.owner, drafts, guardFor(kind, state.seq, drafts));
+          return result.duplicate ? answerDuplicate(result, cmd, result.matchedId ?? cmd.id) : { events: result.events, duplicate: false };
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err;
+          if (attempt >= CONFLICT_RETRIES) throw new AppError(ErrorCode.CONFLICT, "The room changed while your request was handled. Please try again.");
         }
       }
-    }
+    });
   }
 
-  /** Append without a decision (system events such as presence transitions), idempotent by id. */
-  async appendSystem(stream: StreamName, draft: Omit<DraftEvent, "at">): Promise<{ event: StoredEvent; duplicate: boolean }> {
-    return this.log.append(stream, { ...draft, at: new Date(this.clock.now()).toISOString() });
+  /**
+   * Append a command's events without deciding on the stream's state, for events that commute
+   * with everything (a Yjs notes update). Idempotent by id, owner-checked like `execute`.
+   */
+  async record(stream: StreamName, cmd: CommandKey, drafts: Draft[]): Promise<Executed> {
+    assertIds(drafts, cmd);
+    return this.queue.run(stream, async () => {
+      const result = await this.appendNow(stream, cmd.owner, drafts, undefined);
+      return result.duplicate ? answerDuplicate(result, cmd, result.matchedId ?? cmd.id) : { events: result.events, duplicate: false };
+    });
   }
 
-  private async appendAll(stream: StreamName, drafts: Omit<DraftEvent, "at">[], expectedSeq: number): Promise<StoredEvent[]> {
+  /** The events a command with this key already produced (its retry's answer), or null; DUPLICATE_ID when the id is someone else's. */
+  async retryOf(stream: StreamName, cmd: CommandKey): Promise<StoredEvent[] | null> {
+    const earlier = await this.log.lookup(stream, cmd.id);
+    return earlier ? answerDuplicate(earlier, cmd, cmd.id).events : null;
+  }
+
+  /** A server-made event (a follow-up, a seed, an index entry) with a server id, idempotent by it. */
+  async appendSystem(stream: StreamName, draft: Draft): Promise<{ event: StoredEvent; duplicate: boolean }> {
+    const { events, duplicate } = await this.record(stream, systemKey(draft.id), [draft]);
+    const event = events.find((e) => e.id === draft.id) ?? events[0];
+    if (!event) throw new Error(`stream ${stream}: nothing appended for ${draft.id}`);
+    return { event, duplicate };
+  }
+
+  private appendNow(stream: StreamName, owner: string, drafts: Draft[], guard: Parameters<LogStore["append"]>[2]): Promise<AppendResult> {
     const at = new Date(this.clock.now()).toISOString();
-    const out: StoredEvent[] = [];
-    let expected = expectedSeq;
-    for (const d of drafts) {
-      const { event } = await this.log.append(stream, { ...d, at }, { expectedSeq: expected });
-      out.push(event);
-      expected = event.seq;
-    }
-    return out;
+    const kind = streamDefs[streamKind(stream)];
+    const events = drafts.map((d) => ({ ...d, at }));
+    return this.log.append(stream, { owner, events, touches: drafts.map((d) => touchesOf(kind, d)) }, guard);
+  }
+}
+
+/**
+ * A retry by the same person gets its first answer [LOG2]. An id the server made (`$…`) found
+ * again is a race between nodes or people deciding the same thing (two acks): the first counts.
+ * A client id found from someone else is never theirs.
+ */
+function answerDuplicate(found: FoundBatch, cmd: CommandKey, matchedId: string): Executed {
+  if (!isServerId(matchedId) && found.owner !== cmd.owner) throw new AppError(ErrorCode.DUPLICATE_ID, DUPLICATE_ID_MESSAGE);
+  return { events: found.events, duplicate: true };
+}
+
+/** Only the command's own id or server-made ids may be written for it: a decision never invents a client id. */
+function assertIds(drafts: readonly Draft[], cmd: CommandKey): void {
+  for (const d of drafts) {
+    if (d.id !== cmd.id && !isServerId(d.id)) throw new Error(`event id ${d.id.slice(0, 40)} is neither the command's id nor a server id`);
   }
 }
 

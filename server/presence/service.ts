@@ -4,7 +4,7 @@ import { peopleStates, personState, type ClientPresence, type PresenceState } fr
 import type { PersonPresence } from "../../shared/protocol/events.js";
 import type { Role } from "../../shared/domain/roles.js";
 import type { Clock } from "../clock.js";
-import type { StreamService } from "../domain/stream-service.js";
+import { systemKey, type StreamService } from "../domain/stream-service.js";
 import { publishAll, type IoServer } from "../gateway/fanout.js";
 import { rooms } from "../gateway/rooms.js";
 import type { Users } from "../auth/users.js";
@@ -127,7 +127,7 @@ export class PresenceService {
     // Named after the state it is decided on (roomTransitionId), not the connection: leaving and
     // coming back on the same socket is a second real transition and is logged again.
     const id = roomTransitionId(await this.d.streams.state("session", sessionId), userId, present);
-    const { events, duplicate } = await this.d.streams.execute("session", sessionId, id, (s) => decideRoomTransition(s, { userId, role, present }));
+    const { events, duplicate } = await this.d.streams.execute("session", sessionId, systemKey(id), (s) => decideRoomTransition(s, { userId, role, present }));
     publishAll(this.d.io, streamName("session", sessionId), events);
     return events.length > 0 && !duplicate;
   }

@@ -1,10 +1,30 @@
 import type { DraftEvent, StoredEvent, StreamName } from "../../shared/log.js";
 import type { ClientPresence, ConnectionEntry } from "../../shared/protocol/presence.js";
 
+/**
+ * One command's events, appended together or not at all [LOG1][LOG2]. Every event id in it is
+ * remembered, each pointing at the whole batch, so a retry by any of them returns all of it.
+ */
+export interface AppendBatch {
+  /** Who sent the command (`<userId>/<command>` for a person, `$` for the server): a retry by someone else is not theirs. */
+  owner: string;
+  events: DraftEvent[];
+  /**
+   * Per event, the scopes of the stream's state it changes (`p:<participant>`, `a:<alert>`,
+   * `ratio`…; `*` = the whole stream). A later command guarded by a scope conflicts only with
+   * events that touched it (or `*`) after the state it decided on.
+   */
+  touches: readonly (readonly string[])[];
+}
+
 export interface AppendResult {
-  event: StoredEvent;
-  /** True when an event with this id was already in the stream: `event` is the original [LOG2]. */
+  events: StoredEvent[];
+  /** True when one of the batch's ids was already in the stream: `events` is that earlier batch, whole [LOG2]. */
   duplicate: boolean;
+  /** The owner of `events` (for a duplicate: of the earlier batch). */
+  owner: string;
+  /** For a duplicate, the id that was found. */
+  matchedId: string | null;
 }
 
 export interface ReadResult {
@@ -16,9 +36,20 @@ export interface ReadResult {
   head: number;
 }
 
-export interface AppendOptions {
-  /** Refuse with ConflictError unless the stream's head is exactly this (optimistic concurrency). */
-  expectedSeq?: number;
+/**
+ * Optimistic concurrency for a decision made on the state at `seq`. `"stream"`: refuse unless
+ * the head is still `seq` (rules that span the stream). A scope list: refuse only if an event
+ * after `seq` touched one of these scopes or `*` — commands that commute never conflict.
+ */
+export interface Guard {
+  seq: number;
+  scopes: "stream" | readonly string[];
+}
+
+/** A batch found by one of its event ids. */
+export interface FoundBatch {
+  events: StoredEvent[];
+  owner: string;
 }
 
 /** A stream's state folded up to `seq`, kept so its events up to `seq` can be dropped [LOG4]. */
@@ -37,14 +68,15 @@ export class ConflictError extends Error {
 }
 
 /**
- * [LOG1]–[LOG3] The session log. `append` resolves only once the event is durable; it assigns seq
+ * [LOG1]–[LOG3] The session log. `append` resolves only once the batch is durable; it assigns seqs
  * atomically (1, 2, 3… per stream, no gaps) and deduplicates by event id within the stream.
  */
 export interface LogStore {
-  append(stream: StreamName, draft: DraftEvent, opts?: AppendOptions): Promise<AppendResult>;
+  /** Append a command's events atomically (dedupe, guard, seqs, ids — all or nothing). Throws ConflictError when the guard fails. */
+  append(stream: StreamName, batch: AppendBatch, guard?: Guard): Promise<AppendResult>;
   read(stream: StreamName, afterSeq: number, limit: number): Promise<ReadResult>;
-  /** The event with this id in this stream, if it was appended — lets a retried command get its original answer [LOG2]. */
-  lookup(stream: StreamName, id: string): Promise<StoredEvent | null>;
+  /** The batch that holds the event with this id, if it was appended — lets a retried command get its original answer [LOG2]. */
+  lookup(stream: StreamName, id: string): Promise<FoundBatch | null>;
   head(stream: StreamName): Promise<{ epoch: string | null; seq: number }>;
   /**
    * Keep a snapshot of the stream at `snap.seq` (durable before it resolves). Only ever moves

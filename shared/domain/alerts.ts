@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { StoredEvent } from "../log.js";
+import { serverId, type StoredEvent } from "../log.js";
 import type { Draft } from "./live-types.js";
 
 /**
@@ -27,8 +27,9 @@ export const REMINDER_EVERY_MS = 60_000;
 export const SYSTEM_ACTOR = "system";
 
 export const AlertEventData = {
+  /** The alert's id is the id of the event that raised it (unique in the stream; `alertId` repeats it). */
   "alert.raised": z.object({
-    alertId: z.string(),
+    alertId: z.string().optional(),
     kind: AlertKind,
     /** The participant the alert is about, if any (support, vitals). */
     participantId: z.string().nullable(),
@@ -65,15 +66,29 @@ export interface Alert {
 
 export type Alerts = Record<string, Alert>;
 
+/** What an event that raises an alert says about it. */
+export interface Raised {
+  kind: AlertKind;
+  participantId: string | null;
+  subjectId: string | null;
+  detail: string;
+}
+
+/**
+ * An alert named after the event that raised it: event ids are unique in a stream and a client
+ * id never equals a server-made one, so no command can take another alert's id first [LIVE6].
+ */
+export function raiseAlert(alerts: Alerts, e: StoredEvent, r: Raised): Alerts {
+  if (alerts[e.id]) return alerts;
+  const a: Alert = { id: e.id, kind: r.kind, participantId: r.participantId, subjectId: r.subjectId, detail: r.detail, raisedAt: e.at, raisedBy: e.actor, seq: e.seq, tier: 0, reminders: 0, ack: null, resolved: null };
+  return { ...alerts, [a.id]: a };
+}
+
 /** Reduce the alert events; other events leave the alerts as they are. */
 export function reduceAlerts(alerts: Alerts, e: StoredEvent): Alerts {
   switch (e.type) {
-    case "alert.raised": {
-      const d = AlertEventData["alert.raised"].parse(e.data);
-      if (alerts[d.alertId]) return alerts;
-      const a: Alert = { id: d.alertId, kind: d.kind, participantId: d.participantId, subjectId: d.subjectId, detail: d.detail, raisedAt: e.at, raisedBy: e.actor, seq: e.seq, tier: 0, reminders: 0, ack: null, resolved: null };
-      return { ...alerts, [a.id]: a };
-    }
+    case "alert.raised":
+      return raiseAlert(alerts, e, AlertEventData["alert.raised"].parse(e.data));
     case "alert.escalated": {
       const d = AlertEventData["alert.escalated"].parse(e.data);
       const a = alerts[d.alertId];
@@ -117,26 +132,30 @@ export function visibleAlerts(alerts: Alerts): Alert[] {
     .sort((a, b) => a.seq - b.seq);
 }
 
-/** Alert ids stay short enough that `escalate:<alertId>:<tier>` is still a valid event id (100 chars). */
-export const ALERT_ID_MAX = 80;
-
-export function alertIdFrom(prefix: string, id: string): string {
-  return `${prefix}-${id}`.slice(0, ALERT_ID_MAX);
-}
+/** Alert ids stay short enough that `$escalate:<alertId>:<tier>` is still a valid event id. */
+export const ALERT_ID_MAX = 100;
 
 export function escalationId(alertId: string, tier: number): string {
-  return `escalate:${alertId}:${tier}`;
+  return serverId("escalate", alertId, tier);
 }
 
 export function reminderId(alertId: string, count: number): string {
-  return `remind:${alertId}:${count}`;
+  return serverId("remind", alertId, count);
+}
+
+export function resolveId(alertId: string): string {
+  return serverId("resolve", alertId);
+}
+
+export function ackId(alertId: string): string {
+  return serverId("ack", alertId);
 }
 
 const LAST_TIER = ESCALATION_TIERS[ESCALATION_TIERS.length - 1];
 
 /**
  * [LIVE6] Escalations now due, then reminders once the last tier is reached. Ids are
- * `escalate:<alertId>:<tier>` and `remind:<alertId>:<n>`, so any number of nodes can run this and
+ * `$escalate:<alertId>:<tier>` and `$remind:<alertId>:<n>`, so any number of nodes can run this and
  * the log keeps exactly one of each. After an outage only the latest reminder is sent, not a burst.
  */
 export function decideEscalations(alerts: Alerts, now: number): Draft[] {

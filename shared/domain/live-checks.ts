@@ -1,13 +1,14 @@
 import type { RuleProfile } from "../profiles/index.js";
-import { SYSTEM_ACTOR, decideEscalations, visibleAlerts } from "./alerts.js";
+import { SYSTEM_ACTOR, decideEscalations, resolveId, visibleAlerts } from "./alerts.js";
+import { serverId } from "../log.js";
 import { describeRatio, ratioStatus } from "./live-rules.js";
 import type { Draft } from "./live-types.js";
 import type { SessionState } from "./session.js";
 
 /**
  * What every node's periodic check appends to an open session at `now`, decided from the log
- * alone. Every id is derived from the log (`escalate:<alertId>:<tier>`, `ratio-<seq>`,
- * `break-<seq>`, `prompt:<round>`), so two nodes deciding at once produce the same ids and the
+ * alone. Every id is derived from the log (`$escalate:<alertId>:<tier>`, `$ratio:<seq>`,
+ * `$break:<seq>`, `$prompt:<round>`), so two nodes deciding at once produce the same ids and the
  * store keeps one of each.
  */
 export function decideLiveChecks(s: SessionState, now: number, profile: RuleProfile): Draft[] {
@@ -23,11 +24,13 @@ function ratioChecks(s: SessionState, profile: RuleProfile): Draft[] {
   const r = ratioStatus(s.live, profile);
   const open = visibleAlerts(s.live.alerts).filter((a) => a.kind === "ratio");
   if (!r.holds && open.length === 0) {
-    // Named after the state it was decided on: every node at this seq picks the same id.
-    const alertId = `ratio-${s.seq}`;
+    // Numbered by how many ratio alerts the session has had: every node deciding this one picks
+    // the same id, and unrelated events (check-ins) landing meanwhile do not change it.
+    const n = Object.values(s.live.alerts).filter((a) => a.kind === "ratio").length + 1;
+    const alertId = serverId("ratio", n);
     return [{ id: alertId, type: "alert.raised", actor: SYSTEM_ACTOR, data: { alertId, kind: "ratio", participantId: null, subjectId: null, detail: `Ratio broken: ${describeRatio(r)}` } }];
   }
-  if (r.holds) return open.map((a) => ({ id: `resolve:${a.id}`, type: "alert.resolved", actor: SYSTEM_ACTOR, data: { alertId: a.id, reason: "The ratio is restored." } }));
+  if (r.holds) return open.map((a) => ({ id: resolveId(a.id), type: "alert.resolved", actor: SYSTEM_ACTOR, data: { alertId: a.id, reason: "The ratio is restored." } }));
   return [];
 }
 
@@ -35,7 +38,7 @@ function ratioChecks(s: SessionState, profile: RuleProfile): Draft[] {
 function breakChecks(s: SessionState, now: number, profile: RuleProfile): Draft[] {
   const out: Draft[] = [];
   for (const [userId, b] of Object.entries(s.live.breaks)) {
-    const alertId = `break-${b.seq}`;
+    const alertId = serverId("break", b.seq);
     if (s.live.alerts[alertId]) continue;
     if (now - Date.parse(b.startedAt) > profile.breakMaxMinutes * 60_000) {
       out.push({ id: alertId, type: "alert.raised", actor: SYSTEM_ACTOR, data: { alertId, kind: "break", participantId: null, subjectId: userId, detail: `A break has lasted more than ${profile.breakMaxMinutes} minutes.` } });
@@ -50,5 +53,5 @@ function promptChecks(s: SessionState, now: number, profile: RuleProfile): Draft
   const round = Math.floor((now - Date.parse(s.openedAt)) / (profile.checkinPromptMinutes * 60_000));
   const last = s.live.prompts.at(-1)?.round ?? 0;
   if (round < 1 || round <= last) return [];
-  return [{ id: `prompt:${round}`, type: "checkin.prompted", actor: SYSTEM_ACTOR, data: { round } }];
+  return [{ id: serverId("prompt", round), type: "checkin.prompted", actor: SYSTEM_ACTOR, data: { round } }];
 }

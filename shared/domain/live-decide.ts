@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import { AppError, ErrorCode } from "../protocol/errors.js";
 import type { AdverseRecord, DoseRecord, ReleaseRecord, VitalsRecord } from "../protocol/live.js";
 import { maxDoseMg, type RuleProfile } from "../profiles/index.js";
-import { alertIdFrom, pendingAlerts } from "./alerts.js";
+import { ackId, pendingAlerts, resolveId } from "./alerts.js";
 import { emptyParticipant, type ParticipantLive } from "./live.js";
 import { describeRatio, earliestRelease, ratioStatus, vitalsAlarming } from "./live-rules.js";
 import type { Draft } from "./live-types.js";
@@ -84,15 +84,10 @@ export function decideVitals(s: SessionState, cmd: VitalsRecord, actor: Viewer, 
   mustBeOpen(s);
   participantOf(s, ctx, cmd.participantId);
   if (cmd.diastolic >= cmd.systolic) refuse(`Diastolic (${cmd.diastolic}) must be below systolic (${cmd.systolic}); check the reading.`);
-  const data = { participantId: cmd.participantId, systolic: cmd.systolic, diastolic: cmd.diastolic, heartRate: cmd.heartRate };
-  const drafts: Draft[] = [{ id: cmd.id, type: "vitals.recorded", actor: actor.userId, data }];
-  if (vitalsAlarming(cmd, ctx.profile)) {
-    const { systolicAtLeast, diastolicAtLeast } = ctx.profile.vitalsAlert;
-    const alertId = alertIdFrom("vitals", cmd.id);
-    const detail = `Blood pressure ${cmd.systolic}/${cmd.diastolic} reaches the alert limit (${systolicAtLeast}/${diastolicAtLeast}).`;
-    drafts.push({ id: alertId, type: "alert.raised", actor: actor.userId, data: { alertId, kind: "vitals", participantId: cmd.participantId, subjectId: null, detail } });
-  }
-  return drafts;
+  const { systolicAtLeast, diastolicAtLeast } = ctx.profile.vitalsAlert;
+  // The alert is part of the reading's one event (named after it), not a second event [LIVE8].
+  const alert = vitalsAlarming(cmd, ctx.profile) ? `Blood pressure ${cmd.systolic}/${cmd.diastolic} reaches the alert limit (${systolicAtLeast}/${diastolicAtLeast}).` : null;
+  return [{ id: cmd.id, type: "vitals.recorded", actor: actor.userId, data: { participantId: cmd.participantId, systolic: cmd.systolic, diastolic: cmd.diastolic, heartRate: cmd.heartRate, alert } }];
 }
 
 /** [LIVE9] */
@@ -132,7 +127,7 @@ export function decideBreak(s: SessionState, cmd: { id: string; onBreak: boolean
     const drafts: Draft[] = [{ id: cmd.id, type: "break.ended", actor: actor.userId, data: { userId: actor.userId } }];
     for (const a of Object.values(s.live.alerts)) {
       if (a.kind === "break" && a.subjectId === actor.userId && a.resolved === null) {
-        drafts.push({ id: `resolve:${a.id}`, type: "alert.resolved", actor: actor.userId, data: { alertId: a.id, reason: "The break ended." } });
+        drafts.push({ id: resolveId(a.id), type: "alert.resolved", actor: actor.userId, data: { alertId: a.id, reason: "The break ended." } });
       }
     }
     return drafts;
@@ -162,8 +157,4 @@ export function decideAck(s: SessionState, cmd: { alertId: string }, actor: View
   if (a.ack || a.resolved) return [];
   const notify = a.kind === "support" ? a.participantId : null;
   return [{ id: ackId(a.id), type: "alert.acknowledged", actor: actor.userId, data: { alertId: a.id, by: actor.userId, notify } }];
-}
-
-export function ackId(alertId: string): string {
-  return `ack:${alertId}`;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { StoredEvent } from "../log.js";
-import { AlertEventData, reduceAlerts, type Alerts } from "./alerts.js";
+import { AlertEventData, raiseAlert, reduceAlerts, type Alerts } from "./alerts.js";
 import { ALL, STAFF, onlyParticipant, type Audience } from "./roles.js";
 
 /** [LIVE1] Primary dose first; any later dose is secondary. */
@@ -15,7 +15,8 @@ export const AdverseSeverity = z.enum(["mild", "moderate", "severe", "life_threa
 export const LiveEventData = {
   "participant.admitted": z.object({ participantId: z.string() }),
   "dose.recorded": z.object({ participantId: z.string(), mg: z.number().positive(), givenAt: z.string(), kind: DoseKind }),
-  "vitals.recorded": z.object({ participantId: z.string(), systolic: z.number().int(), diastolic: z.number().int(), heartRate: z.number().int() }),
+  /** `alert`: the detail of the alert this reading raised at the profile's limit [LIVE8], named after this event. */
+  "vitals.recorded": z.object({ participantId: z.string(), systolic: z.number().int(), diastolic: z.number().int(), heartRate: z.number().int(), alert: z.string().nullable().optional() }),
   "adverse.recorded": z.object({
     participantId: z.string(),
     kind: AdverseKind,
@@ -103,10 +104,29 @@ function withParticipant(s: LiveState, id: string, f: (p: ParticipantLive) => Pa
 }
 
 const UserData = z.object({ userId: z.string() });
+/** The part of a check-in (session.ts) that matters here: a need_support check-in's alert. */
+const CheckinAlert = z.object({ participantId: z.string(), alert: z.string().nullable().optional() });
 
 /** [LOG5] The dosing-day part of a session's state; run by reduceSession for every event. */
 export function reduceLive(s: LiveState, e: StoredEvent): LiveState {
+  const next = reduceLiveParts(s, e);
+  return { ...next, alerts: reduceAlerts(next.alerts, e) };
+}
+
+/**
+ * [LIVE6][LIVE8] Alerts a reading or a check-in raises are part of that one event, not a second
+ * one: a command lands whole or not at all, and a participant sees one position per command.
+ */
+function raisedBy(s: LiveState, e: StoredEvent, participantId: string, kind: "support" | "vitals", detail: string | null | undefined): LiveState {
+  return typeof detail === "string" ? { ...s, alerts: raiseAlert(s.alerts, e, { kind, participantId, subjectId: null, detail }) } : s;
+}
+
+function reduceLiveParts(s: LiveState, e: StoredEvent): LiveState {
   switch (e.type) {
+    case "checkin.recorded": {
+      const d = CheckinAlert.parse(e.data);
+      return raisedBy(s, e, d.participantId, "support", d.alert);
+    }
     case "facilitator.arrived": {
       const { userId } = UserData.parse(e.data);
       return s.facilitatorsInRoom.includes(userId) ? s : { ...s, facilitatorsInRoom: [...s.facilitatorsInRoom, userId] };
@@ -129,7 +149,8 @@ export function reduceLive(s: LiveState, e: StoredEvent): LiveState {
     }
     case "vitals.recorded": {
       const d = LiveEventData["vitals.recorded"].parse(e.data);
-      return withParticipant(s, d.participantId, (p) => ({ ...p, vitals: { seq: e.seq, at: e.at, systolic: d.systolic, diastolic: d.diastolic, heartRate: d.heartRate } }));
+      const next = withParticipant(s, d.participantId, (p) => ({ ...p, vitals: { seq: e.seq, at: e.at, systolic: d.systolic, diastolic: d.diastolic, heartRate: d.heartRate } }));
+      return raisedBy(next, e, d.participantId, "vitals", d.alert);
     }
     case "adverse.recorded": {
       const d = LiveEventData["adverse.recorded"].parse(e.data);
@@ -155,7 +176,7 @@ export function reduceLive(s: LiveState, e: StoredEvent): LiveState {
       return { ...s, prompts: [...s.prompts, { round: d.round, seq: e.seq, at: e.at }].slice(-50) };
     }
     default:
-      return { ...s, alerts: reduceAlerts(s.alerts, e) };
+      return s;
   }
 }
 

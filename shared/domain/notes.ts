@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { StoredEvent } from "../log.js";
+import { serverId, type StoredEvent } from "../log.js";
 import { ALL, type Audience } from "./roles.js";
 
 /**
@@ -25,7 +25,7 @@ export const NotesEventData = {
  * [CIR4] The seal's event id: one per notes stream, so appending it again (a retried lock, or
  * the end after a lock) is a no-op [LOG2].
  */
-export const NOTES_SEAL_ID = "notes-seal";
+export const NOTES_SEAL_ID = serverId("notes-seal");
 
 /**
  * [CIR4] Why a seal: the lock lives in the circle stream, while updates go to the notes stream
@@ -67,4 +67,9 @@ export function reduceNotes(state: NotesState, e: StoredEvent): NotesState {
 /** Every member of the circle edits the same document. */
 export function notesAudience(_e: StoredEvent): Audience {
   return ALL;
+}
+
+/** Yjs updates commute: an update touches nothing another decision reads; the seal ends the stream. */
+export function notesTouches(e: { type: string }): string[] {
+  return e.type === "notes.update" ? [] : ["*"];
 }

@@ -4,7 +4,8 @@ import type { DraftEvent, StoredEvent } from "../log.js";
 import { ALL, STAFF, onlyParticipant, type Audience, type Viewer } from "./roles.js";
 import { CheckinStatus } from "./checkin.js";
 import { emptyLive, isLiveEvent, liveAudience, reduceLive, type LiveState } from "./live.js";
-import { alertIdFrom, pendingAlerts } from "./alerts.js";
+import { pendingAlerts } from "./alerts.js";
+import { serverId } from "../log.js";
 
 /** The events of a live session's stream (`session:<id>`), with their data schemas. */
 export const SessionEventData = {
@@ -15,6 +16,8 @@ export const SessionEventData = {
     status: CheckinStatus,
     intensity: z.number().int().min(0).max(10).nullable(),
     text: z.string().nullable(),
+    /** [LIVE6] The detail of the support alert this check-in raised (named after this event), or null. */
+    alert: z.string().nullable().optional(),
   }),
   /** [PR5] Safety-relevant presence transitions are history: who entered and left the room. */
   "participant.arrived": z.object({ userId: z.string() }),
@@ -155,13 +158,14 @@ export function decideCheckin(
   if (state.status === "closed") throw new AppError(ErrorCode.RULE_VIOLATION, SESSION_ENDED);
   if (state.status !== "open") throw new AppError(ErrorCode.RULE_VIOLATION, "This session is not open, so check-ins cannot be sent.");
   const text = cmd.text?.trim() ? cmd.text.trim() : null;
-  const checkin: Draft = { id: cmd.id, type: "checkin.recorded", actor: actor.userId, data: { participantId: actor.userId, status: cmd.status, intensity: cmd.intensity ?? null, text } };
-  // [LIVE6] "Need support" as a check-in is a request for a person: it raises the same alert as the button.
+  // [LIVE6] "Need support" as a check-in is a request for a person: it raises the same alert as
+  // the button, in the same event (so it can never be acknowledged without its alert).
   const waiting = pendingAlerts(state.live.alerts).some((a) => a.kind === "support" && a.participantId === actor.userId);
-  if (cmd.status !== "need_support" || waiting) return [checkin];
-  const alertId = alertIdFrom("support", cmd.id);
-  return [checkin, { id: alertId, type: "alert.raised", actor: actor.userId, data: { alertId, kind: "support", participantId: actor.userId, subjectId: null, detail: "Asked for support in a check-in." } }];
+  const alert = cmd.status === "need_support" && !waiting ? CHECKIN_SUPPORT_DETAIL : null;
+  return [{ id: cmd.id, type: "checkin.recorded", actor: actor.userId, data: { participantId: actor.userId, status: cmd.status, intensity: cmd.intensity ?? null, text, alert } }];
 }
+
+export const CHECKIN_SUPPORT_DETAIL = "Asked for support in a check-in.";
 
 /**
  * [PR5] The id of a room transition: who, which way, and the seq of the state it was decided on.
@@ -170,7 +174,7 @@ export function decideCheckin(
  * same id, and the append's expectedSeq keeps one of them.
  */
 export function roomTransitionId(state: Pick<SessionState, "seq">, userId: string, present: boolean): string {
-  return `${present ? "arrived" : "left"}:${userId}:at:${state.seq}`;
+  return serverId(present ? "arrived" : "left", userId, "at", state.seq);
 }
 
 /**

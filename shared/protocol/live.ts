@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id } from "../log.js";
+import { EventId, Id } from "../log.js";
 import { ALERT_ID_MAX, AlertKind } from "../domain/alerts.js";
 import { AdverseKind, AdverseSeverity, DoseKind } from "../domain/live.js";
 import type { RuleProfile } from "../profiles/index.js";
@@ -16,7 +16,7 @@ const AlertCommandId = Id.max(ALERT_ID_MAX, `An id here holds at most ${ALERT_ID
 export const SupportRequest = z.strictObject({ id: AlertCommandId, sessionId: Id });
 
 /** [LIVE6] A facilitator answers an alert. */
-export const AlertAck = z.strictObject({ id: Id, sessionId: Id, alertId: Id });
+export const AlertAck = z.strictObject({ id: Id, sessionId: Id, alertId: EventId });
 
 /** What a facilitator records about one participant in one session. */
 const aboutParticipant = { sessionId: Id, participantId: Id };

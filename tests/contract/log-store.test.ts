@@ -7,6 +7,7 @@ import type { DraftEvent, StreamName } from "../../shared/log.js";
 import { JournalCorruptError, LOG_JOURNAL } from "../../server/stores/embedded/index.js";
 import { ConflictError } from "../../server/stores/types.js";
 import { backends, embedded, until, type Backend } from "./backends.js";
+import { appendOne, lookupOne } from "../support/log-helpers.js";
 
 const S: StreamName = "session:s1";
 const T: StreamName = "cohort:c1";
@@ -26,10 +27,10 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
 
   it("[LOG1] assigns seq 1,2,3 per stream with no gaps", async () => {
     const { log } = await backend.open();
-    const a = await log.append(S, draft("a", { n: 1 }));
-    const b = await log.append(S, draft("b"));
-    const other = await log.append(T, draft("a"));
-    const c = await log.append(S, draft("c"));
+    const a = await appendOne(log, S, draft("a", { n: 1 }));
+    const b = await appendOne(log, S, draft("b"));
+    const other = await appendOne(log, T, draft("a"));
+    const c = await appendOne(log, S, draft("c"));
     expect([a, b, c].map((r) => r.event.seq)).toEqual([1, 2, 3]);
     expect([a, b, c].every((r) => !r.duplicate)).toBe(true);
     expect(other.event.seq).toBe(1);
@@ -44,14 +45,14 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
     const { log } = await backend.open();
     expect(await log.read(S, 0, 10)).toEqual({ epoch: null, events: [], head: 0 });
     expect(await log.head(S)).toEqual({ epoch: null, seq: 0 });
-    expect(await log.lookup(S, "nope")).toBeNull();
+    expect(await lookupOne(log, S, "nope")).toBeNull();
   });
 
   it("[LOG1] the epoch is made on the first write, shared by the stream's events, distinct per stream", async () => {
     const { log } = await backend.open();
-    const a = await log.append(S, draft("a"));
-    const b = await log.append(S, draft("b"));
-    const t = await log.append(T, draft("a"));
+    const a = await appendOne(log, S, draft("a"));
+    const b = await appendOne(log, S, draft("b"));
+    const t = await appendOne(log, T, draft("a"));
     expect(a.event.epoch.length).toBeGreaterThan(0);
     expect(b.event.epoch).toBe(a.event.epoch);
     expect(t.event.epoch).not.toBe(a.event.epoch);
@@ -59,22 +60,22 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
 
   it("[LOG2] the same id appended twice yields one event and the original seq", async () => {
     const { log } = await backend.open();
-    const first = await log.append(S, draft("x", { v: "first" }));
-    await log.append(S, draft("y"));
-    const again = await log.append(S, draft("x", { v: "retry with other data" }));
+    const first = await appendOne(log, S, draft("x", { v: "first" }));
+    await appendOne(log, S, draft("y"));
+    const again = await appendOne(log, S, draft("x", { v: "retry with other data" }));
     expect(again.duplicate).toBe(true);
     expect(again.event).toEqual(first.event);
     expect((await log.read(S, 0, 10)).events.map((e) => e.id)).toEqual(["x", "y"]);
-    expect(await log.lookup(S, "x")).toEqual(first.event);
+    expect(await lookupOne(log, S, "x")).toEqual(first.event);
     // Dedupe is per stream: the same id elsewhere is a new event.
-    expect((await log.append(T, draft("x"))).duplicate).toBe(false);
+    expect((await appendOne(log, T, draft("x"))).duplicate).toBe(false);
   });
 
   it("[LOG2] concurrent retries of one id land once, all answered with the same seq", async () => {
     const [n1, n2] = await backend.nodes(2);
     if (!n1 || !n2) throw new Error("no nodes");
-    await n1.log.append(S, draft("before"));
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? n1 : n2).log.append(S, draft("same"))));
+    await appendOne(n1.log, S, draft("before"));
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => appendOne((i % 2 ? n1 : n2).log, S, draft("same"))));
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(new Set(results.map((r) => r.event.seq))).toEqual(new Set([2]));
     expect((await n1.log.head(S)).seq).toBe(2);
@@ -83,7 +84,7 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
   it("[LOG1] 50 concurrent appends from two store instances get seq 1..50 exactly", async () => {
     const [n1, n2] = await backend.nodes(2);
     if (!n1 || !n2) throw new Error("no nodes");
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? n1 : n2).log.append(S, draft(`e${i}`))));
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => appendOne((i % 2 ? n1 : n2).log, S, draft(`e${i}`))));
     const seqs = results.map((r) => r.event.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     const read = await n2.log.read(S, 0, 100);
@@ -94,34 +95,34 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
 
   it("[LOG3] an acknowledged event survives reopening the store, with the same epoch", async () => {
     const first = await backend.open();
-    const a = await first.log.append(S, draft("a", { text: "héllo ✓" }));
-    const b = await first.log.append(S, draft("b"));
+    const a = await appendOne(first.log, S, draft("a", { text: "héllo ✓" }));
+    const b = await appendOne(first.log, S, draft("b"));
     await first.close();
     const again = await backend.open();
     expect(await again.log.read(S, 0, 10)).toEqual({ epoch: a.event.epoch, events: [a.event, b.event], head: 2 });
-    expect((await again.log.append(S, draft("a"))).duplicate).toBe(true);
-    const c = await again.log.append(S, draft("c"));
+    expect((await appendOne(again.log, S, draft("a"))).duplicate).toBe(true);
+    const c = await appendOne(again.log, S, draft("c"));
     expect(c.event).toMatchObject({ seq: 3, epoch: a.event.epoch });
   });
 
   it("[LOG1] expectedSeq: appends at the expected head, refuses with ConflictError otherwise", async () => {
     const { log } = await backend.open();
-    expect((await log.append(S, draft("a"), { expectedSeq: 0 })).event.seq).toBe(1);
-    expect((await log.append(S, draft("b"), { expectedSeq: 1 })).event.seq).toBe(2);
-    const refused = log.append(S, draft("c"), { expectedSeq: 1 });
+    expect((await appendOne(log, S, draft("a"), { expectedSeq: 0 })).event.seq).toBe(1);
+    expect((await appendOne(log, S, draft("b"), { expectedSeq: 1 })).event.seq).toBe(2);
+    const refused = appendOne(log, S, draft("c"), { expectedSeq: 1 });
     await expect(refused).rejects.toBeInstanceOf(ConflictError);
     await expect(refused).rejects.toMatchObject({ stream: S, head: 2 });
     expect((await log.head(S)).seq).toBe(2);
     // A retry of an event that landed is answered with it even when the head has moved on [LOG2].
-    const retry = await log.append(S, draft("a"), { expectedSeq: 0 });
+    const retry = await appendOne(log, S, draft("a"), { expectedSeq: 0 });
     expect(retry).toMatchObject({ duplicate: true, event: { seq: 1 } });
   });
 
   it("[LOG1] expectedSeq lets exactly one of several racing writers through", async () => {
     const [n1, n2] = await backend.nodes(2);
     if (!n1 || !n2) throw new Error("no nodes");
-    await n1.log.append(S, draft("base"));
-    const tries = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 ? n1 : n2).log.append(S, draft(`w${i}`), { expectedSeq: 1 })));
+    await appendOne(n1.log, S, draft("base"));
+    const tries = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => appendOne((i % 2 ? n1 : n2).log, S, draft(`w${i}`), { expectedSeq: 1 })));
     expect(tries.filter((t) => t.status === "fulfilled")).toHaveLength(1);
     expect(tries.filter((t) => t.status === "rejected" && t.reason instanceof ConflictError)).toHaveLength(9);
     expect((await n2.log.head(S)).seq).toBe(2);
@@ -129,7 +130,7 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
 
   it("[LOG4] read pages by afterSeq and limit, oldest first", async () => {
     const { log } = await backend.open();
-    for (let i = 1; i <= 7; i++) await log.append(S, draft(`p${i}`));
+    for (let i = 1; i <= 7; i++) await appendOne(log, S, draft(`p${i}`));
     const page1 = await log.read(S, 0, 3);
     const page2 = await log.read(S, 3, 3);
     const page3 = await log.read(S, 6, 3);
@@ -145,9 +146,9 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
   it("[LOG3] an append resolves only with the event readable from another instance", async () => {
     const [n1, n2] = await backend.nodes(2);
     if (!n1 || !n2) throw new Error("no nodes");
-    const { event } = await n1.log.append(S, draft("seen"));
+    const { event } = await appendOne(n1.log, S, draft("seen"));
     expect((await n2.log.read(S, 0, 1)).events).toEqual([event]);
-    expect(await n2.log.lookup(S, "seen")).toEqual(event);
+    expect(await lookupOne(n2.log, S, "seen")).toEqual(event);
   });
 });
 
@@ -162,15 +163,15 @@ describe("embedded log journal", () => {
 
   it("[LOG3] a torn last line (crash mid-write) is ignored and the next append starts cleanly", async () => {
     const first = await backend.open();
-    await first.log.append(S, draft("a"));
-    const b = await first.log.append(S, draft("b"));
+    await appendOne(first.log, S, draft("a"));
+    const b = await appendOne(first.log, S, draft("b"));
     await first.close();
     const file = join(backend.where, LOG_JOURNAL);
     await appendFile(file, '{"s":"session:s1","e":{"seq":3,"epoch":"');
 
     const second = await backend.open();
     expect((await second.log.head(S)).seq).toBe(2);
-    const c = await second.log.append(S, draft("c"));
+    const c = await appendOne(second.log, S, draft("c"));
     expect(c.event).toMatchObject({ seq: 3, epoch: b.event.epoch });
     await second.close();
 
@@ -180,8 +181,8 @@ describe("embedded log journal", () => {
 
   it("a damaged line before good ones is reported, not silently skipped", async () => {
     const first = await backend.open();
-    await first.log.append(S, draft("a"));
-    await first.log.append(S, draft("b"));
+    await appendOne(first.log, S, draft("a"));
+    await appendOne(first.log, S, draft("b"));
     await first.close();
     const file = join(backend.where, LOG_JOURNAL);
     const lines = (await readFile(file, "utf8")).split("\n");
@@ -217,6 +218,6 @@ describe("embedded log journal", () => {
     expect(read.events.map((e) => e.seq)).toEqual(Array.from({ length: read.head }, (_, i) => i + 1));
     expect(read.events.map((e) => e.id)).toEqual(read.events.map((e) => `e${e.seq}`));
     expect(await stores.kv.get(`k${last}`)).toBe(String(last));
-    expect((await stores.log.append("session:crash", draft("after-crash"))).event.seq).toBe(read.head + 1);
+    expect((await appendOne(stores.log, "session:crash", draft("after-crash"))).event.seq).toBe(read.head + 1);
   });
 });

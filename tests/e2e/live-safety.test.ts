@@ -70,7 +70,7 @@ describe("support alert safety in Chromium", () => {
     // The session is closed (appended directly; the session:close command itself is in
     // live-close.test.ts). A press now is refused for good, and the phone says so in words and
     // tells the person to call out.
-    const closed = await node.app.services.streams.appendSystem(streamName("session", sessionId), { id: "test-close", type: "session.closed", actor: fac.key, data: { closedBy: "test" } });
+    const closed = await node.app.services.streams.appendSystem(streamName("session", sessionId), { id: "$test:close", type: "session.closed", actor: fac.key, data: { closedBy: "test" } });
     publishAll(node.app.io, streamName("session", sessionId), [closed.event]);
     await phone.locator('[data-testid="session-status"][data-status="closed"]').waitFor({ timeout: 5000 });
     await phone.getByTestId("support-button").click();

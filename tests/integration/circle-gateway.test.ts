@@ -11,6 +11,8 @@ import { mainCohort, otherCohort } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running } from "../support/harness.js";
 import { estimateOffset, type TimeSample } from "../../shared/domain/circle-time.js";
 import { NotesPeer } from "./circle-support.js";
+import { appendOne, lookupOne } from "../support/log-helpers.js";
+import { clientKey } from "../../server/domain/stream-service.js";
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
 
@@ -182,7 +184,8 @@ describe("integration circle room (one node, Redis)", () => {
     expect((await node.stores.log.head(stream)).seq).toBe(2);
     // The race: an update that passed the lock check before the lock lands after the seal.
     const lateId = randomUUID();
-    await node.stores.log.append(stream, { id: lateId, type: "notes.update", actor: "u-late", at: new Date().toISOString(), data: { u: b64(Y.encodeStateAsUpdate(docWith("LATE"))) } });
+    const p1Id = await idOf("p1");
+    await appendOne(node.stores.log, stream, { id: lateId, type: "notes.update", actor: p1Id, at: new Date().toISOString(), data: { u: b64(Y.encodeStateAsUpdate(docWith("LATE"))) } }, { owner: clientKey(p1Id, "notes:update", lateId).owner });
     // Its sender's retry is told it is locked, not that it was saved.
     expect(await p1.send("notes:update", { id: lateId, circleId, update: b64(Y.encodeStateAsUpdate(docWith("LATE"))) })).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
     const reader = new NotesPeer(await joinAgreed("p2", circleId), circleId);

@@ -67,13 +67,13 @@ describe("live alerts across two nodes", () => {
     await tickBoth();
     await tickBoth();
     await admin.until(() => notices(admin).some((n) => n.tier === 1), 5000, "tier 1 notice to the admin");
-    expect((await logged()).filter((e) => e.type === "alert.escalated").map((e) => e.id)).toEqual([`escalate:${reply.alertId}:1`]);
+    expect((await logged()).filter((e) => e.type === "alert.escalated").map((e) => e.id)).toEqual([`$escalate:${reply.alertId}:1`]);
 
     clock.advance(45_000);
     await tickBoth();
     await tickBoth();
     await admin.until(() => notices(admin).some((n) => n.tier === 2), 5000, "tier 2 notice to the admin");
-    expect((await logged()).filter((e) => e.type === "alert.escalated").map((e) => e.id)).toEqual([`escalate:${reply.alertId}:1`, `escalate:${reply.alertId}:2`]);
+    expect((await logged()).filter((e) => e.type === "alert.escalated").map((e) => e.id)).toEqual([`$escalate:${reply.alertId}:1`, `$escalate:${reply.alertId}:2`]);
 
     const ack = await facB.ok<{ by: string }>("alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: reply.alertId });
     expect(ack.by).toBe(fac1Id);
@@ -106,7 +106,7 @@ describe("live alerts across two nodes", () => {
       await admin.until(() => notices(admin).some((n) => n.reminder === minute), 5000, `reminder ${minute} to the admin on node B`);
     }
     const reminded = (await logged()).filter((e) => e.type === "alert.reminded").map((e) => e.id);
-    expect(reminded).toEqual([1, 2, 3].map((n) => `remind:${reply.alertId}:${n}`));
+    expect(reminded).toEqual([1, 2, 3].map((n) => `$remind:${reply.alertId}:${n}`));
     await fac.until(() => fullEvents(fac, "alert.reminded").length === 3, 5000, "reminders in the facilitator's log");
     // The alert is still pending, at its last tier, and an acknowledgement ends the reminders.
     const state = await A.app.services.streams.state("session", sessionId());
@@ -138,7 +138,7 @@ describe("live alerts across two nodes", () => {
     const fac = await on(B, "fac1");
     await join(fac);
     const fac1Id = await idOf("fac1");
-    await A.app.services.streams.appendSystem(stream(), { id: "stale-left", type: "facilitator.left", actor: fac1Id, data: { userId: fac1Id } });
+    await A.app.services.streams.appendSystem(stream(), { id: "$test:stale-left", type: "facilitator.left", actor: fac1Id, data: { userId: fac1Id } });
     await tickBoth();
     await tickBoth();
     const mine = (await logged()).filter((e) => e.data.userId === fac1Id).map((e) => e.type);

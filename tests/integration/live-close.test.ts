@@ -115,12 +115,12 @@ describe("a support request racing the close", () => {
     const log = B.stores.log;
     const original = log.append.bind(log);
     let raced: Promise<Ack<{ alertId: string }>> | null = null;
-    log.append = async (stream, draft, opts) => {
-      if (draft.type === "session.closed" && raced === null) {
+    log.append = async (stream, batch, guard) => {
+      if (batch.events.some((e) => e.type === "session.closed") && raced === null) {
         raced = p1.send<{ alertId: string }>("support:request", { id: randomUUID(), sessionId });
         await raced;
       }
-      return original(stream, draft, opts);
+      return original(stream, batch, guard);
     };
     const r = await fac.send("session:close", { id: randomUUID(), sessionId });
     expect(raced).not.toBeNull();

@@ -77,7 +77,7 @@ describe("live session rules on one node", () => {
     const op1 = await idOf("op1", otherCohort);
     // Withdraw readiness by recording a hard stop in a new screening.
     await t.node.app.services.streams.appendSystem(streamName("cohort", `other-${t.node.tag}`), {
-      id: "test:hard-stop",
+      id: "$test:hard-stop",
       type: "screening.submitted",
       actor: "system",
       data: { participantId: op1, answers: { lithiumLastTaken: null, psychoticDisorder: true, bipolarI: false, thoughtsOfHarm: false, heartCondition: false, pregnant: false, maoi: false, ssriSnri: false, familyPsychosis: false, seizures: false } },

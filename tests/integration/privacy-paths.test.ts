@@ -30,11 +30,14 @@ describe("privacy side doors (one node, Redis)", () => {
     for (const w of [fac, p1, p2]) await w.ok("session:join", { sessionId, since: null });
     await fac.ok("participant:admit", { id: randomUUID(), sessionId, participantId: p1.id });
     await fac.ok("dose:record", { id: randomUUID(), sessionId, participantId: p1.id, mg: 21.73, kind: "primary" });
-    // p2 holds the ids of the events everyone sees (the session's opening): one replayed as a command id
-    // used to be answered from the log's first event, skipping the facilitator check, with p1's total.
+    // p2 holds the ids of the events it sees (the session's opening, its own check-in): one replayed
+    // as a command id used to be answered from the log's first event, skipping the facilitator
+    // check, with p1's total. Server-made ids ($…) are not even valid command ids.
+    await p2.ok("checkin:send", { id: randomUUID(), sessionId, status: "ok" });
     const sync = await p2.ok<SyncResult>("stream:sync", { stream: streamName("session", sessionId), epoch: null, seq: 0 });
     const visible = sync.events.filter((e) => !isHidden(e)).map((e) => ("id" in e ? e.id : ""));
-    expect(visible.length).toBeGreaterThan(0);
+    expect(visible.some((id) => id.startsWith("$"))).toBe(true);
+    expect(visible.some((id) => !id.startsWith("$"))).toBe(true);
     for (const id of visible) {
       const base = { id, sessionId, participantId: p1.id };
       const commands: [string, Record<string, unknown>][] = [
@@ -43,7 +46,8 @@ describe("privacy side doors (one node, Redis)", () => {
         ["adverse:record", { ...base, kind: "medical", severity: "mild", emergencyServicesCalled: false, description: "x" }],
         ["release:record", { ...base, transportBy: "x", planConfirmed: true }],
       ];
-      for (const [name, payload] of commands) expect(`${name} ${await p2.code(name, payload)}`).toBe(`${name} FORBIDDEN`);
+      const refusal = id.startsWith("$") ? "INVALID_PAYLOAD" : "FORBIDDEN";
+      for (const [name, payload] of commands) expect(`${name} ${await p2.code(name, payload)}`).toBe(`${name} ${refusal}`);
     }
     expect(leaked(p2.seen(), ["21.73", '"totalMg"'])).toEqual([]);
   });

@@ -108,11 +108,11 @@ describe("live dosing session domain", () => {
     expect(decideLiveChecks(log.state, log.now, oregon2025)).toEqual([]);
     log.now += 1;
     const first = decideLiveChecks(log.state, log.now, oregon2025);
-    expect(first.map((d) => d.id)).toEqual(["escalate:help-1:1"]);
+    expect(first.map((d) => d.id)).toEqual(["$escalate:help-1:1"]);
     log.apply(first);
     log.now += 45_000;
     const second = decideLiveChecks(log.state, log.now, oregon2025);
-    expect(second.map((d) => d.id)).toEqual(["escalate:help-1:2"]);
+    expect(second.map((d) => d.id)).toEqual(["$escalate:help-1:2"]);
     log.apply(second);
     log.now += 59_999;
     expect(decideLiveChecks(log.state, log.now, oregon2025)).toEqual([]);
@@ -133,12 +133,12 @@ describe("live dosing session domain", () => {
     expect(decideLiveChecks(log.state, log.now, oregon2025)).toEqual([]);
     log.now += 1;
     const first = decideLiveChecks(log.state, log.now, oregon2025);
-    expect(first.map((d) => [d.id, d.type])).toEqual([["remind:help-1:1", "alert.reminded"]]);
+    expect(first.map((d) => [d.id, d.type])).toEqual([["$remind:help-1:1", "alert.reminded"]]);
     log.apply(first);
     expect(decideLiveChecks(log.state, log.now + 30_000, oregon2025)).toEqual([]);
     // Nobody checked for 3 minutes (every node down): one reminder, not a burst of three.
     log.now += 3 * 60_000;
-    expect(decideLiveChecks(log.state, log.now, oregon2025).map((d) => d.id)).toEqual(["remind:help-1:4"]);
+    expect(decideLiveChecks(log.state, log.now, oregon2025).map((d) => d.id)).toEqual(["$remind:help-1:4"]);
     log.apply(decideLiveChecks(log.state, log.now, oregon2025));
     expect(log.state.live.alerts["help-1"]).toMatchObject({ tier: 2, reminders: 4 });
     expect(pendingAlerts(log.state.live.alerts).map((a) => a.id)).toEqual(["help-1"]);
@@ -152,7 +152,7 @@ describe("live dosing session domain", () => {
     for (const present of [false, true, false, true]) {
       const before = log.state.seq;
       const drafts = decideRoomTransition(log.state, { userId: "f2", role: "facilitator", present });
-      expect(drafts.map((d) => d.id)).toEqual([`${present ? "arrived" : "left"}:f2:at:${before}`]);
+      expect(drafts.map((d) => d.id)).toEqual([`$${present ? "arrived" : "left"}:f2:at:${before}`]);
       ids.push(...drafts.map((d) => d.id));
       log.apply(drafts);
     }
@@ -189,8 +189,13 @@ describe("live dosing session domain", () => {
     const log = admitted("p1");
     const v = { id: "v1", sessionId: "s1", participantId: "p1", systolic: 150, diastolic: 90, heartRate: 80 };
     expect(decideVitals(log.state, v, fac, log.ctx()).map((d) => d.type)).toEqual(["vitals.recorded"]);
-    expect(decideVitals(log.state, { ...v, systolic: 180 }, fac, log.ctx()).map((d) => d.type)).toEqual(["vitals.recorded", "alert.raised"]);
-    expect(decideVitals(log.state, { ...v, diastolic: 120, systolic: 150 }, fac, log.ctx()).map((d) => d.type)).toEqual(["vitals.recorded", "alert.raised"]);
+    // One event: the reading carries its alert, and the reducer raises it under the reading's id.
+    const alarming = decideVitals(log.state, { ...v, systolic: 180 }, fac, log.ctx());
+    expect(alarming.map((d) => d.type)).toEqual(["vitals.recorded"]);
+    expect(alarming[0]?.data.alert).toMatch(/180\/90 reaches the alert limit/);
+    log.apply(alarming);
+    expect(pendingAlerts(log.state.live.alerts).map((a) => [a.id, a.kind, a.participantId])).toEqual([["v1", "vitals", "p1"]]);
+    expect(decideVitals(log.state, { ...v, id: "v2", diastolic: 120, systolic: 150 }, fac, log.ctx())[0]?.data.alert).toMatch(/150\/120/);
     expect(() => decideVitals(log.state, { ...v, diastolic: 160 }, fac, log.ctx())).toThrow(/Diastolic \(160\) must be below systolic \(150\)/);
   });
 
@@ -210,7 +215,7 @@ describe("live dosing session domain", () => {
   it("[AC3] vitals, doses, adverse events and staff alerts are staff-only; a participant sees their own support alert and who acknowledged it", () => {
     const log = admitted("p1");
     const audiences = (drafts: Draft[]) => drafts.map((d) => sessionAudience({ ...d, seq: 1, epoch: "e", at: new Date(T0).toISOString() }).kind);
-    expect(audiences(decideVitals(log.state, { id: "v1", sessionId: "s1", participantId: "p1", systolic: 190, diastolic: 100, heartRate: 90 }, fac, log.ctx()))).toEqual(["staff", "staff"]);
+    expect(audiences(decideVitals(log.state, { id: "v1", sessionId: "s1", participantId: "p1", systolic: 190, diastolic: 100, heartRate: 90 }, fac, log.ctx()))).toEqual(["staff"]);
     expect(audiences(decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 5, kind: "primary" }, fac, log.ctx()))).toEqual(["staff"]);
     log.apply(decideSupport(log.state, { id: "h1" }, p1));
     expect(audiences(decideAck(log.state, { alertId: "h1" }, fac))).toEqual(["participant"]);

@@ -5,6 +5,7 @@ import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { streamName } from "../../../shared/log.js";
 import { authorizeCircleStream, circleFor } from "../../domain/circles.js";
+import { clientKey } from "../../domain/stream-service.js";
 import { viewerOf } from "../../domain/directory.js";
 import { checkNotesUpdate, NOTES_LOCKED, refuseIfSealed } from "../../domain/notes.js";
 import { errorKind } from "../../logger.js";
@@ -28,16 +29,19 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
         const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
         await requireAgreement(s, user, circle, cohort);
         const stream = streamName("notes", p.circleId);
+        const key = clientKey(user.id, "notes:update", p.id);
         // A retry of an update that already landed gets its first answer, even after a lock [LOG2].
-        const earlier = await s.log.lookup(stream, p.id);
-        if (earlier) {
-          await refuseIfSealed(s.log, p.circleId, earlier.seq);
-          return { seq: earlier.seq };
+        const first = (await s.streams.retryOf(stream, key))?.[0];
+        if (first) {
+          await refuseIfSealed(s.log, p.circleId, first.seq);
+          return { seq: first.seq };
         }
         if (circle.locked) throw new AppError(ErrorCode.RULE_VIOLATION, NOTES_LOCKED);
         checkNotesUpdate(p.update);
         // No expectedSeq: Yjs updates commute, so concurrent typists never conflict. Durable before the ack [LOG3].
-        const { event, duplicate } = await s.streams.appendSystem(stream, { id: p.id, type: "notes.update", actor: user.id, data: { u: p.update } });
+        const { events, duplicate } = await s.streams.record(stream, key, [{ id: p.id, type: "notes.update", actor: user.id, data: { u: p.update } }]);
+        const event = events[0];
+        if (!event) throw new AppError(ErrorCode.UNAVAILABLE, "The update was not recorded. It is safe to try again.");
         // Past the lock check but landed after the seal: kept in the log, counted by no reader [CIR4].
         await refuseIfSealed(s.log, p.circleId, event.seq);
         if (!duplicate) publishAll(s.io, stream, [event]);
@@ -61,7 +65,7 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const user = socket.data.user;
       const circleId = p.circleId ?? null;
       if (circleId !== null) await circleFor(s.streams, s.directory, user, circleId);
-      const { events } = await s.streams.execute("journal", user.id, p.id, () => decideWrite({ id: p.id, text: p.text, circleId }, viewerOf(user)));
+      const { events } = await s.streams.execute("journal", user.id, clientKey(user.id, "journal:write", p.id), () => decideWrite({ id: p.id, text: p.text, circleId }, viewerOf(user)));
       publishAll(s.io, streamName("journal", user.id), events);
       return { seq: firstSeq(events, "journal entry"), entryId: p.id };
     }),
@@ -72,7 +76,7 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
       await requireAgreement(s, user, circle, cohort);
       const journal = await s.streams.state("journal", user.id);
-      const { events } = await s.streams.execute("circle", p.circleId, p.id, () => decideShare(journal, p, viewerOf(user)));
+      const { events } = await s.streams.execute("circle", p.circleId, clientKey(user.id, "journal:share", p.id), () => decideShare(journal, p, viewerOf(user)));
       publishAll(s.io, streamName("circle", p.circleId), events);
       return { seq: firstSeq(events, "shared entry") };
     }),
@@ -81,7 +85,7 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const user = socket.data.user;
       await authorizeCircleStream(s.streams, s.directory, user, "fnote", p.circleId);
       const { circle } = await circleFor(s.streams, s.directory, user, p.circleId);
-      const { events } = await s.streams.execute("fnote", p.circleId, p.id, () => decideFnote(p, circle.seats, viewerOf(user)));
+      const { events } = await s.streams.execute("fnote", p.circleId, clientKey(user.id, "fnote:save", p.id), () => decideFnote(p, circle.seats, viewerOf(user)));
       publishAll(s.io, streamName("fnote", p.circleId), events);
       return { seq: firstSeq(events, "note") };
     }),

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { DEFAULT_CIRCLE_MINUTES, DEFAULT_SHARE_SECONDS, decideAgree, decideEnd, decideLock, decidePiece, decideStartCircle, type CircleState } from "../../../shared/domain/circle.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
-import { streamName, type StoredEvent } from "../../../shared/log.js";
+import { serverId, streamName, type StoredEvent } from "../../../shared/log.js";
+import { clientKey, type CommandKey } from "../../domain/stream-service.js";
 import type { CohortState } from "../../../shared/domain/cohort.js";
 import type { UserRecord } from "../../auth/users.js";
 import { circleFor, hasAgreed } from "../../domain/circles.js";
@@ -34,8 +35,8 @@ export async function requireAgreement(s: Services, user: UserRecord, circle: Ci
 /** The circle room's commands: parse (in `command`) → authorize → decide → append → ack → fan out. */
 export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
   /** Append a decision to a circle's stream and fan it out; an empty decision (already done) answers with the head. */
-  const run = async (circleId: string, commandId: string, decide: (st: CircleState) => ReturnType<typeof decideLock>): Promise<{ seq: number }> => {
-    const { events } = await s.streams.execute("circle", circleId, commandId, decide);
+  const run = async (circleId: string, cmd: CommandKey, decide: (st: CircleState) => ReturnType<typeof decideLock>): Promise<{ seq: number }> => {
+    const { events } = await s.streams.execute("circle", circleId, cmd, decide);
     publishAll(s.io, streamName("circle", circleId), events);
     return { seq: events[0]?.seq ?? (await s.streams.state("circle", circleId)).seq };
   };
@@ -43,9 +44,9 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
    * Lock or end: the circle event, then [CIR4] the notes stream's seal, both before the ack. A
    * retry (say after a crash between the two) seals a stream that missed it; the seal is idempotent.
    */
-  const closing = async (p: { id: string; circleId: string }, user: UserRecord, decide: typeof decideLock): Promise<{ seq: number }> => {
+  const closing = async (p: { id: string; circleId: string }, user: UserRecord, decide: typeof decideLock, name: "circle:lock" | "circle:end"): Promise<{ seq: number }> => {
     await circleFor(s.streams, s.directory, user, p.circleId);
-    const ack = await run(p.circleId, p.id, (st) => decide(st, p.id, viewerOf(user)));
+    const ack = await run(p.circleId, clientKey(user.id, name, p.id), (st) => decide(st, p.id, viewerOf(user)));
     const { event, duplicate } = await sealNotes(s.streams, p.circleId, user.id);
     if (!duplicate) publishAll(s.io, streamName("notes", p.circleId), [event]);
     return ack;
@@ -66,12 +67,12 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
       const seats = [user.id, ...cohort.participants, ...cohort.facilitators.filter((f) => f !== user.id)];
       const endsAt = new Date(now + (p.durationMinutes ?? DEFAULT_CIRCLE_MINUTES) * 60_000).toISOString();
       const shareSeconds = p.shareMinutes === undefined ? DEFAULT_SHARE_SECONDS : p.shareMinutes * 60;
-      const { events, duplicate } = await s.streams.execute("circle", circleId, p.id, (st) =>
+      const { events, duplicate } = await s.streams.execute("circle", circleId, clientKey(user.id, "circle:start", p.id), (st) =>
         decideStartCircle(st, { id: p.id, cohortId: cohort.id, sessionId: p.sessionId ?? null, title: p.title, shareSeconds, endsAt, seats }, viewerOf(user)),
       );
       if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
       const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), {
-        id: `circle-listed:${circleId}`,
+        id: serverId("circle-listed", circleId),
         type: "circle.listed",
         actor: user.id,
         data: { circleId, title: p.title, sessionId: p.sessionId ?? null },
@@ -97,18 +98,18 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
     "circle:agree": command(Commands["circle:agree"], async (p, socket) => {
       const user = socket.data.user;
       await circleFor(s.streams, s.directory, user, p.circleId);
-      return run(p.circleId, p.id, (st) => decideAgree(st, p.id, viewerOf(user)));
+      return run(p.circleId, clientKey(user.id, "circle:agree", p.id), (st) => decideAgree(st, p.id, viewerOf(user)));
     }),
 
     "circle:piece": command(Commands["circle:piece"], async (p, socket) => {
       const user = socket.data.user;
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
       await requireAgreement(s, user, circle, cohort);
-      return run(p.circleId, p.id, (st) => decidePiece(st, { id: p.id, action: p.action, to: p.to ?? null }, viewerOf(user), s.clock.now()));
+      return run(p.circleId, clientKey(user.id, "circle:piece", p.id), (st) => decidePiece(st, { id: p.id, action: p.action, to: p.to ?? null }, viewerOf(user), s.clock.now()));
     }),
 
-    "circle:lock": command(Commands["circle:lock"], (p, socket) => closing(p, socket.data.user, decideLock)),
-    "circle:end": command(Commands["circle:end"], (p, socket) => closing(p, socket.data.user, decideEnd)),
+    "circle:lock": command(Commands["circle:lock"], (p, socket) => closing(p, socket.data.user, decideLock, "circle:lock")),
+    "circle:end": command(Commands["circle:end"], (p, socket) => closing(p, socket.data.user, decideEnd, "circle:end")),
 
     // [CIR3] The server's clock for NTP-style offset estimates; no state, no log.
     "time:ping": command(Commands["time:ping"], async () => ({ serverTime: s.clock.now() })),

@@ -2,9 +2,10 @@ import { decideClose } from "../../../shared/domain/live-close.js";
 import { LIVE_INDEX_ID } from "../../../shared/domain/live-index.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
-import { streamName } from "../../../shared/log.js";
+import { serverId, streamName } from "../../../shared/log.js";
 import { viewerOf } from "../../domain/directory.js";
 import type { Services } from "../../services.js";
+import { clientKey } from "../../domain/stream-service.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { runLive } from "./live-run.js";
 
@@ -13,7 +14,7 @@ import { runLive } from "./live-run.js";
  * jobs' own unlisting, so it lands once however many nodes (or retries) do it.
  */
 export async function unlist(s: Services, sessionId: string): Promise<void> {
-  await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: `unlisted:${sessionId}`, type: "session.unlisted", actor: "system", data: { sessionId } });
+  await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: serverId("unlisted", sessionId), type: "session.unlisted", actor: "system", data: { sessionId } });
 }
 
 /** [LIVE6][LIVE10] `session:close`: a facilitator of the cohort ends the dosing session. */
@@ -26,7 +27,7 @@ export function liveCloseHandlers(s: Services): FeatureHandlers<"session:close">
       const { cohort } = await s.directory.sessionFor(user, p.sessionId);
       // Names for the refusal sentence only; they go to this facilitator, never to the server log.
       const names = new Map((await s.directory.people(cohort)).map((u) => [u.id, u.name]));
-      const run = await runLive(s, user, p.sessionId, p.id, (st) => decideClose(st, p, viewerOf(user), (id) => names.get(id) ?? "someone not on the roster"));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "session:close", p.id), (st) => decideClose(st, p, viewerOf(user), (id) => names.get(id) ?? "someone not on the roster"));
       const { state } = run;
       if (state.status !== "closed" || state.closedAt === null || state.closedBy === null) {
         throw new AppError(ErrorCode.UNAVAILABLE, "The session was not ended. It is safe to try again.");

@@ -1,10 +1,10 @@
 import { decideAdverse, decideDose, decideRelease, decideVitals } from "../../../shared/domain/live-decide.js";
-import { alertIdFrom } from "../../../shared/domain/alerts.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import type { UserRecord } from "../../auth/users.js";
 import { viewerOf } from "../../domain/directory.js";
 import type { Services } from "../../services.js";
+import { clientKey } from "../../domain/stream-service.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { firstSeq, runLive } from "./live-run.js";
 
@@ -23,7 +23,7 @@ export function liveRecordHandlers(s: Services): FeatureHandlers<"dose:record" |
   return {
     "dose:record": command(Commands["dose:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "record a dose");
-      const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideDose(st, p, viewerOf(user), ctx));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "dose:record", p.id), (st, ctx) => decideDose(st, p, viewerOf(user), ctx));
       // The total of the participant the recorded dose is about (a retry answers from the log's event).
       const about = run.events[0]?.type === "dose.recorded" ? run.events[0].data.participantId : null;
       return { seq: firstSeq(run, "dose"), totalMg: typeof about === "string" ? (run.state.live.participants[about]?.totalMg ?? 0) : 0 };
@@ -31,19 +31,19 @@ export function liveRecordHandlers(s: Services): FeatureHandlers<"dose:record" |
 
     "vitals:record": command(Commands["vitals:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "record vitals");
-      const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideVitals(st, p, viewerOf(user), ctx));
-      return { seq: firstSeq(run, "vitals"), alert: run.state.live.alerts[alertIdFrom("vitals", p.id)] !== undefined };
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "vitals:record", p.id), (st, ctx) => decideVitals(st, p, viewerOf(user), ctx));
+      return { seq: firstSeq(run, "vitals"), alert: run.events[0] !== undefined && run.state.live.alerts[run.events[0].id] !== undefined };
     }),
 
     "adverse:record": command(Commands["adverse:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "record an adverse event");
-      const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideAdverse(st, p, viewerOf(user), ctx));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "adverse:record", p.id), (st, ctx) => decideAdverse(st, p, viewerOf(user), ctx));
       return { seq: firstSeq(run, "adverse event") };
     }),
 
     "release:record": command(Commands["release:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "release a participant");
-      const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideRelease(st, p, viewerOf(user), ctx));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "release:record", p.id), (st, ctx) => decideRelease(st, p, viewerOf(user), ctx));
       return { seq: firstSeq(run, "release") };
     }),
   };

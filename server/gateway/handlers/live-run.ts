@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { streamName, type StoredEvent } from "../../../shared/log.js";
 import type { UserRecord } from "../../auth/users.js";
 import type { Services } from "../../services.js";
+import type { CommandKey } from "../../domain/stream-service.js";
 import { publishAll } from "../fanout.js";
 import { ensureListed, notifyStaff, profileForCohort } from "./live-shared.js";
 
@@ -26,13 +27,13 @@ export async function runLive(
   s: Services,
   user: UserRecord,
   sessionId: string,
-  commandId: string,
+  cmd: CommandKey,
   decide: (state: SessionState, ctx: LiveContext) => Draft[],
 ): Promise<LiveRun> {
   const { cohort } = await s.directory.sessionFor(user, sessionId);
   const { profile, zone } = await profileForCohort(s, cohort);
   await ensureListed(s, sessionId);
-  const { events, duplicate } = await s.streams.execute("session", sessionId, commandId, (st) => decide(st, { now: s.clock.now(), profile, roster: cohort.participants, zone }));
+  const { events, duplicate } = await s.streams.execute("session", sessionId, cmd, (st) => decide(st, { now: s.clock.now(), profile, roster: cohort.participants, zone }));
   publishAll(s.io, streamName("session", sessionId), events);
   const state = await s.streams.state("session", sessionId);
   if (!duplicate) await notifyStaff(s, state, events);

@@ -2,7 +2,7 @@ import type { CohortState } from "../../../shared/domain/cohort.js";
 import { LIVE_INDEX_ID } from "../../../shared/domain/live-index.js";
 import type { SessionState } from "../../../shared/domain/session.js";
 import { pendingAlerts } from "../../../shared/domain/alerts.js";
-import { streamName, type StoredEvent } from "../../../shared/log.js";
+import { serverId, streamName, type StoredEvent } from "../../../shared/log.js";
 import { DEFAULT_PROFILE, ProfileId, resolveProfile, type RuleProfile } from "../../../shared/profiles/index.js";
 import type { AlertNotice } from "../../../shared/protocol/live.js";
 import type { Services } from "../../services.js";
@@ -33,7 +33,7 @@ const listedHere = new Set<string>();
 export async function ensureListed(s: Services, sessionId: string): Promise<void> {
   const key = `${s.nodeId}|${sessionId}`;
   if (listedHere.has(key)) return;
-  await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: `listed:${sessionId}`, type: "session.listed", actor: "system", data: { sessionId } });
+  await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: serverId("listed", sessionId), type: "session.listed", actor: "system", data: { sessionId } });
   listedHere.add(key);
 }
 
@@ -44,7 +44,7 @@ export async function ensureListed(s: Services, sessionId: string): Promise<void
 export async function notifyStaff(s: Services, session: SessionState, events: readonly StoredEvent[]): Promise<void> {
   const notices: AlertNotice[] = [];
   for (const e of events) {
-    const alertId = typeof e.data.alertId === "string" ? e.data.alertId : null;
+    const alertId = e.type === "alert.raised" ? e.id : typeof e.data.alertId === "string" ? e.data.alertId : null;
     const alert = alertId === null ? undefined : session.live.alerts[alertId];
     if (!alert) continue;
     const escalation = e.type === "alert.escalated" && typeof e.data.tier === "number" ? e.data.tier : null;

@@ -1,5 +1,5 @@
 import { firstDosingAt } from "../../../shared/domain/cohort.js";
-import { ackId, decideAck, decideAdmit, decideBreak, decideSupport } from "../../../shared/domain/live-decide.js";
+import { decideAck, decideAdmit, decideBreak, decideSupport } from "../../../shared/domain/live-decide.js";
 import { pendingAlerts } from "../../../shared/domain/alerts.js";
 import { readinessOf } from "../../../shared/domain/readiness.js";
 import { isStaff } from "../../../shared/domain/roles.js";
@@ -8,6 +8,7 @@ import { Commands } from "../../../shared/protocol/events.js";
 import type { ReadinessView } from "../../../shared/protocol/live.js";
 import { viewerOf } from "../../domain/directory.js";
 import type { Services } from "../../services.js";
+import { clientKey } from "../../domain/stream-service.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
 import { profileForCohort } from "./live-shared.js";
@@ -23,9 +24,10 @@ export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "
 
     "support:request": command(Commands["support:request"], async (p, socket) => {
       const user = socket.data.user;
-      const run = await runLive(s, user, p.sessionId, p.id, (st) => decideSupport(st, p, viewerOf(user)));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "support:request", p.id), (st) => decideSupport(st, p, viewerOf(user)));
+      // The alert is named after the event that raised it.
       const first = run.events[0];
-      if (first) return { alertId: typeof first.data.alertId === "string" ? first.data.alertId : p.id, seq: first.seq };
+      if (first) return { alertId: first.id, seq: first.seq };
       // A request was already pending (from an earlier press or a check-in): this press joins it.
       const waiting = pendingAlerts(run.state.live.alerts).find((a) => a.kind === "support" && a.participantId === user.id);
       if (!waiting) throw new AppError(ErrorCode.UNAVAILABLE, "The request was not recorded. It is safe to try again.");
@@ -37,8 +39,9 @@ export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "
       // Checked before the log: a retry is answered from the first ack, which names who responded —
       // staff operations a participant must not be able to read by replaying an alert id.
       if (!isStaff(viewerOf(user))) throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator or the program admin can acknowledge an alert.");
-      // The event id is the alert's, not the command's: two facilitators acknowledging at once land one.
-      const run = await runLive(s, user, p.sessionId, ackId(p.alertId), (st) => decideAck(st, p, viewerOf(user)));
+      // The event id is the alert's (`$ack:<alertId>`), not the command's: two facilitators
+      // acknowledging at once land one, and a retry finds the alert answered.
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "alert:ack", p.id), (st) => decideAck(st, p, viewerOf(user)));
       const ack = run.state.live.alerts[p.alertId]?.ack;
       if (!ack) throw new AppError(ErrorCode.RULE_VIOLATION, "This alert was resolved before it was acknowledged.");
       return { alertId: p.alertId, by: ack.by, at: ack.at };
@@ -46,7 +49,7 @@ export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "
 
     "break:set": command(Commands["break:set"], async (p, socket) => {
       const user = socket.data.user;
-      const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideBreak(st, p, viewerOf(user), ctx));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "break:set", p.id), (st, ctx) => decideBreak(st, p, viewerOf(user), ctx));
       const onBreak = run.state.live.breaks[user.id] !== undefined;
       // Presence shows it at once on every node [PR2]; the ratio itself reads the log.
       await s.stores.presence.setOnBreak(p.sessionId, user.id, onBreak);
@@ -60,7 +63,7 @@ export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "
       const { cohort } = await s.directory.sessionFor(user, p.sessionId);
       const { profile } = await profileForCohort(s, cohort);
       const readiness = readinessOf(cohort, p.participantId, profile, firstDosingAt(cohort, p.participantId));
-      const run = await runLive(s, user, p.sessionId, p.id, (st, ctx) => decideAdmit(st, p, viewerOf(user), ctx, readiness));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "participant:admit", p.id), (st, ctx) => decideAdmit(st, p, viewerOf(user), ctx, readiness));
       if (run.events.length === 0) return { seq: run.state.live.participants[p.participantId]?.admittedSeq ?? run.state.seq };
       return { seq: firstSeq(run, "already admitted") };
     }),

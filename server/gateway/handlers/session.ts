@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { decideCheckin, decideOpenSession } from "../../../shared/domain/session.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
-import { streamName, type StreamName } from "../../../shared/log.js";
+import { serverId, streamName, type StreamName } from "../../../shared/log.js";
+import { clientKey } from "../../domain/stream-service.js";
 import { isStaff } from "../../../shared/domain/roles.js";
 import { viewerOf } from "../../domain/directory.js";
 import { syncStream } from "../../domain/sync.js";
@@ -30,9 +31,9 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       const cohort = await s.directory.cohortFor(user, p.cohortId);
       // The session id is derived from the command id so a retried command opens the same room.
       const sessionId = `s_${p.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40) || randomUUID()}`;
-      const { events, duplicate } = await s.streams.execute("session", sessionId, p.id, (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)));
+      const { events, duplicate } = await s.streams.execute("session", sessionId, clientKey(user.id, "session:open", p.id), (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)));
       if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
-      const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), { id: `listed:${sessionId}`, type: "session.opened", actor: user.id, data: { sessionId, title: p.title, openedBy: user.id } });
+      const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), { id: serverId("listed", sessionId), type: "session.opened", actor: user.id, data: { sessionId, title: p.title, openedBy: user.id } });
       publishAll(s.io, streamName("session", sessionId), events);
       await ensureListed(s, sessionId);
       if (!listed.duplicate) publishAll(s.io, streamName("cohort", cohort.id), [listed.event]);
@@ -71,7 +72,7 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       // [LIVE6] A need_support check-in raises an alert: its session must be on the list the
       // escalation checks walk before the alert exists, even if no one has joined the room yet.
       await ensureListed(s, p.sessionId);
-      const { events } = await s.streams.execute("session", p.sessionId, p.id, (st) => decideCheckin(st, p, viewerOf(user)));
+      const { events } = await s.streams.execute("session", p.sessionId, clientKey(user.id, "checkin:send", p.id), (st) => decideCheckin(st, p, viewerOf(user)));
       const first = events[0];
       if (!first) throw new AppError(ErrorCode.UNAVAILABLE, "The check-in was not recorded. Please try again.");
       publishAll(s.io, streamName("session", p.sessionId), events);

@@ -1,14 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { DraftEvent, StoredEvent, StreamName } from "../../../shared/log.js";
-import { ConflictError, type AppendOptions, type AppendResult, type LogStore, type ReadResult, type Snapshot } from "../types.js";
+import { StoredEvent, StreamName } from "../../../shared/log.js";
+import { checkBatch, checkGuard, guardScopes } from "../batch.js";
+import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadResult, type Snapshot } from "../types.js";
 import { Journal } from "./journal.js";
 
 export const LOG_JOURNAL = "log.jsonl";
 
-/** One journal line: an event of a stream. The stream's epoch rides on every event. */
-const LogRecord = z.object({ s: StreamName, e: StoredEvent });
-type LogRecord = z.infer<typeof LogRecord>;
+/**
+ * One journal line: a command's whole batch (so it is durable whole or not at all), its owner and
+ * what each event touched. The stream's epoch rides on every event.
+ */
+const BatchRecord = z.object({ s: StreamName, o: z.string(), b: z.array(StoredEvent).min(1), t: z.array(z.array(z.string())) });
+type BatchRecord = z.infer<typeof BatchRecord>;
+/** Journals written before batches: one event a line, owner unknown, touching the whole stream. */
+const LegacyRecord = z.object({ s: StreamName, e: StoredEvent });
 /** Compaction lines [LOG4]: a snapshot kept, or the stream's events up to `trim` dropped. */
 const SnapRecord = z.object({ s: StreamName, snap: z.object({ seq: z.number().int().min(0), data: z.string() }) });
 const TrimRecord = z.object({ s: StreamName, trim: z.number().int().min(0) });
@@ -20,7 +26,16 @@ interface Stream {
   /** Events up to this seq were dropped by trim. */
   base: number;
   snapshot: Snapshot | null;
-  seqById: Map<string, number>;
+  /** event id → the batch holding it (first seq, count, owner). */
+  batchById: Map<string, BatchRef>;
+  /** scope → seq of the last event that touched it. */
+  scopes: Map<string, number>;
+}
+
+interface BatchRef {
+  first: number;
+  count: number;
+  owner: string;
 }
 
 /**
@@ -58,42 +73,62 @@ export class EmbeddedLogStore implements LogStore {
       if (stream) this.drop(stream, trim.data.trim);
       return;
     }
-    const parsed = LogRecord.safeParse(raw);
-    if (!parsed.success) throw new Error(`log journal line ${line} is not an event record`);
-    const { s, e } = parsed.data;
-    const stream = this.streams.get(s) ?? fresh(e.epoch);
-    if (e.seq !== stream.base + stream.events.length + 1 || e.epoch !== stream.epoch || stream.seqById.has(e.id)) {
-      throw new Error(`log journal line ${line} breaks the order of stream ${s}`);
-    }
-    this.add(s, stream, e);
+    const batch = BatchRecord.safeParse(raw);
+    const legacy = batch.success ? null : LegacyRecord.safeParse(raw);
+    const record: BatchRecord | null = batch.success ? batch.data : legacy?.success ? { s: legacy.data.s, o: "", b: [legacy.data.e], t: [["*"]] } : null;
+    if (record === null) throw new Error(`log journal line ${line} is not an event record`);
+    const first = record.b[0];
+    const stream = this.streams.get(record.s) ?? fresh(first?.epoch ?? "");
+    record.b.forEach((e, i) => {
+      if (e.seq !== stream.base + stream.events.length + 1 + i || e.epoch !== stream.epoch || stream.batchById.has(e.id)) {
+        throw new Error(`log journal line ${line} breaks the order of stream ${record.s}`);
+      }
+    });
+    this.add(record, stream);
   }
 
-  private add(name: string, stream: Stream, e: StoredEvent): void {
-    stream.events.push(e);
-    stream.seqById.set(e.id, e.seq);
-    this.streams.set(name, stream);
+  private add(record: BatchRecord, stream: Stream): void {
+    const ref: BatchRef = { first: record.b[0]?.seq ?? 0, count: record.b.length, owner: record.o };
+    record.b.forEach((e, i) => {
+      stream.events.push(e);
+      stream.batchById.set(e.id, ref);
+      for (const t of record.t[i] ?? []) stream.scopes.set(t, e.seq);
+    });
+    this.streams.set(record.s, stream);
   }
 
-  async append(streamName: StreamName, draft: DraftEvent, opts: AppendOptions = {}): Promise<AppendResult> {
+  private batchOf(stream: Stream, ref: BatchRef): StoredEvent[] {
+    const from = ref.first - stream.base - 1;
+    return from < 0 ? [] : stream.events.slice(from, from + ref.count);
+  }
+
+  async append(streamName: StreamName, batch: AppendBatch, guard?: Guard): Promise<AppendResult> {
     this.assertOpen();
     const name = StreamName.parse(streamName);
-    const d = DraftEvent.parse(draft);
+    const b = checkBatch(batch);
+    const g = checkGuard(guard);
     const stream = this.streams.get(name);
-    const known = stream?.seqById.get(d.id);
-    if (stream && known !== undefined) {
-      const original = stream.events[known - stream.base - 1];
-      if (original) return { event: original, duplicate: true };
+    if (stream) {
+      for (const d of b.events) {
+        const ref = stream.batchById.get(d.id);
+        if (!ref) continue;
+        const events = this.batchOf(stream, ref);
+        if (events.length !== ref.count) throw new Error(`stream ${name}: event ${d.id} is recorded but its batch is gone`);
+        return { events, duplicate: true, owner: ref.owner, matchedId: d.id };
+      }
     }
     const head = stream ? stream.base + stream.events.length : 0;
-    if (opts.expectedSeq !== undefined && opts.expectedSeq !== head) throw new ConflictError(name, head);
+    if (g !== undefined) {
+      const conflict = g.scopes === "stream" ? head !== g.seq : guardScopes(g.scopes).some((sc) => (stream?.scopes.get(sc) ?? 0) > g.seq);
+      if (conflict) throw new ConflictError(name, head);
+    }
     const epoch = stream?.epoch ?? randomUUID();
+    const events = b.events.map((d, i) => ({ seq: head + 1 + i, epoch, id: d.id, type: d.type, actor: d.actor, at: d.at, data: d.data }));
     // Round-trip through JSON so the answer is exactly what a later read (or a restart) returns.
-    const record: LogRecord = LogRecord.parse(
-      JSON.parse(JSON.stringify({ s: name, e: { seq: head + 1, epoch, id: d.id, type: d.type, actor: d.actor, at: d.at, data: d.data } })),
-    );
-    this.journal.append(record); // synchronous write + fdatasync: durable before we answer [LOG3]
-    this.add(name, stream ?? fresh(epoch), record.e);
-    return { event: record.e, duplicate: false };
+    const record: BatchRecord = BatchRecord.parse(JSON.parse(JSON.stringify({ s: name, o: b.owner, b: events, t: b.touches })));
+    this.journal.append(record); // one line, synchronous write + fdatasync: durable whole before we answer [LOG3]
+    this.add(record, stream ?? fresh(epoch));
+    return { events: record.b, duplicate: false, owner: b.owner, matchedId: null };
   }
 
   async read(streamName: StreamName, afterSeq: number, limit: number): Promise<ReadResult> {
@@ -105,11 +140,13 @@ export class EmbeddedLogStore implements LogStore {
     return { epoch: stream.epoch, events: stream.events.slice(from, from + count), head: stream.base + stream.events.length };
   }
 
-  async lookup(streamName: StreamName, id: string): Promise<StoredEvent | null> {
+  async lookup(streamName: StreamName, id: string): Promise<FoundBatch | null> {
     this.assertOpen();
     const stream = this.streams.get(streamName);
-    const seq = stream?.seqById.get(id);
-    return seq === undefined || !stream ? null : (stream.events[seq - stream.base - 1] ?? null);
+    const ref = stream?.batchById.get(id);
+    if (!stream || !ref) return null;
+    const events = this.batchOf(stream, ref);
+    return events.length === 0 ? null : { events, owner: ref.owner };
   }
 
   async head(streamName: StreamName): Promise<{ epoch: string | null; seq: number }> {
@@ -150,7 +187,7 @@ export class EmbeddedLogStore implements LogStore {
   private drop(stream: Stream, upto: number): void {
     const n = upto - stream.base;
     if (n <= 0) return;
-    for (const e of stream.events.slice(0, n)) stream.seqById.delete(e.id);
+    for (const e of stream.events.slice(0, n)) stream.batchById.delete(e.id);
     stream.events = stream.events.slice(n);
     stream.base = upto;
   }
@@ -167,5 +204,5 @@ export class EmbeddedLogStore implements LogStore {
 }
 
 function fresh(epoch: string): Stream {
-  return { epoch, events: [], base: 0, snapshot: null, seqById: new Map<string, number>() };
+  return { epoch, events: [], base: 0, snapshot: null, batchById: new Map<string, BatchRef>(), scopes: new Map<string, number>() };
 }

@@ -13,8 +13,10 @@ export function redisKeys(prefix: string) {
     logSeq: (s: string) => `${stream(s)}:seq`,
     /** STREAM: entry id `<seq>-0`, field `e` = the StoredEvent JSON. */
     logEvents: (s: string) => `${stream(s)}:events`,
-    /** HASH: event id → seq, for dedupe [LOG2]. */
+    /** HASH: event id → `<firstSeq>|<count>|<owner>` of the batch that holds it, for dedupe [LOG2]. */
     logIds: (s: string) => `${stream(s)}:ids`,
+    /** HASH: scope → seq of the last event that touched it (scoped guards). */
+    logScopes: (s: string) => `${stream(s)}:scopes`,
     /** STRING: the stream's epoch, set on its first append. */
     logEpoch: (s: string) => `${stream(s)}:epoch`,
     /** STRING: the stream's latest snapshot as JSON `{seq, data}` [LOG4]. */

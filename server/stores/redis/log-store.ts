@@ -1,38 +1,65 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { DraftEvent, StoredEvent, StreamName } from "../../../shared/log.js";
-import { ConflictError, type AppendOptions, type AppendResult, type LogStore, type ReadResult, type Snapshot } from "../types.js";
+import { StoredEvent, StreamName } from "../../../shared/log.js";
+import { checkBatch, checkGuard, guardScopes } from "../batch.js";
+import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadResult, type Snapshot } from "../types.js";
 import { LuaScript, type RedisClient } from "./client.js";
 import type { RedisKeys } from "./keys.js";
 
 /**
- * [LOG1]–[LOG3] One append, atomically: dedupe by event id, the optional expectedSeq check, the
- * stream's epoch on first write, XADD with entry id `<seq>-0`, INCR of the seq. XADD goes first:
- * it is the only step that can fail, and a script is not rolled back.
- * KEYS: seq, events, ids, epoch. ARGV: event id, draft JSON (an object), expectedSeq or '', fresh epoch.
- * Returns {'ok'|'dup', event JSON} or {'conflict', head} or {'lost', seq}.
+ * [LOG1]–[LOG3] One command's batch, atomically: dedupe by any of its event ids (a hit returns the
+ * whole earlier batch and its owner), the guard (head, or the scopes touched since), the stream's
+ * epoch on first write, one XADD per event with entry id `<seq>-0`, every id → the batch, every
+ * touched scope → its seq, the head last. XADDs with rising explicit ids cannot fail, so nothing
+ * after the first write can leave half a batch.
+ * KEYS: seq, events, ids, epoch, scopes. ARGV: owner, fresh epoch, spec JSON
+ * `{guard: {seq, scopes: "stream"|[...]} | false, events: [{id, body, touches}]}` (body: the draft JSON, an object).
+ * Returns {'ok'|'dup', owner, matchedId, event JSON...} or {'conflict', head} or {'lost', id}.
  */
 const APPEND = new LuaScript(`
-local known = redis.call('HGET', KEYS[3], ARGV[1])
-if known then
-  local found = redis.call('XRANGE', KEYS[2], known .. '-0', known .. '-0')
-  if #found == 0 then return {'lost', known} end
-  return {'dup', found[1][2][2]}
+local spec = cjson.decode(ARGV[3])
+for _, ev in ipairs(spec.events) do
+  local known = redis.call('HGET', KEYS[3], ev.id)
+  if known then
+    local first, count, owner = string.match(known, '^(%d+)|(%d+)|(.*)$')
+    local last = tonumber(first) + tonumber(count) - 1
+    local found = redis.call('XRANGE', KEYS[2], first .. '-0', string.format('%d', last) .. '-0')
+    if #found ~= tonumber(count) then return {'lost', ev.id} end
+    local out = {'dup', owner, ev.id}
+    for _, entry in ipairs(found) do out[#out + 1] = entry[2][2] end
+    return out
+  end
 end
 local head = tonumber(redis.call('GET', KEYS[1]) or '0')
-if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= head then
-  return {'conflict', tostring(head)}
+local g = spec.guard
+if type(g) == 'table' then
+  if g.scopes == 'stream' then
+    if head ~= g.seq then return {'conflict', string.format('%d', head)} end
+  elseif #g.scopes > 0 then
+    local lasts = redis.call('HMGET', KEYS[5], unpack(g.scopes))
+    for i = 1, #g.scopes do
+      if lasts[i] and tonumber(lasts[i]) > g.seq then return {'conflict', string.format('%d', head)} end
+    end
+  end
 end
 local epoch = redis.call('GET', KEYS[4])
-local fresh = not epoch
-if fresh then epoch = ARGV[4] end
-local seq = string.format('%d', head + 1)
-local event = '{"seq":' .. seq .. ',"epoch":' .. cjson.encode(epoch) .. ',' .. string.sub(ARGV[2], 2)
-redis.call('XADD', KEYS[2], seq .. '-0', 'e', event)
-redis.call('INCR', KEYS[1])
-if fresh then redis.call('SET', KEYS[4], epoch) end
-redis.call('HSET', KEYS[3], ARGV[1], seq)
-return {'ok', event}
+if not epoch then
+  epoch = ARGV[2]
+  redis.call('SET', KEYS[4], epoch)
+end
+local n = #spec.events
+local pointer = string.format('%d|%d|', head + 1, n) .. ARGV[1]
+local out = {'ok', ARGV[1], ''}
+for i, ev in ipairs(spec.events) do
+  local seq = string.format('%d', head + i)
+  local event = '{"seq":' .. seq .. ',"epoch":' .. cjson.encode(epoch) .. ',' .. string.sub(ev.body, 2)
+  redis.call('XADD', KEYS[2], seq .. '-0', 'e', event)
+  redis.call('HSET', KEYS[3], ev.id, pointer)
+  for _, t in ipairs(ev.touches) do redis.call('HSET', KEYS[5], t, seq) end
+  out[#out + 1] = event
+end
+redis.call('SET', KEYS[1], string.format('%d', head + n))
+return out
 `);
 
 /** KEYS: seq, events, epoch. ARGV: first entry id, count. Returns {epoch or '', head, event JSON...}. */
@@ -45,13 +72,17 @@ end
 return out
 `);
 
-/** KEYS: ids, events. ARGV: event id. Returns the event JSON, or nil when the id is unknown. */
+/** KEYS: ids, events. ARGV: event id. Returns {owner, event JSON...} of the batch holding it, or nil. */
 const LOOKUP = new LuaScript(`
 local known = redis.call('HGET', KEYS[1], ARGV[1])
 if not known then return false end
-local found = redis.call('XRANGE', KEYS[2], known .. '-0', known .. '-0')
+local first, count, owner = string.match(known, '^(%d+)|(%d+)|(.*)$')
+local last = tonumber(first) + tonumber(count) - 1
+local found = redis.call('XRANGE', KEYS[2], first .. '-0', string.format('%d', last) .. '-0')
 if #found == 0 then return false end
-return found[1][2][2]
+local out = {owner}
+for _, entry in ipairs(found) do out[#out + 1] = entry[2][2] end
+return out
 `);
 
 /** KEYS: snapshot. ARGV: seq, snapshot JSON. Keeps only the newest: returns 1 when stored, 0 when a newer one is kept. */
@@ -83,9 +114,11 @@ return upto
 const SnapshotJson = z.object({ seq: z.number().int().min(0), data: z.string() });
 
 const AppendReply = z.union([
-  z.tuple([z.enum(["ok", "dup"]), z.string()]),
-  z.tuple([z.enum(["conflict", "lost"]), z.string().regex(/^\d+$/)]),
+  z.tuple([z.enum(["ok", "dup"]), z.string(), z.string()]).rest(z.string()),
+  z.tuple([z.literal("conflict"), z.string().regex(/^\d+$/)]),
+  z.tuple([z.literal("lost"), z.string()]),
 ]);
+const LookupReply = z.union([z.null(), z.tuple([z.string()]).rest(z.string())]);
 const ReadReply = z.tuple([z.string(), z.string().regex(/^\d+$/)]).rest(z.string());
 const HeadReply = z.tuple([z.string().nullable(), z.string().regex(/^\d+$/).nullable()]);
 
@@ -102,32 +135,29 @@ export class RedisLogStore implements LogStore {
     private readonly release: () => Promise<void>,
   ) {}
 
-  async append(streamName: StreamName, draft: DraftEvent, opts: AppendOptions = {}): Promise<AppendResult> {
+  async append(streamName: StreamName, batch: AppendBatch, guard?: Guard): Promise<AppendResult> {
     this.assertOpen();
     const stream = StreamName.parse(streamName);
-    const d = DraftEvent.parse(draft);
-    const expected = opts.expectedSeq;
-    if (expected !== undefined && !(Number.isSafeInteger(expected) && expected >= 0)) {
-      throw new RangeError("expectedSeq must be a whole number >= 0");
-    }
+    const b = checkBatch(batch);
+    const g = checkGuard(guard);
+    const spec = {
+      guard: g === undefined ? false : { seq: g.seq, scopes: g.scopes === "stream" ? "stream" : guardScopes(g.scopes) },
+      events: b.events.map((d, i) => ({ id: d.id, body: JSON.stringify({ id: d.id, type: d.type, actor: d.actor, at: d.at, data: d.data }), touches: b.touches[i] ?? [] })),
+    };
     const k = this.keys;
-    const json = JSON.stringify({ id: d.id, type: d.type, actor: d.actor, at: d.at, data: d.data });
     const reply = AppendReply.parse(
-      await APPEND.run(
-        this.client,
-        [k.logSeq(stream), k.logEvents(stream), k.logIds(stream), k.logEpoch(stream)],
-        [d.id, json, expected === undefined ? "" : String(expected), randomUUID()],
-      ),
+      await APPEND.run(this.client, [k.logSeq(stream), k.logEvents(stream), k.logIds(stream), k.logEpoch(stream), k.logScopes(stream)], [b.owner, randomUUID(), JSON.stringify(spec)]),
     );
     switch (reply[0]) {
       case "ok":
-        return { event: parseEvent(reply[1]), duplicate: false };
-      case "dup":
-        return { event: parseEvent(reply[1]), duplicate: true };
+      case "dup": {
+        const [kind, owner, matched, ...events] = reply;
+        return { events: events.map(parseEvent), duplicate: kind === "dup", owner, matchedId: kind === "dup" ? matched : null };
+      }
       case "conflict":
         throw new ConflictError(stream, Number(reply[1]));
       case "lost":
-        throw new Error(`stream ${stream}: event ${d.id} is recorded at seq ${reply[1]} but that entry is gone`);
+        throw new Error(`stream ${stream}: event ${reply[1]} is recorded but its batch is gone`);
     }
   }
 
@@ -143,11 +173,13 @@ export class RedisLogStore implements LogStore {
     return { epoch: epoch === "" ? null : epoch, head: Number(head), events: events.map(parseEvent) };
   }
 
-  async lookup(streamName: StreamName, id: string): Promise<StoredEvent | null> {
+  async lookup(streamName: StreamName, id: string): Promise<FoundBatch | null> {
     this.assertOpen();
     const stream = StreamName.parse(streamName);
-    const json = z.string().nullable().parse(await LOOKUP.run(this.client, [this.keys.logIds(stream), this.keys.logEvents(stream)], [id]));
-    return json === null ? null : parseEvent(json);
+    const reply = LookupReply.parse(await LOOKUP.run(this.client, [this.keys.logIds(stream), this.keys.logEvents(stream)], [id]));
+    if (reply === null) return null;
+    const [owner, ...events] = reply;
+    return { owner, events: events.map(parseEvent) };
   }
 
   async head(streamName: StreamName): Promise<{ epoch: string | null; seq: number }> {
