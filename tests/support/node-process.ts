@@ -33,6 +33,10 @@ export async function startNodeProcess(env: { redisUrl: string; prefix: string; 
       if (typeof parsed === "object" && parsed !== null && "port" in parsed && typeof parsed.port === "number") resolve(parsed.port);
       else reject(new Error(`unexpected first line: ${line}`));
     });
+  }).catch((err: unknown) => {
+    // A node that did not come up is not left running.
+    child.kill("SIGKILL");
+    throw err;
   });
   return {
     url: `http://127.0.0.1:${port}`,

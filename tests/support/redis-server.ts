@@ -61,7 +61,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
 }
 
-async function waitForPing(url: string): Promise<void> {
+export async function waitForPing(url: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const client = createClient({ url, socket: { reconnectStrategy: false } });
@@ -79,7 +79,7 @@ async function waitForPing(url: string): Promise<void> {
   }
 }
 
-async function waitForExit(pid: number): Promise<void> {
+export async function waitForExit(pid: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     try {
