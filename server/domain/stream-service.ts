@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
-import { isServerId, streamKind, streamName, type DraftEvent, type StoredEvent, type StreamKind, type StreamName } from "../../shared/log.js";
+import { isServerId, streamId, streamKind, streamName, type DraftEvent, type StoredEvent, type StreamKind, type StreamName } from "../../shared/log.js";
 import { guardFor, streamDefs, touchesOf, type StreamStates } from "../../shared/domain/streams.js";
 import type { Clock } from "../clock.js";
 import { ConflictError, type AppendResult, type FoundBatch, type LogStore } from "../stores/types.js";
@@ -50,6 +50,13 @@ export interface Executed {
 }
 
 /**
+ * Told of every command's events once they are durable — and again for a retry's duplicate, so
+ * a follow-up that failed the first time (scheduling an alert's escalation) is made on the retry.
+ * A rejection fails the command (the client retries), never silently drops the follow-up.
+ */
+export type AfterAppend = (kind: StreamKind, id: string, events: readonly StoredEvent[]) => Promise<void>;
+
+/**
  * Stream state for one node, and the one write path: command → decide → append. The cache is
  * only a speed-up: every read catches up from the log first, so a node always decides on what
  * every node has appended [LOG5]. Nothing here is truth.
@@ -58,7 +65,11 @@ export class StreamService {
   private readonly caches: Caches = { session: new Map(), cohort: new Map(), program: new Map(), circle: new Map(), notes: new Map(), journal: new Map(), fnote: new Map(), index: new Map() };
   private readonly queue = new KeyedQueue();
 
-  constructor(private readonly log: LogStore, private readonly clock: Clock) {}
+  constructor(
+    private readonly log: LogStore,
+    private readonly clock: Clock,
+    private readonly afterAppend: AfterAppend = async () => undefined,
+  ) {}
 
   async state<K extends StreamKind>(kind: K, id: string): Promise<StreamStates[K]> {
     const stream = streamName(kind, id);
@@ -91,6 +102,12 @@ export class StreamService {
    * else is DUPLICATE_ID and changes nothing.
    */
   async execute<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>): Promise<Executed> {
+    const done = await this.decideAndAppend(kind, id, cmd, decide);
+    if (done.events.length > 0) await this.afterAppend(kind, id, done.events);
+    return done;
+  }
+
+  private async decideAndAppend<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>): Promise<Executed> {
     const stream = streamName(kind, id);
     return this.queue.run(stream, async () => {
       const earlier = await this.log.lookup(stream, cmd.id);
@@ -117,10 +134,12 @@ export class StreamService {
    */
   async record(stream: StreamName, cmd: CommandKey, drafts: Draft[]): Promise<Executed> {
     assertIds(drafts, cmd);
-    return this.queue.run(stream, async () => {
+    const done = await this.queue.run(stream, async () => {
       const result = await this.appendNow(stream, cmd.owner, drafts, undefined);
       return result.duplicate ? answerDuplicate(result, cmd, result.matchedId ?? cmd.id) : { events: result.events, duplicate: false };
     });
+    await this.afterAppend(streamKind(stream), streamId(stream), done.events);
+    return done;
   }
 
   /** The events a command with this key already produced (its retry's answer), or null; DUPLICATE_ID when the id is someone else's. */

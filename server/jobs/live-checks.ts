@@ -1,7 +1,7 @@
-import { decideLiveChecks } from "../../shared/domain/live-checks.js";
+import { decideLiveChecks, nextCheckAt, wakesChecks } from "../../shared/domain/live-checks.js";
 import { LIVE_INDEX_ID } from "../../shared/domain/live-index.js";
 import { pendingAlerts } from "../../shared/domain/alerts.js";
-import { streamName } from "../../shared/log.js";
+import { streamName, type StoredEvent } from "../../shared/log.js";
 import { errorKind } from "../logger.js";
 import type { Services } from "../services.js";
 import { systemKey } from "../domain/stream-service.js";
@@ -12,31 +12,55 @@ import { unlist } from "../gateway/handlers/live-close.js";
 /** How often each node runs the checks (DESIGN.md: "about once a second"). LIVE3 asks for 5 s. */
 export const LIVE_CHECK_MS = 1000;
 
+/** Due sessions one round takes on, and how many it checks at once (a slow one never holds up the rest). */
+const DUE_BATCH = 200;
+const PARALLEL = 8;
 /**
- * [LIVE3][LIVE4][LIVE6][LIVE7] One round of the dosing-day checks on every listed session:
- * escalations, ratio and break alerts, check-in prompts. Every node runs it; the decisions come
- * from the log and the event ids are server-made from the log, so each escalation lands exactly
- * once and only the node that appended it broadcasts and notifies.
+ * Every this often a node also walks the whole list: re-schedules every listed session (a due
+ * entry lost with a Redis restart is re-made) and reconciles presence with the log [PR5].
  */
-export async function runLiveChecks(s: Services): Promise<void> {
-  const index = await s.streams.state("index", LIVE_INDEX_ID);
-  for (const sessionId of index.sessions) {
+export const SWEEP_MS = 30_000;
+
+/**
+ * [LIVE3][LIVE4][LIVE6][LIVE7] One round of the dosing-day checks: only the sessions the due
+ * index says are due (an escalation, a reminder, a prompt, a break limit, a ratio to re-check),
+ * so a round costs what is due, not how many sessions exist. Every node runs it; the decisions
+ * come from the log and the event ids are server-made from it, so each escalation lands exactly
+ * once and only the node that appended it broadcasts and notifies. A session whose check fails
+ * stays due and is taken again next round, by whichever node gets there.
+ */
+export async function runLiveChecks(s: Services, opts: { sweep?: boolean } = {}): Promise<void> {
+  const listed = opts.sweep ? (await s.streams.state("index", LIVE_INDEX_ID)).sessions : [];
+  for (const sessionId of listed) await s.stores.due.schedule(sessionId, s.clock.now());
+  const due = await s.stores.due.due(s.clock.now(), DUE_BATCH);
+  await inParallel(due, async ({ id, at }) => {
     try {
-      await checkSession(s, sessionId);
+      const next = await checkSession(s, id);
+      await s.stores.due.reschedule(id, at, next);
     } catch (err) {
       // One session's trouble must not stop the others' escalations.
-      s.logger.warn("live check failed", { session: { id: sessionId }, error: errorKind(err) });
+      s.logger.warn("live check failed", { session: { id }, error: errorKind(err) });
     }
-  }
+  });
   // After every escalation of the round: presence trouble must never delay one. The next
   // round's ratio check decides on the corrected log [LIVE3].
-  for (const sessionId of index.sessions) {
+  const reconcile = opts.sweep ? listed : due.map((d) => d.id);
+  await inParallel(reconcile, async (sessionId) => {
     try {
       await s.presence.reconcile(sessionId);
     } catch (err) {
       s.logger.warn("presence reconcile failed", { session: { id: sessionId }, error: errorKind(err) });
     }
-  }
+  });
+}
+
+async function inParallel<T>(items: readonly T[], f: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += PARALLEL) await Promise.all(items.slice(i, i + PARALLEL).map(f));
+}
+
+/** [LIVE6] Make a session's checks due now when one of its events can change them (an alert, the ratio). */
+export async function wakeChecks(s: Pick<Services, "stores" | "clock">, sessionId: string, events: readonly StoredEvent[]): Promise<void> {
+  if (events.some(wakesChecks)) await s.stores.due.schedule(sessionId, s.clock.now());
 }
 
 /**
@@ -44,14 +68,14 @@ export async function runLiveChecks(s: Services): Promise<void> {
  * the fresh state inside the write path, so one escalation that another node already appended
  * (a duplicate) or that raced an acknowledgement never holds back the next one [LIVE6].
  */
-async function checkSession(s: Services, sessionId: string): Promise<void> {
+async function checkSession(s: Services, sessionId: string): Promise<number | null> {
   const state = await s.streams.state("session", sessionId);
-  if (state.cohortId === null) return;
+  if (state.cohortId === null) return null;
   // An ended session leaves the list — but never while an alert in it still waits [LIVE6]:
   // session:close is refused then, and this keeps escalating if one ever got through.
   if (state.status === "closed" && pendingAlerts(state.live.alerts).length === 0) {
     await unlist(s, sessionId);
-    return;
+    return null;
   }
   const cohort = await s.streams.state("cohort", state.cohortId);
   const { profile } = await profileForCohort(s, cohort);
@@ -64,4 +88,5 @@ async function checkSession(s: Services, sessionId: string): Promise<void> {
     publishAll(s.io, stream, events);
     await notifyStaff(s, await s.streams.state("session", sessionId), events);
   }
+  return nextCheckAt(await s.streams.state("session", sessionId), s.clock.now(), profile);
 }

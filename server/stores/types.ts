@@ -141,11 +141,31 @@ export interface PresenceStore {
   close(): Promise<void>;
 }
 
+/**
+ * [LIVE6] When each live session next needs its periodic checks (an escalation, a reminder, a
+ * prompt, a break limit, a ratio to re-check): nodes ask only for what is due, so the cost of the
+ * checks grows with what is due, not with how many sessions exist or how many nodes run.
+ * Not truth — the log is; a lost entry is re-made when the session is next written or listed.
+ */
+export interface DueStore {
+  /** Make `id` due at `at`, unless it is already due earlier. */
+  schedule(id: string, at: number): Promise<void>;
+  /** Entries due at or before `now`, earliest first, at most `limit`. */
+  due(now: number, limit: number): Promise<{ id: string; at: number }[]>;
+  /**
+   * Move `id` from `from` to `to` (null: drop it) only if it is still due at `from`: a
+   * `schedule` by another node in between (a new alert) is never overwritten. True when moved.
+   */
+  reschedule(id: string, from: number, to: number | null): Promise<boolean>;
+  close(): Promise<void>;
+}
+
 export interface Stores {
   kind: "embedded" | "redis";
   log: LogStore;
   kv: KvStore;
   presence: PresenceStore;
+  due: DueStore;
   /** Whether the backing store answers (for /healthz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

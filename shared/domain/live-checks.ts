@@ -1,6 +1,7 @@
 import type { RuleProfile } from "../profiles/index.js";
-import { SYSTEM_ACTOR, decideEscalations, resolveId, visibleAlerts } from "./alerts.js";
-import { serverId } from "../log.js";
+import { ESCALATION_TIERS, REMINDER_EVERY_MS, SYSTEM_ACTOR, decideEscalations, pendingAlerts, resolveId, visibleAlerts } from "./alerts.js";
+import { serverId, type StoredEvent } from "../log.js";
+import { scope, sessionTouches } from "./session-touches.js";
 import { describeRatio, ratioStatus } from "./live-rules.js";
 import type { Draft } from "./live-types.js";
 import type { SessionState } from "./session.js";
@@ -55,3 +56,45 @@ function promptChecks(s: SessionState, now: number, profile: RuleProfile): Draft
   if (round < 1 || round <= last) return [];
   return [{ id: serverId("prompt", round), type: "checkin.prompted", actor: SYSTEM_ACTOR, data: { round } }];
 }
+
+/**
+ * [LIVE3][LIVE6] Whether an event can make a session's checks due sooner: an alert raised or
+ * answered, anything that moves the ratio, the session opening. A plain check-in does not, so
+ * a whole room answering a prompt adds nothing to the due index.
+ */
+export function wakesChecks(e: Pick<StoredEvent, "id" | "type" | "data">): boolean {
+  return sessionTouches(e).some((t) => t === scope.whole || t === scope.ratio || t.startsWith("a:"));
+}
+
+/**
+ * When the session's checks are next due after `now` (ms), or null when nothing ever will be
+ * (not open, or ended with nothing pending). Something still to do now (a ratio alert that did
+ * not land, say) is due again in a second.
+ */
+export function nextCheckAt(s: SessionState, now: number, profile: RuleProfile): number | null {
+  if (s.status === "none") return null;
+  const times: number[] = [];
+  if (decideLiveChecks(s, now, profile).length > 0) times.push(now + RETRY_MS);
+  for (const a of pendingAlerts(s.live.alerts)) {
+    const raised = Date.parse(a.raisedAt);
+    const next = ESCALATION_TIERS.find((t) => a.tier < t.tier);
+    const last = ESCALATION_TIERS[ESCALATION_TIERS.length - 1];
+    if (next) times.push(raised + next.afterMs);
+    else if (last) times.push(raised + last.afterMs + (a.reminders + 1) * REMINDER_EVERY_MS);
+  }
+  if (s.status === "open") {
+    for (const [, b] of Object.entries(s.live.breaks)) {
+      if (!s.live.alerts[serverId("break", b.seq)]) times.push(Date.parse(b.startedAt) + profile.breakMaxMinutes * 60_000 + 1);
+    }
+    if (s.openedAt !== null) {
+      const every = profile.checkinPromptMinutes * 60_000;
+      const last = s.live.prompts.at(-1)?.round ?? 0;
+      const round = Math.max(last, Math.floor((now - Date.parse(s.openedAt)) / every)) + 1;
+      times.push(Date.parse(s.openedAt) + round * every);
+    }
+  }
+  const future = times.filter((t) => Number.isFinite(t));
+  return future.length === 0 ? null : Math.max(now + 1, Math.min(...future));
+}
+
+const RETRY_MS = 1000;

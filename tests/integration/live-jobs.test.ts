@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { streamName } from "../../shared/log.js";
-import { LIVE_INDEX_ID } from "../../shared/domain/live-index.js";
 import { LIVE_CHECK_MS } from "../../server/jobs/live-checks.js";
 import { startApp, type Running } from "../support/harness.js";
 
@@ -13,20 +11,19 @@ describe("live checks on a slow store", () => {
 
   it("[LIVE6] [LIVE3] with reads slower than the check interval, runs never overlap (skipped, not stacked)", async () => {
     node = await startApp("redis", { timers: true });
-    const log = node.stores.log;
-    const read = log.read.bind(log);
-    const index = streamName("index", LIVE_INDEX_ID);
+    // What every round reads first: the due index.
+    const dueStore = node.stores.due;
+    const due = dueStore.due.bind(dueStore);
     const slowMs = LIVE_CHECK_MS * 2.5;
     let inFlight = 0;
     let most = 0;
     let done = 0;
-    log.read = async (s, after, limit) => {
-      if (s !== index) return read(s, after, limit);
+    dueStore.due = async (now, limit) => {
       inFlight++;
       most = Math.max(most, inFlight);
       try {
         await new Promise((r) => setTimeout(r, slowMs));
-        return await read(s, after, limit);
+        return await due(now, limit);
       } finally {
         inFlight--;
         done++;

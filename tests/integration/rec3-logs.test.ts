@@ -40,7 +40,7 @@ describe("server logs (REC3)", () => {
     const lines: string[] = [];
     const made = await makeStores("redis", prefix);
     stores = made.stores;
-    const failing: Stores = { kind: stores.kind, presence: stores.presence, ping: () => stores.ping(), close: () => stores.close(), log: breakable(stores.log, () => down, `store down for ${M("STORE-ERROR")}`), kv: breakable(stores.kv, () => down, `kv down for ${M("STORE-ERROR")}`) };
+    const failing: Stores = { kind: stores.kind, presence: stores.presence, due: stores.due, ping: () => stores.ping(), close: () => stores.close(), log: breakable(stores.log, () => down, `store down for ${M("STORE-ERROR")}`), kv: breakable(stores.kv, () => down, `kv down for ${M("STORE-ERROR")}`) };
     app = createApp({ stores: failing, clock: new ManualClock(), timers: false, logger: createLogger("rec3", (l) => lines.push(l)) });
     const url = `http://127.0.0.1:${await app.listen(0, "127.0.0.1")}`;
     await seedProgram(app.services, mainCohort(tag));

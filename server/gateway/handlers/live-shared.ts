@@ -34,6 +34,8 @@ export async function ensureListed(s: Services, sessionId: string): Promise<void
   const key = `${s.nodeId}|${sessionId}`;
   if (listedHere.has(key)) return;
   await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: serverId("listed", sessionId), type: "session.listed", actor: "system", data: { sessionId } });
+  // Its checks are due now; they then keep their own next time in the due index [LIVE6].
+  await s.stores.due.schedule(sessionId, s.clock.now());
   listedHere.add(key);
 }
 

@@ -5,6 +5,7 @@ import { EmbeddedKvStore, KV_JOURNAL } from "./kv-store.js";
 import { lockDataDir } from "./lock.js";
 import { EmbeddedLogStore, LOG_JOURNAL } from "./log-store.js";
 import { EmbeddedPresenceStore } from "./presence-store.js";
+import { EmbeddedDueStore } from "./due-store.js";
 
 export { JournalCorruptError } from "./journal.js";
 export { KV_JOURNAL, LOG_JOURNAL };
@@ -29,12 +30,14 @@ export async function createEmbeddedStores({ dataDir, now = Date.now }: Embedded
     opened.push(log);
     const kv = EmbeddedKvStore.open(join(dataDir, KV_JOURNAL), now);
     const presence = new EmbeddedPresenceStore(now);
+    const due = new EmbeddedDueStore();
     let closed = false;
     return {
       kind: "embedded",
       log,
       kv,
       presence,
+      due,
       async ping() {
         return !closed;
       },
@@ -42,7 +45,7 @@ export async function createEmbeddedStores({ dataDir, now = Date.now }: Embedded
         if (closed) return;
         closed = true;
         try {
-          await Promise.all([log.close(), kv.close(), presence.close()]);
+          await Promise.all([log.close(), kv.close(), presence.close(), due.close()]);
         } finally {
           unlock();
         }

@@ -4,6 +4,7 @@ import { redisKeys } from "./keys.js";
 import { RedisKvStore } from "./kv-store.js";
 import { RedisLogStore } from "./log-store.js";
 import { RedisPresenceStore } from "./presence-store.js";
+import { RedisDueStore } from "./due-store.js";
 
 export { redisKeys, type RedisKeys } from "./keys.js";
 
@@ -30,12 +31,14 @@ export async function createRedisStores({ url, prefix }: RedisStoresOptions): Pr
   const log = new RedisLogStore(client, keys, shared.retain());
   const kv = new RedisKvStore(client, keys, shared.retain());
   const presence = new RedisPresenceStore(client, keys, shared.retain());
+  const due = new RedisDueStore(client, keys, shared.retain());
   const releaseOwn = shared.retain();
   return {
     kind: "redis",
     log,
     kv,
     presence,
+    due,
     async ping() {
       if (!client.isReady) return false;
       try {
@@ -45,7 +48,7 @@ export async function createRedisStores({ url, prefix }: RedisStoresOptions): Pr
       }
     },
     async close() {
-      await Promise.all([log.close(), kv.close(), presence.close(), releaseOwn()]);
+      await Promise.all([log.close(), kv.close(), presence.close(), due.close(), releaseOwn()]);
     },
   };
 }

@@ -24,6 +24,9 @@ export function redisKeys(prefix: string) {
     /** STRING: events up to this seq were dropped by trim. */
     logTrimmed: (s: string) => `${stream(s)}:trimmed`,
 
+    /** ZSET: live session id, score = when its checks are next due (ms). */
+    due: () => `${prefix}due:live`,
+
     /** STRING: one KV value. */
     kv: (k: string) => `${prefix}kv:${k}`,
 
