@@ -348,10 +348,20 @@ async function fill(events: number) {
   return { acked: ackMs.length, wallMs: round(performance.now() - start), errors: stats.errors };
 }
 
+function unackedDelivered(list: readonly Track[]): number {
+  return list.filter((t) => t.ackAt === null && t.seen.some((s) => s > 0)).length;
+}
+
 function finish() {
   const all = [...tracks.values()];
   const ld = lostAndDup(all);
-  return { checkins: all.length, expectedDeliveries: ld.expected, lost: ld.lost, dup: ld.dup, unackedDelivered: all.filter((t) => t.ackAt === null && t.seen.some((s) => s > 0)).length };
+  const byPhase: Record<string, { lost: number; dup: number; unackedDelivered: number }> = {};
+  for (const phase of new Set(all.map((t) => t.phase))) {
+    const list = phaseTracks(phase);
+    const p = lostAndDup(list);
+    byPhase[phase] = { lost: p.lost, dup: p.dup, unackedDelivered: unackedDelivered(list) };
+  }
+  return { checkins: all.length, expectedDeliveries: ld.expected, lost: ld.lost, dup: ld.dup, unackedDelivered: unackedDelivered(all), byPhase };
 }
 
 function closeAll(): void {
@@ -442,6 +452,7 @@ async function handle(req: Request): Promise<unknown> {
       return { signedIn: signInMs.length, signInMs: dist(signInMs) };
     }
     case "connect": {
+      if (req.urls) urls = req.urls;
       const chosen = members.filter((m) => req.groups.includes(rooms[m.person.room]?.group ?? "main") && m.socket === null);
       const joinErrors: Record<string, number> = {};
       const joinMs: number[] = [];

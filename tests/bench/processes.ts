@@ -135,6 +135,27 @@ export async function sampleProc(pid: number): Promise<ProcSample> {
   return { at: performance.now(), cpuMs: (ticks * 1000) / ticksPerSecond(), rssKb: Number(rss ?? 0) };
 }
 
+export interface MachineSample {
+  at: number;
+  /** Busy and total CPU time of the whole machine, all CPUs, in ticks. */
+  busy: number;
+  total: number;
+}
+
+/** The whole machine's CPU counters (/proc/stat): the bench shares its CPUs with whatever else runs. */
+export async function sampleMachine(): Promise<MachineSample> {
+  const line = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { at: performance.now(), busy, total: busy + idle + iowait };
+}
+
+/** Busy CPU of the machine between two samples, in % of one CPU (so 2 CPUs make 200 %). */
+export function machinePct(a: MachineSample, b: MachineSample, cpus: number): number {
+  const total = b.total - a.total;
+  return total > 0 ? ((b.busy - a.busy) / total) * cpus * 100 : 0;
+}
+
 export interface RedisSample {
   at: number;
   /** Redis process CPU (user + sys), ms. */

@@ -26,8 +26,8 @@ const Counts = z.record(z.string(), z.number());
 export const Request = z.discriminatedUnion("type", [
   /** Holdspace people sign in over HTTP; relay people just connect. */
   z.object({ type: z.literal("setup"), mode: z.enum(["relay", "holdspace"]), urls: z.array(z.string()).min(1), password: z.string(), rooms: z.array(Room), people: z.array(Person) }),
-  /** Connect the people of these groups and join each to their room. */
-  z.object({ type: z.literal("connect"), groups: z.array(Group) }),
+  /** Connect the people of these groups and join each to their room (on `urls` when the servers were restarted). */
+  z.object({ type: z.literal("connect"), groups: z.array(Group), urls: z.array(z.string()).min(1).optional() }),
   /** Open-loop check-ins from the main rooms' participants at `rate` per second for `durationMs`. */
   z.object({ type: z.literal("step"), label: z.string(), rate: z.number().positive(), durationMs: z.number().int().positive() }),
   /** Every participant of the burst room sends a check-in in the same tick, `rounds` times. */
@@ -85,7 +85,17 @@ export type BurstResult = z.infer<typeof BurstResult>;
 
 export const OpenResult = z.object({ opened: z.number(), errors: Counts });
 export const FillResult = z.object({ acked: z.number(), wallMs: z.number(), errors: Counts });
-export const FinishResult = z.object({ checkins: z.number(), expectedDeliveries: z.number(), lost: z.number(), dup: z.number(), unackedDelivered: z.number() });
+const Late = z.object({ lost: z.number(), dup: z.number(), unackedDelivered: z.number() });
+export const FinishResult = z.object({
+  checkins: z.number(),
+  expectedDeliveries: z.number(),
+  lost: z.number(),
+  dup: z.number(),
+  /** Check-ins never acknowledged ok that still reached a facilitator (the server finished them after the phone gave up). */
+  unackedDelivered: z.number(),
+  /** The same counts per phase (step label, burst round, fill), including deliveries that came after the phase's drain. */
+  byPhase: z.record(z.string(), Late),
+});
 export type FinishResult = z.infer<typeof FinishResult>;
 export const JoinsResult = z.object({ joinMs: z.array(z.number()), catchupMs: z.array(z.number()), events: z.array(z.number()), errors: Counts });
 export type JoinsResult = z.infer<typeof JoinsResult>;

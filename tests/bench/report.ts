@@ -21,6 +21,13 @@ export interface StepRow extends StepResult {
   /** Server CPU (all nodes) per check-in delivered to a facilitator. */
   cpuUsPerDelivery: number | null;
   redis: (RedisDelta & { commandsPerCheckin: number | null; usPerDelivery: number | null }) | null;
+  /** The whole machine's busy CPU during the step, and what of it was neither the servers, Redis nor the generator (others' work). */
+  machineCpuPct: number;
+  otherCpuPct: number;
+  /** How long the servers took to go quiet after the step (a backlog of timed-out commands), ms. */
+  settleMs: number;
+  /** Lost/dup counted again at the end of the target's run, with deliveries that came after the step's drain. */
+  final?: { lost: number; dup: number; unackedDelivered: number };
 }
 
 export interface TargetResult {
@@ -61,7 +68,8 @@ function stepAt(t: TargetResult | undefined, rate: number): StepRow | undefined 
 
 const fmt = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || Number.isNaN(v) ? "—" : Number.isFinite(v) ? String(round(v, digits)) : "inf");
 const ratio = (a: number | null | undefined, b: number | null | undefined): string => (a === null || a === undefined || b === null || b === undefined || b === 0 ? "—" : `${round(a / b, 2)}×`);
-const p99Text = (s: StepRow | undefined): string => (!s ? "—" : s.latency.p99 === null ? (s.latency.n === 0 ? "—" : "lost") : fmt(s.latency.p99));
+/** A p99 in ms; `inf` when over 1 % of the expected deliveries never came (lost, or the check-in failed). */
+const p99Text = (s: StepRow | undefined, unit = ""): string => (!s ? "—" : s.latency.p99 === null ? (s.latency.n === 0 ? "—" : "inf") : `${fmt(s.latency.p99)}${unit}`);
 const codes = (rec: Record<string, number>): string => Object.entries(rec).map(([k, v]) => `${k}:${v}`).join(" ") || "0";
 
 function table(head: string[], rows: string[][]): string {
@@ -71,7 +79,7 @@ function table(head: string[], rows: string[][]): string {
 }
 
 export function stepTable(results: readonly TargetResult[]): string {
-  const head = ["target", "rate/s", "sent/s", "deliv/s", "p50 ms", "p99 ms", "max ms", "ack p50", "ack p99", "errors", "failed", "lost", "dup", "srv CPU %", "µs/deliv", "RSS MB", "Redis CPU %", "cmds/check-in", "gen CPU %", "gen lag p99"];
+  const head = ["target", "rate/s", "sent/s", "deliv/s", "p50 ms", "p99 ms", "max ms", "ack p50", "ack p99", "errors", "failed", "lost", "dup", "srv CPU %", "µs/deliv", "RSS MB", "Redis CPU %", "cmds/check-in", "gen CPU %", "gen lag p99", "others' CPU %", "settle s"];
   const rows: string[][] = [];
   for (const t of results) {
     for (const s of t.steps) {
@@ -87,8 +95,8 @@ export function stepTable(results: readonly TargetResult[]): string {
         fmt(s.ack.p99),
         codes(s.errors),
         String(s.failed),
-        String(s.lost),
-        String(s.dup),
+        String(s.final?.lost ?? s.lost),
+        s.final && s.final.dup !== s.dup ? `${s.final.dup} (${s.dup} in the drain)` : String(s.dup),
         fmt(s.serverCpuPct, 0),
         fmt(s.cpuUsPerDelivery, 0),
         s.servers.map((x) => fmt(x.rssKb / 1024, 0)).join("+"),
@@ -96,10 +104,12 @@ export function stepTable(results: readonly TargetResult[]): string {
         fmt(s.redis?.commandsPerCheckin),
         fmt(s.genCpuPct, 0),
         fmt(s.genLoopDelayP99Ms),
+        fmt(s.otherCpuPct, 0),
+        fmt(s.settleMs / 1000, 0),
       ]);
     }
-    for (const r of t.skipped) rows.push([t.target, String(r), "skipped: an earlier step collapsed (p99 > 1 s)", ...Array<string>(17).fill("")]);
-    if (t.error) rows.push([t.target, "failed", t.error.slice(0, 120), ...Array<string>(17).fill("")]);
+    for (const r of t.skipped) rows.push([t.target, String(r), "skipped: an earlier step collapsed (p99 > 1 s)", ...Array<string>(19).fill("")]);
+    if (t.error) rows.push([t.target, "failed", t.error.slice(0, 120), ...Array<string>(19).fill("")]);
   }
   return table(head, rows);
 }
@@ -136,11 +146,11 @@ export function summaryTable(results: readonly TargetResult[], refRate: number):
       TARGET_LABEL[t.target] + (t.error ? " (failed)" : ""),
       maxText,
       t.target === "relay" ? "1×" : ratio(t.maxRate, relay?.maxRate),
-      ref ? `${p99Text(ref)} ms` : "—",
+      p99Text(ref, " ms"),
       t.target === "relay" ? "1×" : ratio(ref?.latency.p99, relayRef?.latency.p99),
       (() => {
         const s = stepAt(t, 1000);
-        return s ? `${p99Text(s)} ms` : "—";
+        return p99Text(s, " ms");
       })(),
       ref?.cpuUsPerDelivery != null ? `${fmt(ref.cpuUsPerDelivery, 0)} µs${ref.redis?.usPerDelivery != null ? ` + Redis ${fmt(ref.redis.usPerDelivery, 0)} µs` : ""}` : "—",
       t.target === "relay" ? "1×" : ratio(ref?.cpuUsPerDelivery, relayRef?.cpuUsPerDelivery),

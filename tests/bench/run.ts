@@ -5,7 +5,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { startRedisServer } from "../support/redis-server.js";
-import { Cleanup, redisDelta, redisProbe, sampleProc, serverEnv, startNodeScript, type Proc, type ProcSample, type RedisProbe, type RedisSample } from "./processes.js";
+import { Cleanup, machinePct, redisDelta, redisProbe, sampleMachine, sampleProc, serverEnv, startNodeScript, type Proc, type ProcSample, type RedisProbe, type RedisSample } from "./processes.js";
 import { BurstResult, ConnectResult, FillResult, FinishResult, JoinsResult, OpenResult, Reply, SetupResult, StepResult, dist, round, type Request } from "./protocol.js";
 import { LAST_LINE, P99_LIMIT_MS, TARGETS, TARGET_LABEL, lastLine, maxRate, stepTable, summarizeProfile, summaryTable, type ServerUse, type StepRow, type TargetName, type TargetResult } from "./report.js";
 import { BENCH_PASSWORD, plan, seedEmbedded, seedRedis } from "./seed.js";
@@ -42,6 +42,8 @@ interface Config {
   coldRounds: number;
   warmJoins: number;
   refRate: number;
+  /** Quiet 1-second windows in a row that count as settled after a step. */
+  settleWindows: number;
   deadlineMs: number;
 }
 
@@ -75,6 +77,7 @@ function parseArgs(argv: readonly string[]): Config {
     coldRounds: quick ? 1 : 2,
     warmJoins: quick ? 1 : 4,
     refRate: steps.includes(500) ? 500 : (steps[0] ?? 500),
+    settleWindows: quick ? 1 : 2,
     deadlineMs: quick ? 240_000 : 45 * 60_000,
   };
 }
@@ -165,6 +168,37 @@ function usage(procs: readonly Proc[], a: readonly ProcSample[], b: readonly Pro
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
+/** RSS of each process, the median of three samples half a second apart. */
+async function rssOf(procs: readonly Proc[]): Promise<number[]> {
+  const samples: ProcSample[][] = [];
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await sleep(500);
+    samples.push(await sampleAll(procs));
+  }
+  return procs.map((_, p) => {
+    const xs = samples.map((s) => s[p]?.rssKb ?? 0).sort((a, b) => a - b);
+    return xs[1] ?? 0;
+  });
+}
+
+/**
+ * Wait (at most `maxMs`) until the servers are quiet: `windows` 1-second windows in a row under
+ * 20 % CPU per process. After an overloaded step a server keeps working through commands whose phones
+ * already gave up; the next measurement should not inherit that backlog.
+ */
+async function settle(procs: readonly Proc[], windows: number, maxMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  let quiet = 0;
+  for (let i = 0; i < maxMs / 1000 && quiet < windows; i++) {
+    const a = await sampleAll(procs);
+    await sleep(1000);
+    const b = await sampleAll(procs);
+    const busiest = Math.max(...usage(procs, a, b).map((u) => u.cpuPct));
+    quiet = busiest < 20 ? quiet + 1 : 0;
+  }
+  return round(performance.now() - t0, 0);
+}
+
 interface TargetOptions {
   /** Only warm-up and one step at this rate, the server(s) under `--cpu-prof` writing to `dir`. */
   profile?: { rate: number; dir: string };
@@ -213,35 +247,50 @@ async function runTarget(target: TargetName, cfg: Config, all: Cleanup, opts: Ta
     const mode = target === "relay" ? "relay" : "holdspace";
     const setup = await timed("signInMs", () => gen.ask({ type: "setup", mode, urls: procs.map((x) => x.url), password: BENCH_PASSWORD, rooms: p.rooms, people: p.people }, SetupResult, 300_000));
     say(`${target}: ${setup.signedIn} signed in (p50 ${setup.signInMs.p50 ?? "—"} ms)`);
-    const warm = await timed("connectWarmMs", () => gen.ask({ type: "connect", groups: ["burst"] }, ConnectResult, 300_000));
+    if (target !== "relay") {
+      // Sign-in leaves scrypt's buffers and its garbage behind; fresh processes (the sessions are in
+      // the store) make the memory per socket a measure of sockets.
+      await Promise.all(procs.map((x) => x.stop()));
+      procs = await timed("restartMs", start);
+    }
+    const urls = procs.map((x) => x.url);
+    const warm = await timed("connectWarmMs", () => gen.ask({ type: "connect", groups: ["burst"], urls }, ConnectResult, 300_000));
     await sleep(1000);
-    const rss0 = await sampleAll(procs);
-    const main = await timed("connectMainMs", () => gen.ask({ type: "connect", groups: ["main"] }, ConnectResult, 300_000));
+    const rss0 = await rssOf(procs);
+    const main = await timed("connectMainMs", () => gen.ask({ type: "connect", groups: ["main"], urls }, ConnectResult, 300_000));
     await sleep(1500);
-    const rss1 = await sampleAll(procs);
+    const rss1 = await rssOf(procs);
     result.connect = { warm, main };
-    result.memory = { sockets: main.sockets, rssBeforeKb: rss0.map((s) => s.rssKb), rssAfterKb: rss1.map((s) => s.rssKb), perSocketKb: round((sum(rss1.map((s) => s.rssKb)) - sum(rss0.map((s) => s.rssKb))) / Math.max(1, main.sockets), 1) };
+    result.memory = { sockets: main.sockets, rssBeforeKb: rss0, rssAfterKb: rss1, perSocketKb: round((sum(rss1) - sum(rss0)) / Math.max(1, main.sockets), 1) };
     say(`${target}: ${warm.sockets + main.sockets} sockets joined (join errors ${JSON.stringify({ ...warm.joinErrors, ...main.joinErrors })}, failed ${warm.joinFailed + main.joinFailed}); ${result.memory.perSocketKb} KB per socket`);
 
     const measured = async (label: string, rate: number, ms: number): Promise<StepRow> => {
+      const ma = await sampleMachine();
       const a = await sampleAll(procs);
       const ra: RedisSample | null = probe ? await probe.sample() : null;
       const s = await gen.ask({ type: "step", label, rate, durationMs: ms }, StepResult, ms + 90_000);
       const b = await sampleAll(procs);
       const rb: RedisSample | null = probe ? await probe.sample() : null;
+      const mb = await sampleMachine();
+      const settleMs = await settle(procs, cfg.settleWindows);
       const servers = usage(procs, a, b);
       const cpuMs = sum(servers.map((x) => x.cpuMs));
       const rd = ra && rb ? redisDelta(ra, rb) : null;
+      const serverCpuPct = round(sum(servers.map((x) => x.cpuPct)), 1);
+      const machineCpuPct = round(machinePct(ma, mb, cpus().length), 1);
       return {
         ...s,
         servers,
-        serverCpuPct: round(sum(servers.map((x) => x.cpuPct)), 1),
+        serverCpuPct,
+        machineCpuPct,
+        otherCpuPct: round(Math.max(0, machineCpuPct - serverCpuPct - (rd?.cpuPct ?? 0) - s.genCpuPct), 1),
+        settleMs,
         cpuUsPerDelivery: s.deliveries > 0 ? round((cpuMs * 1000) / s.deliveries, 1) : null,
         redis: rd && ra && rb ? { ...rd, commandsPerCheckin: s.sent > 0 ? round(rd.commands / s.sent, 2) : null, usPerDelivery: s.deliveries > 0 ? round(((rb.cpuMs - ra.cpuMs) * 1000) / s.deliveries, 1) : null } : null,
       };
     };
     const show = (r: StepRow) =>
-      say(`${target}: ${r.label} ${r.rate}/s → sent ${r.sendRate}/s, p50 ${r.latency.p50 ?? "—"} p99 ${r.latency.p99 ?? "lost"} max ${r.latency.max ?? "—"} ms, ack p99 ${r.ack.p99 ?? "—"} ms, errors ${JSON.stringify(r.errors)}, failed ${r.failed}, lost ${r.lost}, dup ${r.dup}, server CPU ${r.serverCpuPct} %${r.redis ? `, Redis ${round(r.redis.cpuPct, 0)} % ${r.redis.commandsPerCheckin ?? "—"} cmds/check-in` : ""}, generator ${r.genCpuPct} %`);
+      say(`${target}: ${r.label} ${r.rate}/s → sent ${r.sendRate}/s, p50 ${r.latency.p50 ?? "—"} p99 ${r.latency.p99 ?? "lost"} max ${r.latency.max ?? "—"} ms, ack p99 ${r.ack.p99 ?? "—"} ms, errors ${JSON.stringify(r.errors)}, failed ${r.failed}, lost ${r.lost}, dup ${r.dup}, server CPU ${r.serverCpuPct} %${r.redis ? `, Redis ${round(r.redis.cpuPct, 0)} % ${r.redis.commandsPerCheckin ?? "—"} cmds/check-in` : ""}, generator ${r.genCpuPct} %, others on the machine ${r.otherCpuPct} %${r.settleMs > 2500 ? `, servers busy ${round(r.settleMs / 1000, 0)} s after` : ""}`);
 
     result.warmup = await measured("warmup", cfg.warmup.rate, cfg.warmup.ms);
     show(result.warmup);
@@ -253,7 +302,6 @@ async function runTarget(target: TargetName, cfg: Config, all: Cleanup, opts: Ta
         result.skipped.push(rate);
         continue;
       }
-      await sleep(1000);
       const row = await measured(`s${rate}`, rate, cfg.stepMs);
       show(row);
       result.steps.push(row);
@@ -269,13 +317,14 @@ async function runTarget(target: TargetName, cfg: Config, all: Cleanup, opts: Ta
       return result;
     }
 
-    await sleep(1000);
+    result.timings.settleBeforeBurstMs = await settle(procs, cfg.settleWindows);
     result.burst = await gen.ask({ type: "burst", rounds: cfg.burstRounds }, BurstResult, 120_000);
     say(`${target}: burst of ${result.burst.size}: ${result.burst.rounds.map((r) => `${r.conflicts} CONFLICT, all seen in ${r.allSeenMs ?? "—"} ms`).join("; ")}`);
 
     const extra = Math.max(0, cfg.idleSessions - p.rooms.length);
     const opened = await gen.ask({ type: "open", count: extra }, OpenResult, 300_000);
     await sleep(cfg.idleSettleMs);
+    result.timings.settleBeforeIdleMs = await settle(procs, cfg.settleWindows);
     const ia = await sampleAll(procs);
     const ira = probe ? await probe.sample() : null;
     await sleep(cfg.idleMs);
@@ -293,6 +342,7 @@ async function runTarget(target: TargetName, cfg: Config, all: Cleanup, opts: Ta
       say(`${target}: the burst room's session filled with ${fill.acked} check-ins in ${round(fill.wallMs / 1000, 1)} s`);
     }
     result.totals = await gen.ask({ type: "finish" }, FinishResult, 60_000);
+    for (const row of [result.warmup, ...result.steps]) row.final = result.totals.byPhase[row.label];
     await gen.ask({ type: "close" }, z.unknown(), 30_000);
 
     if (target !== "relay") {
