@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { Role } from "../../shared/domain/roles.js";
 import type { PublicUser } from "../../shared/protocol/events.js";
+import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import type { KvStore } from "../stores/types.js";
 import { hashPassword } from "./passwords.js";
 
@@ -18,6 +19,8 @@ export type UserRecord = z.infer<typeof UserRecord>;
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
+export const EMAIL_TAKEN = "An account with this email already exists. Sign in instead, or use another email.";
+
 const keys = {
   user: (id: string) => `user:${id}`,
   email: (email: string) => `user-email:${email.toLowerCase()}`,
@@ -25,6 +28,8 @@ const keys = {
   invite: (token: string) => `invite:${token}`,
   enrol: (token: string) => `enrol:${token}`,
   staffInvite: (token: string) => `staff-invite:${token}`,
+  /** Who is accepting a one-time link (a hash of their email), so only they can finish it after a crash. */
+  inviteClaim: (token: string) => `invite-claim:${createHash("sha256").update(token).digest("base64url")}`,
   adminPrograms: (userId: string) => `admin-programs:${userId}`,
 };
 
@@ -58,6 +63,36 @@ export class Users {
     if (!claimed) throw new Error("email already registered");
     await this.kv.set(keys.user(user.id), JSON.stringify(user));
     return user;
+  }
+
+  /**
+   * Create the account with this id, or finish creating it: a retry after a crash between the
+   * email claim and the record (same id) completes it; an email held by another account is refused.
+   */
+  async ensure(input: { id: string; email: string; name: string; role: Role; programId: string; password: string }): Promise<UserRecord> {
+    const email = input.email.toLowerCase();
+    const claimed = await this.kv.set(keys.email(email), input.id, { nx: true });
+    if (!claimed && (await this.kv.get(keys.email(email))) !== input.id) throw new AppError(ErrorCode.RULE_VIOLATION, EMAIL_TAKEN, { email: EMAIL_TAKEN });
+    const user: UserRecord = { id: input.id, email, name: input.name, role: input.role, programId: input.programId, passwordHash: await hashPassword(input.password) };
+    await this.kv.set(keys.user(user.id), JSON.stringify(user));
+    return user;
+  }
+
+  /**
+   * Hold a one-time link for one person while their account is made (until `ttlMs`): true for
+   * the first claim and for the same person's retry, false when someone else holds it. The link
+   * itself is spent only once everything it leads to is done, so a crash halfway never leaves a
+   * spent link and nobody enrolled.
+   */
+  async claimInvite(token: string, email: string, ttlMs: number): Promise<boolean> {
+    const who = createHash("sha256").update(email.trim().toLowerCase()).digest("base64url");
+    if (await this.kv.set(keys.inviteClaim(token), who, { nx: true, ttlMs: Math.max(1, ttlMs) })) return true;
+    return (await this.kv.get(keys.inviteClaim(token))) === who;
+  }
+
+  /** Let go of a claim whose account could not be made (the email was taken meanwhile), so the link stays usable. */
+  async releaseInvite(token: string): Promise<void> {
+    await this.kv.del(keys.inviteClaim(token));
   }
 
   async get(id: string): Promise<UserRecord | null> {

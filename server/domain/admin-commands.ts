@@ -1,13 +1,14 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { serverId, streamName } from "../../shared/log.js";
 import { decideAddCohort, decideCreateProgram, decideFacilitatorJoined, decideInviteFacilitator } from "../../shared/domain/program.js";
 import { assertRoom, decideAssignFacilitator, decideCreateCohort, decideEnrol, decideInviteCreated } from "../../shared/domain/cohort-decide.js";
 import type { CohortCreate, EnrolAccept, FacilitatorInviteCreate, InviteInfo, ProgramCreate } from "../../shared/protocol/admin.js";
-import type { UserRecord } from "../auth/users.js";
+import { EMAIL_TAKEN, type UserRecord } from "../auth/users.js";
 import { publishAll } from "../gateway/fanout.js";
 import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
+import { derivedId } from "./derived-id.js";
 import { clientKey, systemKey } from "./stream-service.js";
 import { adminProgram, requireAdminOf } from "./program-context.js";
 
@@ -16,7 +17,7 @@ import { adminProgram, requireAdminOf } from "./program-context.js";
  * → append (StreamService.execute, idempotent by the client's command id) → fan out.
  */
 
-const idFrom = (prefix: string, commandId: string) => `${prefix}${commandId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40) || randomUUID()}`;
+const idFrom = derivedId;
 
 /** Programs an admin can open: their own and those they created (an index in KV, the log is the truth). */
 export async function adminProgramIds(s: Services, user: UserRecord): Promise<string[]> {
@@ -100,52 +101,79 @@ export async function describeInvite(s: Services, token: string): Promise<Invite
   return { kind: "facilitator", cohortName: cohort?.name ?? null, programName: program.name, expiresAt: staff.expiresAt };
 }
 
-async function assertEmailFree(s: Services, email: string): Promise<void> {
-  if (await s.users.byEmail(email)) {
-    const msg = "An account with this email already exists. Sign in instead, or use another email.";
-    throw new AppError(ErrorCode.RULE_VIOLATION, msg, { email: msg });
+/**
+ * The account a link makes has an id derived from the link, so every retry of one acceptance
+ * works on the same account: a crash between any two steps is finished by the retry [LOG2].
+ */
+function accountIdFor(inviteId: string): string {
+  return `u_${createHash("sha256").update(`invite:${inviteId}`).digest("base64url").slice(0, 16)}`;
+}
+
+/** Free, or already this link's own account (a retry after a crash). */
+async function assertEmailFree(s: Services, email: string, accountId: string): Promise<void> {
+  const existing = await s.users.byEmail(email);
+  if (existing && existing.id !== accountId) throw new AppError(ErrorCode.RULE_VIOLATION, EMAIL_TAKEN, { email: EMAIL_TAKEN });
+}
+
+/** Hold the link for this person until it expires; someone else's acceptance in progress makes it unusable. */
+async function claim(s: Services, token: string, email: string, invite: { expiresAt: string }): Promise<void> {
+  if (!(await s.users.claimInvite(token, email, Date.parse(invite.expiresAt) - s.clock.now()))) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
+}
+
+/** The link's account, made or finished; if the email was taken meanwhile the claim is let go so the link still works. */
+async function account(s: Services, token: string, input: Parameters<Services["users"]["ensure"]>[0]): Promise<UserRecord> {
+  try {
+    return await s.users.ensure(input);
+  } catch (err) {
+    if (err instanceof AppError && err.code === ErrorCode.RULE_VIOLATION) await s.users.releaseInvite(token);
+    throw err;
   }
 }
 
 /**
  * First use of a facilitator link: create the account (role fixed to facilitator, in the link's
- * program), record the join in the program stream, and assign the cohort the admin chose.
+ * program), record the join in the program stream, and assign the cohort the admin chose. Each
+ * step is idempotent and the link is spent last, so a retry after a crash finishes the rest.
  */
 async function acceptFacilitatorInvite(s: Services, body: EnrolAccept): Promise<UserRecord> {
   const invite = await s.users.peekFacilitatorInvite(body.token);
   if (!invite || !live(invite, s.clock.now())) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
-  await assertEmailFree(s, body.email);
-  const taken = await s.users.takeFacilitatorInvite(body.token);
-  if (!taken) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
-  const user = await s.users.create({ email: body.email, name: body.name, role: "facilitator", programId: taken.programId, password: body.password });
-  const joinedId = serverId("joined", taken.inviteId);
-  const joined = await s.streams.execute("program", taken.programId, systemKey(joinedId), (st) => decideFacilitatorJoined(st, { id: joinedId, inviteId: taken.inviteId, userId: user.id, cohortId: taken.cohortId }));
-  publishAll(s.io, streamName("program", taken.programId), joined.events);
-  if (taken.cohortId !== null) {
+  const accountId = accountIdFor(invite.inviteId);
+  await assertEmailFree(s, body.email, accountId);
+  await claim(s, body.token, body.email, invite);
+  const user = await account(s, body.token, { id: accountId, email: body.email, name: body.name, role: "facilitator", programId: invite.programId, password: body.password });
+  const joinedId = serverId("joined", invite.inviteId);
+  const joined = await s.streams.execute("program", invite.programId, systemKey(joinedId), (st) => decideFacilitatorJoined(st, { id: joinedId, inviteId: invite.inviteId, userId: user.id, cohortId: invite.cohortId }));
+  publishAll(s.io, streamName("program", invite.programId), joined.events);
+  if (invite.cohortId !== null) {
     // Assigned on the inviting admin's authority, which the link carries.
-    const assignId = serverId("assign", taken.inviteId);
-    const assigned = await s.streams.execute("cohort", taken.cohortId, systemKey(assignId), (st) => decideAssignFacilitator(st, { id: assignId, userId: user.id }, { userId: taken.invitedBy, role: "admin" }));
-    publishAll(s.io, streamName("cohort", taken.cohortId), assigned.events);
+    const assignId = serverId("assign", invite.inviteId);
+    const assigned = await s.streams.execute("cohort", invite.cohortId, systemKey(assignId), (st) => decideAssignFacilitator(st, { id: assignId, userId: user.id }, { userId: invite.invitedBy, role: "admin" }));
+    publishAll(s.io, streamName("cohort", invite.cohortId), assigned.events);
   }
+  await s.users.takeFacilitatorInvite(body.token);
   return user;
 }
 
 /**
  * First use of an enrolment link: create the participant's account and enrol them. Everything
- * that can refuse is checked before the token is spent, so a refusal writes nothing.
+ * that can refuse is checked before anything is written; each write is idempotent and the link
+ * is spent last, so a crash halfway never leaves a spent link and nobody enrolled — the same
+ * person's retry (any node) finishes it.
  */
 export async function acceptEnrolment(s: Services, body: EnrolAccept): Promise<UserRecord> {
   const invite = await s.users.peekEnrolInvite(body.token);
   if (!invite) return acceptFacilitatorInvite(s, body);
   if (!live(invite, s.clock.now())) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
-  await assertEmailFree(s, body.email);
-  assertRoom(await s.streams.state("cohort", invite.cohortId));
-  const taken = await s.users.takeEnrolInvite(body.token);
-  if (!taken) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
-  const user = await s.users.create({ email: body.email, name: body.name, role: "participant", programId: taken.programId, password: body.password });
-  const commandId = serverId("enrol", taken.inviteId);
-  const { events } = await s.streams.execute("cohort", taken.cohortId, systemKey(commandId), (st) => decideEnrol(st, { id: commandId, userId: user.id, via: "invite" }, user.id));
-  publishAll(s.io, streamName("cohort", taken.cohortId), events);
+  const accountId = accountIdFor(invite.inviteId);
+  await assertEmailFree(s, body.email, accountId);
+  const cohort = await s.streams.state("cohort", invite.cohortId);
+  if (!cohort.participants.includes(accountId)) assertRoom(cohort);
+  await claim(s, body.token, body.email, invite);
+  const user = await account(s, body.token, { id: accountId, email: body.email, name: body.name, role: "participant", programId: invite.programId, password: body.password });
+  const commandId = serverId("enrol", invite.inviteId);
+  const { events } = await s.streams.execute("cohort", invite.cohortId, systemKey(commandId), (st) => decideEnrol(st, { id: commandId, userId: user.id, via: "invite" }, user.id));
+  publishAll(s.io, streamName("cohort", invite.cohortId), events);
+  await s.users.takeEnrolInvite(body.token);
   return user;
 }
-

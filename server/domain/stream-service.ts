@@ -101,15 +101,21 @@ export class StreamService {
    * A retried id returns the batch it produced the first time [LOG2]; the same id from someone
    * else is DUPLICATE_ID and changes nothing.
    */
-  async execute<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>): Promise<Executed> {
-    const done = await this.decideAndAppend(kind, id, cmd, decide);
+  async execute<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>, opts: { queued?: boolean } = {}): Promise<Executed> {
+    const done = await this.decideAndAppend(kind, id, cmd, decide, opts.queued ?? true);
     if (done.events.length > 0) await this.afterAppend(kind, id, done.events);
     return done;
   }
 
-  private async decideAndAppend<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>): Promise<Executed> {
+  /**
+   * `queued: false` skips this node's per-stream queue: for the periodic checks, so an escalation
+   * never waits behind a room's burst of check-ins. Safe because its guard is scoped (an alert):
+   * a race with the queue's commands is a conflict and a retry, never a lost or doubled event.
+   */
+  private async decideAndAppend<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>, queued: boolean): Promise<Executed> {
     const stream = streamName(kind, id);
-    return this.queue.run(stream, async () => {
+    const run = queued ? <T>(task: () => Promise<T>) => this.queue.run(stream, task) : <T>(task: () => Promise<T>) => task();
+    return run(async () => {
       const earlier = await this.log.lookup(stream, cmd.id);
       if (earlier) return answerDuplicate(earlier, cmd, cmd.id);
       for (let attempt = 0; ; attempt++) {

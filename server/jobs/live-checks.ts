@@ -12,9 +12,12 @@ import { unlist } from "../gateway/handlers/live-close.js";
 /** How often each node runs the checks (DESIGN.md: "about once a second"). LIVE3 asks for 5 s. */
 export const LIVE_CHECK_MS = 1000;
 
-/** Due sessions one round takes on, and how many it checks at once (a slow one never holds up the rest). */
+/** Due sessions one round reads, and how many this node checks at once. */
 const DUE_BATCH = 200;
+const MAX_IN_FLIGHT = 32;
 const PARALLEL = 8;
+/** Sessions this node is checking now, per app (tests run several apps in one process). */
+const checking = new WeakMap<Services, Set<string>>();
 /**
  * Every this often a node also walks the whole list: re-schedules every listed session (a due
  * entry lost with a Redis restart is re-made) and reconciles presence with the log [PR5].
@@ -29,19 +32,31 @@ export const SWEEP_MS = 30_000;
  * once and only the node that appended it broadcasts and notifies. A session whose check fails
  * stays due and is taken again next round, by whichever node gets there.
  */
-export async function runLiveChecks(s: Services, opts: { sweep?: boolean } = {}): Promise<void> {
+export async function runLiveChecks(s: Services, opts: { sweep?: boolean; detach?: boolean } = {}): Promise<void> {
   const listed = opts.sweep ? (await s.streams.state("index", LIVE_INDEX_ID)).sessions : [];
   for (const sessionId of listed) await s.stores.due.schedule(sessionId, s.clock.now());
   const due = await s.stores.due.due(s.clock.now(), DUE_BATCH);
-  await inParallel(due, async ({ id, at }) => {
-    try {
-      const next = await checkSession(s, id);
-      await s.stores.due.reschedule(id, at, next);
-    } catch (err) {
-      // One session's trouble must not stop the others' escalations.
-      s.logger.warn("live check failed", { session: { id }, error: errorKind(err) });
-    }
-  });
+  const busy = checking.get(s) ?? new Set<string>();
+  checking.set(s, busy);
+  // Each due session on its own: one slow session (a store hiccup, a long queue) never holds
+  // back another's escalation, and the next round starts on time for the rest.
+  const runs = due
+    .filter(({ id }) => !busy.has(id))
+    .slice(0, Math.max(0, MAX_IN_FLIGHT - busy.size))
+    .map(async ({ id, at }) => {
+      busy.add(id);
+      try {
+        const next = await checkSession(s, id);
+        await s.stores.due.reschedule(id, at, next);
+      } catch (err) {
+        // Stays due: taken again next round, by whichever node gets there first.
+        s.logger.warn("live check failed", { session: { id }, error: errorKind(err) });
+      } finally {
+        busy.delete(id);
+      }
+    });
+  const all = Promise.all(runs);
+  if (!opts.detach) await all;
   // After every escalation of the round: presence trouble must never delay one. The next
   // round's ratio check decides on the corrected log [LIVE3].
   const reconcile = opts.sweep ? listed : due.map((d) => d.id);
@@ -82,7 +97,7 @@ async function checkSession(s: Services, sessionId: string): Promise<number | nu
   const now = s.clock.now();
   const stream = streamName("session", sessionId);
   for (const d of decideLiveChecks(state, now, profile)) {
-    const { events, duplicate } = await s.streams.execute("session", sessionId, systemKey(d.id), (fresh) => decideLiveChecks(fresh, now, profile).filter((x) => x.id === d.id));
+    const { events, duplicate } = await s.streams.execute("session", sessionId, systemKey(d.id), (fresh) => decideLiveChecks(fresh, now, profile).filter((x) => x.id === d.id), { queued: false });
     // A duplicate was appended (and broadcast) by another node.
     if (events.length === 0 || duplicate) continue;
     publishAll(s.io, stream, events);

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import type { DraftEvent, StreamName } from "../../shared/log.js";
 import { JournalCorruptError, LOG_JOURNAL } from "../../server/stores/embedded/index.js";
 import { ConflictError } from "../../server/stores/types.js";
@@ -193,6 +193,34 @@ describe("embedded log journal", () => {
   it("a data dir open in this process cannot be opened a second time", async () => {
     await backend.open();
     await expect(backend.open()).rejects.toThrow(/already open/);
+  });
+
+  it("[LOG1] [LOG3] a command's batch lands whole or not at all, through three SIGKILLs of the writing process", async () => {
+    const script = fileURLToPath(new URL("./fixtures/batch-writer.ts", import.meta.url));
+    const args = backend.kind === "embedded" ? ["embedded", backend.where] : ["redis", inject("redisUrl"), backend.where];
+    let acked = 0;
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+      child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      const acks = () => [...out.matchAll(/^ack (\d+)$/gm)].map((m) => Number(m[1]));
+      // A different moment each round: after 10, 17 and 24 more batches.
+      await until(async () => {
+        if (child.exitCode !== null) throw new Error(`writer exited early: ${err}`);
+        return acks().length >= 10 + 7 * round ? true : undefined;
+      }, "the writer to acknowledge its batches", 20_000);
+      child.kill("SIGKILL");
+      await exited;
+      acked = Math.max(acked, ...acks());
+    }
+    const stores = await backend.open();
+    const read = await stores.log.read("session:batches", 0, 100_000);
+    expect(read.head % 3).toBe(0);
+    expect(read.head / 3).toBeGreaterThanOrEqual(acked);
+    expect(read.events.map((e) => e.id)).toEqual(Array.from({ length: read.head }, (_, i) => `b${Math.floor(i / 3) + 1}-${i % 3}`));
   });
 
   it("[LOG3] every event acknowledged before a SIGKILL of the writing process is there after restart", async () => {

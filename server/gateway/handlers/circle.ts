@@ -8,6 +8,7 @@ import type { CohortState } from "../../../shared/domain/cohort.js";
 import type { UserRecord } from "../../auth/users.js";
 import { circleFor, hasAgreed } from "../../domain/circles.js";
 import { viewerOf } from "../../domain/directory.js";
+import { derivedId } from "../../domain/derived-id.js";
 import { sealNotes } from "../../domain/notes.js";
 import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
@@ -61,7 +62,7 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
         throw new AppError(ErrorCode.NOT_FOUND, "That scheduled session is not in this cohort.");
       }
       // Derived from the command id so a retried start opens the same circle [LOG2].
-      const circleId = `c_${p.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40) || randomUUID()}`;
+      const circleId = derivedId("c_", p.id);
       const now = s.clock.now();
       // Seat order: the opening facilitator first (they open with the piece), then participants, then co-facilitators.
       const seats = [user.id, ...cohort.participants, ...cohort.facilitators.filter((f) => f !== user.id)];

@@ -6,6 +6,7 @@ import { serverId, streamName, type StreamName } from "../../../shared/log.js";
 import { clientKey } from "../../domain/stream-service.js";
 import { isStaff } from "../../../shared/domain/roles.js";
 import { viewerOf } from "../../domain/directory.js";
+import { derivedId } from "../../domain/derived-id.js";
 import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
 import { publishAll } from "../fanout.js";
@@ -30,7 +31,7 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       const user = socket.data.user;
       const cohort = await s.directory.cohortFor(user, p.cohortId);
       // The session id is derived from the command id so a retried command opens the same room.
-      const sessionId = `s_${p.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40) || randomUUID()}`;
+      const sessionId = derivedId("s_", p.id);
       const { events, duplicate } = await s.streams.execute("session", sessionId, clientKey(user.id, "session:open", p.id), (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)));
       if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
       const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), { id: serverId("listed", sessionId), type: "session.opened", actor: user.id, data: { sessionId, title: p.title, openedBy: user.id } });
