@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { serverId, streamName } from "../../shared/log.js";
 import { decideAddCohort, decideCreateProgram, decideFacilitatorJoined, decideInviteFacilitator } from "../../shared/domain/program.js";

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { DEFAULT_CIRCLE_MINUTES, DEFAULT_SHARE_SECONDS, decideAgree, decideEnd, decideLock, decidePiece, decideStartCircle, type CircleState } from "../../../shared/domain/circle.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";

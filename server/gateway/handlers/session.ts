@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { decideCheckin, decideOpenSession } from "../../../shared/domain/session.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
