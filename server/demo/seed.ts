@@ -28,6 +28,8 @@ export interface SeededProgram {
   users: Record<string, UserRecord>;
   cohortId: string;
   sessionId: string | null;
+  /** False when the program was already in the log and nothing was written. */
+  fresh: boolean;
 }
 
 /**
@@ -42,6 +44,8 @@ export async function seedProgram(s: Services, spec: ProgramSpec): Promise<Seede
   const program = streamName("program", spec.programId);
   const cohort = streamName("cohort", spec.cohortId);
   const sys = "system";
+  // Seeded by an earlier start (perhaps by a version with other seed ids): left as it is.
+  if ((await s.log.head(program)).seq > 0) return { users, cohortId: spec.cohortId, sessionId: spec.liveSession?.id ?? null, fresh: false };
   await s.streams.appendSystem(program, { id: serverId("seed", "program"), type: "program.created", actor: sys, data: { name: spec.programName, zone: spec.zone, profile: "oregon-2025" } });
   for (const p of spec.people.filter((x) => x.role === "admin")) {
     await s.streams.appendSystem(program, { id: serverId("seed", "admin", p.key), type: "admin.added", actor: sys, data: { userId: users[p.key]?.id } });
@@ -62,7 +66,7 @@ export async function seedProgram(s: Services, spec: ProgramSpec): Promise<Seede
     await s.streams.appendSystem(streamName("session", live.id), { id: serverId("seed", "open"), type: "session.opened", actor: openedBy, data: { cohortId: spec.cohortId, title: live.title, openedBy } });
     await s.streams.appendSystem(cohort, { id: serverId("listed", live.id), type: "session.opened", actor: openedBy, data: { sessionId: live.id, title: live.title, openedBy } });
   }
-  return { users, cohortId: spec.cohortId, sessionId };
+  return { users, cohortId: spec.cohortId, sessionId, fresh: true };
 }
 
 /** Screening answers with no hard stop and no review flag. */
@@ -126,7 +130,7 @@ export function demoSpec(): ProgramSpec {
 export async function seedDemo(s: Services, baseUrl: string): Promise<{ name: string; role: Role; email: string; link: string }[]> {
   const spec = demoSpec();
   const seeded = await seedProgram(s, spec);
-  await seedDemoSchedule(s, seeded, spec.programId, spec.password);
+  if (seeded.fresh) await seedDemoSchedule(s, seeded, spec.programId, spec.password);
   const out = [];
   for (const p of spec.people) {
     const user = seeded.users[p.key];
