@@ -28,7 +28,7 @@ export interface SeededProgram {
   users: Record<string, UserRecord>;
   cohortId: string;
   sessionId: string | null;
-  /** False when the program was already in the log and nothing was written. */
+  /** False when the cohort was already in the log and nothing was written. */
   fresh: boolean;
 }
 
@@ -45,7 +45,7 @@ export async function seedProgram(s: Services, spec: ProgramSpec): Promise<Seede
   const cohort = streamName("cohort", spec.cohortId);
   const sys = "system";
   // Seeded by an earlier start (perhaps by a version with other seed ids): left as it is.
-  if ((await s.log.head(program)).seq > 0) return { users, cohortId: spec.cohortId, sessionId: spec.liveSession?.id ?? null, fresh: false };
+  if ((await s.log.head(cohort)).seq > 0) return { users, cohortId: spec.cohortId, sessionId: spec.liveSession?.id ?? null, fresh: false };
   await s.streams.appendSystem(program, { id: serverId("seed", "program"), type: "program.created", actor: sys, data: { name: spec.programName, zone: spec.zone, profile: "oregon-2025" } });
   for (const p of spec.people.filter((x) => x.role === "admin")) {
     await s.streams.appendSystem(program, { id: serverId("seed", "admin", p.key), type: "admin.added", actor: sys, data: { userId: users[p.key]?.id } });
