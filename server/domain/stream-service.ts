@@ -115,13 +115,25 @@ export class StreamService {
   private async decideAndAppend<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>, queued: boolean): Promise<Executed> {
     const stream = streamName(kind, id);
     const run = queued ? <T>(task: () => Promise<T>) => this.queue.run(stream, task) : <T>(task: () => Promise<T>) => task();
-    return run(async () => {
+    // A retry is found by the append itself (it dedupes by id first), so the usual command costs
+    // one read and one append. Only when the decision now refuses or writes nothing is the id
+    // looked up: a retry of a command whose decision would now differ still gets its first answer.
+    const earlierOr = async <T>(otherwise: () => T): Promise<Executed | T> => {
       const earlier = await this.log.lookup(stream, cmd.id);
-      if (earlier) return answerDuplicate(earlier, cmd, cmd.id);
+      return earlier ? answerDuplicate(earlier, cmd, cmd.id) : otherwise();
+    };
+    return run(async () => {
       for (let attempt = 0; ; attempt++) {
         const state = await this.state(kind, id);
-        const drafts = decide(state);
-        if (drafts.length === 0) return { events: [], duplicate: false };
+        let drafts: Draft[];
+        try {
+          drafts = decide(state);
+        } catch (err) {
+          return earlierOr(() => {
+            throw err;
+          });
+        }
+        if (drafts.length === 0) return earlierOr(() => ({ events: [], duplicate: false }));
         assertIds(drafts, cmd);
         try {
           const result = await this.appendNow(stream, cmd.owner, drafts, guardFor(kind, state.seq, drafts));
