@@ -2,6 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createClient } from "redis";
 import { z } from "zod";
 
@@ -30,18 +31,25 @@ export interface Proc {
   child: ChildProcess;
   /** The last few KB of its stderr (operational log lines). */
   stderrTail(): string;
+  /** Memory after a full GC, from the preloaded probe (tests/bench/probe.ts). */
+  memory(): Promise<MemorySample>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
 
 const ReadyLine = z.object({ port: z.number().int().positive() });
 
+export const MemorySample = z.object({ at: z.number(), rss: z.number(), heapTotal: z.number(), heapUsed: z.number(), external: z.number(), arrayBuffers: z.number() });
+export type MemorySample = z.infer<typeof MemorySample>;
+
+const PROBE = pathToFileURL(join(process.cwd(), "tests", "bench", "probe.ts")).href;
+
 /**
  * Spawn `node [nodeArgs] --import tsx <script>` (one OS process, so its pid is the one to
  * measure) and wait for its first stdout line `{"ready":true,"port":N,…}`.
  */
-export async function startNodeScript(opts: { label: string; script: string; env: NodeJS.ProcessEnv; nodeArgs?: string[]; cleanup: Cleanup; startMs?: number }): Promise<Proc> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", join(process.cwd(), opts.script)], { env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+export async function startNodeScript(opts: { label: string; script: string; env: NodeJS.ProcessEnv; nodeArgs?: string[]; cleanup: Cleanup; startMs?: number; probeDir: string }): Promise<Proc> {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "--import", PROBE, join(process.cwd(), opts.script)], { env: { ...opts.env, BENCH_PROBE_DIR: opts.probeDir }, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -56,7 +64,7 @@ export async function startNodeScript(opts: { label: string; script: string; env
   try {
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${opts.label} did not start: ${stderr}`)), opts.startMs ?? 30_000);
-      child.once("exit", (code) => reject(new Error(`${opts.label} exited ${code}: ${stderr}`)));
+      child.once("exit", (code, signal) => reject(new Error(`${opts.label} exited during start-up (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ""}`)));
       const lines = createInterface({ input: child.stdout ?? process.stdin });
       lines.once("line", (line) => {
         clearTimeout(timer);
@@ -75,6 +83,18 @@ export async function startNodeScript(opts: { label: string; script: string; env
       url: `http://127.0.0.1:${port}`,
       child,
       stderrTail: () => stderr,
+      async memory() {
+        const file = join(opts.probeDir, `${pid}.json`);
+        const asked = Date.now();
+        child.kill("SIGUSR2");
+        for (let i = 0; i < 200; i++) {
+          await new Promise((r) => setTimeout(r, 25));
+          const raw = await readFile(file, "utf8").catch(() => null);
+          const parsed = raw === null ? null : MemorySample.safeParse(safeJson(raw));
+          if (parsed?.success && parsed.data.at >= asked) return parsed.data;
+        }
+        throw new Error(`${opts.label}: no memory sample from the probe`);
+      },
       async stop(graceMs) {
         await stop(graceMs);
         forget();

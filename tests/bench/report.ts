@@ -37,7 +37,8 @@ export interface TargetResult {
   error?: string;
   timings: Record<string, number>;
   connect?: { warm: z.infer<typeof ConnectResult>; main: z.infer<typeof ConnectResult> };
-  memory?: { sockets: number; rssBeforeKb: number[]; rssAfterKb: number[]; perSocketKb: number };
+  /** After a full GC in each server (tests/bench/probe.ts): RSS, and V8 heap + external memory. */
+  memory?: { sockets: number; rssBeforeKb: number[]; rssAfterKb: number[]; perSocketKb: number; heapPerSocketKb: number };
   warmup?: StepRow;
   steps: StepRow[];
   /** Rates not run because an earlier step had already collapsed (p99 over 1 s). */
@@ -127,7 +128,7 @@ export function summaryTable(results: readonly TargetResult[], refRate: number):
     `server CPU/delivery @${refRate}/s`,
     "× relay",
     `Redis cmds/check-in @${refRate}/s`,
-    "memory/socket",
+    "memory/socket (RSS after GC)",
     "× relay",
     "idle CPU",
     "idle Redis cmds/session/s",
@@ -143,7 +144,7 @@ export function summaryTable(results: readonly TargetResult[], refRate: number):
     const maxText = t.maxRate === undefined ? "—" : `${t.maxRate === top?.rate && t.skipped.length === 0 ? "≥ " : ""}${t.maxRate}/s (≤ ${P99_LIMIT_MS[t.target]} ms)`;
     const burstSeen = t.burst ? Math.max(...t.burst.rounds.map((r) => (r.allSeenMs === null ? Infinity : r.allSeenMs))) : null;
     return [
-      TARGET_LABEL[t.target] + (t.error ? " (failed)" : ""),
+      TARGET_LABEL[t.target] + (t.error ? " (stopped early, see the error)" : ""),
       maxText,
       t.target === "relay" ? "1×" : ratio(t.maxRate, relay?.maxRate),
       p99Text(ref, " ms"),
@@ -155,7 +156,7 @@ export function summaryTable(results: readonly TargetResult[], refRate: number):
       ref?.cpuUsPerDelivery != null ? `${fmt(ref.cpuUsPerDelivery, 0)} µs${ref.redis?.usPerDelivery != null ? ` + Redis ${fmt(ref.redis.usPerDelivery, 0)} µs` : ""}` : "—",
       t.target === "relay" ? "1×" : ratio(ref?.cpuUsPerDelivery, relayRef?.cpuUsPerDelivery),
       fmt(ref?.redis?.commandsPerCheckin),
-      t.memory ? `${fmt(t.memory.perSocketKb)} KB` : "—",
+      t.memory ? `${fmt(t.memory.perSocketKb)} KB (heap ${fmt(t.memory.heapPerSocketKb)})` : "—",
       t.target === "relay" ? "1×" : ratio(t.memory?.perSocketKb, relay?.memory?.perSocketKb),
       t.idle ? `${fmt(t.idle.cpuPct)} % (${t.idle.sessions} sessions)` : "—",
       fmt(t.idle?.redis?.perSessionPerSec, 2),
@@ -169,10 +170,13 @@ export function summaryTable(results: readonly TargetResult[], refRate: number):
   return table(head, rows);
 }
 
-/** The issue's one-line summary. Numbers, `na` for what was not run, `inf` for a p99 past lost deliveries. */
+/**
+ * The issue's one-line summary. Numbers, `na` for what was not run (or not reached before a
+ * target failed: what it measured before still counts), `inf` for a p99 past lost deliveries.
+ */
 export function lastLine(results: readonly TargetResult[]): string {
-  const by = (t: TargetName) => results.find((r) => r.target === t && !r.error);
-  const holdspace = results.filter((r) => r.target !== "relay" && !r.error);
+  const by = (t: TargetName) => results.find((r) => r.target === t);
+  const holdspace = results.filter((r) => r.target !== "relay");
   const num = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || Number.isNaN(v) ? "na" : Number.isFinite(v) ? String(round(v, digits)) : "inf");
   const maxOf = (vals: (number | null | undefined)[]) => {
     const xs = vals.filter((v): v is number => typeof v === "number");

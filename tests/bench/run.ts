@@ -5,7 +5,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { startRedisServer } from "../support/redis-server.js";
-import { Cleanup, machinePct, redisDelta, redisProbe, sampleMachine, sampleProc, serverEnv, startNodeScript, type Proc, type ProcSample, type RedisProbe, type RedisSample } from "./processes.js";
+import { Cleanup, machinePct, redisDelta, redisProbe, sampleMachine, sampleProc, serverEnv, startNodeScript, type MemorySample, type Proc, type ProcSample, type RedisProbe, type RedisSample } from "./processes.js";
 import { BurstResult, ConnectResult, FillResult, FinishResult, JoinsResult, OpenResult, Reply, SetupResult, StepResult, dist, round, type Request } from "./protocol.js";
 import { LAST_LINE, P99_LIMIT_MS, TARGETS, TARGET_LABEL, lastLine, maxRate, stepTable, summarizeProfile, summaryTable, type ServerUse, type StepRow, type TargetName, type TargetResult } from "./report.js";
 import { BENCH_PASSWORD, plan, seedEmbedded, seedRedis } from "./seed.js";
@@ -17,7 +17,7 @@ import { BENCH_PASSWORD, plan, seedEmbedded, seedRedis } from "./seed.js";
  * full results as JSON under bench-results/.
  *
  *   npm run bench -- [--quick] [--targets relay,embedded,redis,two_node] [--profile]
- *                    [--rooms N] [--steps 250,500,1000,2000] [--step-ms 10000] [--out DIR]
+ *                    [--rooms N] [--steps 250,500,1000,2000] [--step-ms 10000] [--events 10000] [--out DIR]
  */
 
 interface Config {
@@ -73,7 +73,7 @@ function parseArgs(argv: readonly string[]): Config {
     idleSessions: quick ? 10 : 200,
     idleMs: quick ? 2000 : 10_000,
     idleSettleMs: quick ? 1000 : 3000,
-    bigEvents: quick ? 300 : 10_000,
+    bigEvents: z.coerce.number().int().min(1).max(100_000).parse(value("--events") ?? (quick ? 300 : 10_000)),
     coldRounds: quick ? 1 : 2,
     warmJoins: quick ? 1 : 4,
     refRate: steps.includes(500) ? 500 : (steps[0] ?? 500),
@@ -168,18 +168,6 @@ function usage(procs: readonly Proc[], a: readonly ProcSample[], b: readonly Pro
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-/** RSS of each process, the median of three samples half a second apart. */
-async function rssOf(procs: readonly Proc[]): Promise<number[]> {
-  const samples: ProcSample[][] = [];
-  for (let i = 0; i < 3; i++) {
-    if (i > 0) await sleep(500);
-    samples.push(await sampleAll(procs));
-  }
-  return procs.map((_, p) => {
-    const xs = samples.map((s) => s[p]?.rssKb ?? 0).sort((a, b) => a - b);
-    return xs[1] ?? 0;
-  });
-}
 
 /**
  * Wait (at most `maxMs`) until the servers are quiet: `windows` 1-second windows in a row under
@@ -223,15 +211,17 @@ async function runTarget(target: TargetName, cfg: Config, all: Cleanup, opts: Ta
     const p = plan(tag, cfg.rooms, cfg.burstSize);
     const nodeArgs = opts.profile ? ["--cpu-prof", "--cpu-prof-dir", opts.profile.dir] : [];
     let probe: RedisProbe | null = null;
-    let start: () => Promise<Proc[]>;
+    const probeDir = await mkdtemp(join(tmpdir(), "holdspace-bench-probe-"));
+    cleanup.add(() => rm(probeDir, { recursive: true, force: true }));
+    let startOnce: () => Promise<Proc[]>;
     say(`${target}: seeding ${p.rooms.length} rooms, ${p.people.length} people`);
     if (target === "relay") {
-      start = async () => [await startNodeScript({ label: "relay", script: "tests/bench/relay.ts", env: serverEnv({ dataDir: "/nonexistent" }, "relay"), cleanup })];
+      startOnce = async () => [await startNodeScript({ label: "relay", script: "tests/bench/relay.ts", env: serverEnv({ dataDir: "/nonexistent" }, "relay"), cleanup, probeDir })];
     } else if (target === "embedded") {
       const dataDir = await mkdtemp(join(tmpdir(), "holdspace-bench-"));
       cleanup.add(() => rm(dataDir, { recursive: true, force: true }));
       await timed("seedMs", () => seedEmbedded(dataDir, p.specs));
-      start = async () => [await startNodeScript({ label: "embedded", script: "server/main.ts", env: serverEnv({ dataDir }, "bench-embedded"), nodeArgs, cleanup })];
+      startOnce = async () => [await startNodeScript({ label: "embedded", script: "server/main.ts", env: serverEnv({ dataDir }, "bench-embedded"), nodeArgs, cleanup, probeDir })];
     } else {
       const redis = await startRedisServer();
       cleanup.add(() => redis.stop());
@@ -240,8 +230,26 @@ async function runTarget(target: TargetName, cfg: Config, all: Cleanup, opts: Ta
       const pr = await redisProbe(redis.url);
       probe = pr;
       cleanup.add(() => pr.close());
-      start = async () => Promise.all(nodeIds.map((id) => startNodeScript({ label: `node ${id}`, script: "server/main.ts", env: serverEnv({ redisUrl: redis.url, prefix }, `bench-${id}`), nodeArgs, cleanup })));
+      startOnce = async () => {
+        const started = await Promise.allSettled(nodeIds.map((id) => startNodeScript({ label: `node ${id}`, script: "server/main.ts", env: serverEnv({ redisUrl: redis.url, prefix }, `bench-${id}`), nodeArgs, cleanup, probeDir })));
+        const up = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+        const failed = started.find((r) => r.status === "rejected");
+        if (!failed) return up;
+        await Promise.all(up.map((x) => x.stop()));
+        throw failed.reason;
+      };
     }
+    // A process that dies while starting (seen once under a shared machine's load: killed by a
+    // signal before its first line) gets one more try; the retry is counted in `timings`.
+    const start = async (): Promise<Proc[]> => {
+      try {
+        return await startOnce();
+      } catch (err) {
+        result.timings.startRetries = (result.timings.startRetries ?? 0) + 1;
+        say(`${target}: ${message(err)}; starting again`);
+        return startOnce();
+      }
+    };
     procs = await timed("startMs", start);
     const gen = await Generator.start(cleanup);
     const mode = target === "relay" ? "relay" : "holdspace";
@@ -255,14 +263,22 @@ async function runTarget(target: TargetName, cfg: Config, all: Cleanup, opts: Ta
     }
     const urls = procs.map((x) => x.url);
     const warm = await timed("connectWarmMs", () => gen.ask({ type: "connect", groups: ["burst"], urls }, ConnectResult, 300_000));
-    await sleep(1000);
-    const rss0 = await rssOf(procs);
+    await settle(procs, cfg.settleWindows, 10_000);
+    const mem0 = await Promise.all(procs.map((x) => x.memory()));
     const main = await timed("connectMainMs", () => gen.ask({ type: "connect", groups: ["main"], urls }, ConnectResult, 300_000));
-    await sleep(1500);
-    const rss1 = await rssOf(procs);
+    await settle(procs, cfg.settleWindows, 10_000);
+    const mem1 = await Promise.all(procs.map((x) => x.memory()));
     result.connect = { warm, main };
-    result.memory = { sockets: main.sockets, rssBeforeKb: rss0, rssAfterKb: rss1, perSocketKb: round((sum(rss1) - sum(rss0)) / Math.max(1, main.sockets), 1) };
-    say(`${target}: ${warm.sockets + main.sockets} sockets joined (join errors ${JSON.stringify({ ...warm.joinErrors, ...main.joinErrors })}, failed ${warm.joinFailed + main.joinFailed}); ${result.memory.perSocketKb} KB per socket`);
+    const kb = (ms: readonly MemorySample[], f: (m: MemorySample) => number) => ms.map((m) => round(f(m) / 1024, 0));
+    const perSocket = (f: (m: MemorySample) => number) => round((sum(mem1.map(f)) - sum(mem0.map(f))) / 1024 / Math.max(1, main.sockets), 1);
+    result.memory = {
+      sockets: main.sockets,
+      rssBeforeKb: kb(mem0, (m) => m.rss),
+      rssAfterKb: kb(mem1, (m) => m.rss),
+      perSocketKb: perSocket((m) => m.rss),
+      heapPerSocketKb: perSocket((m) => m.heapUsed + m.external),
+    };
+    say(`${target}: ${warm.sockets + main.sockets} sockets joined (join errors ${JSON.stringify({ ...warm.joinErrors, ...main.joinErrors })}, failed ${warm.joinFailed + main.joinFailed}); ${result.memory.perSocketKb} KB RSS, ${result.memory.heapPerSocketKb} KB heap per socket`);
 
     const measured = async (label: string, rate: number, ms: number): Promise<StepRow> => {
       const ma = await sampleMachine();
@@ -351,6 +367,8 @@ async function runTarget(target: TargetName, cfg: Config, all: Cleanup, opts: Ta
         // A fresh process has read nothing yet: its first join of the session is the cold one.
         await Promise.all(procs.map((x) => x.stop()));
         procs = await start();
+        // Let start-up work (the first round of periodic checks, JIT) finish: cold means the session, not the process.
+        result.timings[`settleBeforeJoins${r}Ms`] = await settle(procs, cfg.settleWindows, 15_000);
         rounds.push(await gen.ask({ type: "joins", urls: procs.map((x) => x.url), count: nodeIds.length * (1 + cfg.warmJoins) }, JoinsResult, 300_000));
       }
       const allJoins = rounds.flatMap((r) => r.joinMs);
