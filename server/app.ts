@@ -6,7 +6,7 @@ import express from "express";
 import { Server } from "socket.io";
 import type { Adapter } from "socket.io-adapter";
 import { PROTOCOL_VERSION } from "../shared/protocol/events.js";
-import { ErrorCode } from "../shared/protocol/errors.js";
+import { AppError, ErrorCode } from "../shared/protocol/errors.js";
 import { Users, publicUser } from "./auth/users.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Directory, viewerOf } from "./domain/directory.js";
@@ -17,6 +17,7 @@ import { guardJob } from "./jobs/guard.js";
 import { StreamService } from "./domain/stream-service.js";
 import { handlers } from "./gateway/handlers/index.js";
 import { mountHandlers } from "./gateway/handler.js";
+import { createCommandLimits, type CommandLimits, type Who } from "./gateway/limits.js";
 import type { AppServer } from "./gateway/types.js";
 import { apiRoutes } from "./http/api-routes.js";
 import { authRoutes, sessionIdFromCookie, sessionRoom, setSessionCookie } from "./http/auth-routes.js";
@@ -42,6 +43,11 @@ export interface AppDeps {
   /** Run heartbeat and sweep on timers. Tests with a moved clock call `tick()` instead. */
   timers?: boolean;
   secureCookies?: boolean;
+  /**
+   * Command limits and the socket cap (issue 8). Default: in this process's memory, right for one
+   * node; with more than one node pass `createCommandLimits({ kind: "redis", … })`.
+   */
+  limits?: CommandLimits;
 }
 
 export interface App {
@@ -67,6 +73,9 @@ export function createApp(deps: AppDeps): App {
   const directory = new Directory(streams, users);
   const presence = new PresenceService({ store: deps.stores.presence, streams, users, io, clock, nodeId });
   const services: Services = { nodeId, clock, log: deps.stores.log, stores: deps.stores, users, streams, directory, presence, io, logger };
+  const limits = deps.limits ?? createCommandLimits({ kind: "memory" }, { logger });
+  if (deps.stores.kind === "redis" && limits.kind === "memory") logger.warn("command limits are counted per node: pass a Redis-backed limiter when running more than one node");
+  const heldSockets = (): Who[] => [...io.of("/").sockets.values()].map((s) => ({ userId: s.data.user.id, socketId: s.id }));
 
   app.disable("x-powered-by");
   app.use(express.json({ limit: "16kb" }));
@@ -103,10 +112,18 @@ export function createApp(deps: AppDeps): App {
       () => next(new Error(ErrorCode.UNAVAILABLE)),
     );
   });
+  // Issue 8: at most `socketsPerPerson` sockets per person, counted across nodes; the readable
+  // sentence travels in `data` (Socket.IO's connect_error), the stable code in `message`.
+  io.use((socket, next) => {
+    limits.openSocket({ userId: socket.data.user.id, socketId: socket.id }).then(
+      () => next(),
+      (err: unknown) => next(err instanceof AppError ? Object.assign(new Error(err.code), { data: err.toShape() }) : new Error(ErrorCode.UNAVAILABLE)),
+    );
+  });
   const table = handlers(services);
   io.on("connection", (socket) => {
     socket.emit("hello", { protocol: PROTOCOL_VERSION, nodeId, serverTime: new Date(clock.now()).toISOString(), user: publicUser(socket.data.user) });
-    mountHandlers(socket, table, logger);
+    mountHandlers(socket, table, logger, limits);
     const sid = sessionIdFromCookie(socket.request.headers.cookie);
     if (sid) void socket.join(sessionRoom(sid));
     // [LIVE3][LIVE6] Staff hear escalations and ratio alerts wherever they are in the app.
@@ -116,6 +133,7 @@ export function createApp(deps: AppDeps): App {
       replayNotices(services, socket).catch((err: unknown) => logger.warn("alert notice replay failed", { error: errorKind(err) }));
     }
     socket.on("disconnect", () => {
+      void limits.closeSocket({ userId: socket.data.user.id, socketId: socket.id });
       for (const sessionId of socket.data.sessions) {
         presence.disconnect(sessionId, socket.data.user.id, socket.id).catch((err: unknown) => logger.warn("presence disconnect failed", { error: errorKind(err) }));
       }
@@ -152,6 +170,7 @@ export function createApp(deps: AppDeps): App {
         every(PRESENCE_TIMINGS.heartbeatMs, () => presence.heartbeat(), "heartbeat");
         every(PRESENCE_TIMINGS.sweepMs, () => presence.sweep(), "presence sweep");
         every(LIVE_CHECK_MS, () => runLiveChecks(services), "live checks");
+        every(limits.settings.socketRefreshMs, () => limits.refreshSockets(heldSockets()), "socket count refresh");
       }
       return addr.port;
     },

@@ -2,6 +2,7 @@ import type { z, ZodError } from "zod";
 import { AppError, ErrorCode, type Ack, type AppErrorShape } from "../../shared/protocol/errors.js";
 import { Commands, MAX_COMMAND_BYTES, type CommandName, type CommandReplies } from "../../shared/protocol/events.js";
 import { errorKind, type Logger } from "../logger.js";
+import { RateLimitedError, type CommandLimits } from "./limits.js";
 import type { AppSocket } from "./types.js";
 
 /** A command bound to its schema: it parses before anything else runs. */
@@ -58,10 +59,50 @@ export function toErrorShape(err: unknown, log: Logger, name: string): AppErrorS
 }
 
 /**
- * The gateway's one shape for every command: parse → handler (authorize, decide, append,
- * broadcast) → ack. Every event name not in the table is refused [AC5].
+ * Safety commands past their rate run one after another on this socket: never refused [LIVE6],
+ * never many at once (a flood of "I need support" must not become finding 5 again). A phone sends
+ * one at a time, so a socket with `max` waiting is not a phone: it is disconnected and its queue
+ * dropped (a real client resends with the same ids after reconnecting [LOG2]).
  */
-export function mountHandlers(socket: AppSocket, handlers: HandlerTable, log: Logger): void {
+function serialLane(max: number, overflow: () => void) {
+  let tail: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  let dropped = false;
+  return <T>(job: () => Promise<T>): Promise<T> => {
+    if (waiting >= max && !dropped) {
+      dropped = true;
+      overflow();
+    }
+    waiting++;
+    const result = tail.then(() => (dropped ? Promise.reject(new AppError(ErrorCode.UNAVAILABLE, "The connection was closed.")) : job()));
+    tail = result.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => { waiting--; });
+    return result;
+  };
+}
+
+/**
+ * The gateway's one shape for every command: limits → parse → handler (authorize, decide, append,
+ * broadcast) → ack. Every event name not in the table is refused [AC5]; a command over its
+ * socket's or person's budget is refused with RATE_LIMITED before anything runs (issue 8).
+ */
+export function mountHandlers(socket: AppSocket, handlers: HandlerTable, log: Logger, limits: CommandLimits): void {
+  const lane = serialLane(limits.settings.safetyQueueMax, () => {
+    log.warn("socket disconnected: too many safety commands waiting", { socket: { id: socket.id }, user: { id: socket.data.user.id } });
+    socket.disconnect(true);
+  });
+  // A client that keeps sending after RATE_LIMITED is not backing off: past the limit it is
+  // disconnected, so a flood stops costing this node per-message work (issue 8, finding 5).
+  let refusedInRow = 0;
+  const refused = (err: unknown) => {
+    if (!(err instanceof RateLimitedError)) return;
+    refusedInRow++;
+    if (refusedInRow !== limits.settings.disconnectAfterRefusals) return;
+    log.warn("socket disconnected: kept sending while rate limited", { socket: { id: socket.id }, user: { id: socket.data.user.id }, refused: refusedInRow });
+    socket.disconnect(true);
+  };
   socket.onAny((name: unknown, ...args: unknown[]) => {
     const ack = args.at(-1);
     const hasAck = typeof ack === "function";
@@ -75,9 +116,21 @@ export function mountHandlers(socket: AppSocket, handlers: HandlerTable, log: Lo
     }
     const payload = hasAck && args.length === 1 ? undefined : args[0];
     const runner: CommandRunner<unknown> = handlers[name];
-    runner.run(payload, socket).then(
-      (data) => reply({ ok: true, data }),
-      (err: unknown) => reply({ ok: false, error: toErrorShape(err, log, name) }),
-    );
+    limits
+      .admit({ userId: socket.data.user.id, socketId: socket.id }, name, payload)
+      .then(
+        (admission) => {
+          refusedInRow = 0;
+          return admission === "serialize" ? lane(() => runner.run(payload, socket)) : runner.run(payload, socket);
+        },
+        (err: unknown) => {
+          refused(err);
+          throw err;
+        },
+      )
+      .then(
+        (data) => reply({ ok: true, data }),
+        (err: unknown) => reply({ ok: false, error: toErrorShape(err, log, name) }),
+      );
   });
 }

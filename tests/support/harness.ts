@@ -7,6 +7,7 @@ import { createClient } from "redis";
 import { createApp, type App } from "../../server/app.js";
 import type { Clock } from "../../server/clock.js";
 import { seedProgram } from "../../server/demo/seed.js";
+import { createCommandLimits, type LimitSettings } from "../../server/gateway/limits.js";
 import { createEmbeddedStores } from "../../server/stores/embedded/index.js";
 import { createRedisStores } from "../../server/stores/redis/index.js";
 import type { Stores } from "../../server/stores/types.js";
@@ -44,23 +45,26 @@ export async function makeStores(kind: StoreKind, prefix = freshPrefix(), now?: 
 }
 
 /** An in-process node on port 0 (with the Redis adapter when on Redis), seeded with the test cohorts. */
-export async function startApp(kind: StoreKind, opts: { clock?: Clock; prefix?: string; timers?: boolean; seed?: boolean; staticDir?: string } = {}): Promise<Running & { tag: string }> {
+export async function startApp(kind: StoreKind, opts: { clock?: Clock; prefix?: string; timers?: boolean; seed?: boolean; staticDir?: string; limits?: Partial<LimitSettings> } = {}): Promise<Running & { tag: string }> {
   const prefix = opts.prefix ?? freshPrefix();
   const clock = opts.clock;
   const { stores, cleanup } = await makeStores(kind, prefix, clock ? () => clock.now() : undefined);
   const closers: (() => Promise<void>)[] = [];
   let adapter;
+  // Command limits as production wires them: per person in Redis (shared by nodes on one prefix).
+  let limits = createCommandLimits({ kind: "memory" }, { settings: opts.limits });
   if (kind === "redis") {
     const pub = createClient({ url: inject("redisUrl") });
     const sub = pub.duplicate();
     for (const c of [pub, sub]) c.on("error", () => undefined);
     await Promise.all([pub.connect(), sub.connect()]);
     adapter = createAdapter(pub, sub, { key: `${prefix}sio` });
+    limits = createCommandLimits({ kind: "redis", client: pub, prefix }, { settings: opts.limits });
     closers.push(async () => {
       await Promise.allSettled([pub.close(), sub.close()]);
     });
   }
-  const app = createApp({ stores, adapter, clock: opts.clock, timers: opts.timers ?? false, staticDir: opts.staticDir ?? null });
+  const app = createApp({ stores, adapter, limits, clock: opts.clock, timers: opts.timers ?? false, staticDir: opts.staticDir ?? null });
   const port = await app.listen(0, "127.0.0.1");
   const tag = prefix.replace(/[^a-z0-9]/gi, "").slice(-8);
   if (opts.seed !== false) {
