@@ -12,7 +12,7 @@ import { systemClock, type Clock } from "./clock.js";
 import { Directory, viewerOf } from "./domain/directory.js";
 import { isStaff } from "../shared/domain/roles.js";
 import { inboxRoom, replayNotices } from "./gateway/handlers/live-shared.js";
-import { LIVE_CHECK_MS, runLiveChecks } from "./jobs/live-checks.js";
+import { LIVE_CHECK_MS, SWEEP_MS, runLiveChecks, wakeChecks } from "./jobs/live-checks.js";
 import { guardJob } from "./jobs/guard.js";
 import { StreamService } from "./domain/stream-service.js";
 import { handlers } from "./gateway/handlers/index.js";
@@ -69,7 +69,10 @@ export function createApp(deps: AppDeps): App {
   const http = createServer(app);
   const io: AppServer = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, ...(deps.adapter ? { adapter: deps.adapter } : {}) });
   const users = new Users(deps.stores.kv);
-  const streams = new StreamService(deps.stores.log, clock);
+  // [LIVE6] An alert (or anything that moves the ratio) makes its session's checks due at once.
+  const streams = new StreamService(deps.stores.log, clock, async (kind, id, events) => {
+    if (kind === "session") await wakeChecks({ stores: deps.stores, clock }, id, events);
+  });
   const directory = new Directory(streams, users);
   const presence = new PresenceService({ store: deps.stores.presence, streams, users, io, clock, nodeId });
   const services: Services = { nodeId, clock, log: deps.stores.log, stores: deps.stores, users, streams, directory, presence, io, logger };
@@ -143,7 +146,7 @@ export function createApp(deps: AppDeps): App {
   const tick = async () => {
     await presence.heartbeat();
     await presence.sweep();
-    await runLiveChecks(services);
+    await runLiveChecks(services, { sweep: true });
   };
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, job: () => Promise<void>, name: string) => {
@@ -169,7 +172,11 @@ export function createApp(deps: AppDeps): App {
       if (deps.timers !== false) {
         every(PRESENCE_TIMINGS.heartbeatMs, () => presence.heartbeat(), "heartbeat");
         every(PRESENCE_TIMINGS.sweepMs, () => presence.sweep(), "presence sweep");
-        every(LIVE_CHECK_MS, () => runLiveChecks(services), "live checks");
+        every(LIVE_CHECK_MS, () => runLiveChecks(services, { detach: true }), "live checks");
+        every(SWEEP_MS, () => runLiveChecks(services, { sweep: true }), "live sweep");
+        // At start too: every listed session is due once, so nothing waits on an index entry
+        // another node's crash or a Redis restart lost.
+        guardJob(() => runLiveChecks(services, { sweep: true }), (err: unknown) => logger.warn("live sweep failed", { error: errorKind(err) })).beat();
         every(limits.settings.socketRefreshMs, () => limits.refreshSockets(heldSockets()), "socket count refresh");
       }
       return addr.port;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
 import { createApp } from "./app.js";
+import { createCommandLimits, type CommandLimits } from "./gateway/limits.js";
 import { loadConfig } from "./config.js";
 import { seedDemo } from "./demo/seed.js";
 import { createLogger, errorKind } from "./logger.js";
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const redisUrl = config.REDIS_URL;
   const stores = redisUrl ? await createRedisStores({ url: redisUrl, prefix: config.REDIS_PREFIX }) : await createEmbeddedStores({ dataDir: config.DATA_DIR });
   let adapter;
+  // Counted in Redis when there is one, so a person's budget holds across every node (issue 8).
+  let limits: CommandLimits | undefined;
   const closers: (() => Promise<void>)[] = [];
   if (redisUrl) {
     const pub = createClient({ url: redisUrl });
@@ -41,11 +44,12 @@ async function main(): Promise<void> {
     if (aof.appendonly !== "yes") logger.warn("Redis AOF is off: acknowledged events could be lost in a Redis crash (LOG3). Run Redis with appendonly yes and appendfsync always.");
     // The adapter fires its publishes and subscriptions without awaiting them: wrapped, each failure is logged with its code.
     adapter = createRedisAdapter(pub, sub, { key: `${config.REDIS_PREFIX}sio`, logger });
+    limits = createCommandLimits({ kind: "redis", client: pub, prefix: config.REDIS_PREFIX }, { logger });
     closers.push(async () => {
       await Promise.allSettled([pub.close(), sub.close()]);
     });
   }
-  const app = createApp({ stores, nodeId, logger, adapter, staticDir: config.STATIC_DIR, secureCookies: config.SECURE_COOKIES === "1" });
+  const app = createApp({ stores, nodeId, logger, adapter, limits, staticDir: config.STATIC_DIR, secureCookies: config.SECURE_COOKIES === "1" });
   const port = await app.listen(config.PORT, config.HOST);
   // First line on stdout is machine-readable: process managers and tests wait for it.
   process.stdout.write(JSON.stringify({ ready: true, port, nodeId, store: stores.kind }) + "\n");

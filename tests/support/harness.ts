@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
-import { createAdapter } from "@socket.io/redis-adapter";
+import { createRedisAdapter } from "../../server/stores/redis/adapter-client.js";
+import { silentLogger } from "../../server/logger.js";
 import { createClient } from "redis";
 import { createApp, type App } from "../../server/app.js";
 import type { Clock } from "../../server/clock.js";
@@ -58,7 +59,8 @@ export async function startApp(kind: StoreKind, opts: { clock?: Clock; prefix?: 
     const sub = pub.duplicate();
     for (const c of [pub, sub]) c.on("error", () => undefined);
     await Promise.all([pub.connect(), sub.connect()]);
-    adapter = createAdapter(pub, sub, { key: `${prefix}sio` });
+    // Wrapped like main.ts: a publish the adapter fires after close is handled, not left unhandled.
+    adapter = createRedisAdapter(pub, sub, { key: `${prefix}sio`, logger: silentLogger });
     limits = createCommandLimits({ kind: "redis", client: pub, prefix }, { settings: opts.limits });
     closers.push(async () => {
       await Promise.allSettled([pub.close(), sub.close()]);
