@@ -50,6 +50,8 @@ export class Directory {
 
   /** [AC4] The session and its cohort, if this person belongs to the cohort. */
   async sessionFor(user: UserRecord, sessionId: string): Promise<{ session: SessionState; cohort: CohortState }> {
+    const fast = await this.sessionInOneTrip(user, sessionId);
+    if (fast) return fast;
     const session = await this.streams.state("session", sessionId);
     if (session.status === "none" || session.cohortId === null) {
       throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
@@ -62,6 +64,23 @@ export class Directory {
       if (err instanceof AppError) throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
       throw err;
     }
+  }
+
+  /**
+   * The hot path of every dosing-day command: when this node already knows which cohort and
+   * program the session belongs to (neither ever changes once set), the three streams are caught
+   * up from the log in one round trip. Null when it does not know yet (the slow path learns it).
+   */
+  private async sessionInOneTrip(user: UserRecord, sessionId: string): Promise<{ session: SessionState; cohort: CohortState } | null> {
+    const cohortId = this.streams.cached("session", sessionId)?.cohortId ?? null;
+    const programId = cohortId === null ? null : (this.streams.cached("cohort", cohortId)?.programId ?? null);
+    if (cohortId === null || programId === null) return null;
+    const [session, cohort, program] = await this.streams.states(["session", sessionId], ["cohort", cohortId], ["program", programId]);
+    if (session.cohortId !== cohortId || cohort.programId !== programId) return null;
+    if (session.status === "none" || !isCohortMember(cohort, viewerOf(user), program.admins)) {
+      throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
+    }
+    return { session, cohort };
   }
 
   /** [AC4] Whether this person may read a stream at all. */

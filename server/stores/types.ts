@@ -46,6 +46,12 @@ export interface Guard {
   scopes: "stream" | readonly string[];
 }
 
+export interface ReadRequest {
+  stream: StreamName;
+  afterSeq: number;
+  limit: number;
+}
+
 /** A batch found by one of its event ids. */
 export interface FoundBatch {
   events: StoredEvent[];
@@ -75,6 +81,8 @@ export interface LogStore {
   /** Append a command's events atomically (dedupe, guard, seqs, ids — all or nothing). Throws ConflictError when the guard fails. */
   append(stream: StreamName, batch: AppendBatch, guard?: Guard): Promise<AppendResult>;
   read(stream: StreamName, afterSeq: number, limit: number): Promise<ReadResult>;
+  /** Several reads in one round trip (each as `read`), in the order asked. */
+  readMany(reqs: readonly ReadRequest[]): Promise<ReadResult[]>;
   /** The batch that holds the event with this id, if it was appended — lets a retried command get its original answer [LOG2]. */
   lookup(stream: StreamName, id: string): Promise<FoundBatch | null>;
   head(stream: StreamName): Promise<{ epoch: string | null; seq: number }>;

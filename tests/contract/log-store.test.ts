@@ -41,6 +41,22 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
     expect(await log.head(S)).toEqual({ epoch: a.event.epoch, seq: 3 });
   });
 
+  it("[LOG4] readMany answers several streams in one call, each exactly as read would", async () => {
+    const { log } = await backend.open();
+    for (const id of ["a", "b", "c"]) await appendOne(log, S, draft(id));
+    await appendOne(log, T, draft("x"));
+    const asked = [
+      { stream: S, afterSeq: 1, limit: 10 },
+      { stream: T, afterSeq: 0, limit: 10 },
+      { stream: "session:never" as const, afterSeq: 0, limit: 10 },
+      { stream: S, afterSeq: 0, limit: 2 },
+    ];
+    const many = await log.readMany(asked);
+    expect(many).toEqual(await Promise.all(asked.map((r) => log.read(r.stream, r.afterSeq, r.limit))));
+    expect(many.map((r) => r.events.map((e) => e.id))).toEqual([["b", "c"], ["x"], [], ["a", "b"]]);
+    expect(await log.readMany([])).toEqual([]);
+  });
+
   it("[LOG1] a stream never written has no epoch, head 0 and no events", async () => {
     const { log } = await backend.open();
     expect(await log.read(S, 0, 10)).toEqual({ epoch: null, events: [], head: 0 });

@@ -17,15 +17,21 @@ describe("live checks from the due index", () => {
   async function sessionReads(f: () => Promise<void>): Promise<string[]> {
     const log = t.node.stores.log;
     const read = log.read.bind(log);
+    const readMany = log.readMany.bind(log);
     const seen: string[] = [];
     log.read = async (s: StreamName, after, limit) => {
       if (streamKind(s) === "session") seen.push(s);
       return read(s, after, limit);
     };
+    log.readMany = async (reqs) => {
+      for (const r of reqs) if (streamKind(r.stream) === "session") seen.push(r.stream);
+      return readMany(reqs);
+    };
     try {
       await f();
     } finally {
       log.read = read;
+      log.readMany = readMany;
     }
     return seen;
   }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { StoredEvent, StreamName } from "../../../shared/log.js";
 import { checkBatch, checkGuard, guardScopes } from "../batch.js";
-import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadResult, type Snapshot } from "../types.js";
+import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadRequest, type ReadResult, type Snapshot } from "../types.js";
 import { Journal } from "./journal.js";
 
 export const LOG_JOURNAL = "log.jsonl";
@@ -138,6 +138,10 @@ export class EmbeddedLogStore implements LogStore {
     const from = Math.max(0, Math.floor(afterSeq) - stream.base);
     const count = Math.max(0, Math.floor(limit));
     return { epoch: stream.epoch, events: stream.events.slice(from, from + count), head: stream.base + stream.events.length };
+  }
+
+  async readMany(reqs: readonly ReadRequest[]): Promise<ReadResult[]> {
+    return Promise.all(reqs.map((r) => this.read(r.stream, r.afterSeq, r.limit)));
   }
 
   async lookup(streamName: StreamName, id: string): Promise<FoundBatch | null> {

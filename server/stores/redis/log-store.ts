@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { StoredEvent, StreamName } from "../../../shared/log.js";
 import { checkBatch, checkGuard, guardScopes } from "../batch.js";
-import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadResult, type Snapshot } from "../types.js";
+import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadRequest, type ReadResult, type Snapshot } from "../types.js";
 import { LuaScript, type RedisClient } from "./client.js";
 import type { RedisKeys } from "./keys.js";
 
@@ -67,6 +67,27 @@ const READ = new LuaScript(`
 local out = {redis.call('GET', KEYS[3]) or '', redis.call('GET', KEYS[1]) or '0'}
 if tonumber(ARGV[2]) > 0 then
   local entries = redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])
+  for _, entry in ipairs(entries) do out[#out + 1] = entry[2][2] end
+end
+return out
+`);
+
+/**
+ * Several streams' catch-ups in one round trip (a command's membership and state: session,
+ * cohort, program). KEYS: seq, events, epoch per stream. ARGV: first entry id, count per stream.
+ * Returns per stream {epoch or '', head, n, n event JSONs}, concatenated.
+ */
+const READ_MANY = new LuaScript(`
+local out = {}
+for i = 0, #KEYS / 3 - 1 do
+  local head = redis.call('GET', KEYS[i * 3 + 1]) or '0'
+  out[#out + 1] = redis.call('GET', KEYS[i * 3 + 3]) or ''
+  out[#out + 1] = head
+  local entries = {}
+  if tonumber(ARGV[i * 2 + 2]) > 0 then
+    entries = redis.call('XRANGE', KEYS[i * 3 + 2], ARGV[i * 2 + 1], '+', 'COUNT', ARGV[i * 2 + 2])
+  end
+  out[#out + 1] = tostring(#entries)
   for _, entry in ipairs(entries) do out[#out + 1] = entry[2][2] end
 end
 return out
@@ -171,6 +192,30 @@ export class RedisLogStore implements LogStore {
       await READ.run(this.client, [k.logSeq(stream), k.logEvents(stream), k.logEpoch(stream)], [`${from}-0`, String(count)]),
     );
     return { epoch: epoch === "" ? null : epoch, head: Number(head), events: events.map(parseEvent) };
+  }
+
+  async readMany(reqs: readonly ReadRequest[]): Promise<ReadResult[]> {
+    this.assertOpen();
+    if (reqs.length === 0) return [];
+    const k = this.keys;
+    const keys: string[] = [];
+    const args: string[] = [];
+    for (const r of reqs) {
+      const stream = StreamName.parse(r.stream);
+      keys.push(k.logSeq(stream), k.logEvents(stream), k.logEpoch(stream));
+      args.push(`${Math.max(0, Math.floor(r.afterSeq)) + 1}-0`, String(Math.max(0, Math.floor(r.limit))));
+    }
+    const flat = z.array(z.string()).parse(await READ_MANY.run(this.client, keys, args));
+    const out: ReadResult[] = [];
+    let i = 0;
+    for (let n = 0; n < reqs.length; n++) {
+      const epoch = flat[i++] ?? "";
+      const head = Number(flat[i++] ?? "0");
+      const count = Number(flat[i++] ?? "0");
+      out.push({ epoch: epoch === "" ? null : epoch, head, events: flat.slice(i, i + count).map(parseEvent) });
+      i += count;
+    }
+    return out;
   }
 
   async lookup(streamName: StreamName, id: string): Promise<FoundBatch | null> {
