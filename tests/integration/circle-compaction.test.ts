@@ -7,7 +7,7 @@ import { compactNotes, notesText } from "../../server/jobs/compaction.js";
 import { fromBase64, toBase64 } from "../../server/domain/notes.js";
 import type { LogStore } from "../../server/stores/types.js";
 import { makeStores, type StoreKind } from "../support/harness.js";
-import { appendOne, lookupOne } from "../support/log-helpers.js";
+import { appendOne } from "../support/log-helpers.js";
 
 /** One edit by one of three writers: insert or delete at a relative position. */
 const Edit = fc.record({

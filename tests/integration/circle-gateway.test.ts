@@ -11,7 +11,7 @@ import { mainCohort, otherCohort } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running } from "../support/harness.js";
 import { estimateOffset, type TimeSample } from "../../shared/domain/circle-time.js";
 import { NotesPeer } from "./circle-support.js";
-import { appendOne, lookupOne } from "../support/log-helpers.js";
+import { appendOne } from "../support/log-helpers.js";
 import { clientKey } from "../../server/domain/stream-service.js";
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
