@@ -4,6 +4,7 @@ import { foldEvents, sessionStream, viewOf } from "../../shared/domain/streams.j
 import type { Viewer } from "../../shared/domain/roles.js";
 import { isHidden, streamName, type StoredEvent } from "../../shared/log.js";
 import type { LogStore } from "../../server/stores/types.js";
+import { LIVE_CHECK_MS } from "../../server/jobs/live-checks.js";
 import type { Recorder } from "./actors.js";
 import type { FaultRecord } from "./faults.js";
 import type { SessionFollower } from "./follower.js";
@@ -40,6 +41,13 @@ export interface Verdict {
   dupEscalations: number;
   escalatedAfterAck: number;
   maxEscalationLateMs: number;
+  /**
+   * Escalations that fell due while Redis was down or stalled: nothing can be made durable then,
+   * so their 3 s run from the moment Redis answered again. Counted, and the strict figure (from
+   * the due time, outages included) is kept beside it.
+   */
+  dueInStoreOutage: number;
+  lateFromDueStrict: number;
   alerts: number;
   unanswered: number;
   /** Events whose id is server-made (`$…`). */
@@ -90,7 +98,7 @@ export async function verify(log: LogStore, sessions: readonly string[], rec: Re
     acked: rec.checkins.length + rec.alertAcks.length + rec.opens.length,
     lost: 0, dup: 0, partial: 0, seqMismatch: 0, streamGaps: 0, dupEventIds: 0,
     viewsChecked: 0, viewMismatch: 0,
-    escalations: 0, lateEscalations: 0, missingEscalations: 0, earlyEscalations: 0, dupEscalations: 0, escalatedAfterAck: 0, maxEscalationLateMs: 0,
+    escalations: 0, lateEscalations: 0, missingEscalations: 0, earlyEscalations: 0, dupEscalations: 0, escalatedAfterAck: 0, maxEscalationLateMs: 0, dueInStoreOutage: 0, lateFromDueStrict: 0,
     alerts: 0, unanswered: 0, serverIdEvents: 0, needSupportAcked: 0, needSupportRaised: 0, needSupportJoined: 0,
     details: [],
   };
@@ -206,10 +214,14 @@ export async function verify(log: LogStore, sessions: readonly string[], rec: Re
         if (first) {
           v.escalations++;
           const late = Date.parse(first.at) - due;
-          v.maxEscalationLateMs = Math.max(v.maxEscalationLateMs, late);
-          if (late > ESCALATION_SLACK_MS) {
+          const storeBack = storeBackAt(faults, due);
+          const lateAfterStore = Date.parse(first.at) - Math.max(due, storeBack ?? due);
+          if (storeBack !== null) v.dueInStoreOutage++;
+          if (late > ESCALATION_SLACK_MS) v.lateFromDueStrict++;
+          v.maxEscalationLateMs = Math.max(v.maxEscalationLateMs, lateAfterStore);
+          if (lateAfterStore > ESCALATION_SLACK_MS) {
             v.lateEscalations++;
-            note(`late: tier ${t.tier} of ${a.id.slice(0, 12)} was due at ${tAt(due)} and landed ${(late / 1000).toFixed(1)} s after`);
+            note(`late: tier ${t.tier} of ${a.id.slice(0, 12)} was due at ${tAt(due)} and landed ${(late / 1000).toFixed(1)} s after${storeBack === null ? "" : ` (${(lateAfterStore / 1000).toFixed(1)} s after Redis answered again)`}`);
           }
           if (late < -1000) {
             v.earlyEscalations++;
@@ -218,8 +230,8 @@ export async function verify(log: LogStore, sessions: readonly string[], rec: Re
           if (Date.parse(first.at) > stoppedAt) v.escalatedAfterAck++;
           continue;
         }
-        // None landed: it had to if the alert was still pending past its due time + slack.
-        const deadline = due + ESCALATION_SLACK_MS;
+        // None landed: it had to if the alert was still pending past its due time (or Redis's return) + slack.
+        const deadline = Math.max(due, storeBackAt(faults, due) ?? due) + ESCALATION_SLACK_MS;
         if (stoppedAt > deadline && now > deadline) {
           v.lateEscalations++;
           v.missingEscalations++;
@@ -327,4 +339,16 @@ export function recoveries(faults: readonly FaultRecord[], rec: Recorder, partic
     times.sort((a, b) => a - b);
     return { kind: f.kind, nodeId: f.nodeId, atMs: f.at, maxMs: times.at(-1) ?? 0, medianMs: times[Math.floor(times.length / 2)] ?? 0, neverAcked, affected: affected.length };
   });
+}
+
+/**
+ * When Redis answered again, if an escalation due at `at` was blocked by a Redis restart or
+ * stall: one that began before the check that takes it (each node asks every LIVE_CHECK_MS), or
+ * was under way at its due time. Null otherwise.
+ */
+function storeBackAt(faults: readonly FaultRecord[], at: number): number | null {
+  for (const f of faults) {
+    if ((f.kind === "redis-restart" || f.kind === "redis-stall") && at >= f.at - LIVE_CHECK_MS && at <= f.doneAt) return f.doneAt;
+  }
+  return null;
 }
