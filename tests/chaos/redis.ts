@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createClient } from "redis";
 import { freePort } from "../support/free-port.js";
-import { waitForExit, waitForPing } from "../support/redis-server.js";
+import { redisServerArgs, waitForExit, waitForPing } from "../support/redis-server.js";
 import { track, untrack } from "./reaper.js";
 
 const run = promisify(execFile);
@@ -31,18 +31,7 @@ export async function startChaosRedis(): Promise<ChaosRedis> {
   const port = await freePort();
   const pidfile = join(dir, "redis.pid");
   const url = `redis://127.0.0.1:${port}`;
-  const args = [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--dir", dir,
-    "--appendonly", "yes",
-    "--appendfsync", "always",
-    "--save", "",
-    "--enable-debug-command", "local",
-    "--daemonize", "yes",
-    "--pidfile", pidfile,
-    "--logfile", join(dir, "redis.log"),
-  ];
+  const args = redisServerArgs(port, dir, pidfile, { debug: true });
   let pid: number | null = null;
 
   const readPid = async (): Promise<number> => {

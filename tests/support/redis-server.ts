@@ -18,6 +18,25 @@ export interface RedisServer {
 }
 
 /**
+ * The one way tests run redis-server: loopback only, its own dir, AOF with fsync on every write
+ * (LOG3), daemonized with a pidfile; `debug` allows DEBUG (SLEEP, for stalls) from loopback.
+ */
+export function redisServerArgs(port: number, dir: string, pidfile: string, opts: { debug?: boolean } = {}): string[] {
+  return [
+    "--port", String(port),
+    "--bind", "127.0.0.1",
+    "--dir", dir,
+    "--appendonly", "yes",
+    "--appendfsync", "always",
+    "--save", "",
+    ...(opts.debug ? ["--enable-debug-command", "local"] : []),
+    "--daemonize", "yes",
+    "--pidfile", pidfile,
+    "--logfile", join(dir, "redis.log"),
+  ];
+}
+
+/**
  * Start a real redis-server on a free loopback port in a temp dir, with AOF on and fsync on every
  * write — the durability LOG3 relies on. Daemonized, stopped by its pid.
  */
@@ -26,17 +45,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
   const pidfile = join(dir, "redis.pid");
   const launch = async () => {
-    await run("redis-server", [
-      "--port", String(port),
-      "--bind", "127.0.0.1",
-      "--dir", dir,
-      "--appendonly", "yes",
-      "--appendfsync", "always",
-      "--save", "",
-      "--daemonize", "yes",
-      "--pidfile", pidfile,
-      "--logfile", join(dir, "redis.log"),
-    ]);
+    await run("redis-server", redisServerArgs(port, dir, pidfile));
     await waitForPing(url);
   };
   const kill = async (signal: NodeJS.Signals) => {
