@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { StoredEvent, StreamName } from "../../../shared/log.js";
+import { StreamName } from "../../../shared/log.js";
 import { checkBatch, checkGuard, guardScopes } from "../batch.js";
 import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadRequest, type ReadResult, type Snapshot } from "../types.js";
+import { storedEventJson } from "../stored-event.js";
 import { LuaScript, type RedisClient } from "./client.js";
 import type { RedisKeys } from "./keys.js";
 
@@ -140,11 +141,19 @@ const AppendReply = z.union([
   z.tuple([z.literal("lost"), z.string()]),
 ]);
 const LookupReply = z.union([z.null(), z.tuple([z.string()]).rest(z.string())]);
-const ReadReply = z.tuple([z.string(), z.string().regex(/^\d+$/)]).rest(z.string());
 const HeadReply = z.tuple([z.string().nullable(), z.string().regex(/^\d+$/).nullable()]);
 
-function parseEvent(json: string): StoredEvent {
-  return StoredEvent.parse(JSON.parse(json));
+const parseEvent = storedEventJson;
+
+/** A script's reply of strings (a read's events can be 10,000 of them: no per-element zod). */
+function strings(reply: unknown): string[] {
+  if (!Array.isArray(reply)) throw new Error("Redis replied with something other than a list");
+  const out: string[] = [];
+  for (const x of reply) {
+    if (typeof x !== "string") throw new Error("Redis replied with a list of something other than strings");
+    out.push(x);
+  }
+  return out;
 }
 
 export class RedisLogStore implements LogStore {
@@ -188,9 +197,7 @@ export class RedisLogStore implements LogStore {
     const from = Math.max(0, Math.floor(afterSeq)) + 1;
     const count = Math.max(0, Math.floor(limit));
     const k = this.keys;
-    const [epoch, head, ...events] = ReadReply.parse(
-      await READ.run(this.client, [k.logSeq(stream), k.logEvents(stream), k.logEpoch(stream)], [`${from}-0`, String(count)]),
-    );
+    const [epoch = "", head = "0", ...events] = strings(await READ.run(this.client, [k.logSeq(stream), k.logEvents(stream), k.logEpoch(stream)], [`${from}-0`, String(count)]));
     return { epoch: epoch === "" ? null : epoch, head: Number(head), events: events.map(parseEvent) };
   }
 
@@ -205,7 +212,7 @@ export class RedisLogStore implements LogStore {
       keys.push(k.logSeq(stream), k.logEvents(stream), k.logEpoch(stream));
       args.push(`${Math.max(0, Math.floor(r.afterSeq)) + 1}-0`, String(Math.max(0, Math.floor(r.limit))));
     }
-    const flat = z.array(z.string()).parse(await READ_MANY.run(this.client, keys, args));
+    const flat = strings(await READ_MANY.run(this.client, keys, args));
     const out: ReadResult[] = [];
     let i = 0;
     for (let n = 0; n < reqs.length; n++) {
