@@ -5,7 +5,7 @@ import { decideAddCohort, decideCreateProgram, decideFacilitatorJoined, decideIn
 import { assertRoom, decideAssignFacilitator, decideCreateCohort, decideEnrol, decideInviteCreated } from "../../shared/domain/cohort-decide.js";
 import type { CohortCreate, EnrolAccept, FacilitatorInviteCreate, InviteInfo, ProgramCreate } from "../../shared/protocol/admin.js";
 import { EMAIL_TAKEN, type UserRecord } from "../auth/users.js";
-import { publishAll } from "../gateway/fanout.js";
+import { fanOut } from "../gateway/fanout.js";
 import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
 import { derivedId } from "./derived-id.js";
@@ -26,9 +26,10 @@ export async function adminProgramIds(s: Services, user: UserRecord): Promise<st
 
 export async function createProgram(s: Services, user: UserRecord, cmd: ProgramCreate): Promise<{ programId: string; seq: number }> {
   const programId = idFrom("pg_", cmd.id);
-  const { events } = await s.streams.execute("program", programId, clientKey(user.id, "program:create", cmd.id), (st) => decideCreateProgram(st, cmd, viewerOf(user)));
+  const done = await s.streams.execute("program", programId, clientKey(user.id, "program:create", cmd.id), (st) => decideCreateProgram(st, cmd, viewerOf(user)));
+  const { events } = done;
   await s.users.addAdminProgram(user, programId);
-  publishAll(s.io, streamName("program", programId), events);
+  fanOut(s.io, streamName("program", programId), done);
   return { programId, seq: events[0]?.seq ?? 0 };
 }
 
@@ -40,8 +41,8 @@ export async function createCohort(s: Services, user: UserRecord, cmd: CohortCre
   // A follow-up with a server id: idempotent, and no client id can take it first.
   const listedId = serverId("listed", cohortId);
   const listed = await s.streams.execute("program", cmd.programId, clientKey(user.id, "cohort:create", listedId), (st) => decideAddCohort(st, { id: listedId, cohortId }, viewerOf(user)));
-  publishAll(s.io, streamName("cohort", cohortId), created.events);
-  publishAll(s.io, streamName("program", cmd.programId), listed.events);
+  fanOut(s.io, streamName("cohort", cohortId), created);
+  fanOut(s.io, streamName("program", cmd.programId), listed);
   return { cohortId };
 }
 
@@ -51,8 +52,9 @@ export async function assignFacilitator(s: Services, user: UserRecord, cohortId:
   if (!person || person.role !== "facilitator" || person.programId !== program.id) {
     throw new AppError(ErrorCode.NOT_FOUND, "No facilitator of this program has that id.");
   }
-  const { events } = await s.streams.execute("cohort", cohortId, clientKey(user.id, "facilitator:assign", cmd.id), (st) => decideAssignFacilitator(st, cmd, viewerOf(user)));
-  publishAll(s.io, streamName("cohort", cohortId), events);
+  const done = await s.streams.execute("cohort", cohortId, clientKey(user.id, "facilitator:assign", cmd.id), (st) => decideAssignFacilitator(st, cmd, viewerOf(user)));
+  const { events } = done;
+  fanOut(s.io, streamName("cohort", cohortId), done);
   return { seq: events[0]?.seq ?? 0 };
 }
 
@@ -65,7 +67,7 @@ export async function createInvite(s: Services, user: UserRecord, cohortId: stri
   const { events, duplicate } = await s.streams.execute("cohort", cohortId, clientKey(user.id, "invite:create", cmd.id), (st) => decideInviteCreated(st, { id: cmd.id, inviteId, expiresAt }, viewerOf(user)));
   if (duplicate) throw new AppError(ErrorCode.RULE_VIOLATION, "This link was already created; create a new one to get its address again.");
   const token = await s.users.createEnrolInvite({ inviteId, cohortId, programId: program.id, expiresAt }, ttlMs);
-  publishAll(s.io, streamName("cohort", cohortId), events);
+  fanOut(s.io, streamName("cohort", cohortId), { events, duplicate });
   return { token, path: `/join/${token}`, expiresAt };
 }
 
@@ -80,7 +82,7 @@ export async function createFacilitatorInvite(s: Services, user: UserRecord, pro
   const { events, duplicate } = await s.streams.execute("program", programId, clientKey(user.id, "invite:facilitator", cmd.id), (st) => decideInviteFacilitator(st, { id: cmd.id, inviteId, cohortId: cmd.cohortId, expiresAt }, viewerOf(user)));
   if (duplicate) throw new AppError(ErrorCode.RULE_VIOLATION, "This link was already created; create a new one to get its address again.");
   const token = await s.users.createFacilitatorInvite({ inviteId, programId, cohortId: cmd.cohortId, invitedBy: user.id, expiresAt }, ttlMs);
-  publishAll(s.io, streamName("program", programId), events);
+  fanOut(s.io, streamName("program", programId), { events, duplicate });
   return { token, path: `/join/${token}`, expiresAt };
 }
 
@@ -144,12 +146,12 @@ async function acceptFacilitatorInvite(s: Services, body: EnrolAccept): Promise<
   const user = await account(s, body.token, { id: accountId, email: body.email, name: body.name, role: "facilitator", programId: invite.programId, password: body.password });
   const joinedId = serverId("joined", invite.inviteId);
   const joined = await s.streams.execute("program", invite.programId, systemKey(joinedId), (st) => decideFacilitatorJoined(st, { id: joinedId, inviteId: invite.inviteId, userId: user.id, cohortId: invite.cohortId }));
-  publishAll(s.io, streamName("program", invite.programId), joined.events);
+  fanOut(s.io, streamName("program", invite.programId), joined);
   if (invite.cohortId !== null) {
     // Assigned on the inviting admin's authority, which the link carries.
     const assignId = serverId("assign", invite.inviteId);
     const assigned = await s.streams.execute("cohort", invite.cohortId, systemKey(assignId), (st) => decideAssignFacilitator(st, { id: assignId, userId: user.id }, { userId: invite.invitedBy, role: "admin" }));
-    publishAll(s.io, streamName("cohort", invite.cohortId), assigned.events);
+    fanOut(s.io, streamName("cohort", invite.cohortId), assigned);
   }
   await s.users.takeFacilitatorInvite(body.token);
   return user;
@@ -172,8 +174,8 @@ export async function acceptEnrolment(s: Services, body: EnrolAccept): Promise<U
   await claim(s, body.token, body.email, invite);
   const user = await account(s, body.token, { id: accountId, email: body.email, name: body.name, role: "participant", programId: invite.programId, password: body.password });
   const commandId = serverId("enrol", invite.inviteId);
-  const { events } = await s.streams.execute("cohort", invite.cohortId, systemKey(commandId), (st) => decideEnrol(st, { id: commandId, userId: user.id, via: "invite" }, user.id));
-  publishAll(s.io, streamName("cohort", invite.cohortId), events);
+  const enrolled = await s.streams.execute("cohort", invite.cohortId, systemKey(commandId), (st) => decideEnrol(st, { id: commandId, userId: user.id, via: "invite" }, user.id));
+  fanOut(s.io, streamName("cohort", invite.cohortId), enrolled);
   await s.users.takeEnrolInvite(body.token);
   return user;
 }

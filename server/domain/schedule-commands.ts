@@ -6,7 +6,7 @@ import type { ScreeningAnswers } from "../../shared/domain/screening.js";
 import { decideCancelSession, decideScheduleSeries, decideScheduleSession, type ScheduleContext } from "../../shared/scheduling/decide.js";
 import type { SeriesSchedule, SessionSchedule } from "../../shared/protocol/admin.js";
 import type { UserRecord } from "../auth/users.js";
-import { publishAll } from "../gateway/fanout.js";
+import { fanOut } from "../gateway/fanout.js";
 import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
 import { clientKey, type CommandKey } from "./stream-service.js";
@@ -18,8 +18,9 @@ type Decide = (state: CohortState) => Omit<DraftEvent, "at">[];
 
 /** decide → append → fan out on one cohort's stream; returns the first event's seq. */
 async function run(s: Services, cohortId: string, cmd: CommandKey, decide: Decide): Promise<{ seq: number; events: StoredEvent[] }> {
-  const { events } = await s.streams.execute("cohort", cohortId, cmd, decide);
-  publishAll(s.io, streamName("cohort", cohortId), events);
+  const done = await s.streams.execute("cohort", cohortId, cmd, decide);
+  const { events } = done;
+  fanOut(s.io, streamName("cohort", cohortId), done);
   return { seq: events[0]?.seq ?? 0, events };
 }
 

@@ -5,7 +5,7 @@ import { streamName, type StoredEvent } from "../../shared/log.js";
 import { errorKind } from "../logger.js";
 import type { Services } from "../services.js";
 import { systemKey } from "../domain/stream-service.js";
-import { publishAll } from "../gateway/fanout.js";
+import { fanOut } from "../gateway/fanout.js";
 import { notifyStaff, profileForCohort } from "../gateway/handlers/live-shared.js";
 import { unlist } from "../gateway/handlers/live-close.js";
 
@@ -26,9 +26,13 @@ const PARALLEL = 8;
 const checking = new WeakMap<Services, Set<string>>();
 /**
  * Every this often a node also walks the whole list: re-schedules every listed session (a due
- * entry lost with a Redis restart is re-made) and reconciles presence with the log [PR5].
+ * entry lost with Redis's data is re-made) and reconciles presence with the log [PR5]. A backstop
+ * only — each node also walks it at start, a session is due again whenever one of its events
+ * can change its checks, and presence asks for a reconcile after each transition it logs — so
+ * it is rare: walked every 30 s it was ~0.3 Redis commands per idle session per second per node,
+ * the largest part of the idle cost (issue 9, target ≤ 0.1 for all nodes together).
  */
-export const SWEEP_MS = 30_000;
+export const SWEEP_MS = 5 * 60_000;
 
 /**
  * [LIVE3][LIVE4][LIVE6][LIVE7] One round of the dosing-day checks: only the sessions the due
@@ -103,10 +107,11 @@ async function checkSession(s: Services, sessionId: string): Promise<number | nu
   const now = s.clock.now();
   const stream = streamName("session", sessionId);
   for (const d of decideLiveChecks(state, now, profile)) {
-    const { events, duplicate } = await s.streams.execute("session", sessionId, systemKey(d.id), (fresh) => decideLiveChecks(fresh, now, profile).filter((x) => x.id === d.id), { queued: false });
-    // A duplicate was appended (and broadcast) by another node.
+    const done = await s.streams.execute("session", sessionId, systemKey(d.id), (fresh) => decideLiveChecks(fresh, now, profile).filter((x) => x.id === d.id), { queued: false });
+    fanOut(s.io, stream, done);
+    // A duplicate was appended (and broadcast, and notified) by another node.
+    const { events, duplicate } = done;
     if (events.length === 0 || duplicate) continue;
-    publishAll(s.io, stream, events);
     await notifyStaff(s, await s.streams.state("session", sessionId), events);
   }
   return nextCheckAt(await s.streams.state("session", sessionId), s.clock.now(), profile);

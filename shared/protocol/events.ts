@@ -95,9 +95,28 @@ export interface PresenceUpdate {
   state: PresenceState;
 }
 
+/** A stream's head, sent when a retried command is answered instead of its events again: a follower behind it syncs. */
+export interface StreamHeadMessage {
+  stream: StreamName;
+  epoch: string;
+  seq: number;
+}
+
+/**
+ * Positions of events most subscribers may not see, in one message (server/gateway/fanout.ts): a
+ * follower that holds no event at a listed seq was not meant to see it, and holds it as hidden.
+ */
+export interface StreamHiddenMessage {
+  stream: StreamName;
+  epoch: string;
+  seqs: number[];
+}
+
 export interface ServerToClientEvents {
   hello: (h: Hello) => void;
   "stream:event": (m: StreamEventMessage) => void;
+  "stream:head": (m: StreamHeadMessage) => void;
+  "stream:hidden": (m: StreamHiddenMessage) => void;
   "presence:update": (p: PresenceUpdate) => void;
   "notes:awareness": (m: NotesAwarenessPush) => void;
   /** [LIVE3][LIVE6] An escalation or ratio alert, to each facilitator of the cohort and the program admins. */

@@ -209,6 +209,9 @@ export class ChaosClient {
         s.on("stream:event", (m) => {
           if (this.follower && m.stream === this.follower.stream) this.follower.onEvent(m.event);
         });
+        s.on("stream:hidden", (m) => {
+          if (this.follower && m.stream === this.follower.stream) this.follower.onHidden(m.epoch, m.seqs);
+        });
         for (const w of [...this.waiters]) w();
         if (this.follower) void this.follower.join();
         resolve("connected");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { streamName } from "../../shared/log.js";
-import { publishAll } from "../../server/gateway/fanout.js";
+import { fanOut } from "../../server/gateway/fanout.js";
 import { screenshot } from "../support/browser.js";
 import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
 import { mainCohort } from "../support/fixtures.js";
@@ -71,7 +71,7 @@ describe("support alert safety in Chromium", () => {
     // live-close.test.ts). A press now is refused for good, and the phone says so in words and
     // tells the person to call out.
     const closed = await node.app.services.streams.appendSystem(streamName("session", sessionId), { id: "$test:close", type: "session.closed", actor: fac.key, data: { closedBy: "test" } });
-    publishAll(node.app.io, streamName("session", sessionId), [closed.event]);
+    fanOut(node.app.io, streamName("session", sessionId), { events: [closed.event], duplicate: closed.duplicate });
     await phone.locator('[data-testid="session-status"][data-status="closed"]').waitFor({ timeout: 5000 });
     await phone.getByTestId("support-button").click();
     await phone.locator('[data-testid="support-state"][data-state="failed"]').waitFor({ timeout: 10_000 });

@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useSyncExternalStore } from "react";
 import type { StreamDef } from "../../../shared/domain/streams.js";
 import type { StreamName } from "../../../shared/log.js";
-import type { StreamEventMessage } from "../../../shared/protocol/events.js";
+import type { StreamEventMessage, StreamHeadMessage, StreamHiddenMessage } from "../../../shared/protocol/events.js";
 import { getSocket } from "./socket.js";
 import { StreamFollower, type StreamView } from "./stream.js";
 
 /**
- * Follow one stream: pushed `stream:event`s for it go to a StreamFollower, which keeps
+ * Follow one stream: pushed `stream:event`s (and `stream:hidden`, `stream:head`) for it go to a StreamFollower, which keeps
  * `{epoch, seq}` and the state folded by the shared reducer. Joining (which rooms this socket
  * gets pushes for) is the caller's business, e.g. useSessionRoom.
  */
@@ -18,9 +18,19 @@ export function useStream<S extends { seq: number }>(def: StreamDef<S>, stream: 
     const onEvent = (m: StreamEventMessage): void => {
       if (m.stream === stream) follower.onEvent(m.event);
     };
+    const onHead = (m: StreamHeadMessage): void => {
+      if (m.stream === stream) follower.onHead(m);
+    };
+    const onHidden = (m: StreamHiddenMessage): void => {
+      if (m.stream === stream) follower.onHidden(m);
+    };
     socket.on("stream:event", onEvent);
+    socket.on("stream:head", onHead);
+    socket.on("stream:hidden", onHidden);
     return () => {
       socket.off("stream:event", onEvent);
+      socket.off("stream:head", onHead);
+      socket.off("stream:hidden", onHidden);
       follower.dispose();
     };
   }, [follower, stream]);

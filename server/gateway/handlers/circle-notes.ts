@@ -11,7 +11,7 @@ import { checkNotesUpdate, NOTES_LOCKED, refuseIfSealed } from "../../domain/not
 import { errorKind } from "../../logger.js";
 import { compactNotes, COMPACT_AFTER } from "../../jobs/compaction.js";
 import type { Services } from "../../services.js";
-import { publishAll } from "../fanout.js";
+import { fanOut } from "../fanout.js";
 import { command, parseWith, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
 import { firstSeq, requireAgreement } from "./circle.js";
@@ -44,7 +44,7 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
         if (!event) throw new AppError(ErrorCode.UNAVAILABLE, "The update was not recorded. It is safe to try again.");
         // Past the lock check but landed after the seal: kept in the log, counted by no reader [CIR4].
         await refuseIfSealed(s.log, p.circleId, event.seq);
-        if (!duplicate) publishAll(s.io, stream, [event]);
+        fanOut(s.io, stream, { events: [event], duplicate });
         if (event.seq % COMPACT_AFTER === 0) {
           compactNotes(s.log, stream).catch((err: unknown) => s.logger.warn("notes compaction failed", { error: errorKind(err) }));
         }
@@ -65,8 +65,9 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const user = socket.data.user;
       const circleId = p.circleId ?? null;
       if (circleId !== null) await circleFor(s.streams, s.directory, user, circleId);
-      const { events } = await s.streams.execute("journal", user.id, clientKey(user.id, "journal:write", p.id), () => decideWrite({ id: p.id, text: p.text, circleId }, viewerOf(user)));
-      publishAll(s.io, streamName("journal", user.id), events);
+      const done = await s.streams.execute("journal", user.id, clientKey(user.id, "journal:write", p.id), () => decideWrite({ id: p.id, text: p.text, circleId }, viewerOf(user)));
+      const { events } = done;
+      fanOut(s.io, streamName("journal", user.id), done);
       return { seq: firstSeq(events, "journal entry"), entryId: p.id };
     }),
 
@@ -76,8 +77,9 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
       await requireAgreement(s, user, circle, cohort);
       const journal = await s.streams.state("journal", user.id);
-      const { events } = await s.streams.execute("circle", p.circleId, clientKey(user.id, "journal:share", p.id), () => decideShare(journal, p, viewerOf(user)));
-      publishAll(s.io, streamName("circle", p.circleId), events);
+      const done = await s.streams.execute("circle", p.circleId, clientKey(user.id, "journal:share", p.id), () => decideShare(journal, p, viewerOf(user)));
+      const { events } = done;
+      fanOut(s.io, streamName("circle", p.circleId), done);
       return { seq: firstSeq(events, "shared entry") };
     }),
 
@@ -85,8 +87,9 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const user = socket.data.user;
       await authorizeCircleStream(s.streams, s.directory, user, "fnote", p.circleId);
       const { circle } = await circleFor(s.streams, s.directory, user, p.circleId);
-      const { events } = await s.streams.execute("fnote", p.circleId, clientKey(user.id, "fnote:save", p.id), () => decideFnote(p, circle.seats, viewerOf(user)));
-      publishAll(s.io, streamName("fnote", p.circleId), events);
+      const done = await s.streams.execute("fnote", p.circleId, clientKey(user.id, "fnote:save", p.id), () => decideFnote(p, circle.seats, viewerOf(user)));
+      const { events } = done;
+      fanOut(s.io, streamName("fnote", p.circleId), done);
       return { seq: firstSeq(events, "note") };
     }),
   };

@@ -11,7 +11,7 @@ import { derivedId } from "../../domain/derived-id.js";
 import { sealNotes } from "../../domain/notes.js";
 import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
-import { publishAll } from "../fanout.js";
+import { fanOut } from "../fanout.js";
 import { assertSameCommand } from "./same-command.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { subscribe } from "./session.js";
@@ -36,8 +36,9 @@ export async function requireAgreement(s: Services, user: UserRecord, circle: Ci
 export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
   /** Append a decision to a circle's stream and fan it out; an empty decision (already done) answers with the head. */
   const run = async (circleId: string, cmd: CommandKey, decide: (st: CircleState) => ReturnType<typeof decideLock>): Promise<{ seq: number }> => {
-    const { events } = await s.streams.execute("circle", circleId, cmd, decide);
-    publishAll(s.io, streamName("circle", circleId), events);
+    const done = await s.streams.execute("circle", circleId, cmd, decide);
+    const { events } = done;
+    fanOut(s.io, streamName("circle", circleId), done);
     return { seq: events[0]?.seq ?? (await s.streams.state("circle", circleId)).seq };
   };
   /**
@@ -48,7 +49,7 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
     await circleFor(s.streams, s.directory, user, p.circleId);
     const ack = await run(p.circleId, clientKey(user.id, name, p.id), (st) => decide(st, p.id, viewerOf(user)));
     const { event, duplicate } = await sealNotes(s.streams, p.circleId, user.id);
-    if (!duplicate) publishAll(s.io, streamName("notes", p.circleId), [event]);
+    fanOut(s.io, streamName("notes", p.circleId), { events: [event], duplicate });
     return ack;
   };
 
@@ -77,8 +78,8 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
         actor: user.id,
         data: { circleId, title: p.title, sessionId: p.sessionId ?? null },
       });
-      publishAll(s.io, streamName("circle", circleId), events);
-      if (!listed.duplicate) publishAll(s.io, streamName("cohort", cohort.id), [listed.event]);
+      fanOut(s.io, streamName("circle", circleId), { events, duplicate });
+      fanOut(s.io, streamName("cohort", cohort.id), { events: [listed.event], duplicate: listed.duplicate });
       return { circleId, seq: firstSeq(events, "circle") };
     }),
 

@@ -7,8 +7,8 @@ import { streamName, type StoredEvent } from "../../../shared/log.js";
 import type { UserRecord } from "../../auth/users.js";
 import type { Services } from "../../services.js";
 import type { CommandKey } from "../../domain/stream-service.js";
-import { publishAll } from "../fanout.js";
-import { ensureListed, notifyStaff, profileForCohort } from "./live-shared.js";
+import { fanOut } from "../fanout.js";
+import { ensureListed, notifyStaff, rulesOf } from "./live-shared.js";
 
 export interface LiveRun {
   events: StoredEvent[];
@@ -20,8 +20,7 @@ export interface LiveRun {
 
 /**
  * The one path for a dosing-day command: authorize (the roster, AC4) → decide (pure, shared/) →
- * append (idempotent by command id) → fan out. A duplicate is fanned out again: if the node that
- * first appended it died before its broadcast, the retry is what tells the room [LIVE6].
+ * append (idempotent by command id) → fan out (a retry's answer only as the stream's head, fanout.ts).
  */
 export async function runLive(
   s: Services,
@@ -30,12 +29,17 @@ export async function runLive(
   cmd: CommandKey,
   decide: (state: SessionState, ctx: LiveContext) => Draft[],
 ): Promise<LiveRun> {
-  const { cohort } = await s.directory.sessionFor(user, sessionId);
-  const { profile, zone } = await profileForCohort(s, cohort);
+  const { cohort, program } = await s.directory.sessionFor(user, sessionId);
+  const { profile, zone } = rulesOf(program);
   await ensureListed(s, sessionId);
-  const { events, duplicate } = await s.streams.execute("session", sessionId, cmd, (st) => decide(st, { now: s.clock.now(), profile, roster: cohort.participants, zone }));
-  publishAll(s.io, streamName("session", sessionId), events);
-  const state = await s.streams.state("session", sessionId);
+  const done = await s.streams.execute("session", sessionId, cmd, (st) => decide(st, { now: s.clock.now(), profile, roster: cohort.participants, zone }));
+  const { events, duplicate } = done;
+  fanOut(s.io, streamName("session", sessionId), done);
+  // This node's own append is already folded into its cache (no read back); only after a retry
+  // or another node's write in between is the state read from the log.
+  const last = events.at(-1)?.seq ?? 0;
+  const cached = s.streams.cached("session", sessionId);
+  const state = cached !== null && cached.seq >= last && !duplicate ? cached : await s.streams.state("session", sessionId);
   if (!duplicate) await notifyStaff(s, state, events);
   return { events, duplicate, state, cohort };
 }

@@ -8,7 +8,7 @@ import { viewerOf } from "../../domain/directory.js";
 import { derivedId } from "../../domain/derived-id.js";
 import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
-import { publishAll } from "../fanout.js";
+import { fanOut } from "../fanout.js";
 import { assertSameCommand } from "./same-command.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
@@ -34,9 +34,9 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       const { events, duplicate } = await s.streams.execute("session", sessionId, clientKey(user.id, "session:open", p.id), (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)));
       if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
       const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), { id: serverId("listed", sessionId), type: "session.opened", actor: user.id, data: { sessionId, title: p.title, openedBy: user.id } });
-      publishAll(s.io, streamName("session", sessionId), events);
+      fanOut(s.io, streamName("session", sessionId), { events, duplicate });
       await ensureListed(s, sessionId);
-      if (!listed.duplicate) publishAll(s.io, streamName("cohort", cohort.id), [listed.event]);
+      fanOut(s.io, streamName("cohort", cohort.id), { events: [listed.event], duplicate: listed.duplicate });
       return { sessionId, seq: events[0]?.seq ?? 0 };
     }),
 
@@ -72,10 +72,10 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       // [LIVE6] A need_support check-in raises an alert: its session must be on the list the
       // escalation checks walk before the alert exists, even if no one has joined the room yet.
       await ensureListed(s, p.sessionId);
-      const { events } = await s.streams.execute("session", p.sessionId, clientKey(user.id, "checkin:send", p.id), (st) => decideCheckin(st, p, viewerOf(user)));
-      const first = events[0];
+      const done = await s.streams.execute("session", p.sessionId, clientKey(user.id, "checkin:send", p.id), (st) => decideCheckin(st, p, viewerOf(user)));
+      const first = done.events[0];
       if (!first) throw new AppError(ErrorCode.UNAVAILABLE, "The check-in was not recorded. Please try again.");
-      publishAll(s.io, streamName("session", p.sessionId), events);
+      fanOut(s.io, streamName("session", p.sessionId), done);
       return { seq: first.seq };
     }),
 
