@@ -2,6 +2,7 @@ import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { isCohortMember, type CohortState } from "../../shared/domain/cohort.js";
 import type { Viewer } from "../../shared/domain/roles.js";
 import type { SessionState } from "../../shared/domain/session.js";
+import type { ProgramState } from "../../shared/domain/program.js";
 import { streamId, streamKind, type StreamName } from "../../shared/log.js";
 import type { PublicUser } from "../../shared/protocol/events.js";
 import { publicUser, type UserRecord, type Users } from "../auth/users.js";
@@ -40,16 +41,20 @@ export class Directory {
   }
 
   async cohortFor(user: UserRecord, cohortId: string): Promise<CohortState> {
+    return (await this.cohortAndProgram(user, cohortId)).cohort;
+  }
+
+  private async cohortAndProgram(user: UserRecord, cohortId: string): Promise<{ cohort: CohortState; program: ProgramState }> {
     const cohort = await this.streams.state("cohort", cohortId);
     const program = cohort.programId === null ? null : await this.streams.state("program", cohort.programId);
     if (!program || !isCohortMember(cohort, viewerOf(user), program.admins)) {
       throw new AppError(ErrorCode.NOT_FOUND, "That cohort does not exist or you are not part of it.");
     }
-    return cohort;
+    return { cohort, program };
   }
 
-  /** [AC4] The session and its cohort, if this person belongs to the cohort. */
-  async sessionFor(user: UserRecord, sessionId: string): Promise<{ session: SessionState; cohort: CohortState }> {
+  /** [AC4] The session, its cohort and program (all just caught up), if this person belongs to the cohort. */
+  async sessionFor(user: UserRecord, sessionId: string): Promise<SessionContext> {
     const fast = await this.sessionInOneTrip(user, sessionId);
     if (fast) return fast;
     const session = await this.streams.state("session", sessionId);
@@ -57,7 +62,7 @@ export class Directory {
       throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
     }
     try {
-      return { session, cohort: await this.cohortFor(user, session.cohortId) };
+      return { session, ...(await this.cohortAndProgram(user, session.cohortId)) };
     } catch (err) {
       // Only a refusal becomes "not found". A store failure stays a failure (UNAVAILABLE), so a
       // client retries it: a final NOT_FOUND would make a participant's "I need support" give up [LIVE6].
@@ -71,7 +76,7 @@ export class Directory {
    * program the session belongs to (neither ever changes once set), the three streams are caught
    * up from the log in one round trip. Null when it does not know yet (the slow path learns it).
    */
-  private async sessionInOneTrip(user: UserRecord, sessionId: string): Promise<{ session: SessionState; cohort: CohortState } | null> {
+  private async sessionInOneTrip(user: UserRecord, sessionId: string): Promise<SessionContext | null> {
     const cohortId = this.streams.cached("session", sessionId)?.cohortId ?? null;
     const programId = cohortId === null ? null : (this.streams.cached("cohort", cohortId)?.programId ?? null);
     if (cohortId === null || programId === null) return null;
@@ -80,7 +85,7 @@ export class Directory {
     if (session.status === "none" || !isCohortMember(cohort, viewerOf(user), program.admins)) {
       throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
     }
-    return { session, cohort };
+    return { session, cohort, program };
   }
 
   /** [AC4] Whether this person may read a stream at all. */
@@ -117,6 +122,12 @@ export class Directory {
     const records = await Promise.all(ids.map((id) => this.users.get(id)));
     return records.filter((u): u is UserRecord => u !== null).map(publicUser);
   }
+}
+
+export interface SessionContext {
+  session: SessionState;
+  cohort: CohortState;
+  program: ProgramState;
 }
 
 export function viewerOf(user: UserRecord): Viewer {

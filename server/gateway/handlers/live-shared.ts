@@ -1,6 +1,7 @@
 import type { CohortState } from "../../../shared/domain/cohort.js";
 import { LIVE_INDEX_ID } from "../../../shared/domain/live-index.js";
 import type { SessionState } from "../../../shared/domain/session.js";
+import type { ProgramState } from "../../../shared/domain/program.js";
 import { pendingAlerts } from "../../../shared/domain/alerts.js";
 import { serverId, streamName, type StoredEvent } from "../../../shared/log.js";
 import { DEFAULT_PROFILE, ProfileId, resolveProfile, type RuleProfile } from "../../../shared/profiles/index.js";
@@ -18,9 +19,19 @@ export function inboxRoom(userId: string): string {
 }
 
 /** The program's rule profile for a cohort; an unknown id falls back to the default profile. */
-export async function profileForCohort(s: Services, cohort: CohortState): Promise<{ profile: RuleProfile; admins: string[]; zone: string }> {
+export async function profileForCohort(s: Services, cohort: CohortState): Promise<ProgramRules> {
   if (cohort.programId === null) return { profile: resolveProfile(DEFAULT_PROFILE), admins: [], zone: "UTC" };
-  const program = await s.streams.state("program", cohort.programId);
+  return rulesOf(await s.streams.state("program", cohort.programId));
+}
+
+export interface ProgramRules {
+  profile: RuleProfile;
+  admins: string[];
+  zone: string;
+}
+
+/** The rules of a program already caught up (a command's `sessionFor` read it in the same trip). */
+export function rulesOf(program: ProgramState): ProgramRules {
   const id = ProfileId.safeParse(program.profile);
   return { profile: resolveProfile(id.success ? id.data : DEFAULT_PROFILE), admins: program.admins, zone: program.zone };
 }

@@ -11,7 +11,7 @@ import type { Services } from "../../services.js";
 import { clientKey } from "../../domain/stream-service.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
-import { profileForCohort } from "./live-shared.js";
+import { rulesOf } from "./live-shared.js";
 import { firstSeq, runLive } from "./live-run.js";
 import { liveRecordHandlers } from "./live-records.js";
 import { liveCloseHandlers } from "./live-close.js";
@@ -60,8 +60,8 @@ export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "
 
     "participant:admit": command(Commands["participant:admit"], async (p, socket) => {
       const user = socket.data.user;
-      const { cohort } = await s.directory.sessionFor(user, p.sessionId);
-      const { profile } = await profileForCohort(s, cohort);
+      const { cohort, program } = await s.directory.sessionFor(user, p.sessionId);
+      const { profile } = rulesOf(program);
       const readiness = readinessOf(cohort, p.participantId, profile, firstDosingAt(cohort, p.participantId));
       const run = await runLive(s, user, p.sessionId, clientKey(user.id, "participant:admit", p.id), (st, ctx) => decideAdmit(st, p, viewerOf(user), ctx, readiness));
       if (run.events.length === 0) return { seq: run.state.live.participants[p.participantId]?.admittedSeq ?? run.state.seq };
@@ -70,10 +70,10 @@ export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "
 
     "live:context": command(Commands["live:context"], async (p, socket) => {
       const user = socket.data.user;
-      const { cohort } = await s.directory.sessionFor(user, p.sessionId);
+      const { cohort, program } = await s.directory.sessionFor(user, p.sessionId);
       // [AC3] Readiness reflects screening answers: staff only.
       if (!isStaff(viewerOf(user))) throw new AppError(ErrorCode.FORBIDDEN, "Only staff see readiness.");
-      const { profile } = await profileForCohort(s, cohort);
+      const { profile } = rulesOf(program);
       const readiness: Record<string, ReadinessView> = {};
       for (const id of cohort.participants) readiness[id] = readinessOf(cohort, id, profile, firstDosingAt(cohort, id));
       return { profile, readiness };
