@@ -7,6 +7,7 @@ import { seedDemo } from "./demo/seed.js";
 import { createLogger, errorKind } from "./logger.js";
 import { createEmbeddedStores } from "./stores/embedded/index.js";
 import { createRedisAdapter, redisFailureCode } from "./stores/redis/adapter-client.js";
+import { CLIENT_OPTIONS } from "./stores/redis/client.js";
 import { createRedisStores } from "./stores/redis/index.js";
 
 const config = loadConfig();
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   let limits: CommandLimits | undefined;
   const closers: (() => Promise<void>)[] = [];
   if (redisUrl) {
-    const pub = createClient({ url: redisUrl });
+    const pub = createClient({ url: redisUrl, ...CLIENT_OPTIONS });
     const sub = pub.duplicate();
     for (const c of [pub, sub]) {
       // A reconnect loop repeats the same error every attempt: say it once per kind until ready again.

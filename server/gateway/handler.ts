@@ -84,6 +84,23 @@ function serialLane(max: number, overflow: () => void) {
 }
 
 /**
+ * The longest a person waits for an answer (issue 9). The stores run without a per-call timeout
+ * (stores/redis/client.ts), so this one timer per command is what turns a Redis outage or
+ * overload into a clear "try again" — before the app's own ack timeout (8 s) — while the command
+ * itself carries on and lands at most once: the retry, with the same id, gets its answer [LOG2].
+ */
+export const COMMAND_DEADLINE_MS = 7000;
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError(ErrorCode.UNAVAILABLE, "The server is taking too long with this just now. It is safe to try again: nothing is done twice.")), ms);
+  });
+  work.catch(() => undefined); // answered by the race below, or too late to answer anyone
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/**
  * The gateway's one shape for every command: limits → parse → handler (authorize, decide, append,
  * broadcast) → ack. Every event name not in the table is refused [AC5]; a command over its
  * socket's or person's budget is refused with RATE_LIMITED before anything runs (issue 8).
@@ -121,7 +138,8 @@ export function mountHandlers(socket: AppSocket, handlers: HandlerTable, log: Lo
       .then(
         (admission) => {
           refusedInRow = 0;
-          return admission === "serialize" ? lane(() => runner.run(payload, socket)) : runner.run(payload, socket);
+          const run = () => withDeadline(runner.run(payload, socket), COMMAND_DEADLINE_MS);
+          return admission === "serialize" ? lane(run) : run();
         },
         (err: unknown) => {
           refused(err);

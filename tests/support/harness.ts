@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { createRedisAdapter } from "../../server/stores/redis/adapter-client.js";
+import { CLIENT_OPTIONS } from "../../server/stores/redis/client.js";
 import { silentLogger } from "../../server/logger.js";
 import { createClient } from "redis";
 import { createApp, type App } from "../../server/app.js";
@@ -55,7 +56,7 @@ export async function startApp(kind: StoreKind, opts: { clock?: Clock; prefix?: 
   // Command limits as production wires them: per person in Redis (shared by nodes on one prefix).
   let limits = createCommandLimits({ kind: "memory" }, { settings: opts.limits });
   if (kind === "redis") {
-    const pub = createClient({ url: inject("redisUrl") });
+    const pub = createClient({ url: inject("redisUrl"), ...CLIENT_OPTIONS });
     const sub = pub.duplicate();
     for (const c of [pub, sub]) c.on("error", () => undefined);
     await Promise.all([pub.connect(), sub.connect()]);

@@ -1,9 +1,20 @@
 import { createHash } from "node:crypto";
-import { createClient, type RedisClientType } from "redis";
+import { createClient, type RedisClientOptions, type RedisClientType } from "redis";
+
+/**
+ * Every node-redis client of a node (stores, adapter, limits) runs without node-redis's default
+ * 5 s per-command timeout (issue 9). It cancels nothing — Redis still runs a command that timed
+ * out — so under overload it only turned slow acks into UNAVAILABLE and a retry on top, and its
+ * AbortSignal per command cost ~7 % of a node's CPU at 1,000 check-ins/s (profile). What bounds a
+ * person's wait instead is one deadline per socket command (gateway/handler.ts COMMAND_DEADLINE_MS);
+ * a command queued while Redis is away runs when it is back; a lost connection still fails its
+ * commands at once and reconnects.
+ */
+export const CLIENT_OPTIONS: Pick<RedisClientOptions, "commandOptions"> = { commandOptions: { timeout: 0 } };
 
 /** Open a node-redis client with an `error` listener that logs one short line per new kind of failure. */
 export async function connectRedis(url: string, label: string): Promise<RedisClient> {
-  const client = createClient({ url });
+  const client = createClient({ url, ...CLIENT_OPTIONS });
   let lastCode: string | null = null;
   client.on("error", (err: unknown) => {
     const code = errorCode(err);
