@@ -5,17 +5,21 @@ import type { PersonPresence } from "../../shared/protocol/events.js";
 import type { Role } from "../../shared/domain/roles.js";
 import type { Clock } from "../clock.js";
 import { systemKey, type StreamService } from "../domain/stream-service.js";
-import { publishAll, type IoServer } from "../gateway/fanout.js";
+import { fanOut, type IoServer } from "../gateway/fanout.js";
 import { rooms } from "../gateway/rooms.js";
 import type { Users } from "../auth/users.js";
-import type { PresenceStore } from "../stores/types.js";
+import { WHILE_NODE_ALIVE, type PresenceStore } from "../stores/types.js";
 
-/** [PR2] Timings. Entries live ENTRY_TTL past the last heartbeat, so a dead node's people lapse by then. */
+/**
+ * [PR2] Timings. A connected entry lives as long as its node's heartbeat (nodeTtlMs), not on a
+ * clock of its own; only a dropped connection has a deadline (graceMs). A dead node's people are
+ * removed by the first sweep after its liveness lapses: within nodeTtlMs + sweepMs (16 s) of its
+ * last heartbeat, inside the 20 s the old per-entry expiry allowed and PR2's 30 s.
+ */
 export const PRESENCE_TIMINGS = {
   graceMs: 10_000,
   heartbeatMs: 5_000,
   nodeTtlMs: 15_000,
-  entryTtlMs: 20_000,
   sweepMs: 1_000,
 };
 
@@ -37,14 +41,12 @@ export class PresenceService {
   constructor(private readonly d: PresenceDeps) {}
 
   async connect(sessionId: string, userId: string, connId: string): Promise<void> {
-    const now = this.d.clock.now();
-    await this.d.store.upsert(sessionId, { userId, nodeId: this.d.nodeId, connId, state: "online", expiresAt: now + PRESENCE_TIMINGS.entryTtlMs });
+    await this.d.store.upsert(sessionId, { userId, nodeId: this.d.nodeId, connId, state: "online", expiresAt: WHILE_NODE_ALIVE });
     await this.changed(sessionId, userId);
   }
 
   async setState(sessionId: string, userId: string, connId: string, state: ClientPresence): Promise<PresenceState> {
-    const now = this.d.clock.now();
-    await this.d.store.setState(sessionId, this.d.nodeId, connId, userId, state, now + PRESENCE_TIMINGS.entryTtlMs);
+    await this.d.store.setState(sessionId, this.d.nodeId, connId, userId, state, WHILE_NODE_ALIVE);
     return this.changed(sessionId, userId);
   }
 
@@ -64,28 +66,24 @@ export class PresenceService {
     return [...peopleStates(entries, this.d.clock.now(), breaks)].map(([userId, state]) => ({ userId, state }));
   }
 
+  /** Keeps every entry of this node (one store call, however many). */
   async heartbeat(): Promise<void> {
-    const now = this.d.clock.now();
-    await this.d.store.heartbeat(this.d.nodeId, PRESENCE_TIMINGS.nodeTtlMs, now + PRESENCE_TIMINGS.entryTtlMs);
+    await this.d.store.heartbeat(this.d.nodeId, PRESENCE_TIMINGS.nodeTtlMs);
   }
 
   /**
-   * Remove lapsed entries (grace over, or their node died) in every room. Several nodes sweep;
-   * the store hands each removed entry to exactly one of them, which reports the change. One
-   * person's failure (a store hiccup while logging) must not swallow the others' departures:
-   * every entry is reported, then the first failure is rethrown for the job to log.
+   * Remove lapsed entries (grace over, or their node died) in every room, in one store call.
+   * Several nodes sweep; the store hands each removed entry to exactly one of them, which reports
+   * the change (once per person and room, however many of their tabs went). One person's failure
+   * (a store hiccup while logging) must not swallow the others' departures: every change is
+   * reported, then the first failure is rethrown for the job to log.
    */
   async sweep(): Promise<void> {
-    const now = this.d.clock.now();
+    const removed = await this.d.store.sweep(this.d.clock.now());
+    const people = new Map<string, { room: string; userId: string }>();
+    for (const { room, entry } of removed) people.set(JSON.stringify([room, entry.userId]), { room, userId: entry.userId });
     const failures: unknown[] = [];
-    for (const room of await this.d.store.rooms()) {
-      try {
-        const removed = await this.d.store.sweep(room, now);
-        for (const e of removed) await this.changed(room, e.userId).catch((err: unknown) => failures.push(err));
-      } catch (err) {
-        failures.push(err);
-      }
-    }
+    for (const { room, userId } of people.values()) await this.changed(room, userId).catch((err: unknown) => failures.push(err));
     if (failures.length > 0) throw failures[0];
   }
 
@@ -128,7 +126,7 @@ export class PresenceService {
     // coming back on the same socket is a second real transition and is logged again.
     const id = roomTransitionId(await this.d.streams.state("session", sessionId), userId, present);
     const { events, duplicate } = await this.d.streams.execute("session", sessionId, systemKey(id), (s) => decideRoomTransition(s, { userId, role, present }));
-    publishAll(this.d.io, streamName("session", sessionId), events);
+    fanOut(this.d.io, streamName("session", sessionId), { events, duplicate });
     return events.length > 0 && !duplicate;
   }
 }

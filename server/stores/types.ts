@@ -119,30 +119,42 @@ export interface KvStore {
   close(): Promise<void>;
 }
 
-export interface PresenceChange {
+/** An entry a sweep removed, with its room: its person's state may have changed there. */
+export interface SweptEntry {
   room: string;
-  userId: string;
+  entry: ConnectionEntry;
 }
 
+/** `expiresAt` of an entry with no deadline of its own: it counts for as long as its node is alive. */
+export const WHILE_NODE_ALIVE = Number.POSITIVE_INFINITY;
+
 /**
- * [PR1]–[PR3] Connection entries per room. Entries carry an expiry; a node refreshes its own
- * entries with its heartbeat, so a node that dies stops refreshing and its entries lapse.
+ * [PR1]–[PR3] Connection entries per room. An entry counts while its node is alive and, when its
+ * `expiresAt` is finite (a dropped connection's grace [PR2]), until then. Nothing is refreshed
+ * per entry: a node's heartbeat keeps all of its entries, so what a node costs while nothing
+ * happens grows with the number of nodes, not with rooms or people. A node that dies stops
+ * heartbeating, and the next sweep after its liveness lapses removes its entries.
  */
 export interface PresenceStore {
-  /** Add or refresh one connection's entry. */
+  /** Add or replace one connection's entry. A node that has never sent a heartbeat is not alive: its entries go at the next sweep. */
   upsert(room: string, entry: ConnectionEntry): Promise<void>;
-  /** Set the state of an existing entry (no-op when it is gone). */
+  /** Set the state and expiry of an existing entry (no-op when it is gone). */
   setState(room: string, nodeId: string, connId: string, userId: string, state: ClientPresence | "disconnected", expiresAt: number): Promise<void>;
   /** Remove one entry now; returns whether it was there (so exactly one node reports the change). */
   remove(room: string, nodeId: string, connId: string, userId: string): Promise<boolean>;
-  /** Every entry of a room, including lapsed ones not yet swept. */
+  /**
+   * Every entry of a room, including lapsed ones not yet swept: an entry whose `expiresAt` has
+   * passed no longer counts (personState), one of a dead node counts until the sweep removes it.
+   */
   list(room: string): Promise<ConnectionEntry[]>;
-  /** Rooms that have had entries (for sweeping). */
-  rooms(): Promise<string[]>;
-  /** Remove entries that expired before `now` or whose node is not alive; returns those removed by this call. */
-  sweep(room: string, now: number): Promise<ConnectionEntry[]>;
-  /** Mark this node alive until now + ttlMs and push the expiry of its entries to `entriesUntil`. */
-  heartbeat(nodeId: string, ttlMs: number, entriesUntil: number): Promise<void>;
+  /**
+   * One pass over the whole store: remove the entries whose `expiresAt` is at or before `now`
+   * and every entry of a node that is no longer alive (and forget that node). Atomic, so when
+   * several nodes sweep at once each removed entry is returned by exactly one of them.
+   */
+  sweep(now: number): Promise<SweptEntry[]>;
+  /** Mark this node alive for `ttlMs` from now; cost independent of its entries. */
+  heartbeat(nodeId: string, ttlMs: number): Promise<void>;
   /** Per-person break flag for facilitators [PR2]. */
   setOnBreak(room: string, userId: string, onBreak: boolean): Promise<void>;
   onBreak(room: string): Promise<Set<string>>;

@@ -14,7 +14,7 @@ export interface ConnectionEntry {
   nodeId: string;
   connId: string;
   state: ClientPresence | "disconnected";
-  /** ms since epoch after which the entry no longer counts (heartbeat or grace). */
+  /** ms since epoch after which the entry no longer counts (a dropped connection's grace); Infinity while connected, when it counts as long as its node is alive. */
   expiresAt: number;
 }
 

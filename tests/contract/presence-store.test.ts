@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConnectionEntry } from "../../shared/protocol/presence.js";
-import type { Stores } from "../../server/stores/types.js";
+import { WHILE_NODE_ALIVE, type Stores, type SweptEntry } from "../../server/stores/types.js";
 import { backends, until, type Backend } from "./backends.js";
 
 const ROOM = "session:s1";
@@ -11,6 +11,8 @@ function entry(userId: string, nodeId: string, connId: string, expiresAt: number
 }
 
 const byConn = (a: ConnectionEntry, b: ConnectionEntry) => `${a.nodeId}/${a.connId}`.localeCompare(`${b.nodeId}/${b.connId}`);
+const byRoomConn = (a: SweptEntry, b: SweptEntry) => a.room.localeCompare(b.room) || byConn(a.entry, b.entry);
+const swept = (room: string, e: ConnectionEntry): SweptEntry => ({ room, entry: e });
 
 describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
   let backend: Backend;
@@ -26,8 +28,8 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
   async function twoNodes(): Promise<[Stores, Stores]> {
     const [a, b] = await backend.nodes(2);
     if (!a || !b) throw new Error("no nodes");
-    await a.presence.heartbeat("node-a", HOUR, t0 + HOUR);
-    await b.presence.heartbeat("node-b", HOUR, t0 + HOUR);
+    await a.presence.heartbeat("node-a", HOUR);
+    await b.presence.heartbeat("node-b", HOUR);
     return [a, b];
   }
 
@@ -47,7 +49,7 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
     await b.presence.upsert(ROOM, entry("u2", "node-b", "c1", t0 + 1000, "away"));
     const seen = (await b.presence.list(ROOM)).sort(byConn);
     expect(seen).toEqual([entry("u1", "node-a", "c1", t0 + 1000), entry("u2", "node-b", "c1", t0 + 1000, "away")]);
-    expect(await a.presence.rooms()).toEqual([ROOM]);
+    expect((await a.presence.list(ROOM)).sort(byConn)).toEqual(seen);
   });
 
   it("[PR1] remove returns true once, false afterwards and for unknown entries", async () => {
@@ -83,69 +85,98 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
     await a.presence.upsert(ROOM, entry("u1", "node-a", "c1", t0 + 1000));
     await a.presence.upsert(ROOM, entry("u2", "node-a", "c2", t0 + 2000, "away"));
     await a.presence.upsert(ROOM, entry("u3", "node-a", "c3", t0 + 9000));
-    expect(await a.presence.sweep(ROOM, t0 + 500)).toEqual([]);
-    const removed = await a.presence.sweep(ROOM, t0 + 2000);
-    expect(removed.sort(byConn)).toEqual([entry("u1", "node-a", "c1", t0 + 1000), entry("u2", "node-a", "c2", t0 + 2000, "away")]);
+    expect(await a.presence.sweep(t0 + 500)).toEqual([]);
+    const removed = await a.presence.sweep(t0 + 2000);
+    expect(removed.sort(byRoomConn)).toEqual([swept(ROOM, entry("u1", "node-a", "c1", t0 + 1000)), swept(ROOM, entry("u2", "node-a", "c2", t0 + 2000, "away"))]);
     expect(await a.presence.list(ROOM)).toEqual([entry("u3", "node-a", "c3", t0 + 9000)]);
-    expect(await a.presence.sweep(ROOM, t0 + 2000)).toEqual([]);
-    expect(await a.presence.sweep("session:never", t0)).toEqual([]);
+    expect(await a.presence.sweep(t0 + 2000)).toEqual([]);
   });
 
   it("[PR2] sweep removes the entries of a node whose heartbeat lapsed, not those of live nodes", async () => {
     const [a, b] = await twoNodes();
     await a.presence.upsert(ROOM, entry("u1", "node-a", "c1", t0 + HOUR));
     await b.presence.upsert(ROOM, entry("u2", "node-dying", "c1", t0 + HOUR));
-    await b.presence.heartbeat("node-dying", 30, t0 + HOUR); // then it "crashes": no more heartbeats
-    const removed: ConnectionEntry[] = [];
+    await b.presence.heartbeat("node-dying", 30); // then it "crashes": no more heartbeats
+    const removed: SweptEntry[] = [];
     await until(async () => {
-      removed.push(...(await a.presence.sweep(ROOM, Date.now())));
+      removed.push(...(await a.presence.sweep(Date.now())));
       return removed.length > 0 ? true : undefined;
     }, "the dead node's entry to be swept");
-    expect(removed).toEqual([entry("u2", "node-dying", "c1", t0 + HOUR)]);
+    expect(removed).toEqual([swept(ROOM, entry("u2", "node-dying", "c1", t0 + HOUR))]);
     expect(await b.presence.list(ROOM)).toEqual([entry("u1", "node-a", "c1", t0 + HOUR)]);
   });
 
   it("[PR2] two nodes sweeping at once report each removed entry exactly once", async () => {
     const [a, b] = await twoNodes();
     for (let i = 0; i < 30; i++) await (i % 2 ? a : b).presence.upsert(ROOM, entry(`u${i}`, i % 2 ? "node-a" : "node-b", `c${i}`, i < 20 ? t0 + 100 : t0 + HOUR));
-    const sweeps = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).presence.sweep(ROOM, t0 + 1000)));
-    const reported = sweeps.flat().map((e) => e.userId).sort();
+    const sweeps = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).presence.sweep(t0 + 1000)));
+    const reported = sweeps.flat().map((e) => e.entry.userId).sort();
     expect(reported).toEqual(Array.from({ length: 20 }, (_, i) => `u${i}`).sort());
     expect(await a.presence.list(ROOM)).toHaveLength(10);
   });
 
-  it("[PR2] heartbeat pushes the expiry of its node's entries, but not of other nodes or of dropped connections in grace", async () => {
+  it("[PR2] a heartbeat keeps its node's entries without touching them; deadlines still apply, whatever the nodes", async () => {
     const [a, b] = await twoNodes();
-    await a.presence.upsert(ROOM, entry("u1", "node-a", "c1", t0 + 1000));
-    await a.presence.upsert("session:s2", entry("u1", "node-a", "c2", t0 + 1000, "away"));
-    await a.presence.upsert(ROOM, entry("u2", "node-a", "c3", t0 + 1000));
+    await a.presence.upsert(ROOM, entry("u1", "node-a", "c1", WHILE_NODE_ALIVE));
+    await a.presence.upsert("session:s2", entry("u1", "node-a", "c2", WHILE_NODE_ALIVE, "away"));
+    await a.presence.upsert(ROOM, entry("u2", "node-a", "c3", WHILE_NODE_ALIVE));
     await a.presence.setState(ROOM, "node-a", "c3", "u2", "disconnected", t0 + 1500);
     await b.presence.upsert(ROOM, entry("u3", "node-b", "c1", t0 + 1000));
     await a.presence.upsert(ROOM, entry("u4", "node-a", "c4", t0 + 50_000));
 
-    await a.presence.heartbeat("node-a", HOUR, t0 + 30_000);
+    await a.presence.heartbeat("node-a", HOUR);
 
     expect((await b.presence.list(ROOM)).sort(byConn)).toEqual([
-      entry("u1", "node-a", "c1", t0 + 30_000),
+      entry("u1", "node-a", "c1", WHILE_NODE_ALIVE),
       entry("u2", "node-a", "c3", t0 + 1500, "disconnected"),
       entry("u4", "node-a", "c4", t0 + 50_000), // never shortened
       entry("u3", "node-b", "c1", t0 + 1000),
     ]);
-    expect(await b.presence.list("session:s2")).toEqual([entry("u1", "node-a", "c2", t0 + 30_000, "away")]);
-    // So a sweep after the old expiry keeps the refreshed entries.
-    const removed = await b.presence.sweep(ROOM, t0 + 2000);
-    expect(removed.map((e) => e.userId).sort()).toEqual(["u2", "u3"]);
+    // Long past every deadline but within the heartbeats: only the entries with one go.
+    const removed = await b.presence.sweep(t0 + HOUR / 2);
+    expect(removed.map((e) => e.entry.userId).sort()).toEqual(["u2", "u3", "u4"]);
+    expect(await a.presence.list(ROOM)).toEqual([entry("u1", "node-a", "c1", WHILE_NODE_ALIVE)]);
+    expect(await a.presence.list("session:s2")).toEqual([entry("u1", "node-a", "c2", WHILE_NODE_ALIVE, "away")]);
   });
 
-  it("rooms lists rooms with entries and forgets a room once it is empty", async () => {
+  it("[PR2] a grace entry whose connection is set back to a connected state loses its deadline", async () => {
     const [a] = await twoNodes();
-    expect(await a.presence.rooms()).toEqual([]);
+    await a.presence.upsert(ROOM, entry("u1", "node-a", "c1", WHILE_NODE_ALIVE));
+    await a.presence.setState(ROOM, "node-a", "c1", "u1", "disconnected", t0 + 1000);
+    await a.presence.setState(ROOM, "node-a", "c1", "u1", "away", WHILE_NODE_ALIVE);
+    expect(await a.presence.sweep(t0 + HOUR / 2)).toEqual([]);
+    expect(await a.presence.list(ROOM)).toEqual([entry("u1", "node-a", "c1", WHILE_NODE_ALIVE, "away")]);
+  });
+
+  it("[PR2] a node that never sent a heartbeat is not alive: its entries go at the next sweep", async () => {
+    const [a] = await twoNodes();
+    await a.presence.upsert(ROOM, entry("u1", "node-silent", "c1", WHILE_NODE_ALIVE));
+    await a.presence.upsert(ROOM, entry("u2", "node-a", "c1", WHILE_NODE_ALIVE));
+    expect(await a.presence.sweep(t0)).toEqual([swept(ROOM, entry("u1", "node-silent", "c1", WHILE_NODE_ALIVE))]);
+    // Forgotten, it starts again like any node: a heartbeat makes its new entries count.
+    await a.presence.heartbeat("node-silent", HOUR);
+    await a.presence.upsert(ROOM, entry("u1", "node-silent", "c2", WHILE_NODE_ALIVE));
+    expect(await a.presence.sweep(t0)).toEqual([]);
+    expect((await a.presence.list(ROOM)).map((e) => e.connId).sort()).toEqual(["c1", "c2"]);
+  });
+
+  it("[PR2] one sweep covers every room and reports each removed entry with its room", async () => {
+    const [a] = await twoNodes();
     await a.presence.upsert(ROOM, entry("u1", "node-a", "c1", t0 + 1000));
-    await a.presence.upsert("session:s2", entry("u1", "node-a", "c2", t0 + HOUR));
-    expect((await a.presence.rooms()).sort()).toEqual([ROOM, "session:s2"]);
-    await a.presence.sweep(ROOM, t0 + 5000);
-    await a.presence.remove("session:s2", "node-a", "c2", "u1");
-    expect(await a.presence.rooms()).toEqual([]);
+    await a.presence.upsert("session:s2", entry("u1", "node-a", "c2", t0 + 1000, "away"));
+    await a.presence.upsert("session:s3", entry("u2", "node-a", "c3", t0 + HOUR));
+    const removed = await a.presence.sweep(t0 + 5000);
+    expect(removed.sort(byRoomConn)).toEqual([swept(ROOM, entry("u1", "node-a", "c1", t0 + 1000)), swept("session:s2", entry("u1", "node-a", "c2", t0 + 1000, "away"))]);
+    expect(await a.presence.list(ROOM)).toEqual([]);
+    expect(await a.presence.list("session:s2")).toEqual([]);
+    expect(await a.presence.list("session:s3")).toEqual([entry("u2", "node-a", "c3", t0 + HOUR)]);
+  });
+
+  it("[PR3] a room never lists the entries of another room whose name starts like it", async () => {
+    const [a] = await twoNodes();
+    const rooms = ["s", "s1", "su1", "s|u1|node-a", "1:s", "sé", "s\u00ff"];
+    for (const [i, room] of rooms.entries()) await a.presence.upsert(room, entry("u1", "node-a", `c${i}`, WHILE_NODE_ALIVE));
+    for (const [i, room] of rooms.entries()) expect(await a.presence.list(room)).toEqual([entry("u1", "node-a", `c${i}`, WHILE_NODE_ALIVE)]);
   });
 
   it("[PR2] break flags are per person and per room", async () => {
@@ -162,6 +193,6 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
   it("refuses ids that would make an entry's name ambiguous", async () => {
     const [a] = await twoNodes();
     await expect(a.presence.upsert(ROOM, entry("u|1", "node-a", "c1", t0))).rejects.toThrow(/userId/);
-    await expect(a.presence.heartbeat("node|a", 1000, t0)).rejects.toThrow(/nodeId/);
+    await expect(a.presence.heartbeat("node|a", 1000)).rejects.toThrow(/nodeId/);
   });
 });

@@ -6,8 +6,8 @@
  */
 export function redisKeys(prefix: string) {
   const stream = (s: string) => `${prefix}log:{${s}}`;
-  const room = (r: string) => `${prefix}presence:room:${r}`;
-  const node = (n: string) => `${prefix}presence:node:${n}`;
+  // One hash tag for all of presence: a sweep covers every room and node in one script.
+  const presence = `${prefix}presence:{all}`;
   return {
     /** STRING: the stream's last seq (INCR). */
     logSeq: (s: string) => `${stream(s)}:seq`,
@@ -30,20 +30,23 @@ export function redisKeys(prefix: string) {
     /** STRING: one KV value. */
     kv: (k: string) => `${prefix}kv:${k}`,
 
-    /** SET: rooms that have presence entries. */
-    presenceRooms: () => `${prefix}presence:rooms`,
-    /** ZSET: member `${userId}|${nodeId}|${connId}`, score = expiresAt (ms). */
-    roomEntries: (r: string) => `${room(r)}:entries`,
-    /** HASH: member → state. */
-    roomStates: (r: string) => `${room(r)}:states`,
+    /*
+     * Presence (see presence-scripts.ts). An entry's `ref` is `${#room}:${room}${member}` (room
+     * length in bytes, then the room, then `${userId}|${nodeId}|${connId}`): one room's refs share
+     * a prefix no other room's can start with.
+     */
+    /** ZSET, every score 0: refs, so one room is a lex range. */
+    presenceEntries: () => `${presence}:entries`,
+    /** HASH: ref → `${state}|${expiresAt}` (expiresAt empty: counts while its node is alive). */
+    presenceData: () => `${presence}:data`,
+    /** ZSET: refs of entries with a deadline (a dropped connection's grace), score = expiresAt (ms). */
+    presenceDeadlines: () => `${presence}:deadlines`,
+    /** ZSET: known nodeIds, score = alive until (ms, Redis's clock); 0 for one that never sent a heartbeat. */
+    presenceNodes: () => `${presence}:nodes`,
+    /** ZSET, every score 0: `${nodeId}|${ref}`, so one node's entries are a lex range. nodeId holds no `|`. */
+    presenceNodeEntries: () => `${presence}:node-entries`,
     /** SET: userIds on break. */
-    roomBreaks: (r: string) => `${room(r)}:breaks`,
-    /** STRING with PX ttl: the node is alive while it exists. */
-    nodeAlive: (n: string) => `${node(n)}:alive`,
-    /** SET: rooms where the node has entries. */
-    nodeRooms: (n: string) => `${node(n)}:rooms`,
-    /** SET: the node's members in one room (for its heartbeat to extend). nodeId holds no `|`. */
-    nodeRoomEntries: (n: string, r: string) => `${prefix}presence:node-room:${n}|${r}`,
+    roomBreaks: (r: string) => `${prefix}presence:room:${r}:breaks`,
   };
 }
 

@@ -1,103 +1,119 @@
 import { LuaScript } from "./client.js";
 
 /*
- * Presence per room: a ZSET of members `${userId}|${nodeId}|${connId}` scored by expiresAt (ms),
- * a HASH member → state, the SET of rooms, and per node the SET of its rooms and, per room, the
- * SET of its members (what its heartbeat extends). Every key comes in through KEYS (see keys.ts).
+ * Presence in five keys for the whole deployment (see keys.ts), so that one script sweeps every
+ * room and node: what a sweep costs while nothing is due does not grow with rooms or people.
+ * An entry is named by its ref, `${#room}:${room}${member}`, built only here (byte length, as
+ * Redis compares bytes). A connected entry is never refreshed: it counts while its node's score
+ * in the nodes ZSET is in the future. Only a dropped connection in its grace has a deadline.
+ * Every key comes in through KEYS.
  */
 
-/** KEYS: entries, states, rooms, nodeRooms, nodeRoomEntries. ARGV: member, expiresAt, state, room. */
-export const UPSERT = new LuaScript(`
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-redis.call('SADD', KEYS[3], ARGV[4])
-redis.call('SADD', KEYS[4], ARGV[4])
-redis.call('SADD', KEYS[5], ARGV[1])
-return 1
-`);
-
-/** KEYS: entries, states. ARGV: member, state, expiresAt. No-op when the entry is gone. */
-export const SET_STATE = new LuaScript(`
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-return 1
-`);
-
-/** KEYS: entries, states, rooms, nodeRoomEntries. ARGV: member, room. Returns 1 only to the caller that removed it. */
-export const REMOVE = new LuaScript(`
-local removed = redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[4], ARGV[1])
-if redis.call('ZCARD', KEYS[1]) == 0 then
-  redis.call('DEL', KEYS[2])
-  redis.call('SREM', KEYS[3], ARGV[2])
+const PRELUDE = `
+local function ref_of(room, member) return #room .. ':' .. room .. member end
+local function redis_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+`;
+
+/** Keep the grace deadline index in step with an entry's expiry ('' = none). */
+const SET_DEADLINE = `
+local function set_deadline(key, ref, expires_at)
+  if expires_at == '' then redis.call('ZREM', key, ref) else redis.call('ZADD', key, expires_at, ref) end
+end
+`;
+
+/**
+ * KEYS: entries, data, deadlines, nodes, nodeEntries. ARGV: room, member, nodeId, state, expiresAt ('' = none).
+ * The node is registered as never alive (score 0) unless it already has a heartbeat, so the
+ * entries of a node that never sends one are swept.
+ */
+export const UPSERT = new LuaScript(`${PRELUDE}${SET_DEADLINE}
+local ref = ref_of(ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[1], 0, ref)
+redis.call('HSET', KEYS[2], ref, ARGV[4] .. '|' .. ARGV[5])
+set_deadline(KEYS[3], ref, ARGV[5])
+redis.call('ZADD', KEYS[4], 'NX', 0, ARGV[3])
+redis.call('ZADD', KEYS[5], 0, ARGV[3] .. '|' .. ref)
+return 1
+`);
+
+/** KEYS: data, deadlines. ARGV: room, member, state, expiresAt ('' = none). No-op when the entry is gone. */
+export const SET_STATE = new LuaScript(`${PRELUDE}${SET_DEADLINE}
+local ref = ref_of(ARGV[1], ARGV[2])
+if redis.call('HEXISTS', KEYS[1], ref) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ref, ARGV[3] .. '|' .. ARGV[4])
+set_deadline(KEYS[2], ref, ARGV[4])
+return 1
+`);
+
+/** KEYS: entries, data, deadlines, nodeEntries. ARGV: room, member, nodeId. Returns 1 only to the caller that removed it. */
+export const REMOVE = new LuaScript(`${PRELUDE}
+local ref = ref_of(ARGV[1], ARGV[2])
+local removed = redis.call('ZREM', KEYS[1], ref)
+redis.call('HDEL', KEYS[2], ref)
+redis.call('ZREM', KEYS[3], ref)
+redis.call('ZREM', KEYS[4], ARGV[3] .. '|' .. ref)
 return removed
 `);
 
-/** KEYS: entries, states. Returns {member, score, state, ...}. */
-export const LIST = new LuaScript(`
-local z = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+/** KEYS: entries, data. ARGV: room. Returns {member, data, ...}; HMGET in chunks to stay within Lua's stack. */
+export const LIST = new LuaScript(`${PRELUDE}
+local prefix = ref_of(ARGV[1], '')
+local refs = redis.call('ZRANGEBYLEX', KEYS[1], '[' .. prefix, '(' .. prefix .. '\\255')
 local out = {}
-for i = 1, #z, 2 do
-  out[#out + 1] = z[i]
-  out[#out + 1] = z[i + 1]
-  out[#out + 1] = redis.call('HGET', KEYS[2], z[i]) or ''
+for i = 1, #refs, 500 do
+  local chunk = {}
+  for j = i, math.min(i + 499, #refs) do chunk[#chunk + 1] = refs[j] end
+  local data = redis.call('HMGET', KEYS[2], unpack(chunk))
+  for j = 1, #chunk do
+    out[#out + 1] = string.sub(chunk[j], #prefix + 1)
+    out[#out + 1] = data[j] or ''
+  end
 end
 return out
 `);
 
 /**
- * [PR2] Remove entries with score <= now, and entries of a listed node whose liveness key is
- * missing; atomic, so when several nodes sweep, each removal is reported by exactly one of them.
- * KEYS: entries, states, rooms, then per listed node: alive, nodeRoomEntries.
- * ARGV: now, room, then the listed nodeIds (same order). Returns {member, score, state, ...}.
+ * [PR2] The whole store in one pass: remove entries whose deadline is at or before `now` (the
+ * caller's clock, like the deadlines), and every entry of a node whose alive-until has passed on
+ * Redis's clock, then forget that node. Nothing due costs EVALSHA + ZRANGEBYSCORE + TIME +
+ * ZRANGEBYSCORE, whatever the number of rooms, people or nodes. Atomic, and an entry is reported
+ * only by the ZREM that removed it, so when several nodes sweep each removal is reported once.
+ * KEYS: entries, data, deadlines, nodes, nodeEntries. ARGV: now. Returns {room, member, data, ...}.
  */
-export const SWEEP = new LuaScript(`
-local now = tonumber(ARGV[1])
-local nodes = {}
-for i = 3, #ARGV do
-  local k = 4 + (i - 3) * 2
-  nodes[ARGV[i]] = { alive = redis.call('EXISTS', KEYS[k]) == 1, set = KEYS[k + 1] }
-end
-local z = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+export const SWEEP = new LuaScript(`${PRELUDE}
 local out = {}
-for i = 1, #z, 2 do
-  local member = z[i]
+local function drop(ref)
+  local data = redis.call('HGET', KEYS[2], ref)
+  local removed = redis.call('ZREM', KEYS[1], ref)
+  redis.call('HDEL', KEYS[2], ref)
+  redis.call('ZREM', KEYS[3], ref)
+  local len, rest = string.match(ref, '^(%d+):(.*)$')
+  if not len then return end
+  local room, member = string.sub(rest, 1, tonumber(len)), string.sub(rest, tonumber(len) + 1)
   local node = string.match(member, '^[^|]*|([^|]*)|')
-  local info = node and nodes[node]
-  if tonumber(z[i + 1]) <= now or (info and not info.alive) then
+  if node then redis.call('ZREM', KEYS[5], node .. '|' .. ref) end
+  if removed == 1 then
+    out[#out + 1] = room
     out[#out + 1] = member
-    out[#out + 1] = z[i + 1]
-    out[#out + 1] = redis.call('HGET', KEYS[2], member) or ''
-    redis.call('ZREM', KEYS[1], member)
-    redis.call('HDEL', KEYS[2], member)
-    if info then redis.call('SREM', info.set, member) end
+    out[#out + 1] = data or ''
   end
 end
-if redis.call('ZCARD', KEYS[1]) == 0 then
-  redis.call('DEL', KEYS[2])
-  redis.call('SREM', KEYS[3], ARGV[2])
+for _, ref in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])) do drop(ref) end
+for _, node in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', string.format('%.0f', redis_ms()))) do
+  local from = node .. '|'
+  for _, held in ipairs(redis.call('ZRANGEBYLEX', KEYS[5], '[' .. from, '(' .. from .. '\\255')) do
+    drop(string.sub(held, #from + 1))
+  end
+  redis.call('ZREM', KEYS[4], node)
 end
 return out
 `);
 
-/**
- * Push the expiry of a node's entries in one room up to `until`, except those in their grace
- * period (`disconnected`); forget members that are gone, and the room when none are left.
- * KEYS: entries, states, nodeRoomEntries, nodeRooms. ARGV: until, room.
- */
-export const EXTEND = new LuaScript(`
-local until_ = tonumber(ARGV[1])
-for _, member in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-  local score = redis.call('ZSCORE', KEYS[1], member)
-  if not score then
-    redis.call('SREM', KEYS[3], member)
-  elseif tonumber(score) < until_ and redis.call('HGET', KEYS[2], member) ~= 'disconnected' then
-    redis.call('ZADD', KEYS[1], ARGV[1], member)
-  end
-end
-if redis.call('SCARD', KEYS[3]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
+/** KEYS: nodes. ARGV: nodeId, ttlMs. Alive until Redis's now + ttl: one clock for every node. */
+export const HEARTBEAT = new LuaScript(`${PRELUDE}
+redis.call('ZADD', KEYS[1], string.format('%.0f', redis_ms() + tonumber(ARGV[2])), ARGV[1])
 return 1
 `);

@@ -1,28 +1,29 @@
 import { z } from "zod";
 import type { ClientPresence, ConnectionEntry } from "../../../shared/protocol/presence.js";
 import { checkNodeId, parsePresenceMember, presenceMember } from "../presence-member.js";
-import type { PresenceStore } from "../types.js";
+import { WHILE_NODE_ALIVE, type PresenceStore, type SweptEntry } from "../types.js";
 import type { RedisClient } from "./client.js";
 import type { RedisKeys } from "./keys.js";
-import { EXTEND, LIST, REMOVE, SET_STATE, SWEEP, UPSERT } from "./presence-scripts.js";
+import { HEARTBEAT, LIST, REMOVE, SET_STATE, SWEEP, UPSERT } from "./presence-scripts.js";
 
 const Strings = z.array(z.string());
 const Count = z.number().int();
 
-/** Entries from a flat {member, score, state, ...} script reply; malformed members are skipped. */
-function entriesOf(reply: unknown): ConnectionEntry[] {
-  const flat = Strings.parse(reply);
-  const out: ConnectionEntry[] = [];
-  for (let i = 0; i + 2 < flat.length; i += 3) {
-    const [member, score, state] = [flat[i], flat[i + 1], flat[i + 2]];
-    if (member === undefined || score === undefined || state === undefined) continue;
-    const entry = parsePresenceMember(member, Number(score), state);
-    if (entry) out.push(entry);
-  }
-  return out;
+/** An entry from its member and stored `${state}|${expiresAt}`; null when malformed. */
+function entryOf(member: string, data: string): ConnectionEntry | null {
+  const bar = data.indexOf("|");
+  if (bar < 0) return null;
+  const until = data.slice(bar + 1);
+  const expiresAt = until === "" ? WHILE_NODE_ALIVE : Number(until);
+  // parsePresenceMember takes only finite times; an entry without a deadline gets it back after.
+  const entry = parsePresenceMember(member, until === "" ? 0 : expiresAt, data.slice(0, bar));
+  return entry && { ...entry, expiresAt };
 }
 
-/** [PR1]–[PR3] Presence shared by every node through Redis; see presence-scripts.ts for the layout. */
+/**
+ * [PR1]–[PR3] Presence shared by every node through Redis; see presence-scripts.ts for the
+ * layout. Every operation is one script on a fixed set of keys.
+ */
 export class RedisPresenceStore implements PresenceStore {
   private closed = false;
 
@@ -38,63 +39,57 @@ export class RedisPresenceStore implements PresenceStore {
     const k = this.keys;
     await UPSERT.run(
       this.client,
-      [k.roomEntries(room), k.roomStates(room), k.presenceRooms(), k.nodeRooms(entry.nodeId), k.nodeRoomEntries(entry.nodeId, room)],
-      [member, score(entry.expiresAt), entry.state, room],
+      [k.presenceEntries(), k.presenceData(), k.presenceDeadlines(), k.presenceNodes(), k.presenceNodeEntries()],
+      [room, member, entry.nodeId, entry.state, deadline(entry.expiresAt)],
     );
   }
 
   async setState(room: string, nodeId: string, connId: string, userId: string, state: ClientPresence | "disconnected", expiresAt: number): Promise<void> {
     this.assertOpen();
     const member = presenceMember(userId, nodeId, connId);
-    await SET_STATE.run(this.client, [this.keys.roomEntries(room), this.keys.roomStates(room)], [member, state, score(expiresAt)]);
+    await SET_STATE.run(this.client, [this.keys.presenceData(), this.keys.presenceDeadlines()], [room, member, state, deadline(expiresAt)]);
   }
 
   async remove(room: string, nodeId: string, connId: string, userId: string): Promise<boolean> {
     this.assertOpen();
     const member = presenceMember(userId, nodeId, connId);
     const k = this.keys;
-    const removed = await REMOVE.run(
-      this.client,
-      [k.roomEntries(room), k.roomStates(room), k.presenceRooms(), k.nodeRoomEntries(nodeId, room)],
-      [member, room],
-    );
+    const removed = await REMOVE.run(this.client, [k.presenceEntries(), k.presenceData(), k.presenceDeadlines(), k.presenceNodeEntries()], [room, member, nodeId]);
     return Count.parse(removed) === 1;
   }
 
   async list(room: string): Promise<ConnectionEntry[]> {
     this.assertOpen();
-    return entriesOf(await LIST.run(this.client, [this.keys.roomEntries(room), this.keys.roomStates(room)], []));
+    const flat = Strings.parse(await LIST.run(this.client, [this.keys.presenceEntries(), this.keys.presenceData()], [room]));
+    const out: ConnectionEntry[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const entry = entryOf(flat[i] ?? "", flat[i + 1] ?? "");
+      if (entry) out.push(entry);
+    }
+    return out;
   }
 
-  async rooms(): Promise<string[]> {
-    this.assertOpen();
-    return await this.client.sMembers(this.keys.presenceRooms());
-  }
-
-  async sweep(room: string, now: number): Promise<ConnectionEntry[]> {
+  async sweep(now: number): Promise<SweptEntry[]> {
     this.assertOpen();
     const k = this.keys;
-    // Which nodes to check for liveness: those with entries in the room right now. A node whose
-    // first entry lands after this read is checked on the next sweep.
-    const members = await this.client.zRange(k.roomEntries(room), 0, -1);
-    const nodes = [...new Set(members.map((m) => parsePresenceMember(m, 0, "")?.nodeId).filter((n) => n !== undefined))];
-    const keys = [k.roomEntries(room), k.roomStates(room), k.presenceRooms()];
-    for (const n of nodes) keys.push(k.nodeAlive(n), k.nodeRoomEntries(n, room));
-    return entriesOf(await SWEEP.run(this.client, keys, [score(now), room, ...nodes]));
+    const reply = await SWEEP.run(
+      this.client,
+      [k.presenceEntries(), k.presenceData(), k.presenceDeadlines(), k.presenceNodes(), k.presenceNodeEntries()],
+      [score(now)],
+    );
+    const flat = Strings.parse(reply);
+    const out: SweptEntry[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const entry = entryOf(flat[i + 1] ?? "", flat[i + 2] ?? "");
+      if (entry) out.push({ room: flat[i] ?? "", entry });
+    }
+    return out;
   }
 
-  async heartbeat(nodeId: string, ttlMs: number, entriesUntil: number): Promise<void> {
+  async heartbeat(nodeId: string, ttlMs: number): Promise<void> {
     this.assertOpen();
     checkNodeId(nodeId);
-    const k = this.keys;
-    await this.client.set(k.nodeAlive(nodeId), "1", { expiration: { type: "PX", value: Math.max(1, Math.ceil(ttlMs)) } });
-    for (const room of await this.client.sMembers(k.nodeRooms(nodeId))) {
-      await EXTEND.run(
-        this.client,
-        [k.roomEntries(room), k.roomStates(room), k.nodeRoomEntries(nodeId, room), k.nodeRooms(nodeId)],
-        [score(entriesUntil), room],
-      );
-    }
+    await HEARTBEAT.run(this.client, [this.keys.presenceNodes()], [nodeId, score(Math.max(1, Math.ceil(ttlMs)))]);
   }
 
   async setOnBreak(room: string, userId: string, onBreak: boolean): Promise<void> {
@@ -123,4 +118,9 @@ export class RedisPresenceStore implements PresenceStore {
 function score(ms: number): string {
   if (!Number.isFinite(ms)) throw new RangeError("presence times must be finite numbers of ms");
   return String(Math.round(ms));
+}
+
+/** An entry's stored deadline: '' for one that lasts while its node is alive. */
+function deadline(expiresAt: number): string {
+  return expiresAt === WHILE_NODE_ALIVE ? "" : score(expiresAt);
 }
