@@ -7,7 +7,7 @@ import { EmbeddedLogStore, LOG_JOURNAL } from "./log-store.js";
 import { EmbeddedPresenceStore } from "./presence-store.js";
 import { EmbeddedDueStore } from "./due-store.js";
 
-export { JournalCorruptError } from "./journal.js";
+export { JournalCorruptError, JournalFailedError } from "./journal.js";
 export { KV_JOURNAL, LOG_JOURNAL };
 
 export interface EmbeddedStoresOptions {
@@ -18,17 +18,17 @@ export interface EmbeddedStoresOptions {
 }
 
 /**
- * The single-process stores: log and KV journaled under `dataDir` (fsynced before each write
- * resolves [LOG3]), presence in memory.
+ * The single-process stores: log and KV journaled under `dataDir` (each write resolves once the
+ * fdatasync of its group of writes succeeded [LOG3]), presence in memory.
  */
 export async function createEmbeddedStores({ dataDir, now = Date.now }: EmbeddedStoresOptions): Promise<Stores> {
   await mkdir(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
   const opened: { close(): Promise<void> }[] = [];
   try {
-    const log = EmbeddedLogStore.open(join(dataDir, LOG_JOURNAL));
+    const log = await EmbeddedLogStore.open(join(dataDir, LOG_JOURNAL));
     opened.push(log);
-    const kv = EmbeddedKvStore.open(join(dataDir, KV_JOURNAL), now);
+    const kv = await EmbeddedKvStore.open(join(dataDir, KV_JOURNAL), now);
     const presence = new EmbeddedPresenceStore(now);
     const due = new EmbeddedDueStore();
     let closed = false;

@@ -1,5 +1,8 @@
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { fdatasyncOffLoop, GroupCommit, JournalFailedError, type GroupCommitStats, type SyncFn } from "./group-commit.js";
+
+export { JournalFailedError, type GroupCommitStats, type SyncFn };
 
 const NEWLINE = 0x0a;
 
@@ -11,24 +14,30 @@ export class JournalCorruptError extends Error {
   }
 }
 
+export interface JournalOptions {
+  /** How a group of appends is made durable; fdatasync on the thread pool unless a test holds or fails it. */
+  sync?: SyncFn;
+}
+
 /**
- * An append-only file of JSON lines. `append` returns only after the line is fsynced [LOG3].
+ * An append-only file of JSON lines. `append` resolves only after the fdatasync covering its line
+ * succeeded [LOG3]; appends are committed in groups (group-commit.ts), so a burst shares one sync
+ * and the event loop never waits for the disk. After a failed write or sync the journal refuses
+ * every further append (`failure`): what is on disk is unknown until it is reopened.
  * On open, a torn tail (a crash mid-write: a last line without its newline, or damaged lines at
  * the very end) is dropped and cut off the file, so the next append starts on a clean line.
  */
 export class Journal {
-  private fd: number | null;
-  private size: number;
-  /** Set when a write or fsync failed: what is on disk is unknown, so refuse further writes. */
-  private failed: Error | null = null;
+  private closed = false;
 
-  private constructor(readonly path: string, fd: number, size: number) {
-    this.fd = fd;
-    this.size = size;
-  }
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+    private readonly writer: GroupCommit,
+  ) {}
 
   /** Open (creating when missing) and return the journal with every complete record in it. */
-  static open(path: string): { journal: Journal; records: unknown[] } {
+  static open(path: string, options: JournalOptions = {}): { journal: Journal; records: unknown[] } {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(path, "a+");
     try {
@@ -39,7 +48,7 @@ export class Journal {
         fsyncSync(fd);
       }
       if (created) syncDir(dirname(path));
-      return { journal: new Journal(path, fd, goodBytes), records };
+      return { journal: new Journal(path, fd, new GroupCommit(path, fd, goodBytes, options.sync ?? fdatasyncOffLoop)), records };
     } catch (err) {
       closeSync(fd);
       throw err;
@@ -61,30 +70,30 @@ export class Journal {
     syncDir(dirname(path));
   }
 
-  /** Write one record and fsync it. Throws (and leaves the file as it was) when that fails. */
-  append(record: unknown): void {
-    if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
-    if (this.failed) throw this.failed;
-    const bytes = Buffer.from(`${JSON.stringify(record)}\n`, "utf8");
-    try {
-      writeAll(this.fd, bytes);
-      fdatasyncSync(this.fd);
-      this.size += bytes.length;
-    } catch (err) {
-      this.failed = err instanceof Error ? err : new Error(String(err));
-      try {
-        ftruncateSync(this.fd, this.size);
-      } catch {
-        // the journal stays refused; a restart re-reads what is really on disk
-      }
-      throw this.failed;
-    }
+  /**
+   * Queue one record; resolves once it is durable. It is serialised now, so lines are in the
+   * order of the calls. Rejects when the journal is closed or failed, or when its group fails.
+   */
+  append(record: unknown): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`journal ${this.path} is closed`));
+    return this.writer.append(Buffer.from(`${JSON.stringify(record)}\n`, "utf8"));
   }
 
-  close(): void {
-    if (this.fd === null) return;
+  /** Set once a write or sync failed; from then on every append is refused. */
+  get failure(): JournalFailedError | null {
+    return this.writer.failure;
+  }
+
+  stats(): GroupCommitStats {
+    return this.writer.stats();
+  }
+
+  /** Refuse new appends, wait for those queued or in flight to settle, then close the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writer.idle();
     closeSync(this.fd);
-    this.fd = null;
   }
 }
 

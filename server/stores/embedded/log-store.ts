@@ -1,31 +1,34 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
-import { StoredEvent, StreamName } from "../../../shared/log.js";
+import { StreamName, type StoredEvent } from "../../../shared/log.js";
 import { checkBatch, checkGuard, guardScopes } from "../batch.js";
+import { storedEvent } from "../stored-event.js";
 import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadRequest, type ReadResult, type Snapshot } from "../types.js";
-import { Journal } from "./journal.js";
+import { Journal, type GroupCommitStats, type JournalOptions } from "./journal.js";
+import { batchRecord, SnapRecord, TrimRecord, type BatchRecord } from "./log-records.js";
 
 export const LOG_JOURNAL = "log.jsonl";
 
 /**
- * One journal line: a command's whole batch (so it is durable whole or not at all), its owner and
- * what each event touched. The stream's epoch rides on every event.
+ * A stream in memory. Its events, ids and scopes include batches still waiting for their fsync,
+ * so the next append's seq, dedupe and guard are decided exactly; what readers see stops at
+ * `durable`, and the snapshot and trim apply once their journal line is durable.
  */
-const BatchRecord = z.object({ s: StreamName, o: z.string(), b: z.array(StoredEvent).min(1), t: z.array(z.array(z.string())) });
-type BatchRecord = z.infer<typeof BatchRecord>;
-/** Journals written before batches: one event a line, owner unknown, touching the whole stream. */
-const LegacyRecord = z.object({ s: StreamName, e: StoredEvent });
-/** Compaction lines [LOG4]: a snapshot kept, or the stream's events up to `trim` dropped. */
-const SnapRecord = z.object({ s: StreamName, snap: z.object({ seq: z.number().int().min(0), data: z.string() }) });
-const TrimRecord = z.object({ s: StreamName, trim: z.number().int().min(0) });
-
 interface Stream {
   epoch: string;
   /** events[i].seq === base + i + 1 */
   events: StoredEvent[];
   /** Events up to this seq were dropped by trim. */
   base: number;
+  /** Events up to this seq are durable: all that read, head and lookup show (0: none yet). */
+  durable: number;
+  /** The durable snapshot. */
   snapshot: Snapshot | null;
+  /** The newest snapshot seq asked for, durable or not (-1: none): a save only moves forward. */
+  snapAsked: number;
+  /** The furthest trim asked for, durable or not. */
+  trimAsked: number;
+  /** Durability of this stream's last journal line: journal order makes it cover all before it. */
+  last: Promise<void>;
   /** event id → the batch holding it (first seq, count, owner). */
   batchById: Map<string, BatchRef>;
   /** scope → seq of the last event that touched it. */
@@ -39,8 +42,10 @@ interface BatchRef {
 }
 
 /**
- * [LOG1]–[LOG3] The log in one process: every stream held in memory, every event fsynced to an
- * append-only journal before `append` resolves, and the journal replayed on open.
+ * [LOG1]–[LOG3] The log in one process: every stream held in memory, every batch in an
+ * append-only journal (group-committed: many appends, one fdatasync) before `append` resolves,
+ * and the journal replayed on open. If the journal fails, memory holds batches that may not be on
+ * disk, so the store refuses every later call; a restart re-reads what is durable.
  */
 export class EmbeddedLogStore implements LogStore {
   private readonly streams = new Map<string, Stream>();
@@ -48,23 +53,31 @@ export class EmbeddedLogStore implements LogStore {
 
   private constructor(private readonly journal: Journal) {}
 
-  static open(path: string): EmbeddedLogStore {
-    const { journal, records } = Journal.open(path);
+  static async open(path: string, options: JournalOptions = {}): Promise<EmbeddedLogStore> {
+    const { journal, records } = Journal.open(path, options);
     const store = new EmbeddedLogStore(journal);
     try {
       records.forEach((raw, i) => store.replay(raw, i + 1));
     } catch (err) {
-      journal.close();
+      await journal.close();
       throw err;
     }
     return store;
+  }
+
+  /** Appends and syncs of the journal so far (a sync covers a whole group of appends). */
+  stats(): GroupCommitStats {
+    return this.journal.stats();
   }
 
   private replay(raw: unknown, line: number): void {
     const snap = SnapRecord.safeParse(raw);
     if (snap.success) {
       const stream = this.streams.get(snap.data.s);
-      if (stream) stream.snapshot = snap.data.snap;
+      if (stream) {
+        stream.snapshot = snap.data.snap;
+        stream.snapAsked = snap.data.snap.seq;
+      }
       return;
     }
     const trim = TrimRecord.safeParse(raw);
@@ -73,18 +86,16 @@ export class EmbeddedLogStore implements LogStore {
       if (stream) this.drop(stream, trim.data.trim);
       return;
     }
-    const batch = BatchRecord.safeParse(raw);
-    const legacy = batch.success ? null : LegacyRecord.safeParse(raw);
-    const record: BatchRecord | null = batch.success ? batch.data : legacy?.success ? { s: legacy.data.s, o: "", b: [legacy.data.e], t: [["*"]] } : null;
+    const record = batchRecord(raw);
     if (record === null) throw new Error(`log journal line ${line} is not an event record`);
-    const first = record.b[0];
-    const stream = this.streams.get(record.s) ?? fresh(first?.epoch ?? "");
+    const stream = this.streams.get(record.s) ?? fresh(record.b[0]?.epoch ?? "");
     record.b.forEach((e, i) => {
       if (e.seq !== stream.base + stream.events.length + 1 + i || e.epoch !== stream.epoch || stream.batchById.has(e.id)) {
         throw new Error(`log journal line ${line} breaks the order of stream ${record.s}`);
       }
     });
     this.add(record, stream);
+    stream.durable = stream.base + stream.events.length;
   }
 
   private add(record: BatchRecord, stream: Stream): void {
@@ -102,42 +113,76 @@ export class EmbeddedLogStore implements LogStore {
     return from < 0 ? [] : stream.events.slice(from, from + ref.count);
   }
 
+  /** Queue a line for `stream`; `onDurable` applies it to what readers see, in journal order. */
+  private commit(stream: Stream, record: unknown, onDurable: () => void): Promise<void> {
+    const done = this.journal.append(record).then(onDurable);
+    stream.last = done;
+    return done;
+  }
+
   async append(streamName: StreamName, batch: AppendBatch, guard?: Guard): Promise<AppendResult> {
     this.assertOpen();
     const name = StreamName.parse(streamName);
     const b = checkBatch(batch);
     const g = checkGuard(guard);
-    const stream = this.streams.get(name);
-    if (stream) {
-      for (const d of b.events) {
-        const ref = stream.batchById.get(d.id);
-        if (!ref) continue;
-        const events = this.batchOf(stream, ref);
-        if (events.length !== ref.count) throw new Error(`stream ${name}: event ${d.id} is recorded but its batch is gone`);
-        return { events, duplicate: true, owner: ref.owner, matchedId: d.id };
+    for (;;) {
+      const stream = this.streams.get(name);
+      const dup = stream ? this.duplicateIn(stream, b) : null;
+      if (stream && dup) {
+        // A duplicate of a batch still waiting for its fsync is answered once it is durable: an
+        // answer never shows what a crash could still take back.
+        if (dup.ref.first + dup.ref.count - 1 <= stream.durable) {
+          const events = this.batchOf(stream, dup.ref);
+          if (events.length !== dup.ref.count) throw new Error(`stream ${name}: event ${dup.id} is recorded but its batch is gone`);
+          return { events, duplicate: true, owner: dup.ref.owner, matchedId: dup.id };
+        }
+        await stream.last;
+        this.assertOpen();
+        continue; // decide again: a trim may have dropped it meanwhile
       }
+      const head = stream ? stream.base + stream.events.length : 0;
+      if (g !== undefined) {
+        const conflict = g.scopes === "stream" ? head !== g.seq : guardScopes(g.scopes).some((sc) => (stream?.scopes.get(sc) ?? 0) > g.seq);
+        if (conflict) {
+          // Refused because of events perhaps still waiting for their fsync: answer once they are
+          // readable, or the caller's re-read would not see them and it would conflict again.
+          if (stream) await stream.last;
+          throw new ConflictError(name, head);
+        }
+      }
+      const epoch = stream?.epoch ?? randomUUID();
+      // The drafts were validated by checkBatch; only `data` goes through JSON, so the answer is
+      // exactly what a later read (or a restart) returns (undefined fields dropped, dates as text).
+      const events = b.events.map((d, i) => {
+        const data: unknown = JSON.parse(JSON.stringify(d.data));
+        return storedEvent({ seq: head + 1 + i, epoch, id: d.id, type: d.type, actor: d.actor, at: d.at, data });
+      });
+      const record: BatchRecord = { s: name, o: b.owner, b: events, t: b.touches };
+      const target = stream ?? fresh(epoch);
+      this.add(record, target); // the next append decides after this batch, durable or not yet
+      const last = head + events.length;
+      await this.commit(target, record, () => {
+        target.durable = last;
+      });
+      return { events, duplicate: false, owner: b.owner, matchedId: null };
     }
-    const head = stream ? stream.base + stream.events.length : 0;
-    if (g !== undefined) {
-      const conflict = g.scopes === "stream" ? head !== g.seq : guardScopes(g.scopes).some((sc) => (stream?.scopes.get(sc) ?? 0) > g.seq);
-      if (conflict) throw new ConflictError(name, head);
+  }
+
+  private duplicateIn(stream: Stream, b: AppendBatch): { ref: BatchRef; id: string } | null {
+    for (const d of b.events) {
+      const ref = stream.batchById.get(d.id);
+      if (ref) return { ref, id: d.id };
     }
-    const epoch = stream?.epoch ?? randomUUID();
-    const events = b.events.map((d, i) => ({ seq: head + 1 + i, epoch, id: d.id, type: d.type, actor: d.actor, at: d.at, data: d.data }));
-    // Round-trip through JSON so the answer is exactly what a later read (or a restart) returns.
-    const record: BatchRecord = BatchRecord.parse(JSON.parse(JSON.stringify({ s: name, o: b.owner, b: events, t: b.touches })));
-    this.journal.append(record); // one line, synchronous write + fdatasync: durable whole before we answer [LOG3]
-    this.add(record, stream ?? fresh(epoch));
-    return { events: record.b, duplicate: false, owner: b.owner, matchedId: null };
+    return null;
   }
 
   async read(streamName: StreamName, afterSeq: number, limit: number): Promise<ReadResult> {
     this.assertOpen();
-    const stream = this.streams.get(streamName);
+    const stream = this.visible(streamName);
     if (!stream) return { epoch: null, events: [], head: 0 };
     const from = Math.max(0, Math.floor(afterSeq) - stream.base);
-    const count = Math.max(0, Math.floor(limit));
-    return { epoch: stream.epoch, events: stream.events.slice(from, from + count), head: stream.base + stream.events.length };
+    const to = Math.min(from + Math.max(0, Math.floor(limit)), stream.durable - stream.base);
+    return { epoch: stream.epoch, events: stream.events.slice(from, to), head: stream.durable };
   }
 
   async readMany(reqs: readonly ReadRequest[]): Promise<ReadResult[]> {
@@ -146,17 +191,17 @@ export class EmbeddedLogStore implements LogStore {
 
   async lookup(streamName: StreamName, id: string): Promise<FoundBatch | null> {
     this.assertOpen();
-    const stream = this.streams.get(streamName);
+    const stream = this.visible(streamName);
     const ref = stream?.batchById.get(id);
-    if (!stream || !ref) return null;
+    if (!stream || !ref || ref.first + ref.count - 1 > stream.durable) return null;
     const events = this.batchOf(stream, ref);
     return events.length === 0 ? null : { events, owner: ref.owner };
   }
 
   async head(streamName: StreamName): Promise<{ epoch: string | null; seq: number }> {
     this.assertOpen();
-    const stream = this.streams.get(streamName);
-    return { epoch: stream?.epoch ?? null, seq: stream ? stream.base + stream.events.length : 0 };
+    const stream = this.visible(streamName);
+    return { epoch: stream?.epoch ?? null, seq: stream?.durable ?? 0 };
   }
 
   async saveSnapshot(streamName: StreamName, snap: Snapshot): Promise<boolean> {
@@ -164,10 +209,15 @@ export class EmbeddedLogStore implements LogStore {
     const name = StreamName.parse(streamName);
     const stream = this.streams.get(name);
     if (!stream) throw new RangeError(`stream ${name} has no events to snapshot`);
-    if (stream.snapshot && stream.snapshot.seq >= snap.seq) return false;
+    if (stream.snapAsked >= snap.seq) {
+      await stream.last; // the newer snapshot kept instead is durable before we say so
+      return false;
+    }
     const record = SnapRecord.parse({ s: name, snap: { seq: snap.seq, data: snap.data } });
-    this.journal.append(record); // durable before we answer
-    stream.snapshot = record.snap;
+    stream.snapAsked = record.snap.seq;
+    await this.commit(stream, record, () => {
+      stream.snapshot = record.snap; // saves move forward and land in order: this is the newest
+    });
     return true;
   }
 
@@ -181,15 +231,20 @@ export class EmbeddedLogStore implements LogStore {
     const name = StreamName.parse(streamName);
     const stream = this.streams.get(name);
     if (!stream) return 0;
-    const upto = Math.min(Math.max(0, Math.floor(uptoSeq)), stream.base + stream.events.length);
-    if (upto <= stream.base) return stream.base;
-    this.journal.append(TrimRecord.parse({ s: name, trim: upto }));
-    this.drop(stream, upto);
+    // Only durable events: a trim line must never precede (or drop) a batch not yet on disk.
+    const upto = Math.min(Math.max(0, Math.floor(uptoSeq)), stream.durable);
+    if (upto > stream.trimAsked) {
+      stream.trimAsked = upto;
+      await this.commit(stream, TrimRecord.parse({ s: name, trim: upto }), () => this.drop(stream, upto));
+    } else {
+      await stream.last; // a further trim asked for already is durable (and applied) before we answer
+    }
     return stream.base;
   }
 
   private drop(stream: Stream, upto: number): void {
     const n = upto - stream.base;
+    stream.trimAsked = Math.max(stream.trimAsked, upto);
     if (n <= 0) return;
     for (const e of stream.events.slice(0, n)) stream.batchById.delete(e.id);
     stream.events = stream.events.slice(n);
@@ -199,14 +254,22 @@ export class EmbeddedLogStore implements LogStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.journal.close();
+    await this.journal.close(); // batches in flight still become durable and are answered
+  }
+
+  /** A stream as readers see it: not at all until its first batch is durable. */
+  private visible(name: string): Stream | undefined {
+    const stream = this.streams.get(name);
+    return stream && stream.durable > 0 ? stream : undefined;
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error("log store is closed");
+    const failure = this.journal.failure;
+    if (failure) throw new Error(`log store stopped: its journal failed, so memory may hold events that are not on disk; restart to re-read the journal (${failure.message})`, { cause: failure });
   }
 }
 
 function fresh(epoch: string): Stream {
-  return { epoch, events: [], base: 0, snapshot: null, batchById: new Map<string, BatchRef>(), scopes: new Map<string, number>() };
+  return { epoch, events: [], base: 0, durable: 0, snapshot: null, snapAsked: -1, trimAsked: 0, last: Promise.resolve(), batchById: new Map<string, BatchRef>(), scopes: new Map<string, number>() };
 }
