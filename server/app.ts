@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): App {
     if (kind === "session") await wakeChecks({ stores: deps.stores, clock }, id, events);
   });
   const directory = new Directory(streams, users);
-  const presence = new PresenceService({ store: deps.stores.presence, streams, users, io, clock, nodeId });
+  const presence = new PresenceService({ store: deps.stores.presence, due: deps.stores.due, streams, users, io, clock, nodeId });
   const services: Services = { nodeId, clock, log: deps.stores.log, stores: deps.stores, users, streams, directory, presence, io, logger };
   const limits = deps.limits ?? createCommandLimits({ kind: "memory" }, { logger });
   if (deps.stores.kind === "redis" && limits.kind === "memory") logger.warn("command limits are counted per node: pass a Redis-backed limiter when running more than one node");

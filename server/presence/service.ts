@@ -8,7 +8,7 @@ import { systemKey, type StreamService } from "../domain/stream-service.js";
 import { fanOut, type IoServer } from "../gateway/fanout.js";
 import { rooms } from "../gateway/rooms.js";
 import type { Users } from "../auth/users.js";
-import { WHILE_NODE_ALIVE, type PresenceStore } from "../stores/types.js";
+import { WHILE_NODE_ALIVE, type DueStore, type PresenceStore } from "../stores/types.js";
 
 /**
  * [PR2] Timings. A connected entry lives as long as its node's heartbeat (nodeTtlMs), not on a
@@ -23,8 +23,13 @@ export const PRESENCE_TIMINGS = {
   sweepMs: 1_000,
 };
 
+/** After a logged arrival or departure, the session's reconcile runs this much later (see `changed`). */
+export const RECONCILE_AFTER_MS = 2_000;
+
 export interface PresenceDeps {
   store: PresenceStore;
+  /** Where `changed` asks for the session's reconcile (jobs/live-checks.ts runs it for due sessions). */
+  due: Pick<DueStore, "schedule">;
   streams: StreamService;
   users: Users;
   io: IoServer;
@@ -108,12 +113,27 @@ export class PresenceService {
     return fixed;
   }
 
+  /**
+   * Tell the room, then log the transition. The log failing (a store hiccup, a race lost 20
+   * times) never fails the join or the state change it follows — presence is already stored
+   * and the room told (issue 9: joins refused with CONFLICT were never retried by the app).
+   * Instead the session's checks are made due, whose reconcile logs what is missing; and after
+   * a transition is logged they are made due shortly, so two nodes racing on one person (one
+   * logs "left" on a stale list) are set right in seconds, not at the next sweep [PR5][LIVE3].
+   */
   private async changed(sessionId: string, userId: string): Promise<PresenceState> {
     const [entries, breaks] = await Promise.all([this.d.store.list(sessionId), this.d.store.onBreak(sessionId)]);
     const mine = entries.filter((e) => e.userId === userId);
-    const state = personState(mine, this.d.clock.now(), breaks.has(userId));
+    const now = this.d.clock.now();
+    const state = personState(mine, now, breaks.has(userId));
     this.d.io.to(rooms.presence(sessionId)).emit("presence:update", { sessionId, userId, state });
-    await this.logTransition(sessionId, userId, state !== "offline");
+    let recheckAt: number | null;
+    try {
+      recheckAt = (await this.logTransition(sessionId, userId, state !== "offline")) ? now + RECONCILE_AFTER_MS : null;
+    } catch {
+      recheckAt = now;
+    }
+    if (recheckAt !== null) await this.d.due.schedule(sessionId, recheckAt).catch(() => undefined); // the sweep is the backstop
     return state;
   }
 
