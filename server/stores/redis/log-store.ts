@@ -85,7 +85,9 @@ for i = 0, #KEYS / 3 - 1 do
   out[#out + 1] = redis.call('GET', KEYS[i * 3 + 3]) or ''
   out[#out + 1] = head
   local entries = {}
-  if tonumber(ARGV[i * 2 + 2]) > 0 then
+  -- Nothing past the reader's position (a cohort, a program: the usual case): no XRANGE.
+  local from = tonumber(string.match(ARGV[i * 2 + 1], '^(%d+)'))
+  if tonumber(ARGV[i * 2 + 2]) > 0 and from <= tonumber(head) then
     entries = redis.call('XRANGE', KEYS[i * 3 + 2], ARGV[i * 2 + 1], '+', 'COUNT', ARGV[i * 2 + 2])
   end
   out[#out + 1] = tostring(#entries)
