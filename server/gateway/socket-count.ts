@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { LuaScript, type RedisClient } from "../stores/redis/client.js";
 import type { LimitSettings, Who } from "./limits.js";
@@ -39,42 +40,58 @@ export function memorySocketCount(settings: CountSettings, now: () => number): S
 }
 
 /**
- * Across nodes: a ZSET per person, member = socket id, score = when the entry expires. Each node
- * refreshes the sockets it holds; a node that dies stops refreshing and its entries lapse within
- * `socketTtlMs`, so nobody stays locked out by a crash.
+ * Across nodes: a SET per person of `<counter>|<socket id>`, where the counter is this process's
+ * count (one per node), alive while its entry in one sorted set of counters (scored by "alive
+ * until") is pushed on. A node keeps all its sockets counted with one ZADD per refresh, whatever
+ * their number — refreshing each socket cost 2 Redis commands per socket every 10 s, ~0.6 per
+ * idle session per second (issue 9). A node that dies stops refreshing: its sockets stop counting
+ * within `socketTtlMs`, and the next connect of each of its people drops them.
+ * KEYS: person's set, counters. ARGV: now, member, max, counter id, alive until, key ttl.
  */
 const ACQUIRE = new LuaScript(`
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if not redis.call('ZSCORE', KEYS[1], ARGV[3]) then
-  local n = redis.call('ZCARD', KEYS[1])
-  if n >= tonumber(ARGV[4]) then return n end
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+local now = tonumber(ARGV[1])
+local n = 0
+local held = false
+for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local counter = string.match(m, '^([^|]*)|')
+  local alive = counter and redis.call('ZSCORE', KEYS[2], counter)
+  if alive and tonumber(alive) > now then
+    n = n + 1
+    if m == ARGV[2] then held = true end
+  else
+    redis.call('SREM', KEYS[1], m)
+  end
 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if not held and n >= tonumber(ARGV[3]) then return n end
+redis.call('SADD', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
 return 0
 `);
 
 const Count = z.number().int().min(0);
+/** A person's set outlives any one socket (it is cleaned on each connect); this only drops the abandoned. */
+const PERSON_KEY_TTL_MS = 7 * 24 * 3_600_000;
 
 export function redisSocketCount(client: RedisClient, prefix: string, settings: CountSettings, now: () => number): SocketCount {
   const key = (userId: string) => `${prefix}rl:sockets:${userId}`;
+  const counters = `${prefix}rl:counters`;
+  const self = randomUUID();
+  const member = (socketId: string) => `${self}|${socketId}`;
   return {
     async acquire({ userId, socketId }) {
       const t = now();
-      const reply = await ACQUIRE.run(client, [key(userId)], [String(t), String(t + settings.socketTtlMs), socketId, String(settings.socketsPerPerson), String(settings.socketTtlMs)]);
+      const reply = await ACQUIRE.run(client, [key(userId), counters], [String(t), member(socketId), String(settings.socketsPerPerson), self, String(t + settings.socketTtlMs), String(PERSON_KEY_TTL_MS)]);
       return Count.parse(reply);
     },
     async release({ userId, socketId }) {
-      await client.zRem(key(userId), socketId);
+      await client.sRem(key(userId), member(socketId));
     },
-    async refresh(held) {
-      if (held.length === 0) return;
-      const expiresAt = now() + settings.socketTtlMs;
-      const multi = client.multi();
-      // Plain ZADD: what this node holds is counted, even an entry that lapsed while the node stalled.
-      for (const { userId, socketId } of held) multi.zAdd(key(userId), { score: expiresAt, value: socketId });
-      for (const userId of new Set(held.map((h) => h.userId))) multi.pExpire(key(userId), settings.socketTtlMs);
-      await multi.exec();
+    async refresh() {
+      const t = now();
+      // Plain ZADD: this node's sockets count again even if it stalled past the ttl. Counters
+      // dead for a day are forgotten (their people's entries were dropped at their next connect).
+      await client.multi().zAdd(counters, { score: t + settings.socketTtlMs, value: self }).zRemRangeByScore(counters, "-inf", t - 86_400_000).exec();
     },
   };
 }

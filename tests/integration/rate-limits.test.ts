@@ -292,7 +292,7 @@ describe("command limits per socket and per person", () => {
     }, { timeout: 5000 }).toBe(true);
   });
 
-  it("[AC1] the socket cap holds across nodes, and a dead node's sockets stop counting once their entries lapse", async () => {
+  it("[AC1] the socket cap holds across nodes, and a dead node's sockets stop counting once its entry lapses", async () => {
     const prefix = freshPrefix("cap");
     node = await startApp("redis", { prefix, limits: { socketsPerPerson: 2 } });
     second = await startApp("redis", { prefix, limits: { socketsPerPerson: 2 }, seed: false });
@@ -308,22 +308,25 @@ describe("command limits per socket and per person", () => {
       second = undefined;
     }
 
-    // A node that dies never releases nor refreshes: its entries lapse after socketTtlMs.
+    // A node that dies never releases nor refreshes: its sockets stop counting after socketTtlMs.
     const client = createClient({ url: inject("redisUrl") });
     client.on("error", () => undefined);
     await client.connect();
     try {
       let t = 1_000_000;
-      const limits = createCommandLimits({ kind: "redis", client, prefix: freshPrefix("cap") }, { now: () => t, settings: { socketsPerPerson: 2 } });
-      await limits.openSocket({ userId: "u1", socketId: "dead-1" });
-      await limits.openSocket({ userId: "u1", socketId: "dead-2" });
-      await expect(limits.openSocket({ userId: "u1", socketId: "new" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+      const shared = freshPrefix("cap");
+      const node = (): ReturnType<typeof createCommandLimits> => createCommandLimits({ kind: "redis", client, prefix: shared }, { now: () => t, settings: { socketsPerPerson: 2 } });
+      const dead = node();
+      const alive = node();
+      await dead.openSocket({ userId: "u1", socketId: "dead-1" });
+      await alive.openSocket({ userId: "u1", socketId: "live-1" });
+      await expect(alive.openSocket({ userId: "u1", socketId: "new" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
       t += LIMITS.socketTtlMs - 1;
-      await limits.refreshSockets([{ userId: "u1", socketId: "dead-2" }]); // dead-2's node is alive after all
-      await expect(limits.openSocket({ userId: "u1", socketId: "new" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
-      t += 2;
-      await limits.openSocket({ userId: "u1", socketId: "new" });
-      await expect(limits.openSocket({ userId: "u1", socketId: "newer" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+      await alive.refreshSockets([{ userId: "u1", socketId: "live-1" }]); // the live node keeps its sockets counted
+      await expect(alive.openSocket({ userId: "u1", socketId: "new" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+      t += 2; // the dead node's last word has lapsed; the live one's has not
+      await alive.openSocket({ userId: "u1", socketId: "new" });
+      await expect(alive.openSocket({ userId: "u1", socketId: "newer" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
     } finally {
       await client.close();
     }
