@@ -1,7 +1,7 @@
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import type { CohortState } from "../../shared/domain/cohort.js";
 import type { ProgramState } from "../../shared/domain/program.js";
-import { ProfileId, resolveProfile } from "../../shared/profiles/index.js";
+import { DEFAULT_PROFILE, ProfileId, resolveProfile } from "../../shared/profiles/index.js";
 import type { RuleProfile } from "../../shared/profiles/schema.js";
 import type { Booked } from "../../shared/scheduling/checks.js";
 import type { UserRecord } from "../auth/users.js";
@@ -10,7 +10,7 @@ import type { Services } from "../services.js";
 /** The program's rule profile; an unknown id (from a newer server) falls back to the default. */
 export function profileOf(program: ProgramState): RuleProfile {
   const id = ProfileId.safeParse(program.profile);
-  return resolveProfile(id.success ? id.data : "oregon-2025");
+  return resolveProfile(id.success ? id.data : DEFAULT_PROFILE);
 }
 
 /** [AC1] The program, if this person is one of its admins. */

@@ -23,6 +23,14 @@ export const PRESENCE_TIMINGS = {
   sweepMs: 1_000,
 };
 
+/** A presence change that was stored and told, but whose arrival or departure the log refused. */
+export class PresenceLogError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`a presence transition was not logged: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "PresenceLogError";
+  }
+}
+
 /** After a logged arrival or departure, the session's reconcile runs this much later (see `changed`). */
 export const RECONCILE_AFTER_MS = 2_000;
 
@@ -114,12 +122,12 @@ export class PresenceService {
   }
 
   /**
-   * Tell the room, then log the transition. The log failing (a store hiccup, a race lost 20
-   * times) never fails the join or the state change it follows — presence is already stored
-   * and the room told (issue 9: joins refused with CONFLICT were never retried by the app).
-   * Instead the session's checks are made due, whose reconcile logs what is missing; and after
-   * a transition is logged they are made due shortly, so two nodes racing on one person (one
-   * logs "left" on a stale list) are set right in seconds, not at the next sweep [PR5][LIVE3].
+   * Tell the room, then log the transition [PR5]. After a logged transition the session's checks
+   * are made due shortly, so two nodes racing on one person (one logs "left" on a stale list) are
+   * set right in seconds, not at the next sweep; when logging fails they are made due at once,
+   * and their reconcile logs what is missing. The failure is still thrown, for the caller to log —
+   * and for a join to shrug off: presence is stored and the room told (issue 9: joins refused
+   * with CONFLICT were never retried by the app).
    */
   private async changed(sessionId: string, userId: string): Promise<PresenceState> {
     const [entries, breaks] = await Promise.all([this.d.store.list(sessionId), this.d.store.onBreak(sessionId)]);
@@ -127,13 +135,15 @@ export class PresenceService {
     const now = this.d.clock.now();
     const state = personState(mine, now, breaks.has(userId));
     this.d.io.to(rooms.presence(sessionId)).emit("presence:update", { sessionId, userId, state });
-    let recheckAt: number | null;
+    const recheck = (at: number) => this.d.due.schedule(sessionId, at).catch(() => undefined); // the sweep is the backstop
+    let logged: boolean;
     try {
-      recheckAt = (await this.logTransition(sessionId, userId, state !== "offline")) ? now + RECONCILE_AFTER_MS : null;
-    } catch {
-      recheckAt = now;
+      logged = await this.logTransition(sessionId, userId, state !== "offline");
+    } catch (err) {
+      await recheck(now);
+      throw new PresenceLogError(err);
     }
-    if (recheckAt !== null) await this.d.due.schedule(sessionId, recheckAt).catch(() => undefined); // the sweep is the backstop
+    if (logged) await recheck(now + RECONCILE_AFTER_MS);
     return state;
   }
 

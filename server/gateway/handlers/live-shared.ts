@@ -4,7 +4,8 @@ import type { SessionState } from "../../../shared/domain/session.js";
 import type { ProgramState } from "../../../shared/domain/program.js";
 import { pendingAlerts } from "../../../shared/domain/alerts.js";
 import { serverId, streamName, type StoredEvent } from "../../../shared/log.js";
-import { DEFAULT_PROFILE, ProfileId, resolveProfile, type RuleProfile } from "../../../shared/profiles/index.js";
+import { DEFAULT_PROFILE, resolveProfile, type RuleProfile } from "../../../shared/profiles/index.js";
+import { profileOf } from "../../domain/program-context.js";
 import type { AlertNotice } from "../../../shared/protocol/live.js";
 import type { Services } from "../../services.js";
 import type { AppSocket } from "../types.js";
@@ -32,8 +33,7 @@ export interface ProgramRules {
 
 /** The rules of a program already caught up (a command's `sessionFor` read it in the same trip). */
 export function rulesOf(program: ProgramState): ProgramRules {
-  const id = ProfileId.safeParse(program.profile);
-  return { profile: resolveProfile(id.success ? id.data : DEFAULT_PROFILE), admins: program.admins, zone: program.zone };
+  return { profile: profileOf(program), admins: program.admins, zone: program.zone };
 }
 
 /**

@@ -13,6 +13,8 @@ import { assertSameCommand } from "./same-command.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
 import { ensureListed } from "./live-shared.js";
+import { PresenceLogError } from "../../presence/service.js";
+import { errorKind } from "../../logger.js";
 import type { AppSocket } from "../types.js";
 
 /** Subscribe a socket to a stream's rooms: the whole-event rooms it may see and the position room. */
@@ -49,7 +51,11 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       socket.data.sessions.add(p.sessionId);
       // Seeded or older sessions join the list the periodic checks walk on first use.
       await ensureListed(s, p.sessionId);
-      await s.presence.connect(p.sessionId, user.id, socket.id);
+      // Present once stored; an arrival the log refused is logged by the session's reconcile (service.ts).
+      await s.presence.connect(p.sessionId, user.id, socket.id).catch((err: unknown) => {
+        if (!(err instanceof PresenceLogError)) throw err;
+        s.logger.warn("arrival not logged yet; the session's reconcile will", { session: { id: p.sessionId }, error: errorKind(err.cause) });
+      });
       const [people, presence, sync] = await Promise.all([
         s.directory.people(cohort),
         s.presence.snapshot(p.sessionId),
