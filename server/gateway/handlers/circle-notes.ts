@@ -14,7 +14,8 @@ import type { Services } from "../../services.js";
 import { fanOut } from "../fanout.js";
 import { command, parseWith, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
-import { firstSeq, requireAgreement } from "./circle.js";
+import { requireAgreement } from "./circle.js";
+import { firstSeq } from "./acks.js";
 
 type NotesCommand = "notes:update" | "notes:awareness" | "journal:write" | "journal:share" | "fnote:save";
 

@@ -1,7 +1,7 @@
 import { DEFAULT_CIRCLE_MINUTES, DEFAULT_SHARE_SECONDS, decideAgree, decideEnd, decideLock, decidePiece, decideStartCircle, type CircleState } from "../../../shared/domain/circle.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
-import { serverId, streamName, type StoredEvent } from "../../../shared/log.js";
+import { serverId, streamName } from "../../../shared/log.js";
 import { clientKey, type CommandKey } from "../../domain/stream-service.js";
 import type { CohortState } from "../../../shared/domain/cohort.js";
 import type { UserRecord } from "../../auth/users.js";
@@ -13,16 +13,11 @@ import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
 import { fanOut } from "../fanout.js";
 import { assertSameCommand } from "./same-command.js";
+import { firstSeq } from "./acks.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { subscribe } from "./session.js";
 
 type CircleCommand = "circle:start" | "circle:join" | "circle:agree" | "circle:piece" | "circle:lock" | "circle:end" | "time:ping";
-
-export function firstSeq(events: readonly StoredEvent[], what: string): number {
-  const first = events[0];
-  if (!first) throw new AppError(ErrorCode.UNAVAILABLE, `The ${what} was not recorded. Please try again.`);
-  return first.seq;
-}
 
 /** [CIR1] A participant acts in a circle only after accepting its agreement in the cohort. */
 export async function requireAgreement(s: Services, user: UserRecord, circle: CircleState, cohort: CohortState): Promise<void> {

@@ -6,7 +6,8 @@ import { viewerOf } from "../../domain/directory.js";
 import type { Services } from "../../services.js";
 import { clientKey } from "../../domain/stream-service.js";
 import { command, type FeatureHandlers } from "../handler.js";
-import { firstSeq, runLive } from "./live-run.js";
+import { runLive } from "./live-run.js";
+import { firstSeq } from "./acks.js";
 
 /**
  * [AC3] Checked before the log is asked: a command id already in the log is answered from its
@@ -26,25 +27,25 @@ export function liveRecordHandlers(s: Services): FeatureHandlers<"dose:record" |
       const run = await runLive(s, user, p.sessionId, clientKey(user.id, "dose:record", p.id), (st, ctx) => decideDose(st, p, viewerOf(user), ctx));
       // The total of the participant the recorded dose is about (a retry answers from the log's event).
       const about = run.events[0]?.type === "dose.recorded" ? run.events[0].data.participantId : null;
-      return { seq: firstSeq(run, "dose"), totalMg: typeof about === "string" ? (run.state.live.participants[about]?.totalMg ?? 0) : 0 };
+      return { seq: firstSeq(run.events, "dose"), totalMg: typeof about === "string" ? (run.state.live.participants[about]?.totalMg ?? 0) : 0 };
     }),
 
     "vitals:record": command(Commands["vitals:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "record vitals");
       const run = await runLive(s, user, p.sessionId, clientKey(user.id, "vitals:record", p.id), (st, ctx) => decideVitals(st, p, viewerOf(user), ctx));
-      return { seq: firstSeq(run, "vitals"), alert: run.events[0] !== undefined && run.state.live.alerts[run.events[0].id] !== undefined };
+      return { seq: firstSeq(run.events, "vitals"), alert: run.events[0] !== undefined && run.state.live.alerts[run.events[0].id] !== undefined };
     }),
 
     "adverse:record": command(Commands["adverse:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "record an adverse event");
       const run = await runLive(s, user, p.sessionId, clientKey(user.id, "adverse:record", p.id), (st, ctx) => decideAdverse(st, p, viewerOf(user), ctx));
-      return { seq: firstSeq(run, "adverse event") };
+      return { seq: firstSeq(run.events, "adverse event") };
     }),
 
     "release:record": command(Commands["release:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "release a participant");
       const run = await runLive(s, user, p.sessionId, clientKey(user.id, "release:record", p.id), (st, ctx) => decideRelease(st, p, viewerOf(user), ctx));
-      return { seq: firstSeq(run, "release") };
+      return { seq: firstSeq(run.events, "release") };
     }),
   };
 }

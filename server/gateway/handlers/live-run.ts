@@ -2,7 +2,6 @@ import type { CohortState } from "../../../shared/domain/cohort.js";
 import type { LiveContext } from "../../../shared/domain/live-decide.js";
 import type { Draft } from "../../../shared/domain/live-types.js";
 import type { SessionState } from "../../../shared/domain/session.js";
-import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { streamName, type StoredEvent } from "../../../shared/log.js";
 import type { UserRecord } from "../../auth/users.js";
 import type { Services } from "../../services.js";
@@ -42,11 +41,4 @@ export async function runLive(
   const state = cached !== null && cached.seq >= last && !duplicate ? cached : await s.streams.state("session", sessionId);
   if (!duplicate) await notifyStaff(s, state, events);
   return { events, duplicate, state, cohort };
-}
-
-/** The seq of the command's first event, or a refusal when nothing was written. */
-export function firstSeq(run: LiveRun, what: string): number {
-  const first = run.events[0];
-  if (!first) throw new AppError(ErrorCode.RULE_VIOLATION, `Nothing to record: ${what}.`);
-  return first.seq;
 }

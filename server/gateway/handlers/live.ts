@@ -12,7 +12,7 @@ import { clientKey } from "../../domain/stream-service.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
 import { rulesOf } from "./live-shared.js";
-import { firstSeq, runLive } from "./live-run.js";
+import { runLive } from "./live-run.js";
 import { liveRecordHandlers } from "./live-records.js";
 import { liveCloseHandlers } from "./live-close.js";
 
@@ -64,8 +64,8 @@ export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "
       const { profile } = rulesOf(program);
       const readiness = readinessOf(cohort, p.participantId, profile, firstDosingAt(cohort, p.participantId));
       const run = await runLive(s, user, p.sessionId, clientKey(user.id, "participant:admit", p.id), (st, ctx) => decideAdmit(st, p, viewerOf(user), ctx, readiness));
-      if (run.events.length === 0) return { seq: run.state.live.participants[p.participantId]?.admittedSeq ?? run.state.seq };
-      return { seq: firstSeq(run, "already admitted") };
+      // Nothing new when already admitted: the ack names the admission already in the log.
+      return { seq: run.events[0]?.seq ?? run.state.live.participants[p.participantId]?.admittedSeq ?? run.state.seq };
     }),
 
     "live:context": command(Commands["live:context"], async (p, socket) => {

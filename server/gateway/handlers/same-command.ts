@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import type { StoredEvent } from "../../../shared/log.js";
+import { DUPLICATE_ID_MESSAGE } from "../../domain/stream-service.js";
 
 /**
  * A retried command is answered from the event it produced the first time [LOG2] — but only
@@ -9,6 +10,6 @@ import type { StoredEvent } from "../../../shared/log.js";
 export function assertSameCommand(first: StoredEvent | undefined, actor: string, cohortId: string): void {
   if (!first) return;
   if (first.actor !== actor || first.data.cohortId !== cohortId) {
-    throw new AppError(ErrorCode.DUPLICATE_ID, "That request id was already used for another request. Send it again with a new id.");
+    throw new AppError(ErrorCode.DUPLICATE_ID, DUPLICATE_ID_MESSAGE);
   }
 }

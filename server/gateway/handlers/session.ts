@@ -10,6 +10,7 @@ import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
 import { fanOut } from "../fanout.js";
 import { assertSameCommand } from "./same-command.js";
+import { firstSeq } from "./acks.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
 import { ensureListed } from "./live-shared.js";
@@ -79,10 +80,9 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       // escalation checks walk before the alert exists, even if no one has joined the room yet.
       await ensureListed(s, p.sessionId);
       const done = await s.streams.execute("session", p.sessionId, clientKey(user.id, "checkin:send", p.id), (st) => decideCheckin(st, p, viewerOf(user)));
-      const first = done.events[0];
-      if (!first) throw new AppError(ErrorCode.UNAVAILABLE, "The check-in was not recorded. Please try again.");
+      const seq = firstSeq(done.events, "check-in");
       fanOut(s.io, streamName("session", p.sessionId), done);
-      return { seq: first.seq };
+      return { seq };
     }),
 
     "stream:sync": command(Commands["stream:sync"], async (p, socket) => {
