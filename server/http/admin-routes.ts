@@ -6,21 +6,16 @@ import {
   CohortCreate, ConsentRecord, EnrolAccept, FacilitatorAssign, FacilitatorInviteCreate, InviteCreate, PreparationRecord, ProgramCreate,
   ScreeningReview, ScreeningSubmit, SeriesSchedule, SessionCancel, SessionSchedule, TransportRecord,
 } from "../../shared/protocol/admin.js";
-import { publicUser, type UserRecord } from "../auth/users.js";
+import { publicUser } from "../auth/users.js";
 import { acceptEnrolment, adminProgramIds, assignFacilitator, createCohort, createFacilitatorInvite, createInvite, createProgram, describeInvite } from "../domain/admin-commands.js";
 import { guardTokenUse, RateLimiter } from "../auth/rate-limit.js";
 import { cohortOverview, myRecord, mySchedule, programOverview, readinessBoard } from "../domain/admin-queries.js";
 import { cancelSession, recordConsent, recordPreparation, recordTransport, reviewScreening, scheduleSeries, scheduleSession, submitScreening } from "../domain/schedule-commands.js";
 import { parseWith } from "../gateway/handler.js";
 import type { Services } from "../services.js";
-import { clientIp, requireUser, type AuthedRequest } from "./auth-routes.js";
+import { clientIp, requireUser, userOf, type AuthedRequest } from "./auth-routes.js";
 
 const BODY_MAX = 16 * 1024;
-
-function userOf(req: AuthedRequest): UserRecord {
-  if (!req.user) throw new AppError(ErrorCode.UNAUTHENTICATED, "Please sign in.");
-  return req.user;
-}
 
 /** [AC5] Path parameters are input too. */
 function param(req: AuthedRequest, name: string): string {

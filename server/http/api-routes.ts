@@ -1,13 +1,7 @@
 import { Router, type Response } from "express";
 import { publicUser } from "../auth/users.js";
-import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import type { Services } from "../services.js";
-import { requireUser, type AuthedRequest } from "./auth-routes.js";
-
-function userOf(req: AuthedRequest) {
-  if (!req.user) throw new AppError(ErrorCode.UNAUTHENTICATED, "Please sign in.");
-  return req.user;
-}
+import { requireUser, userOf, type AuthedRequest } from "./auth-routes.js";
 
 /** Read routes for the signed-in person; each answers only with what is theirs [AC2]. */
 export function apiRoutes(s: Services): Router {

@@ -36,6 +36,12 @@ export function clientIp(req: Request): string {
 /** Express 5 forwards rejected promises to the error handler; this keeps handlers one-liners. */
 export type AuthedRequest = Request & { user?: UserRecord };
 
+/** The signed-in person of a route behind `requireUser`; a route mounted without it refuses rather than guess. */
+export function userOf(req: AuthedRequest): UserRecord {
+  if (!req.user) throw new AppError(ErrorCode.UNAUTHENTICATED, "Please sign in.");
+  return req.user;
+}
+
 /** [AC1] Every route behind this has a user from the server-side session, never from the body. */
 export function requireUser(s: Services) {
   return async (req: AuthedRequest, _res: Response, next: NextFunction) => {

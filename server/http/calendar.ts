@@ -4,12 +4,11 @@ import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { Id } from "../../shared/log.js";
 import { writeCalendar, type IcsEvent } from "../../shared/scheduling/ics.js";
 import type { ScheduleItem } from "../../shared/protocol/admin-views.js";
-import type { UserRecord } from "../auth/users.js";
 import { mySchedule, scheduleView } from "../domain/admin-queries.js";
 import { CalendarFeeds } from "../domain/calendar-feeds.js";
 import { parseWith } from "../gateway/handler.js";
 import type { Services } from "../services.js";
-import { requireUser, type AuthedRequest } from "./auth-routes.js";
+import { requireUser, userOf, type AuthedRequest } from "./auth-routes.js";
 
 const FeedToken = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, "That is not a calendar feed address.");
 
@@ -28,11 +27,6 @@ function sendIcs(res: Response, text: string, filename: string): void {
 /** Absolute, because calendar apps subscribe to it from elsewhere. */
 function feedUrl(req: AuthedRequest, token: string): string {
   return `${req.protocol}://${req.get("host") ?? "localhost"}/calendar/feed/${token}.ics`;
-}
-
-function userOf(req: AuthedRequest): UserRecord {
-  if (!req.user) throw new AppError(ErrorCode.UNAUTHENTICATED, "Please sign in.");
-  return req.user;
 }
 
 /** [SCH9] Signed-in: one session's .ics, and the person's private feed address (issue / revoke). */
