@@ -35,16 +35,23 @@ export async function hasAgreed(streams: StreamService, cohortCircles: readonly 
   return false;
 }
 
+/** [CIR1] Whether this person must still accept the circle agreement: participants do, once per cohort. */
+export async function needsAgreement(streams: StreamService, user: UserRecord, circle: CircleState, cohort: CohortState): Promise<boolean> {
+  return user.role === "participant" && !(await hasAgreed(streams, cohort.circles.map((c) => c.id), circle, user.id));
+}
+
+/** [CIR1] A participant acts in a circle, or reads what it shares, only after accepting its agreement in the cohort. */
+export async function requireAgreement(streams: StreamService, user: UserRecord, circle: CircleState, cohort: CohortState): Promise<void> {
+  if (await needsAgreement(streams, user, circle, cohort)) throw new AppError(ErrorCode.RULE_VIOLATION, "Please read and accept the circle agreement first.");
+}
+
 /** [AC4][CIR5][CIR6] Who may read the streams circles add. */
 export async function authorizeCircleStream(streams: StreamService, roster: CohortRoster, user: UserRecord, kind: "circle" | "notes" | "journal" | "fnote", id: string): Promise<void> {
   switch (kind) {
     case "circle":
     case "notes": {
       const { circle, cohort } = await circleFor(streams, roster, user, id);
-      // [CIR1] What the circle shares is not read before its agreement is accepted.
-      if (user.role === "participant" && !(await hasAgreed(streams, cohort.circles.map((c) => c.id), circle, user.id))) {
-        throw new AppError(ErrorCode.RULE_VIOLATION, "Please read and accept the circle agreement first.");
-      }
+      await requireAgreement(streams, user, circle, cohort);
       return;
     }
     case "journal":

@@ -4,7 +4,7 @@ import { NotesUpdate, NOTES_COMMAND_BYTES } from "../../../shared/protocol/circl
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { streamName } from "../../../shared/log.js";
-import { authorizeCircleStream, circleFor } from "../../domain/circles.js";
+import { authorizeCircleStream, circleFor, requireAgreement } from "../../domain/circles.js";
 import { clientKey } from "../../domain/stream-service.js";
 import { viewerOf } from "../../domain/directory.js";
 import { checkNotesUpdate, NOTES_LOCKED, refuseIfSealed } from "../../domain/notes.js";
@@ -14,7 +14,6 @@ import type { Services } from "../../services.js";
 import { fanOut } from "../fanout.js";
 import { command, parseWith, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
-import { requireAgreement } from "./circle.js";
 import { firstSeq } from "./acks.js";
 
 type NotesCommand = "notes:update" | "notes:awareness" | "journal:write" | "journal:share" | "fnote:save";
@@ -28,7 +27,7 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
         const p = parseWith(NotesUpdate, payload, NOTES_COMMAND_BYTES);
         const user = socket.data.user;
         const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
-        await requireAgreement(s, user, circle, cohort);
+        await requireAgreement(s.streams, user, circle, cohort);
         const stream = streamName("notes", p.circleId);
         const key = clientKey(user.id, "notes:update", p.id);
         // A retry of an update that already landed gets its first answer, even after a lock [LOG2].
@@ -57,7 +56,7 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
     "notes:awareness": command(Commands["notes:awareness"], async (p, socket) => {
       const { circle, cohort } = await circleFor(s.streams, s.directory, socket.data.user, p.circleId);
       // Only people who have accepted the agreement take part in the notes, cursors included [CIR1].
-      await requireAgreement(s, socket.data.user, circle, cohort);
+      await requireAgreement(s.streams, socket.data.user, circle, cohort);
       socket.to(rooms.stream(streamName("notes", p.circleId))).emit("notes:awareness", { circleId: p.circleId, update: p.update });
       return { relayed: true as const };
     }),
@@ -76,7 +75,7 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const user = socket.data.user;
       await authorizeCircleStream(s.streams, s.directory, user, "journal", user.id);
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
-      await requireAgreement(s, user, circle, cohort);
+      await requireAgreement(s.streams, user, circle, cohort);
       const journal = await s.streams.state("journal", user.id);
       const done = await s.streams.execute("circle", p.circleId, clientKey(user.id, "journal:share", p.id), () => decideShare(journal, p, viewerOf(user)));
       const { events } = done;

@@ -3,9 +3,8 @@ import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { serverId, streamName } from "../../../shared/log.js";
 import { clientKey, type CommandKey } from "../../domain/stream-service.js";
-import type { CohortState } from "../../../shared/domain/cohort.js";
 import type { UserRecord } from "../../auth/users.js";
-import { circleFor, hasAgreed } from "../../domain/circles.js";
+import { circleFor, needsAgreement, requireAgreement } from "../../domain/circles.js";
 import { viewerOf } from "../../domain/directory.js";
 import { derivedId } from "../../domain/derived-id.js";
 import { sealNotes } from "../../domain/notes.js";
@@ -18,14 +17,6 @@ import { command, type FeatureHandlers } from "../handler.js";
 import { subscribe } from "./session.js";
 
 type CircleCommand = "circle:start" | "circle:join" | "circle:agree" | "circle:piece" | "circle:lock" | "circle:end" | "time:ping";
-
-/** [CIR1] A participant acts in a circle only after accepting its agreement in the cohort. */
-export async function requireAgreement(s: Services, user: UserRecord, circle: CircleState, cohort: CohortState): Promise<void> {
-  if (user.role !== "participant") return;
-  if (!(await hasAgreed(s.streams, cohort.circles.map((c) => c.id), circle, user.id))) {
-    throw new AppError(ErrorCode.RULE_VIOLATION, "Please read and accept the circle agreement first.");
-  }
-}
 
 /** The circle room's commands: parse (in `command`) → authorize → decide → append → ack → fan out. */
 export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
@@ -82,13 +73,13 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
       const user = socket.data.user;
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
       const stream = streamName("circle", p.circleId);
-      const needsAgreement = user.role === "participant" && !(await hasAgreed(s.streams, cohort.circles.map((c) => c.id), circle, user.id));
+      const mustAgree = await needsAgreement(s.streams, user, circle, cohort);
       const people = await s.directory.people(cohort);
       // [CIR1] Before the agreement: no subscription and no history, only the question. The client joins again after agreeing.
-      if (needsAgreement) return { circleId: p.circleId, cohortId: cohort.id, people, needsAgreement, sync: { stream, epoch: null, reset: true, events: [], head: 0, more: false } };
+      if (mustAgree) return { circleId: p.circleId, cohortId: cohort.id, people, needsAgreement: true, sync: { stream, epoch: null, reset: true, events: [], head: 0, more: false } };
       await subscribe(socket, stream);
       const sync = await syncStream(s.log, viewerOf(user), stream, null, 0);
-      return { circleId: p.circleId, cohortId: cohort.id, people, needsAgreement, sync };
+      return { circleId: p.circleId, cohortId: cohort.id, people, needsAgreement: false, sync };
     }),
 
     "circle:agree": command(Commands["circle:agree"], async (p, socket) => {
@@ -100,7 +91,7 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
     "circle:piece": command(Commands["circle:piece"], async (p, socket) => {
       const user = socket.data.user;
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
-      await requireAgreement(s, user, circle, cohort);
+      await requireAgreement(s.streams, user, circle, cohort);
       return run(p.circleId, clientKey(user.id, "circle:piece", p.id), (st) => decidePiece(st, { id: p.id, action: p.action, to: p.to ?? null }, viewerOf(user), s.clock.now()));
     }),
 
