@@ -123,9 +123,7 @@ export class Users {
   }
 
   async createInvite(userId: string, ttlMs = INVITE_TTL_MS): Promise<string> {
-    const token = randomBytes(24).toString("base64url");
-    await this.kv.set(keys.invite(token), userId, { ttlMs });
-    return token;
+    return this.mintLink(keys.invite, userId, ttlMs);
   }
 
   /** One-time: the first caller on any node gets the user, every later one gets null. */
@@ -136,34 +134,30 @@ export class Users {
 
   /** A one-time enrolment link (no account yet); the store's TTL and `expiresAt` both bound it. */
   async createEnrolInvite(invite: EnrolInvite, ttlMs: number): Promise<string> {
-    const token = randomBytes(24).toString("base64url");
-    await this.kv.set(keys.enrol(token), JSON.stringify(invite), { ttlMs });
-    return token;
+    return this.mintLink(keys.enrol, JSON.stringify(invite), ttlMs);
   }
 
   /** Read without spending, so a form can show which cohort the link is for. */
   async peekEnrolInvite(token: string): Promise<EnrolInvite | null> {
-    return parseInvite(await this.kv.get(keys.enrol(token)));
+    return parseStored(EnrolInvite, await this.kv.get(keys.enrol(token)));
   }
 
   /** One-time across every node: the first caller gets the invite, every later one null. */
   async takeEnrolInvite(token: string): Promise<EnrolInvite | null> {
-    return parseInvite(await this.kv.take(keys.enrol(token)));
+    return parseStored(EnrolInvite, await this.kv.take(keys.enrol(token)));
   }
 
   /** A one-time facilitator invite link; like enrolment links, bounded by the TTL and `expiresAt`. */
   async createFacilitatorInvite(invite: FacilitatorInvite, ttlMs: number): Promise<string> {
-    const token = randomBytes(24).toString("base64url");
-    await this.kv.set(keys.staffInvite(token), JSON.stringify(invite), { ttlMs });
-    return token;
+    return this.mintLink(keys.staffInvite, JSON.stringify(invite), ttlMs);
   }
 
   async peekFacilitatorInvite(token: string): Promise<FacilitatorInvite | null> {
-    return parseStaffInvite(await this.kv.get(keys.staffInvite(token)));
+    return parseStored(FacilitatorInvite, await this.kv.get(keys.staffInvite(token)));
   }
 
   async takeFacilitatorInvite(token: string): Promise<FacilitatorInvite | null> {
-    return parseStaffInvite(await this.kv.take(keys.staffInvite(token)));
+    return parseStored(FacilitatorInvite, await this.kv.take(keys.staffInvite(token)));
   }
 
   /** Programs an admin may open: their own and those they created (an index; the program log is the truth). */
@@ -178,16 +172,18 @@ export class Users {
     const known = await this.adminProgramIds(user);
     await this.kv.set(keys.adminPrograms(user.id), JSON.stringify([...new Set([...known, programId])]));
   }
+
+  /** Every one-time link is 24 random bytes (unguessable: the token is the credential), kept until its TTL. */
+  private async mintLink(key: (token: string) => string, value: string, ttlMs: number): Promise<string> {
+    const token = randomBytes(24).toString("base64url");
+    await this.kv.set(key(token), value, { ttlMs });
+    return token;
+  }
 }
 
-function parseInvite(raw: string | null): EnrolInvite | null {
+/** A stored link's payload, or null when it is gone or not of this kind (an older format reads as spent). */
+function parseStored<S extends z.ZodType>(schema: S, raw: string | null): z.output<S> | null {
   if (raw === null) return null;
-  const parsed = EnrolInvite.safeParse(JSON.parse(raw));
-  return parsed.success ? parsed.data : null;
-}
-
-function parseStaffInvite(raw: string | null): FacilitatorInvite | null {
-  if (raw === null) return null;
-  const parsed = FacilitatorInvite.safeParse(JSON.parse(raw));
+  const parsed = schema.safeParse(JSON.parse(raw));
   return parsed.success ? parsed.data : null;
 }
