@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
+import { Link } from "wouter";
+import { navigate } from "wouter/use-browser-location";
 import { z } from "zod";
 import { ProgramOverview } from "../../../shared/protocol/admin-views.js";
 import { CohortForm, ProgramForm } from "../forms/AdminForms.js";
-import { linkTo, navigate } from "../router.js";
 import { FacilitatorInvite } from "./FacilitatorInvite.js";
 import { http } from "./http.js";
 
@@ -33,7 +34,7 @@ export function AdminHome(props: { programId: string | null }) {
       {error && <p className="form-error" role="alert">{error}</p>}
       <nav className="toolbar" aria-label="Programs">
         {programs.map((p) => (
-          <a key={p.id} href={`/admin/program/${p.id}`} onClick={linkTo(`/admin/program/${p.id}`)} aria-current={p.id === selected ? "page" : undefined} className="pill">{p.name}</a>
+          <Link key={p.id} href={`/admin/program/${p.id}`} aria-current={p.id === selected ? "page" : undefined} className="pill">{p.name}</Link>
         ))}
         <button type="button" className="quiet" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>+ New program</button>
       </nav>
@@ -52,7 +53,7 @@ export function AdminHome(props: { programId: string | null }) {
             <tbody>
               {overview.cohorts.map((c) => (
                 <tr key={c.id}>
-                  <td><a href={`/admin/cohort/${c.id}`} onClick={linkTo(`/admin/cohort/${c.id}`)} data-testid={`admin-cohort-${c.name}`}>{c.name}</a></td>
+                  <td><Link href={`/admin/cohort/${c.id}`} data-testid={`admin-cohort-${c.name}`}>{c.name}</Link></td>
                   <td>{c.enrolled} / {c.capacity}</td>
                   <td>{c.facilitators.map((f) => f.name).join(", ") || <span className="muted">none yet</span>}</td>
                 </tr>

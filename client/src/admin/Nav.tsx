@@ -1,5 +1,5 @@
+import { Link } from "wouter";
 import type { Me } from "../api.js";
-import { linkTo } from "../router.js";
 
 /** A line of links by role, under the header. */
 export function AdminNav(props: { me: Me }) {
@@ -12,7 +12,7 @@ export function AdminNav(props: { me: Me }) {
   return (
     <nav className="subnav" aria-label="Sections">
       {links.map(([href, label]) => (
-        <a key={href} href={href} onClick={linkTo(href)} data-testid={`nav-${href.replace(/[^a-z0-9]+/gi, "-")}`}>{label}</a>
+        <Link key={href} href={href} data-testid={`nav-${href.replace(/[^a-z0-9]+/gi, "-")}`}>{label}</Link>
       ))}
     </nav>
   );

@@ -1,4 +1,4 @@
-import { linkTo } from "../router.js";
+import { Link } from "wouter";
 import { dateTime } from "../time.js";
 import { StartCircleForm } from "./StartCircleForm.js";
 
@@ -14,7 +14,7 @@ export function CircleList(props: { cohortId: string; circles: { id: string; tit
         <ul className="session-list">
           {circles.map((c) => (
             <li key={c.id}>
-              <a href={`/circle/${encodeURIComponent(c.id)}`} onClick={linkTo(`/circle/${encodeURIComponent(c.id)}`)} data-testid={`circle-link-${c.id}`}>{c.title}</a>
+              <Link href={`/circle/${encodeURIComponent(c.id)}`} data-testid={`circle-link-${c.id}`}>{c.title}</Link>
               <span className="muted"> · started {dateTime(c.startedAt)}</span>
             </li>
           ))}

@@ -1,6 +1,6 @@
 import { useState } from "react";
+import { navigate } from "wouter/use-browser-location";
 import { sendCommand } from "../live/command.js";
-import { navigate } from "../router.js";
 
 /** A facilitator starts an integration circle for a cohort and goes straight into it. */
 export function StartCircleForm(props: { cohortId: string }) {

@@ -1,8 +1,9 @@
 import { useEffect, useState, type SubmitEvent } from "react";
 import { z } from "zod";
+import { Link } from "wouter";
+import { navigate } from "wouter/use-browser-location";
 import { EnrolAccept, InviteInfo } from "../../../shared/protocol/admin.js";
 import { http } from "../admin/http.js";
-import { linkTo, navigate } from "../router.js";
 import { Field, FormError, useFormErrors } from "./kit.js";
 
 /**
@@ -43,7 +44,7 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
       <main className="page narrow center dim">
         <h1>Holdspace</h1>
         <p className="form-error" role="alert" data-testid="enrol-invalid">{invalid}</p>
-        <a href="/" onClick={linkTo("/")}>Go to sign-in</a>
+        <Link href="/">Go to sign-in</Link>
       </main>
     );
   }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
+import { Link } from "wouter";
 import type { AlertNotice } from "../../../shared/protocol/live.js";
 import { getSocket } from "../live/socket.js";
-import { linkTo } from "../router.js";
 import { clock } from "../time.js";
 import { ALERT_LABEL } from "./labels.js";
 import { beep, enableSound, useSoundEnabled } from "./sound.js";
@@ -37,7 +37,7 @@ export function AlertNotices() {
           <span aria-hidden="true">⚠ </span>
           {why(n)}
           {ALERT_LABEL[n.kind]} · raised {clock(n.raisedAt)} ·{" "}
-          <a href={`/session/${encodeURIComponent(n.sessionId)}`} onClick={linkTo(`/session/${encodeURIComponent(n.sessionId)}`)}>Open the session</a>
+          <Link href={`/session/${encodeURIComponent(n.sessionId)}`}>Open the session</Link>
           <button type="button" className="quiet" onClick={() => { setNotices((prev) => prev.filter((p) => p.alertId !== n.alertId)); }}>Dismiss</button>
         </p>
       ))}

@@ -1,6 +1,6 @@
+import { Link } from "wouter";
 import type { User } from "../api.js";
 import { useSessionRoom } from "../live/useSessionRoom.js";
-import { linkTo } from "../router.js";
 import { FacilitatorRoom } from "./FacilitatorRoom.js";
 import { ParticipantRoom } from "./ParticipantRoom.js";
 
@@ -13,7 +13,7 @@ export function SessionRoom(props: { sessionId: string; me: User }) {
     return (
       <main className="page">
         <p className="form-error" role="alert" data-testid="room-error">{room.error}</p>
-        <a href="/" onClick={linkTo("/")}>Back to your sessions</a>
+        <Link href="/">Back to your sessions</Link>
       </main>
     );
   }

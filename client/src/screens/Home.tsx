@@ -1,6 +1,6 @@
 import { useEffect } from "react";
+import { Link } from "wouter";
 import type { CohortSummary, Me } from "../api.js";
-import { linkTo } from "../router.js";
 import { dateTime } from "../time.js";
 import { StartSessionForm } from "./StartSessionForm.js";
 import { CircleList } from "../circle/CircleList.js";
@@ -42,9 +42,9 @@ function Cohort(props: { cohort: CohortSummary; canStart: boolean }) {
         <ul className="session-list">
           {sessions.map((s) => (
             <li key={s.id}>
-              <a href={`/session/${encodeURIComponent(s.id)}`} onClick={linkTo(`/session/${encodeURIComponent(s.id)}`)} data-testid={`session-link-${s.id}`}>
+              <Link href={`/session/${encodeURIComponent(s.id)}`} data-testid={`session-link-${s.id}`}>
                 {s.title}
-              </a>
+              </Link>
               <span className="muted"> · started {dateTime(s.openedAt)}</span>
             </li>
           ))}

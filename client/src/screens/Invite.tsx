@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
+import { Link } from "wouter";
+import { navigate } from "wouter/use-browser-location";
 import { acceptInvite, type ApiResult, type User } from "../api.js";
-import { linkTo, navigate } from "../router.js";
 
 /*
  * An invite token works once. Remember the request per token at module level so that a
@@ -44,7 +45,7 @@ export function Invite(props: { token: string; onSignedIn: () => Promise<void> }
       {error ? (
         <>
           <p className="form-error" role="alert" data-testid="invite-error">{error}</p>
-          <a href="/" onClick={linkTo("/")}>Go to sign-in</a>
+          <Link href="/">Go to sign-in</Link>
         </>
       ) : (
         <p role="status" data-testid="invite-status">Signing you in…</p>

@@ -1,7 +1,7 @@
 import { useState, type SubmitEvent } from "react";
+import { navigate } from "wouter/use-browser-location";
 import { sendCommand } from "../live/command.js";
 import { useConnection } from "../live/socket.js";
-import { navigate } from "../router.js";
 
 /** A facilitator opens a live session room for a cohort, then goes straight into it. */
 export function StartSessionForm(props: { cohortId: string }) {
