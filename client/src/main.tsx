@@ -1,9 +1,15 @@
+import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.js";
 import "./styles.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element.");
-// No <StrictMode>: its double-mount would leave and re-join live rooms in development, which the
-// server records as "left the room" events [PR5], and would spend one-time invite tokens twice.
-createRoot(root).render(<App />);
+// StrictMode mounts every effect twice in development; effects here are written to survive that:
+// a room's leave waits a moment and is cancelled by the remount (live/rooms.ts), and a one-time
+// invite link is redeemed by one request per token however often its page mounts (Invite.tsx).
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -9,12 +9,12 @@ export function CohortWatch(props: { cohortId: string; onChange: () => void }) {
   const { state } = useCohortStream(props.cohortId);
   const onChange = useRef(props.onChange);
   onChange.current = props.onChange;
-  const first = useRef(true);
+  // The seq last answered, not a "first run" flag: StrictMode runs the effect twice on mount,
+  // and the second run must not count as a move.
+  const seen = useRef(state.seq);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (seen.current === state.seq) return;
+    seen.current = state.seq;
     onChange.current();
   }, [state.seq]);
   return null;

@@ -19,6 +19,7 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors();
 
+  // Only describes the link, so running twice (StrictMode) is harmless; the Join button spends it.
   useEffect(() => {
     void http("GET", `/api/auth/enrol/${encodeURIComponent(props.token)}`, InviteInfo).then((r) => (r.ok ? setInfo(r.data) : setInvalid(r.error.message)));
   }, [props.token]);

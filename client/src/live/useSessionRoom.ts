@@ -6,6 +6,7 @@ import type { PresenceUpdate, PublicUser } from "../../../shared/protocol/events
 import type { PresenceState } from "../../../shared/protocol/presence.js";
 import { request } from "./command.js";
 import { useOwnPresence } from "./presence.js";
+import { holdRoom, releaseRoom } from "./rooms.js";
 import { getSocket, useConnection } from "./socket.js";
 import { useStream } from "./useStream.js";
 
@@ -70,6 +71,7 @@ export function useSessionRoom(sessionId: string): SessionRoom {
     };
 
     const onConnect = (): void => void join();
+    holdRoom(sessionId);
     socket.on("connect", onConnect);
     socket.on("presence:update", onPresence);
     if (socket.connected) void join();
@@ -78,8 +80,8 @@ export function useSessionRoom(sessionId: string): SessionRoom {
       clearTimeout(retry);
       socket.off("connect", onConnect);
       socket.off("presence:update", onPresence);
-      // Leaving the page leaves the room; a failure here is harmless (the server's grace ends it).
-      if (socket.connected) request("session:leave", { sessionId }).catch(() => undefined);
+      // Leaving the page leaves the room, unless the room is shown again at once (rooms.ts).
+      releaseRoom(sessionId, socket);
     };
   }, [follower, sessionId]);
 
