@@ -163,6 +163,43 @@ export interface StartCircle {
   seats: string[];
 }
 
+/**
+ * What opening a circle reads of its cohort. Structural, so this module need not import cohort.ts
+ * (which imports it for `circle.listed`).
+ */
+export interface CircleCohort {
+  participants: readonly string[];
+  facilitators: readonly string[];
+  schedule: readonly { id: string }[];
+  sessions: readonly { id: string }[];
+}
+
+/** What the facilitator asks for; the minutes are optional, with the profile-free defaults above. */
+export interface CircleRequest {
+  sessionId?: string | null;
+  durationMinutes?: number;
+  shareMinutes?: number;
+}
+
+/**
+ * [CIR2][CIR3] The circle a facilitator opens in a cohort: the seat order (the opener first, as
+ * they open with the piece, then the participants, then the co-facilitators), the end time that
+ * ends the round at the latest, and the share length. A linked session must be one of the
+ * cohort's, scheduled or live.
+ */
+export function circleOpening(cohort: CircleCohort, openerId: string, nowMs: number, req: CircleRequest): Pick<StartCircle, "sessionId" | "seats" | "endsAt" | "shareSeconds"> {
+  const sessionId = req.sessionId ?? null;
+  if (sessionId !== null && !cohort.schedule.some((x) => x.id === sessionId) && !cohort.sessions.some((x) => x.id === sessionId)) {
+    throw new AppError(ErrorCode.NOT_FOUND, "That scheduled session is not in this cohort.");
+  }
+  return {
+    sessionId,
+    seats: [openerId, ...cohort.participants, ...cohort.facilitators.filter((f) => f !== openerId)],
+    endsAt: new Date(nowMs + (req.durationMinutes ?? DEFAULT_CIRCLE_MINUTES) * 60_000).toISOString(),
+    shareSeconds: req.shareMinutes === undefined ? DEFAULT_SHARE_SECONDS : req.shareMinutes * 60,
+  };
+}
+
 export function decideStartCircle(state: CircleState, cmd: StartCircle, actor: Viewer): Draft[] {
   if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can start a circle.");
   if (state.exists) throw new AppError(ErrorCode.RULE_VIOLATION, "This circle has already been started.");

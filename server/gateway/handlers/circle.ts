@@ -1,5 +1,4 @@
-import { DEFAULT_CIRCLE_MINUTES, DEFAULT_SHARE_SECONDS, decideAgree, decideEnd, decideLock, decidePiece, decideStartCircle, type CircleState } from "../../../shared/domain/circle.js";
-import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
+import { circleOpening, decideAgree, decideEnd, decideLock, decidePiece, decideStartCircle, type CircleState } from "../../../shared/domain/circle.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { serverId, streamName } from "../../../shared/log.js";
 import { clientKey, type CommandKey } from "../../domain/stream-service.js";
@@ -43,26 +42,18 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
     "circle:start": command(Commands["circle:start"], async (p, socket) => {
       const user = socket.data.user;
       const cohort = await s.directory.cohortFor(user, p.cohortId);
-      const linked = p.sessionId ?? null;
-      if (linked !== null && !cohort.schedule.some((x) => x.id === linked) && !cohort.sessions.some((x) => x.id === linked)) {
-        throw new AppError(ErrorCode.NOT_FOUND, "That scheduled session is not in this cohort.");
-      }
+      const opening = circleOpening(cohort, user.id, s.clock.now(), p);
       // Derived from the command id so a retried start opens the same circle [LOG2].
       const circleId = derivedId("c_", p.id);
-      const now = s.clock.now();
-      // Seat order: the opening facilitator first (they open with the piece), then participants, then co-facilitators.
-      const seats = [user.id, ...cohort.participants, ...cohort.facilitators.filter((f) => f !== user.id)];
-      const endsAt = new Date(now + (p.durationMinutes ?? DEFAULT_CIRCLE_MINUTES) * 60_000).toISOString();
-      const shareSeconds = p.shareMinutes === undefined ? DEFAULT_SHARE_SECONDS : p.shareMinutes * 60;
       const { events, duplicate } = await s.streams.execute("circle", circleId, clientKey(user.id, "circle:start", p.id), (st) =>
-        decideStartCircle(st, { id: p.id, cohortId: cohort.id, sessionId: p.sessionId ?? null, title: p.title, shareSeconds, endsAt, seats }, viewerOf(user)),
+        decideStartCircle(st, { id: p.id, cohortId: cohort.id, title: p.title, ...opening }, viewerOf(user)),
       );
       if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
       const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), {
         id: serverId("circle-listed", circleId),
         type: "circle.listed",
         actor: user.id,
-        data: { circleId, title: p.title, sessionId: p.sessionId ?? null },
+        data: { circleId, title: p.title, sessionId: opening.sessionId },
       });
       fanOut(s.io, streamName("circle", circleId), { events, duplicate });
       fanOut(s.io, streamName("cohort", cohort.id), { events: [listed.event], duplicate: listed.duplicate });
