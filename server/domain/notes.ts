@@ -1,11 +1,9 @@
 import * as Y from "yjs";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
-import { MAX_NOTES_UPDATE_BYTES, NOTES_SEAL_ID } from "../../shared/domain/notes.js";
+import { assertBeforeSeal, decideNotesUpdate, MAX_NOTES_UPDATE_BYTES, NOTES_SEAL_ID } from "../../shared/domain/notes.js";
 import { streamName, type StoredEvent } from "../../shared/log.js";
 import type { LogStore } from "../stores/types.js";
-import type { StreamService } from "./stream-service.js";
-
-export const NOTES_LOCKED = "The circle notes are locked; nothing more can be changed.";
+import type { CommandKey, Executed, StreamService } from "./stream-service.js";
 
 /**
  * [CIR4] Seal a circle's notes stream once its circle is locked or ended. Appended after the lock
@@ -18,9 +16,36 @@ export async function sealNotes(streams: StreamService, circleId: string, by: st
 }
 
 /** [CIR4] Refuse an update that landed after the seal: it is in the log, but no reader counts it. */
-export async function refuseIfSealed(log: LogStore, circleId: string, seq: number): Promise<void> {
+async function refuseIfSealed(log: LogStore, circleId: string, seq: number): Promise<void> {
   const seal = (await log.lookup(streamName("notes", circleId), NOTES_SEAL_ID))?.events.find((e) => e.id === NOTES_SEAL_ID);
-  if (seal && seq > seal.seq) throw new AppError(ErrorCode.RULE_VIOLATION, NOTES_LOCKED);
+  assertBeforeSeal(seal?.seq ?? null, seq);
+}
+
+/** A recorded update's ack, and what to fan out: nothing for a retry answered from the log. */
+export interface NotesRecorded {
+  seq: number;
+  appended: Executed | null;
+}
+
+/**
+ * [CIR4][LOG2][LOG3] The write path of one notes update. A retry of an update that already landed
+ * gets its first answer, even after a lock; a new one is refused once the circle is locked, checked
+ * as a Yjs update, and durable before the ack. Either way it must come before the seal.
+ */
+export async function recordNotesUpdate(streams: StreamService, log: LogStore, circle: { id: string; locked: boolean }, key: CommandKey, cmd: { id: string; update: string }, actorId: string): Promise<NotesRecorded> {
+  const stream = streamName("notes", circle.id);
+  const first = (await streams.retryOf(stream, key))?.[0];
+  if (first) {
+    await refuseIfSealed(log, circle.id, first.seq);
+    return { seq: first.seq, appended: null };
+  }
+  const drafts = decideNotesUpdate(circle, cmd, actorId);
+  checkNotesUpdate(cmd.update);
+  const { events, duplicate } = await streams.record(stream, key, drafts);
+  const event = events[0];
+  if (!event) throw new AppError(ErrorCode.UNAVAILABLE, "The update was not recorded. It is safe to try again.");
+  await refuseIfSealed(log, circle.id, event.seq);
+  return { seq: event.seq, appended: { events: [event], duplicate } };
 }
 
 /**

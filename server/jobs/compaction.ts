@@ -1,11 +1,10 @@
 import * as Y from "yjs";
-import { foldNotesEvent, NotesEventData } from "../../shared/domain/notes.js";
+import { COMPACT_AFTER, compactionDue, foldNotesEvent, NotesEventData } from "../../shared/domain/notes.js";
 import type { StreamName } from "../../shared/log.js";
 import { fromBase64, toBase64 } from "../domain/notes.js";
+import { errorKind, type Logger } from "../logger.js";
 import type { LogStore } from "../stores/types.js";
 
-/** Compact a notes stream once this many updates sit after its snapshot. */
-export const COMPACT_AFTER = 200;
 const PAGE = 500;
 
 const UpdateData = NotesEventData["notes.update"];
@@ -48,6 +47,15 @@ export async function compactNotes(log: LogStore, stream: StreamName, minUpdates
   if (!(await log.saveSnapshot(stream, { seq: after, data: toBase64(merged) }))) return null;
   await log.trim(stream, after);
   return after;
+}
+
+/**
+ * [CIR4] After an update at `seq` landed: compact its stream in the background when it is due
+ * (shared/domain/notes.ts `compactionDue`). The writer's ack never waits on it or fails with it.
+ */
+export function compactWhenDue(log: LogStore, stream: StreamName, seq: number, logger: Logger): void {
+  if (!compactionDue(seq)) return;
+  compactNotes(log, stream).catch((err: unknown) => logger.warn("notes compaction failed", { error: errorKind(err) }));
 }
 
 /** The text of a notes document built from a snapshot and updates (tests, exports). */

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { serverId, type StoredEvent } from "../log.js";
+import { AppError, ErrorCode } from "../protocol/errors.js";
+import { serverId, type DraftEvent, type StoredEvent } from "../log.js";
 import { ALL, type Audience } from "./roles.js";
 
 /**
@@ -44,8 +45,43 @@ export interface NotesFold {
 export function foldNotesEvent(sealedAt: number | null, e: { seq: number; type?: string; data?: Record<string, unknown> }): NotesFold {
   if (e.type === "notes.sealed") return { sealedAt: sealedAt ?? e.seq, update: null };
   const u = e.data?.["u"];
-  const counts = e.type === "notes.update" && typeof u === "string" && (sealedAt === null || e.seq < sealedAt);
+  const counts = e.type === "notes.update" && typeof u === "string" && beforeSeal(sealedAt, e.seq);
   return { sealedAt, update: counts ? u : null };
+}
+
+/** [CIR4] The one rule of the seal: an event at `seq` counts only when it comes before the seal, if any. */
+export function beforeSeal(sealedAt: number | null, seq: number): boolean {
+  return sealedAt === null || seq < sealedAt;
+}
+
+export const NOTES_LOCKED = "The circle notes are locked; nothing more can be changed.";
+
+/**
+ * [CIR4] A new update to a circle's shared notes: refused once the circle is locked, else one
+ * event. It is appended without a sequence check, as Yjs updates commute: typists never conflict.
+ */
+export function decideNotesUpdate(circle: { locked: boolean }, cmd: { id: string; update: string }, actorId: string): Omit<DraftEvent, "at">[] {
+  if (circle.locked) throw new AppError(ErrorCode.RULE_VIOLATION, NOTES_LOCKED);
+  return [{ id: cmd.id, type: "notes.update", actor: actorId, data: { u: cmd.update } }];
+}
+
+/**
+ * [CIR4] An update is acknowledged only if it counts: one that passed the lock check and landed
+ * after the seal stays in the log, but no reader folds it, so its writer is told it was refused.
+ */
+export function assertBeforeSeal(sealedAt: number | null, seq: number): void {
+  if (!beforeSeal(sealedAt, seq)) throw new AppError(ErrorCode.RULE_VIOLATION, NOTES_LOCKED);
+}
+
+/** Compact a notes stream once this many updates sit after its snapshot. */
+export const COMPACT_AFTER = 200;
+
+/**
+ * [CIR4] The update that brings its stream to a multiple of COMPACT_AFTER starts a compaction,
+ * on the node that appended it: one try per COMPACT_AFTER events, however many nodes take writes.
+ */
+export function compactionDue(seq: number): boolean {
+  return seq % COMPACT_AFTER === 0;
 }
 
 export interface NotesState {

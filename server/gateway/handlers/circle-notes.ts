@@ -1,15 +1,13 @@
 import { decideFnote } from "../../../shared/domain/circle-facilitator.js";
 import { decideShare, decideWrite } from "../../../shared/domain/journal.js";
 import { NotesUpdate, NOTES_COMMAND_BYTES } from "../../../shared/protocol/circle.js";
-import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { streamName } from "../../../shared/log.js";
 import { authorizeCircleStream, circleFor, requireAgreement } from "../../domain/circles.js";
 import { clientKey } from "../../domain/stream-service.js";
 import { viewerOf } from "../../domain/directory.js";
-import { checkNotesUpdate, NOTES_LOCKED, refuseIfSealed } from "../../domain/notes.js";
-import { errorKind } from "../../logger.js";
-import { compactNotes, COMPACT_AFTER } from "../../jobs/compaction.js";
+import { recordNotesUpdate } from "../../domain/notes.js";
+import { compactWhenDue } from "../../jobs/compaction.js";
 import type { Services } from "../../services.js";
 import { fanOut } from "../fanout.js";
 import { command, parseWith, type FeatureHandlers } from "../handler.js";
@@ -28,27 +26,13 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
         const user = socket.data.user;
         const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
         await requireAgreement(s.streams, user, circle, cohort);
-        const stream = streamName("notes", p.circleId);
-        const key = clientKey(user.id, "notes:update", p.id);
-        // A retry of an update that already landed gets its first answer, even after a lock [LOG2].
-        const first = (await s.streams.retryOf(stream, key))?.[0];
-        if (first) {
-          await refuseIfSealed(s.log, p.circleId, first.seq);
-          return { seq: first.seq };
+        const { seq, appended } = await recordNotesUpdate(s.streams, s.log, circle, clientKey(user.id, "notes:update", p.id), p, user.id);
+        if (appended) {
+          const stream = streamName("notes", p.circleId);
+          fanOut(s.io, stream, appended);
+          compactWhenDue(s.log, stream, seq, s.logger);
         }
-        if (circle.locked) throw new AppError(ErrorCode.RULE_VIOLATION, NOTES_LOCKED);
-        checkNotesUpdate(p.update);
-        // No expectedSeq: Yjs updates commute, so concurrent typists never conflict. Durable before the ack [LOG3].
-        const { events, duplicate } = await s.streams.record(stream, key, [{ id: p.id, type: "notes.update", actor: user.id, data: { u: p.update } }]);
-        const event = events[0];
-        if (!event) throw new AppError(ErrorCode.UNAVAILABLE, "The update was not recorded. It is safe to try again.");
-        // Past the lock check but landed after the seal: kept in the log, counted by no reader [CIR4].
-        await refuseIfSealed(s.log, p.circleId, event.seq);
-        fanOut(s.io, stream, { events: [event], duplicate });
-        if (event.seq % COMPACT_AFTER === 0) {
-          compactNotes(s.log, stream).catch((err: unknown) => s.logger.warn("notes compaction failed", { error: errorKind(err) }));
-        }
-        return { seq: event.seq };
+        return { seq };
       },
     },
 
