@@ -74,6 +74,17 @@ export class PresenceService {
     if (await this.d.store.remove(sessionId, this.d.nodeId, connId, userId)) await this.changed(sessionId, userId);
   }
 
+  /**
+   * [PR2][LIVE4] Show a facilitator's break (as the session log has it) at once on every node,
+   * and tell the room. No transition is logged here: the break itself is in the session log.
+   */
+  async showBreak(sessionId: string, userId: string, onBreak: boolean): Promise<PresenceState> {
+    await this.d.store.setOnBreak(sessionId, userId, onBreak);
+    const state = (await this.snapshot(sessionId)).find((x) => x.userId === userId)?.state ?? "offline";
+    this.d.io.to(rooms.presence(sessionId)).emit("presence:update", { sessionId, userId, state });
+    return state;
+  }
+
   async snapshot(sessionId: string): Promise<PersonPresence[]> {
     const [entries, breaks] = await Promise.all([this.d.store.list(sessionId), this.d.store.onBreak(sessionId)]);
     return [...peopleStates(entries, this.d.clock.now(), breaks)].map(([userId, state]) => ({ userId, state }));

@@ -6,6 +6,14 @@ export function inCare(p: ParticipantLive): boolean {
   return p.admittedSeq !== null && p.release === null;
 }
 
+/**
+ * [LIVE4][PR2] Whether a facilitator is on break: the session log says so, whatever presence
+ * last showed. The ratio reads it, and presence mirrors it after every break:set.
+ */
+export function isOnBreak(s: LiveState, userId: string): boolean {
+  return s.breaks[userId] !== undefined;
+}
+
 export interface RatioStatus {
   participants: number;
   /** Facilitators in the room and not on break. Remote presence never counts [LIVE4]. */
@@ -27,7 +35,7 @@ export function ratioStatus(s: LiveState, profile: RuleProfile, without: string 
   const inCareList = Object.values(s.participants).filter(inCare);
   const highestMg = inCareList.reduce((m, p) => Math.max(m, p.totalMg), 0);
   const cap = participantsPerFacilitator(profile, highestMg);
-  const facilitators = s.facilitatorsInRoom.filter((f) => f !== without && !s.breaks[f]).length;
+  const facilitators = s.facilitatorsInRoom.filter((f) => f !== without && !isOnBreak(s, f)).length;
   const participants = inCareList.length;
   const needed = participants === 0 ? 0 : cap === null ? Infinity : Math.ceil(participants / cap);
   return { participants, facilitators, highestMg, cap, needed, holds: facilitators >= needed };

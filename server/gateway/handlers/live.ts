@@ -2,6 +2,7 @@ import { firstDosingAt } from "../../../shared/domain/cohort.js";
 import { decideAck, decideAdmit, decideBreak, decideSupport } from "../../../shared/domain/live-decide.js";
 import { pendingAlerts } from "../../../shared/domain/alerts.js";
 import { readinessOf } from "../../../shared/domain/readiness.js";
+import { isOnBreak } from "../../../shared/domain/live-rules.js";
 import { isStaff } from "../../../shared/domain/roles.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
@@ -10,7 +11,6 @@ import { viewerOf } from "../../domain/directory.js";
 import type { Services } from "../../services.js";
 import { clientKey } from "../../domain/stream-service.js";
 import { command, type FeatureHandlers } from "../handler.js";
-import { rooms } from "../rooms.js";
 import { rulesOf } from "./live-shared.js";
 import { runLive } from "./live-run.js";
 import { liveRecordHandlers } from "./live-records.js";
@@ -50,11 +50,9 @@ export function liveHandlers(s: Services): FeatureHandlers<"support:request" | "
     "break:set": command(Commands["break:set"], async (p, socket) => {
       const user = socket.data.user;
       const run = await runLive(s, user, p.sessionId, clientKey(user.id, "break:set", p.id), (st, ctx) => decideBreak(st, p, viewerOf(user), ctx));
-      const onBreak = run.state.live.breaks[user.id] !== undefined;
-      // Presence shows it at once on every node [PR2]; the ratio itself reads the log.
-      await s.stores.presence.setOnBreak(p.sessionId, user.id, onBreak);
-      const state = (await s.presence.snapshot(p.sessionId)).find((x) => x.userId === user.id)?.state ?? "offline";
-      s.io.to(rooms.presence(p.sessionId)).emit("presence:update", { sessionId: p.sessionId, userId: user.id, state });
+      // The log decides (a retry or a no-op too); presence shows it at once on every node [PR2].
+      const onBreak = isOnBreak(run.state.live, user.id);
+      await s.presence.showBreak(p.sessionId, user.id, onBreak);
       return { seq: run.events[0]?.seq ?? run.state.seq, onBreak };
     }),
 
