@@ -6,6 +6,7 @@ import { AdminNav } from "./admin/Nav.js";
 import { useConnection } from "./live/socket.js";
 import { AlertNotices } from "./room/AlertNotices.js";
 import { SignIn } from "./screens/SignIn.js";
+import "./shell.css";
 
 export type Auth = { status: "loading" } | { status: "signedOut" } | { status: "signedIn"; me: Me } | { status: "error"; message: string };
 

@@ -1,7 +1,9 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+// Tokens and base styles first: every feature's own stylesheet (imported by its components) builds on them.
+import "./styles/tokens.css";
+import "./styles/base.css";
 import { App } from "./App.js";
-import "./styles.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element.");

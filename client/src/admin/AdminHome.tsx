@@ -6,6 +6,7 @@ import { ProgramOverview } from "../../../shared/protocol/admin-views.js";
 import { CohortForm, ProgramForm } from "../forms/AdminForms.js";
 import { FacilitatorInvite } from "./FacilitatorInvite.js";
 import { http } from "./http.js";
+import "./admin.css";
 
 const Programs = z.object({ programs: z.array(z.object({ id: z.string(), name: z.string(), zone: z.string(), profile: z.string() })) });
 

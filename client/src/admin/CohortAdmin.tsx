@@ -7,6 +7,7 @@ import { commandId, http } from "./http.js";
 import { ReadinessBoard } from "./ReadinessBoard.js";
 import { ScheduleView } from "./ScheduleView.js";
 import { useCohortStream } from "./useCohortStream.js";
+import "./admin.css";
 
 const Invite = z.object({ token: z.string(), path: z.string(), expiresAt: z.string() });
 

@@ -1,5 +1,6 @@
 import { Link } from "wouter";
 import type { Me } from "../api.js";
+import "../shell.css";
 
 /** A line of links by role, under the header. */
 export function AdminNav(props: { me: Me }) {

@@ -8,6 +8,7 @@ import { CohortOverview } from "../../../shared/protocol/admin-views.js";
 import { dateTime } from "../time.js";
 import { commandId, http } from "./http.js";
 import { useCohortStream } from "./useCohortStream.js";
+import "./readiness.css";
 
 const Seq = z.object({ seq: z.number() });
 

@@ -1,6 +1,8 @@
 import { useMemo, useState } from "react";
 import { DateTime } from "luxon";
 import type { ScheduleItem } from "../../../shared/protocol/admin-views.js";
+import "./admin.css";
+import "./schedule.css";
 
 const KIND: Record<ScheduleItem["kind"], string> = { preparation: "Preparation (individual)", dosing: "Group dosing", circle: "Integration circle" };
 

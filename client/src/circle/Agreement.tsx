@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { sendCommand } from "../live/command.js";
+import "./circle.css";
 
 /** [CIR1] The circle agreement, shown and accepted before a participant's first circle in a cohort. */
 export function Agreement(props: { circleId: string; onAccepted: () => void }) {

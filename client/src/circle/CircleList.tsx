@@ -1,6 +1,7 @@
 import { Link } from "wouter";
 import { dateTime } from "../time.js";
 import { StartCircleForm } from "./StartCircleForm.js";
+import "../screens/home.css";
 
 /** The cohort's integration circles on the home screen; facilitators can start one. */
 export function CircleList(props: { cohortId: string; circles: { id: string; title: string; startedAt: string }[]; canStart: boolean }) {

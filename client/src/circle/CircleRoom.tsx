@@ -10,6 +10,7 @@ import { SeatRing } from "./SeatRing.js";
 import { ShareTimer } from "./ShareTimer.js";
 import { circleNow, useServerClock } from "./serverClock.js";
 import { useCircleRoom } from "./useCircleRoom.js";
+import "./circle.css";
 
 /** The integration circle room, for participants (often on a phone) and facilitators. */
 export function CircleRoom(props: { circleId: string; me: PublicUser }) {

@@ -4,6 +4,7 @@ import { streamName } from "../../../shared/log.js";
 import { sendCommand } from "../live/command.js";
 import { useStream } from "../live/useStream.js";
 import { useCatchUpOnConnect } from "./useCatchUp.js";
+import "./circle.css";
 
 /** [CIR5] The participant's private journal; an entry reaches the circle only when they share it. */
 export function Journal(props: { circleId: string; meId: string; shared: ReadonlySet<string> }) {

@@ -3,6 +3,7 @@ import type * as Y from "yjs";
 import { NOTES_TEXT } from "../../../shared/domain/notes.js";
 import { NotesSync } from "./notesSync.js";
 import { applyTextareaChange, shiftIndex } from "./textBinding.js";
+import "./circle.css";
 
 /** [CIR4] The circle's shared notes: a textarea bound to one Y.Text that every member edits. */
 export function NotesEditor(props: { circleId: string; locked: boolean; canEdit: boolean; me: { id: string; name: string } }) {

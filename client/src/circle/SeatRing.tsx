@@ -1,5 +1,6 @@
 import { nextSeat, type CircleState } from "../../../shared/domain/circle.js";
 import type { PublicUser } from "../../../shared/protocol/events.js";
+import "./circle.css";
 
 /** [CIR2] The seats round the circle; the holder and the next seat are named in words, not colour alone. */
 export function SeatRing(props: { state: CircleState; people: PublicUser[]; meId: string }) {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { shareRemainingMs, type CircleState } from "../../../shared/domain/circle.js";
 import { formatRemaining } from "../../../shared/domain/circle-time.js";
 import { circleNow } from "./serverClock.js";
+import "./circle.css";
 
 /** A soft two-note chime, quiet: a cue, never an alarm. Best effort (a browser may block audio). */
 function chime(): void {

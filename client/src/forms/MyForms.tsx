@@ -5,6 +5,7 @@ import { TransportPlan } from "../../../shared/domain/cohort.js";
 import type { Me } from "../api.js";
 import { http } from "../admin/http.js";
 import { ConsentForm, ScreeningForm, TransportForm } from "./ParticipantForms.js";
+import "./forms.css";
 
 const MyRecord = z.object({
   screening: z.object({ answers: ScreeningAnswers, submittedAt: z.string() }).nullable(),

@@ -4,6 +4,7 @@ import { ConsentRecord, ScreeningSubmit, TransportRecord } from "../../../shared
 import { LITHIUM_QUESTION, SCREENING_QUESTIONS, type ScreeningAnswers, type YesNoQuestion } from "../../../shared/domain/screening.js";
 import { commandId, http } from "../admin/http.js";
 import { Field, FormError, useFormErrors } from "./kit.js";
+import "./forms.css";
 
 const Reply = z.object({ seq: z.number() });
 const post = (cohortId: string, what: string, body: unknown) => http("POST", `/api/cohorts/${encodeURIComponent(cohortId)}/${what}`, Reply, body);

@@ -4,6 +4,7 @@ import { SeriesSchedule, SessionSchedule } from "../../../shared/protocol/admin.
 import type { Person } from "../../../shared/protocol/admin-views.js";
 import { commandId, http } from "../admin/http.js";
 import { Field, FormError, useFormErrors } from "./kit.js";
+import "./forms.css";
 
 const Reply = z.object({ seq: z.number() });
 

@@ -5,6 +5,7 @@ import { getSocket } from "../live/socket.js";
 import { clock } from "../time.js";
 import { ALERT_LABEL } from "./labels.js";
 import { beep, enableSound, useSoundEnabled } from "./sound.js";
+import "./alerts.css";
 
 /** The reason a notice arrived, in words: escalation tier, or how long it has waited. */
 function why(n: AlertNotice): string {

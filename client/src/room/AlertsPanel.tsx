@@ -4,6 +4,7 @@ import { sendCommand } from "../live/command.js";
 import { ago, clock } from "../time.js";
 import { ALERT_LABEL } from "./labels.js";
 import { enableSound, useAlertSound, useSoundEnabled } from "./sound.js";
+import "./alerts.css";
 
 const RECENT_MS = 5 * 60_000;
 

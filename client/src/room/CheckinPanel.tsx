@@ -3,6 +3,7 @@ import { CHECKIN_LABEL, CHECKIN_TEXT_MAX, type CheckinStatus } from "../../../sh
 import { sendCommand } from "../live/command.js";
 import { useConnection } from "../live/socket.js";
 import { clock } from "../time.js";
+import "./participant.css";
 
 type Phase = { kind: "sending" } | { kind: "sent"; at: Date } | { kind: "failed"; message: string };
 interface Send {

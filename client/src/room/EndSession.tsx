@@ -3,6 +3,7 @@ import { openItems } from "../../../shared/domain/live-close.js";
 import type { SessionState } from "../../../shared/domain/session.js";
 import { sendCommand } from "../live/command.js";
 import { clock } from "../time.js";
+import "./room.css";
 
 /**
  * [LIVE6][LIVE10] "End session" at the end of the day, for facilitators. Asks first, then sends

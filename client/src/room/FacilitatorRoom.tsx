@@ -14,6 +14,7 @@ import { RecordForm, type FormTarget } from "./RecordForms.js";
 import { StaffRoster } from "./StaffRoster.js";
 import { Timeline } from "./Timeline.js";
 import { useLiveContext } from "./useLiveContext.js";
+import "./room.css";
 
 /** Who needs attention first: an open alert, need_support, struggling, then everyone else by name. */
 function urgency(c: Checkin | undefined, alerting: boolean): number {

@@ -7,6 +7,8 @@ import { CheckinPanel } from "./CheckinPanel.js";
 import { SupportButton } from "./SupportButton.js";
 import { presenceOf } from "./labels.js";
 import { PresenceBadge } from "./PresenceBadge.js";
+import "./room.css";
+import "./participant.css";
 
 /** The participant's screen: check in, and see who is here. Dim, large, few choices. */
 export function ParticipantRoom(props: { room: SessionRoom; sessionId: string; me: User }) {

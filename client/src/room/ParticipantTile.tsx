@@ -9,6 +9,8 @@ import type { PresenceState } from "../../../shared/protocol/presence.js";
 import { ago, clock } from "../time.js";
 import { ALERT_LABEL, STATUS_LABEL } from "./labels.js";
 import { PresenceBadge } from "./PresenceBadge.js";
+import "./room.css";
+import "./participant.css";
 
 export type TileAction = "admit" | "dose" | "vitals" | "adverse" | "release";
 

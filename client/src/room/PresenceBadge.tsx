@@ -1,5 +1,6 @@
 import type { PresenceState } from "../../../shared/protocol/presence.js";
 import { PRESENCE_LABEL } from "./labels.js";
+import "./room.css";
 
 /** A person's presence as a word and a dot — never color alone, for a dim room and for color blindness. */
 export function PresenceBadge(props: { userId: string; state: PresenceState }) {

@@ -3,6 +3,8 @@ import type { ParticipantLive } from "../../../shared/domain/live.js";
 import type { Ack } from "../../../shared/protocol/errors.js";
 import { sendCommand } from "../live/command.js";
 import type { TileAction } from "./ParticipantTile.js";
+import "./room.css";
+import "./alerts.css";
 
 export interface FormTarget {
   action: Exclude<TileAction, "admit">;

@@ -3,6 +3,7 @@ import type { User } from "../api.js";
 import { useSessionRoom } from "../live/useSessionRoom.js";
 import { FacilitatorRoom } from "./FacilitatorRoom.js";
 import { ParticipantRoom } from "./ParticipantRoom.js";
+import "./room.css";
 
 /** /session/:id — joins the live room and shows the view for the person's role. */
 export function SessionRoom(props: { sessionId: string; me: User }) {

@@ -8,6 +8,7 @@ import type { SessionRoom } from "../live/useSessionRoom.js";
 import { ago } from "../time.js";
 import { presenceOf } from "./labels.js";
 import { PresenceBadge } from "./PresenceBadge.js";
+import "./room.css";
 
 /**
  * [LIVE3][LIVE4] Facilitators with in-room / on-break state, the live ratio in words, and the

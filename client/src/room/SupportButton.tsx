@@ -3,6 +3,7 @@ import type { Alert } from "../../../shared/domain/alerts.js";
 import { sendCommand } from "../live/command.js";
 import { clock } from "../time.js";
 import { supportView } from "./support-status.js";
+import "./participant.css";
 
 /** Where an unacknowledged request waits across a reload, so it is retried with the same id [LIVE6]. */
 const storageKey = (sessionId: string): string => `holdspace:support:${sessionId}`;

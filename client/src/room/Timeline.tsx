@@ -1,6 +1,7 @@
 import type { Checkin, TimelineEntry } from "../../../shared/domain/session.js";
 import { clock } from "../time.js";
 import { STATUS_LABEL, describeTimeline } from "./labels.js";
+import "./room.css";
 
 /** The session's history, newest first, with people's names instead of ids. */
 export function Timeline(props: { entries: TimelineEntry[]; lastCheckin: Record<string, Checkin>; names: Map<string, string> }) {

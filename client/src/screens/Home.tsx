@@ -4,6 +4,7 @@ import type { CohortSummary, Me } from "../api.js";
 import { dateTime } from "../time.js";
 import { StartSessionForm } from "./StartSessionForm.js";
 import { CircleList } from "../circle/CircleList.js";
+import "./home.css";
 
 /** The person's cohorts and their sessions; facilitators can start a live session per cohort. */
 export function Home(props: { me: Me; refresh: () => Promise<void> }) {
