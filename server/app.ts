@@ -10,6 +10,7 @@ import { AppError, ErrorCode } from "../shared/protocol/errors.js";
 import { Users, publicUser } from "./auth/users.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Directory, viewerOf } from "./domain/directory.js";
+import { LiveListing } from "./domain/live-listing.js";
 import { isStaff } from "../shared/domain/roles.js";
 import { inboxRoom, replayNotices } from "./gateway/handlers/live-shared.js";
 import { LIVE_CHECK_MS, SWEEP_MS, runLiveChecks, wakeChecks } from "./jobs/live-checks.js";
@@ -75,7 +76,8 @@ export function createApp(deps: AppDeps): App {
   });
   const directory = new Directory(streams, users);
   const presence = new PresenceService({ store: deps.stores.presence, due: deps.stores.due, streams, users, io, clock, nodeId });
-  const services: Services = { nodeId, clock, log: deps.stores.log, stores: deps.stores, users, streams, directory, presence, io, logger };
+  const listing = new LiveListing(streams, deps.stores.due, clock);
+  const services: Services = { nodeId, clock, log: deps.stores.log, stores: deps.stores, users, streams, directory, presence, listing, io, logger };
   const limits = deps.limits ?? createCommandLimits({ kind: "memory" }, { logger });
   if (deps.stores.kind === "redis" && limits.kind === "memory") logger.warn("command limits are counted per node: pass a Redis-backed limiter when running more than one node");
   const heldSockets = (): Who[] => [...io.of("/").sockets.values()].map((s) => ({ userId: s.data.user.id, socketId: s.id }));

@@ -1,6 +1,7 @@
 import type { Users } from "./auth/users.js";
 import type { Clock } from "./clock.js";
 import type { Directory } from "./domain/directory.js";
+import type { LiveListing } from "./domain/live-listing.js";
 import type { StreamService } from "./domain/stream-service.js";
 import type { IoServer } from "./gateway/fanout.js";
 import type { Logger } from "./logger.js";
@@ -17,6 +18,8 @@ export interface Services {
   streams: StreamService;
   directory: Directory;
   presence: PresenceService;
+  /** Sessions on the list the periodic checks walk; remembers, per app, which it already listed. */
+  listing: LiveListing;
   io: IoServer;
   logger: Logger;
 }

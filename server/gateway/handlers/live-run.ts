@@ -7,7 +7,7 @@ import type { UserRecord } from "../../auth/users.js";
 import type { Services } from "../../services.js";
 import type { CommandKey } from "../../domain/stream-service.js";
 import { fanOut } from "../fanout.js";
-import { ensureListed, notifyStaff, rulesOf } from "./live-shared.js";
+import { notifyStaff, rulesOf } from "./live-shared.js";
 
 export interface LiveRun {
   events: StoredEvent[];
@@ -30,7 +30,7 @@ export async function runLive(
 ): Promise<LiveRun> {
   const { cohort, program } = await s.directory.sessionFor(user, sessionId);
   const { profile, zone } = rulesOf(program);
-  await ensureListed(s, sessionId);
+  await s.listing.ensure(sessionId);
   const done = await s.streams.execute("session", sessionId, cmd, (st) => decide(st, { now: s.clock.now(), profile, roster: cohort.participants, zone }));
   const { events, duplicate } = done;
   fanOut(s.io, streamName("session", sessionId), done);

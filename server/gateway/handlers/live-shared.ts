@@ -3,7 +3,7 @@ import { LIVE_INDEX_ID } from "../../../shared/domain/live-index.js";
 import type { SessionState } from "../../../shared/domain/session.js";
 import type { ProgramState } from "../../../shared/domain/program.js";
 import { pendingAlerts } from "../../../shared/domain/alerts.js";
-import { serverId, streamName, type StoredEvent } from "../../../shared/log.js";
+import type { StoredEvent } from "../../../shared/log.js";
 import { DEFAULT_PROFILE, resolveProfile, type RuleProfile } from "../../../shared/profiles/index.js";
 import { profileOf } from "../../domain/program-context.js";
 import type { AlertNotice } from "../../../shared/protocol/live.js";
@@ -34,20 +34,6 @@ export interface ProgramRules {
 /** The rules of a program already caught up (a command's `sessionFor` read it in the same trip). */
 export function rulesOf(program: ProgramState): ProgramRules {
   return { profile: profileOf(program), admins: program.admins, zone: program.zone };
-}
-
-/**
- * Put a session on the durable list the periodic checks walk (`index:live`). Idempotent by id in
- * the log; the Set only spares this node a store round trip per command — it is not the truth.
- */
-const listedHere = new Set<string>();
-export async function ensureListed(s: Services, sessionId: string): Promise<void> {
-  const key = `${s.nodeId}|${sessionId}`;
-  if (listedHere.has(key)) return;
-  await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: serverId("listed", sessionId), type: "session.listed", actor: "system", data: { sessionId } });
-  // Its checks are due now; they then keep their own next time in the due index [LIVE6].
-  await s.stores.due.schedule(sessionId, s.clock.now());
-  listedHere.add(key);
 }
 
 /**

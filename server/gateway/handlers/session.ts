@@ -13,7 +13,6 @@ import { assertSameCommand } from "./same-command.js";
 import { firstSeq } from "./acks.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
-import { ensureListed } from "./live-shared.js";
 import { PresenceLogError } from "../../presence/service.js";
 import { errorKind } from "../../logger.js";
 import type { AppSocket } from "../types.js";
@@ -38,7 +37,7 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
       const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), { id: serverId("listed", sessionId), type: "session.opened", actor: user.id, data: { sessionId, title: p.title, openedBy: user.id } });
       fanOut(s.io, streamName("session", sessionId), { events, duplicate });
-      await ensureListed(s, sessionId);
+      await s.listing.ensure(sessionId);
       fanOut(s.io, streamName("cohort", cohort.id), { events: [listed.event], duplicate: listed.duplicate });
       return { sessionId, seq: events[0]?.seq ?? 0 };
     }),
@@ -51,7 +50,7 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       await socket.join(rooms.presence(p.sessionId));
       socket.data.sessions.add(p.sessionId);
       // Seeded or older sessions join the list the periodic checks walk on first use.
-      await ensureListed(s, p.sessionId);
+      await s.listing.ensure(p.sessionId);
       // Present once stored; an arrival the log refused is logged by the session's reconcile (service.ts).
       await s.presence.connect(p.sessionId, user.id, socket.id).catch((err: unknown) => {
         if (!(err instanceof PresenceLogError)) throw err;
@@ -78,7 +77,7 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       await s.directory.sessionFor(user, p.sessionId);
       // [LIVE6] A need_support check-in raises an alert: its session must be on the list the
       // escalation checks walk before the alert exists, even if no one has joined the room yet.
-      await ensureListed(s, p.sessionId);
+      await s.listing.ensure(p.sessionId);
       const done = await s.streams.execute("session", p.sessionId, clientKey(user.id, "checkin:send", p.id), (st) => decideCheckin(st, p, viewerOf(user)));
       const seq = firstSeq(done.events, "check-in");
       fanOut(s.io, streamName("session", p.sessionId), done);
