@@ -6,7 +6,7 @@ import { decideScheduleSeries, decideScheduleSession } from "../../shared/schedu
 import { SeriesSchedule, SessionSchedule } from "../../shared/protocol/admin.js";
 import { programBookings, profileOf } from "../domain/program-context.js";
 import type { Services } from "../services.js";
-import type { SeededProgram } from "./seed.js";
+import type { SeededProgram } from "./spec.js";
 
 /**
  * The demo's schedule and a participant still getting ready, through the same decisions as an

@@ -3,34 +3,9 @@ import type { Role } from "../../shared/domain/roles.js";
 import type { UserRecord } from "../auth/users.js";
 import type { Services } from "../services.js";
 import { seedDemoSchedule } from "./schedule-seed.js";
+import type { PersonSpec, ProgramSpec, SeededProgram } from "./spec.js";
 
-export interface PersonSpec {
-  key: string;
-  name: string;
-  email: string;
-  role: Role;
-}
-
-export interface ProgramSpec {
-  programId: string;
-  programName: string;
-  zone: string;
-  cohortId: string;
-  cohortName: string;
-  capacity: number;
-  people: PersonSpec[];
-  /** Open a live session with this id and title, if given. */
-  liveSession?: { id: string; title: string };
-  password: string;
-}
-
-export interface SeededProgram {
-  users: Record<string, UserRecord>;
-  cohortId: string;
-  sessionId: string | null;
-  /** False when the cohort was already in the log and nothing was written. */
-  fresh: boolean;
-}
+export type { PersonSpec, ProgramSpec, SeededProgram } from "./spec.js";
 
 /**
  * Create a program, one cohort, its people and optionally an open live session — through the
