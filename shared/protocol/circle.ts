@@ -4,7 +4,7 @@ import { PieceAction } from "../domain/circle.js";
 import { Base64, MAX_AWARENESS_CHARS, MAX_NOTES_UPDATE_CHARS } from "../domain/notes.js";
 import { JOURNAL_TEXT_MAX } from "../domain/journal.js";
 import { FNOTE_TEXT_MAX } from "../domain/circle-facilitator.js";
-import type { PublicUser, SyncResult } from "./events.js";
+import type { PublicUser, SyncResult } from "./common.js";
 
 /** The integration circle's commands [CIR1]–[CIR6]: schemas, replies and pushes. */
 

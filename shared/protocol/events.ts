@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { StreamName, ViewEvent } from "../log.js";
-import type { Role } from "../domain/roles.js";
 import type { Ack } from "./errors.js";
+import type { PublicUser, SyncResult } from "./common.js";
 import type { PresenceState } from "./presence.js";
 import { CheckinSend, PresenceSet, SessionJoin, SessionLeave, SessionOpen, StreamSync } from "./commands.js";
 import { CircleCommands, type CircleReplies, type NotesAwarenessPush } from "./circle.js";
@@ -15,6 +15,8 @@ export const MAX_COMMAND_BYTES = 8 * 1024;
 
 /** Most events returned by one sync; a client with more to read asks again (`more: true`). */
 export const SYNC_PAGE = 500;
+
+export type { PublicUser, SyncResult } from "./common.js";
 
 /** Socket commands: name → payload schema. The gateway refuses every other name [AC5]. */
 export const Commands = {
@@ -30,26 +32,6 @@ export const Commands = {
 export type CommandName = keyof typeof Commands;
 export type CommandPayload<K extends CommandName> = z.infer<(typeof Commands)[K]>;
 
-export interface PublicUser {
-  id: string;
-  name: string;
-  role: Role;
-}
-
-/** [LOG4] What a sync returns: the missed events in order, or everything from the start (`reset`). */
-export interface SyncResult {
-  stream: StreamName;
-  epoch: string | null;
-  reset: boolean;
-  events: ViewEvent[];
-  head: number;
-  more: boolean;
-  /**
-   * [LOG4] Present only when the events the client lacks were compacted: the stream's state at
-   * `snapshot.seq` (opaque, e.g. a merged Yjs update); `events` then follow it. `reset` is true.
-   */
-  snapshot?: { seq: number; data: string };
-}
 
 export interface PersonPresence {
   userId: string;
