@@ -3,8 +3,9 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwareness
 import { isHidden, streamName, type StreamName, type ViewEvent } from "../../../shared/log.js";
 import { foldNotesEvent } from "../../../shared/domain/notes.js";
 import type { NotesAwarenessPush } from "../../../shared/protocol/circle.js";
-import type { StreamEventMessage } from "../../../shared/protocol/events.js";
+import type { StreamEventMessage, StreamHeadMessage, StreamHiddenMessage } from "../../../shared/protocol/events.js";
 import { request, sendCommand } from "../live/command.js";
+import { StreamOrder } from "../live/order.js";
 import { getSocket } from "../live/socket.js";
 import { fromBase64, toBase64 } from "./base64.js";
 
@@ -15,10 +16,12 @@ const AWARENESS_EVERY_MS = 300;
 export type SaveState = "saved" | "saving" | "refused";
 
 /**
- * [CIR4] A circle's notes document in this tab: Yjs over the project's socket. Catch-up is the
- * log's sync (snapshot + events [LOG4]); applying an update twice is harmless in Yjs, so a
- * resync simply applies what comes. Local edits are merged and sent as one `notes:update` at a
- * time, each retried with its id until acknowledged (acked only after the append [LOG3]).
+ * [CIR4] A circle's notes document in this tab: Yjs over the project's socket. Pushes are
+ * ordered by the same rules as every followed stream (StreamOrder: contiguous folds, a gap
+ * waits, another epoch resyncs); catch-up is the log's sync (snapshot + events [LOG4]), and
+ * applying an update twice is harmless in Yjs, so a resync simply applies what comes. Local
+ * edits are merged and sent as one `notes:update` at a time, each retried with its id until
+ * acknowledged (acked only after the append [LOG3]).
  */
 export class NotesSync {
   readonly doc = new Y.Doc();
@@ -27,6 +30,16 @@ export class NotesSync {
   private seq = 0;
   private sealedAt: number | null = null;
   private epoch: string | null = null;
+  private readonly order = new StreamOrder({
+    held: () => ({ epoch: this.epoch, seq: this.seq }),
+    fold: (run, epoch) => {
+      this.fold(run);
+      this.epoch = epoch;
+    },
+    sync: () => { void this.resync(); },
+  });
+  /** Set by dispose: a sync still on its way must not write into a destroyed document. */
+  private disposed = false;
   private queue: Uint8Array[] = [];
   private inFlight = false;
   private syncing = false;
@@ -43,6 +56,8 @@ export class NotesSync {
     this.awareness.on("update", this.onAwareness);
     const s = getSocket();
     s.on("stream:event", this.onEvent);
+    s.on("stream:hidden", this.onHidden);
+    s.on("stream:head", this.onHead);
     s.on("notes:awareness", this.onRemoteAwareness);
     s.on("connect", this.onConnect);
     if (s.connected) this.onConnect();
@@ -83,26 +98,27 @@ export class NotesSync {
   }
 
   private readonly onEvent = (m: StreamEventMessage): void => {
-    if (m.stream !== this.stream) return;
-    this.apply(m.event);
+    if (m.stream === this.stream) this.order.onEvent(m.event);
   };
 
-  private apply(e: ViewEvent): void {
-    if (this.epoch !== null && e.epoch !== this.epoch) {
-      void this.resync();
-      return;
+  private readonly onHidden = (m: StreamHiddenMessage): void => {
+    if (m.stream === this.stream) this.order.onHidden(m);
+  };
+
+  private readonly onHead = (m: StreamHeadMessage): void => {
+    if (m.stream === this.stream) this.order.onHead(m);
+  };
+
+  /** Events that follow on from what is held (pushes in order, or a page of a sync). */
+  private fold(events: readonly ViewEvent[]): void {
+    for (const e of events) {
+      if (e.seq <= this.seq) continue; // a sync page can overlap what a push already brought
+      // [CIR4] The same fold as the server's compaction: nothing after the seal counts.
+      const f = foldNotesEvent(this.sealedAt, isHidden(e) ? { seq: e.seq } : e);
+      if (f.update !== null) Y.applyUpdate(this.doc, fromBase64(f.update), REMOTE);
+      this.sealedAt = f.sealedAt;
+      this.seq = e.seq;
     }
-    if (e.seq <= this.seq) return;
-    if (e.seq !== this.seq + 1) {
-      void this.resync(); // a gap: fetch what was missed
-      return;
-    }
-    // [CIR4] The same fold as the server's compaction: nothing after the seal counts.
-    const f = foldNotesEvent(this.sealedAt, isHidden(e) ? { seq: e.seq } : e);
-    if (f.update !== null) Y.applyUpdate(this.doc, fromBase64(f.update), REMOTE);
-    this.sealedAt = f.sealedAt;
-    this.seq = e.seq;
-    this.epoch = e.epoch;
   }
 
   /** [LOG4] Catch up: the snapshot when history was compacted, then every page of events. */
@@ -117,6 +133,7 @@ export class NotesSync {
         this.resyncWanted = false;
         for (;;) {
           const ack = await request("stream:sync", { stream: this.stream, epoch: this.epoch, seq: this.seq });
+          if (this.disposed) return;
           if (!ack.ok) {
             this.refusal = ack.error.message;
             this.onStatus();
@@ -126,13 +143,15 @@ export class NotesSync {
           if (r.reset) {
             this.seq = 0;
             this.sealedAt = null; // the seal is never compacted away, so it comes again
+            this.order.clear();
           }
           this.epoch = r.epoch;
           if (r.snapshot) {
             Y.applyUpdate(this.doc, fromBase64(r.snapshot.data), REMOTE);
             this.seq = r.snapshot.seq;
           }
-          for (const e of r.events) this.apply(e);
+          this.fold(r.events);
+          this.order.afterSync();
           if (!r.more) break;
         }
       } while (this.resyncWanted);
@@ -167,8 +186,12 @@ export class NotesSync {
   };
 
   dispose(): void {
+    this.disposed = true;
+    this.order.dispose();
     const s = getSocket();
     s.off("stream:event", this.onEvent);
+    s.off("stream:hidden", this.onHidden);
+    s.off("stream:head", this.onHead);
     s.off("notes:awareness", this.onRemoteAwareness);
     s.off("connect", this.onConnect);
     clearTimeout(this.awarenessTimer);

@@ -2,10 +2,8 @@ import { foldEvents, type StreamDef } from "../../../shared/domain/streams.js";
 import { streamId, type StreamName, type StreamPosition, type ViewEvent } from "../../../shared/log.js";
 import type { SyncResult } from "../../../shared/protocol/events.js";
 import { request } from "./command.js";
+import { StreamOrder } from "./order.js";
 import { getSocket } from "./socket.js";
-
-/** How long pushes past a gap wait for it to fill (server batches of hidden positions: 150 ms) before a sync. */
-const GAP_WAIT_MS = 600;
 
 export interface StreamView<S> {
   state: S;
@@ -19,7 +17,8 @@ export interface StreamView<S> {
 /**
  * Follows one stream [LOG4]: holds `{epoch, seq}`, folds contiguous events with the shared
  * reducer [LOG5], and on a gap or an epoch change asks `stream:sync` from what it holds.
- * Plain class (not React) so the ordering rules are in one place and easy to reason about.
+ * Plain class (not React); the ordering rules themselves are StreamOrder's (order.ts), shared
+ * with the notes document.
  */
 export class StreamFollower<S extends { seq: number }> {
   private view: StreamView<S>;
@@ -28,15 +27,18 @@ export class StreamFollower<S extends { seq: number }> {
   private busy = false;
   private dirty = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Pushes past a gap, by seq, waiting for what comes before them. */
-  private readonly ahead = new Map<number, ViewEvent>();
-  private gapTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly order: StreamOrder;
 
   constructor(
     private readonly def: StreamDef<S>,
     readonly stream: StreamName,
   ) {
     this.view = { state: def.empty(streamId(stream)), epoch: null, ready: false, error: null };
+    this.order = new StreamOrder({
+      held: () => ({ epoch: this.view.epoch, seq: this.view.state.seq }),
+      fold: (run: readonly ViewEvent[], epoch: string) => { this.set({ state: foldEvents(this.def, this.view.state, run), epoch }); },
+      sync: () => { this.requestSync(); },
+    });
   }
 
   readonly subscribe = (l: () => void): (() => void) => {
@@ -59,70 +61,17 @@ export class StreamFollower<S extends { seq: number }> {
 
   /** A pushed `stream:event`. */
   onEvent(e: ViewEvent): void {
-    if (this.otherEpoch(e.epoch)) return;
-    if (e.seq <= this.view.state.seq) return; // already have it (a sync overlapped the push)
-    this.ahead.set(e.seq, e);
-    this.drain();
+    this.order.onEvent(e);
   }
 
-  /**
-   * A pushed `stream:hidden`: positions this viewer may not see (server/gateway/fanout.ts). The
-   * server sends each listed event whole, to those who may see it, before the list; so a listed
-   * position with nothing held for it is someone else's, and is held as hidden.
-   */
+  /** A pushed `stream:hidden`: positions this viewer may not see (see StreamOrder.onHidden). */
   onHidden(m: { epoch: string; seqs: readonly number[] }): void {
-    if (this.otherEpoch(m.epoch)) return;
-    for (const seq of m.seqs) {
-      if (seq > this.view.state.seq && !this.ahead.has(seq)) this.ahead.set(seq, { seq, epoch: m.epoch, hidden: true });
-    }
-    this.drain();
+    this.order.onHidden(m);
   }
 
-  /** True (and a sync asked) when a push is from another epoch: the stream's history was reset. */
-  private otherEpoch(epoch: string): boolean {
-    if (this.view.epoch === null || epoch === this.view.epoch) return false;
-    this.requestSync();
-    return true;
-  }
-
-  /**
-   * Fold what is contiguous. Pushes arrive out of order in normal operation — a batch of hidden
-   * positions comes up to HIDDEN_BATCH_MS after the events around it, and two nodes' broadcasts
-   * interleave — so a gap is given GAP_WAIT_MS to fill before it counts as a loss and a sync is
-   * asked (a node that died before its broadcast, a dropped message).
-   */
-  private drain(): void {
-    const { state } = this.view;
-    const run: ViewEvent[] = [];
-    for (let next = state.seq + 1; ; next++) {
-      const e = this.ahead.get(next);
-      if (!e) break;
-      run.push(e);
-      this.ahead.delete(next);
-    }
-    const first = run[0];
-    if (first) this.set({ state: foldEvents(this.def, state, run), epoch: first.epoch });
-    if (this.ahead.size === 0) {
-      clearTimeout(this.gapTimer);
-      this.gapTimer = undefined;
-    } else {
-      this.gapTimer ??= setTimeout(() => {
-        this.gapTimer = undefined;
-        if (this.ahead.size > 0) this.requestSync(); // a gap: something was missed
-      }, GAP_WAIT_MS);
-    }
-  }
-
-  /** Forget pushes a sync has covered; fold the rest when they now follow on. */
-  private afterSync(): void {
-    for (const seq of this.ahead.keys()) if (seq <= this.view.state.seq) this.ahead.delete(seq);
-    this.drain();
-  }
-
-  /** A pushed `stream:head` (a retried command's answer): behind it, or on another epoch, means something was missed. */
+  /** A pushed `stream:head` (a retried command's answer). */
   onHead(head: StreamPosition): void {
-    const { epoch, state } = this.view;
-    if ((epoch !== null && head.epoch !== epoch) || head.seq > state.seq) this.requestSync();
+    this.order.onHead(head);
   }
 
   /** Apply one page of a sync; returns whether the server has more to give. */
@@ -131,12 +80,12 @@ export class StreamFollower<S extends { seq: number }> {
     if (r.reset || this.view.epoch !== r.epoch) {
       // Another epoch, or compacted history: start over from what the server sends.
       const fresh = this.def.empty(streamId(this.stream));
-      this.ahead.clear();
+      this.order.clear();
       this.set({ state: foldEvents(this.def, fresh, r.events), epoch: r.epoch, ready: true, error: null });
     } else {
       this.set({ state: foldEvents(this.def, this.view.state, r.events), ready: true, error: null });
     }
-    this.afterSync();
+    this.order.afterSync();
     return r.more;
   }
 
@@ -197,6 +146,6 @@ export class StreamFollower<S extends { seq: number }> {
 
   dispose(): void {
     clearTimeout(this.retryTimer);
-    clearTimeout(this.gapTimer);
+    this.order.dispose();
   }
 }
