@@ -33,6 +33,16 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * The refusals a client retries with the same command id [LOG2]; every other code is the
+ * server's considered "no", and sending the same command again would get the same answer.
+ * - UNAVAILABLE: the server or its store failed for a moment (the gateway reports every
+ *   unexpected server error so). Never final.
+ * - CONFLICT: the stream moved while deciding; deciding again may succeed.
+ * - RATE_LIMITED: later, not never.
+ */
+export const RETRYABLE_CODES = [ErrorCode.UNAVAILABLE, ErrorCode.CONFLICT, ErrorCode.RATE_LIMITED] as const;
+
 export interface AppErrorShape {
   code: ErrorCode;
   message: string;

@@ -1,15 +1,12 @@
+import { RETRYABLE_CODES } from "../../../shared/protocol/errors.js";
+
 /**
- * Which refusals a command helper retries with the same id [LOG2]. Pure, so the rule is tested
- * on its own (tests/unit/live-client.test.ts) and the support button and `sendCommand` agree.
- *
- * - UNAVAILABLE: the server or its store failed for a moment (every unexpected server error is
- *   reported as UNAVAILABLE by the gateway). Never final.
- * - CONFLICT: the stream moved while deciding; deciding again may succeed.
- * - RATE_LIMITED: later, not never.
- * Everything else (INVALID_PAYLOAD, FORBIDDEN, NOT_FOUND, RULE_VIOLATION…) is the server's
- * considered "no": sending the same command again would get the same answer.
+ * Which refusals a command helper retries with the same id [LOG2]: the set is the protocol's
+ * (RETRYABLE_CODES, with why each one). Pure, so the rule is tested on its own
+ * (tests/unit/live-client.test.ts) and the support button and `sendCommand` agree. A set of
+ * strings, not of ErrorCode: a server of another version may answer with a code we do not know.
  */
-const RETRYABLE: ReadonlySet<string> = new Set(["UNAVAILABLE", "CONFLICT", "RATE_LIMITED"]);
+const RETRYABLE: ReadonlySet<string> = new Set(RETRYABLE_CODES);
 
 export function isRetryable(code: string): boolean {
   return RETRYABLE.has(code);
