@@ -8,7 +8,9 @@ import { planFaults, runFaults, type FaultOptions, type FaultRecord } from "./fa
 import { startChaosRedis } from "./redis.js";
 import { CHAOS_PASSWORD, seedCohorts, type SeededCohort } from "./seed.js";
 import { eachLimit, quantile, secs, sleep, Tally } from "./util.js";
-import { recoveries, verify, type Recovery, type Verdict, type ViewerUnderTest } from "./verify.js";
+import type { ViewerUnderTest } from "./checks.js";
+import { recoveries, type Recovery } from "./recovery.js";
+import { verify, type Verdict } from "./verify.js";
 
 export interface ChaosOptions {
   /** Clients in all (participants + facilitators); rounded to whole cohorts. */

@@ -1,13 +1,12 @@
-import { ESCALATION_TIERS, pendingAlerts, type Alert } from "../../shared/domain/alerts.js";
+import { ESCALATION_TIERS, pendingAlerts } from "../../shared/domain/alerts.js";
 import { emptySession, type SessionState } from "../../shared/domain/session.js";
-import { foldEvents, sessionStream, viewOf } from "../../shared/domain/streams.js";
-import type { Viewer } from "../../shared/domain/roles.js";
-import { isHidden, streamName, type StoredEvent } from "../../shared/log.js";
+import { foldEvents, sessionStream } from "../../shared/domain/streams.js";
+import { streamName, type StoredEvent } from "../../shared/log.js";
 import type { LogStore } from "../../server/stores/types.js";
-import { LIVE_CHECK_MS } from "../../server/jobs/live-checks.js";
 import type { Recorder } from "./actors.js";
+import { checkinProblems, viewProblem, type NeedSupportFold, type ViewerUnderTest } from "./checks.js";
 import type { FaultRecord } from "./faults.js";
-import type { SessionFollower } from "./follower.js";
+import { storeBackAt } from "./recovery.js";
 
 /** [LIVE6] An escalation may land this long after its tier is due. */
 export const ESCALATION_SLACK_MS = 3000;
@@ -15,14 +14,6 @@ export const ESCALATION_SLACK_MS = 3000;
 const PAGE = 500;
 const MAX_PAGES = 10_000;
 const MAX_DETAILS = 8;
-
-export interface ViewerUnderTest {
-  key: string;
-  viewer: Viewer;
-  follower: SessionFollower | null;
-  /** The final sync ended with nothing missing (the view is at the stream's head as of then). */
-  settled: boolean;
-}
 
 export interface Verdict {
   acked: number;
@@ -74,11 +65,6 @@ async function readStream(log: LogStore, sessionId: string): Promise<{ epoch: st
     if (after >= r.head) break;
   }
   return { epoch, events };
-}
-
-interface NeedSupportFold {
-  hadPending: boolean;
-  raised: Alert | undefined;
 }
 
 /**
@@ -255,100 +241,4 @@ export async function verify(log: LogStore, sessions: readonly string[], rec: Re
     }
   }
   return v;
-}
-
-function checkinProblems(e: StoredEvent, r: Recorder["checkins"][number], ns: NeedSupportFold | undefined): string[] {
-  const why: string[] = [];
-  const d = e.data;
-  if (e.type !== "checkin.recorded") why.push(`type ${e.type}`);
-  if (e.actor !== r.userId) why.push("actor is not the sender");
-  if (d.participantId !== r.userId) why.push("participantId is not the sender");
-  if (d.status !== r.status) why.push("status differs");
-  if (d.intensity !== r.intensity) why.push("intensity differs");
-  if (d.text !== (r.text?.trim() ? r.text.trim() : null)) why.push("text differs");
-  if (!("alert" in d)) why.push("no `alert` field (not the one-event check-in)");
-  else if (d.alert !== null && typeof d.alert !== "string") why.push("`alert` is neither a string nor null");
-  if (r.status !== "need_support") {
-    if (typeof d.alert === "string") why.push("`alert` set on a check-in that is not need_support");
-    return why;
-  }
-  const raisedHere = ns?.raised !== undefined && ns.raised.seq === e.seq && ns.raised.kind === "support" && ns.raised.participantId === r.userId;
-  if (raisedHere) {
-    if (typeof d.alert !== "string") why.push("the reducer raised an alert but `alert` is not set");
-  } else if (ns?.hadPending) {
-    if (d.alert !== null) why.push("`alert` set although the participant's support alert was already pending");
-  } else {
-    why.push("need_support with no alert: none raised by this event and none pending before it");
-  }
-  return why;
-}
-
-function viewProblem(f: SessionFollower, w: ViewerUnderTest, events: readonly StoredEvent[], epoch: string | null, lastAcked: number): string | null {
-  if (!w.settled) return `the final sync did not complete (holds seq ${f.state.seq})`;
-  if (f.epoch !== epoch) return `epoch ${String(f.epoch)} but the stream's is ${String(epoch)}`;
-  const upto = f.state.seq;
-  if (upto < lastAcked) return `holds seq ${upto}, below the last acked check-in ${lastAcked}`;
-  if (upto > events.length) return `holds seq ${upto}, past the stream's head ${events.length}`;
-  const seen = events.slice(0, upto).map((e) => viewOf("session", e, w.viewer));
-  for (const e of seen) {
-    const held = f.ids[e.seq - 1];
-    const want = isHidden(e) ? null : e.id;
-    if (held !== want) {
-      const full = events[e.seq - 1];
-      return `at seq ${e.seq} (${full?.type ?? "?"}) holds ${held === undefined ? "nothing" : held === null ? "a hidden position" : "another event"} instead of ${want === null ? "a hidden position" : "the event"}`;
-    }
-  }
-  const expected = foldEvents(sessionStream, emptySession(f.sessionId), seen);
-  if (JSON.stringify(expected) !== JSON.stringify(f.state)) return `the fold differs from the stream's fold up to seq ${upto}`;
-  return null;
-}
-
-export interface Recovery {
-  kind: FaultRecord["kind"];
-  nodeId: string | null;
-  atMs: number;
-  /** Worst and median time from the fault until an affected participant's command was acked. */
-  maxMs: number;
-  medianMs: number;
-  /** Affected participants with no ack after the fault at all. */
-  neverAcked: number;
-  affected: number;
-}
-
-/**
- * For each fault, per participant it cut off: the first command acked after the fault, timed
- * from the fault (or from when that command was sent, if later) to its ack — what the person
- * waited for a "sent" because of the fault.
- */
-export function recoveries(faults: readonly FaultRecord[], rec: Recorder, participantKeys: ReadonlySet<string>): Recovery[] {
-  const byClient = new Map<string, Recorder["checkins"]>();
-  for (const c of rec.checkins) byClient.set(c.clientKey, [...(byClient.get(c.clientKey) ?? []), c]);
-  for (const list of byClient.values()) list.sort((a, b) => a.ackAt - b.ackAt);
-  return faults.map((f) => {
-    const times: number[] = [];
-    let neverAcked = 0;
-    const affected = f.affected.filter((k) => participantKeys.has(k));
-    for (const key of affected) {
-      const next = (byClient.get(key) ?? []).find((c) => c.ackAt > f.at);
-      if (!next) {
-        neverAcked++;
-        continue;
-      }
-      times.push(next.ackAt - Math.max(f.at, next.issuedAt));
-    }
-    times.sort((a, b) => a - b);
-    return { kind: f.kind, nodeId: f.nodeId, atMs: f.at, maxMs: times.at(-1) ?? 0, medianMs: times[Math.floor(times.length / 2)] ?? 0, neverAcked, affected: affected.length };
-  });
-}
-
-/**
- * When Redis answered again, if an escalation due at `at` was blocked by a Redis restart or
- * stall: one that began before the check that takes it (each node asks every LIVE_CHECK_MS), or
- * was under way at its due time. Null otherwise.
- */
-function storeBackAt(faults: readonly FaultRecord[], at: number): number | null {
-  for (const f of faults) {
-    if ((f.kind === "redis-restart" || f.kind === "redis-stall") && at >= f.at - LIVE_CHECK_MS && at <= f.doneAt) return f.doneAt;
-  }
-  return null;
 }
