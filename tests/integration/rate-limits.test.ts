@@ -1,121 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { Worker } from "node:worker_threads";
-import { z } from "zod";
 import { describe, expect, inject, it } from "vitest";
 import { createClient } from "redis";
 import { streamName } from "../../shared/log.js";
-import type { Ack } from "../../shared/protocol/errors.js";
 import { LIMITS, createCommandLimits } from "../../server/gateway/limits.js";
-import { TestClient, signIn } from "../support/client.js";
+import { signIn, type TestClient } from "../support/client.js";
 import { TEST_PASSWORD, mainCohort, otherCohort } from "../support/fixtures.js";
 import { startApp, type Running } from "../support/harness.js";
 import { freshPrefix } from "../support/ids.js";
 import { usePool } from "../support/pool.js";
-import type { ProgramSpec } from "../../server/demo/seed.js";
+import { codeOf, p99, personTabs, startFlooder } from "./rate-limit-support.js";
 
 type Node = Running & { tag: string };
-
-/**
- * The flooding client runs in a worker thread: its own event loop, as a hostile phone would be,
- * so the server's loop is not charged with making the flood. It emits check-ins 100 at a time as
- * fast as it can until told to stop (at least `min`, at most `max` or `maxMs`), then reports.
- */
-const FLOODER = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { randomUUID } = require("node:crypto");
-const { io } = require("socket.io-client");
-const { url, cookie, sessionId, min, max, maxMs } = workerData;
-let stop = false;
-parentPort.on("message", (m) => { if (m === "stop") stop = true; });
-const codes = {};
-let sample = null;
-let sent = 0, connects = 0, disconnects = 0, finished = false;
-const connectErrors = [];
-const pending = [];
-const count = (r) => { const c = r.ok ? "ok" : r.error.code; codes[c] = (codes[c] || 0) + 1; if (!sample && c === "RATE_LIMITED") sample = r.error; };
-const t0 = Date.now();
-const more = () => (!stop || sent < min) && sent < max && Date.now() - t0 < maxMs;
-const finish = async () => {
-  if (finished) return;
-  finished = true;
-  const ms = Date.now() - t0;
-  await Promise.all(pending);
-  parentPort.postMessage({ kind: "done", sent, ms, codes, sample, connects, disconnects, connectErrors });
-};
-// A hostile client: emits without waiting for acks and, when the server hangs up, reconnects at once.
-const attack = () => {
-  const s = io(url, { transports: ["websocket"], extraHeaders: { cookie }, forceNew: true, reconnection: false });
-  let open = false;
-  s.on("connect_error", (e) => { connectErrors.push(e.message); void finish(); });
-  s.on("disconnect", () => { open = false; disconnects++; if (more()) attack(); else void finish(); });
-  s.on("connect", async () => {
-    open = true;
-    if (connects++ === 0) parentPort.postMessage({ kind: "flooding" });
-    while (open && more()) {
-      for (let k = 0; k < 100; k++) {
-        sent++;
-        pending.push(s.timeout(20000).emitWithAck("checkin:send", { id: randomUUID(), sessionId, status: "ok", intensity: k % 11 }).then(count, () => count({ ok: false, error: { code: "DROPPED" } })));
-      }
-      await new Promise((r) => setImmediate(r));
-    }
-    if (open) { open = false; s.close(); void finish(); }
-  });
-};
-attack();
-`;
-
-const FloodReport = z.object({
-  kind: z.literal("done"),
-  sent: z.number(),
-  ms: z.number(),
-  codes: z.record(z.string(), z.number()),
-  sample: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }).nullable(),
-  connects: z.number(),
-  disconnects: z.number(),
-  connectErrors: z.array(z.string()),
-});
-type FloodReport = z.infer<typeof FloodReport>;
-
-function startFlooder(target: { url: string; cookie: string; sessionId: string }) {
-  const worker = new Worker(FLOODER, { eval: true, workerData: { ...target, min: 3000, max: 20_000, maxMs: 5000 } });
-  const messages: unknown[] = [];
-  const waiters: (() => void)[] = [];
-  const next = (test: (m: unknown) => boolean) =>
-    new Promise<unknown>((resolve, reject) => {
-      const check = () => {
-        const found = messages.find(test);
-        if (found !== undefined) resolve(found);
-        else waiters.push(check);
-      };
-      worker.once("error", reject);
-      check();
-    });
-  worker.on("message", (m: unknown) => {
-    messages.push(m);
-    for (const w of waiters.splice(0)) w();
-  });
-  const kindOf = (m: unknown) => (typeof m === "object" && m !== null && "kind" in m ? m.kind : undefined);
-  // Waiting for `k` ends early on an error report, which then fails the test with its message.
-  const upTo = (k: string) => async () => {
-    const m = await next((x) => kindOf(x) === k || kindOf(x) === "error");
-    if (kindOf(m) === "error") throw new Error(`flooder: ${JSON.stringify(m)}`);
-    return m;
-  };
-  return {
-    flooding: upTo("flooding")(),
-    async finish(): Promise<FloodReport> {
-      worker.postMessage("stop");
-      return FloodReport.parse(await upTo("done")());
-    },
-    stop: () => worker.terminate().then(() => undefined),
-  };
-}
-
-const p99 = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)] ?? NaN;
-};
-const codeOf = (a: Ack<unknown>) => (a.ok ? "ok" : a.error.code);
 
 /**
  * Issue 8, finding 5: one socket flooding commands made another program's check-in acks go from
@@ -126,18 +21,7 @@ describe("command limits per socket and per person", () => {
   let node: Node;
   let second: Node | undefined;
   const pool = usePool(() => node);
-  const emailOf = (cohort: (tag: string) => ProgramSpec, key: string, tag = node.tag) => cohort(tag).people.find((p) => p.key === key)?.email ?? "";
-  /** One sign-in, then `n` sockets (tabs) of that person on `url`. */
-  const tabs = async (key: string, n: number, cohort = mainCohort, url = node.url) => {
-    const cookie = await signIn(url, emailOf(cohort, key), TEST_PASSWORD);
-    const out: TestClient[] = [];
-    for (let i = 0; i < n; i++) {
-      const c = pool.track(new TestClient(url, cookie));
-      await c.connected();
-      out.push(c);
-    }
-    return out;
-  };
+  const { emailOf, tabs } = personTabs(pool, () => node);
 
   it("[AC5] [LIVE5] [LIVE6] a socket flooding check-ins gets RATE_LIMITED, then is cut off; another program's check-ins stay fast and the flooder's own 'I need support' lands", async () => {
     node = await startApp("redis");
@@ -269,66 +153,6 @@ describe("command limits per socket and per person", () => {
     } finally {
       await second.stop();
       second = undefined;
-    }
-  });
-
-  it("[AC1] [AC5] a person's 11th concurrent socket is refused at connect; closing one lets the next in", async () => {
-    node = await startApp("redis");
-    const open = await tabs("p1", LIMITS.socketsPerPerson);
-    const cookie = await signIn(node.url, emailOf(mainCohort, "p1"), TEST_PASSWORD);
-    const extra = pool.track(new TestClient(node.url, cookie));
-    await expect(extra.connected()).rejects.toMatchObject({ message: "RATE_LIMITED", data: { code: "RATE_LIMITED", message: expect.stringMatching(/at most 10 at once/) } });
-    // Another person is not affected.
-    await tabs("p2", 1);
-    const closed = open[0];
-    if (!closed) throw new Error("no client");
-    const id = closed.socket.id;
-    closed.close();
-    // The server's release follows the close; wait on it, not on time.
-    await expect.poll(() => node.app.io.of("/").sockets.has(id ?? ""), { timeout: 5000 }).toBe(false);
-    await expect.poll(async () => {
-      const next = pool.track(new TestClient(node.url, cookie));
-      return next.connected().then(() => true, () => false);
-    }, { timeout: 5000 }).toBe(true);
-  });
-
-  it("[AC1] the socket cap holds across nodes, and a dead node's sockets stop counting once its entry lapses", async () => {
-    const prefix = freshPrefix("cap");
-    node = await startApp("redis", { prefix, limits: { socketsPerPerson: 2 } });
-    second = await startApp("redis", { prefix, limits: { socketsPerPerson: 2 }, seed: false });
-    try {
-      await tabs("p1", 1);
-      const [onB] = await tabs("p1", 1, mainCohort, second.url);
-      const cookie = await signIn(node.url, emailOf(mainCohort, "p1"), TEST_PASSWORD);
-      await expect(pool.track(new TestClient(node.url, cookie)).connected()).rejects.toThrow("RATE_LIMITED");
-      onB?.close();
-      await expect.poll(async () => pool.track(new TestClient(node.url, cookie)).connected().then(() => true, () => false), { timeout: 5000 }).toBe(true);
-    } finally {
-      await second.stop();
-      second = undefined;
-    }
-
-    // A node that dies never releases nor refreshes: its sockets stop counting after socketTtlMs.
-    const client = createClient({ url: inject("redisUrl") });
-    client.on("error", () => undefined);
-    await client.connect();
-    try {
-      let t = 1_000_000;
-      const shared = freshPrefix("cap");
-      const node = (): ReturnType<typeof createCommandLimits> => createCommandLimits({ kind: "redis", client, prefix: shared }, { now: () => t, settings: { socketsPerPerson: 2 } });
-      const dead = node();
-      const alive = node();
-      await dead.openSocket({ userId: "u1", socketId: "dead-1" });
-      await alive.openSocket({ userId: "u1", socketId: "live-1" });
-      await expect(alive.openSocket({ userId: "u1", socketId: "new" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
-      t += LIMITS.socketTtlMs - 1;
-      await alive.refreshSockets([{ userId: "u1", socketId: "live-1" }]); // the live node keeps its sockets counted
-      await expect(alive.openSocket({ userId: "u1", socketId: "new" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
-      t += 2; // the dead node's last word has lapsed; the live one's has not
-      await alive.openSocket({ userId: "u1", socketId: "new" });
-      await expect(alive.openSocket({ userId: "u1", socketId: "newer" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
-    } finally {
-      await client.close();
     }
   });
 });
