@@ -197,12 +197,18 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     await ownCheckins(landed, await idOf("p1"));
   });
 
-  it("[LIVE6] [LOG2] a job never stops at one duplicate: the first alert's tier-1 escalation already appended (by another node, after this node read the log), the second alert still escalates in the same round", async () => {
+  /** The admin watching, and p1 and p2 in the room, each with a pending "I need support". */
+  async function twoPresses(): Promise<{ admin: TestClient; p1: TestClient; p2: TestClient; a1: string; a2: string }> {
     const admin = await pool.connect("admin");
     const p1 = await join("p1");
     const p2 = await join("p2");
     const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() })).alertId;
     const a2 = (await p2.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() })).alertId;
+    return { admin, p1, p2, a1, a2 };
+  }
+
+  it("[LIVE6] [LOG2] a job never stops at one duplicate: the first alert's tier-1 escalation already appended (by another node, after this node read the log), the second alert still escalates in the same round", async () => {
+    const { admin, a1, a2 } = await twoPresses();
     t.clock.advance(15_000);
     // This node's view of the log, just before another node appends the first escalation.
     const stale = await session();
@@ -230,11 +236,7 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
   });
 
   it("[LIVE6] [LOG2] a job never stops at one duplicate that never goes away: with the first alert's escalation id already taken, the second alert and the prompt still land in the same round", async () => {
-    const admin = await pool.connect("admin");
-    const p1 = await join("p1");
-    const p2 = await join("p2");
-    const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() })).alertId;
-    const a2 = (await p2.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() })).alertId;
+    const { admin, p1, p2, a1, a2 } = await twoPresses();
     // An event of a type this server does not know (a newer server's) holds the id: every round decides it, every round it is a duplicate.
     await t.node.app.services.streams.appendSystem(stream(), { id: sid("escalate", a1, 1), type: "test.id-taken", actor: "system", data: {} });
     t.clock.advance(30 * 60_000);
