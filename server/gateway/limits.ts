@@ -4,7 +4,7 @@ import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import type { CommandName } from "../../shared/protocol/events.js";
 import { silentLogger, type Logger } from "../logger.js";
 import type { RedisClient } from "../stores/redis/client.js";
-import { memorySocketCount, redisSocketCount } from "./socket-count.js";
+import { memorySocketCount, redisSocketCount, type Who } from "./socket-count.js";
 
 /**
  * Limits per socket and per person on socket commands (issue 8, finding 5; docs/decisions.md
@@ -86,10 +86,7 @@ export function budgetOf(command: CommandName, payload: unknown): Budget {
   return CHATTY.has(command) ? "chatty" : "commands";
 }
 
-export interface Who {
-  userId: string;
-  socketId: string;
-}
+export type { Who };
 
 /** "run" now, or "serialize": a safety command over its rate, run after this socket's previous ones. */
 export type Admission = "run" | "serialize";

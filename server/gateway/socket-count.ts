@@ -1,9 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { LuaScript, type RedisClient } from "../stores/redis/client.js";
-import type { LimitSettings, Who } from "./limits.js";
+/** A person's socket. */
+export interface Who {
+  userId: string;
+  socketId: string;
+}
 
-type CountSettings = Pick<LimitSettings, "socketsPerPerson" | "socketTtlMs">;
+/** The part of the limits (limits.ts `LimitSettings`) a count needs. */
+interface CountSettings {
+  socketsPerPerson: number;
+  socketTtlMs: number;
+}
 
 /** The count of a person's sockets. `acquire` resolves 0 when counted, else the count that refused it. */
 export interface SocketCount {
