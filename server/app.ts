@@ -130,6 +130,8 @@ export function createApp(deps: AppDeps): App {
     socket.emit("hello", { protocol: PROTOCOL_VERSION, nodeId, serverTime: new Date(clock.now()).toISOString(), user: publicUser(socket.data.user) });
     mountHandlers(socket, table, logger, limits);
     const sid = sessionIdFromCookie(socket.request.headers.cookie);
+    // join() is typed as maybe a promise for adapters that join remotely; both adapters here (in
+    // memory, @socket.io/redis-adapter) join synchronously, so there is no rejection to handle.
     if (sid) void socket.join(sessionRoom(sid));
     // [LIVE3][LIVE6] Staff hear escalations and ratio alerts wherever they are in the app.
     if (isStaff(viewerOf(socket.data.user))) {
@@ -138,6 +140,7 @@ export function createApp(deps: AppDeps): App {
       replayNotices(services, socket).catch((err: unknown) => logger.warn("alert notice replay failed", { error: errorKind(err) }));
     }
     socket.on("disconnect", () => {
+      // Never rejects: a store failure fails open, logged inside (gateway/limits.ts `guarded`).
       void limits.closeSocket({ userId: socket.data.user.id, socketId: socket.id });
       for (const sessionId of socket.data.sessions) {
         presence.disconnect(sessionId, socket.data.user.id, socket.id).catch((err: unknown) => logger.warn("presence disconnect failed", { error: errorKind(err) }));
@@ -187,7 +190,7 @@ export function createApp(deps: AppDeps): App {
     async close() {
       for (const t of timers) clearInterval(t);
       io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
     },
   };
 }

@@ -28,11 +28,24 @@ export function zodFields(err: ZodError): Record<string, string> {
   return out;
 }
 
+/**
+ * The JSON text of a payload, or `undefined` for one JSON cannot carry (an absent payload, a
+ * function): lib.d.ts types `JSON.stringify` as always returning a string, which it does not.
+ */
+function jsonText(payload: unknown): string | undefined {
+  return JSON.stringify(payload);
+}
+
+/** A Socket.IO acknowledgement: the client's callback, called with the one reply. */
+function isAckCallback(value: unknown): value is (reply: Ack<unknown>) => void {
+  return typeof value === "function";
+}
+
 /** [AC5] Parse with the shared schema or refuse with a stable code; nothing is written on refusal. */
 export function parseWith<S extends z.ZodType>(schema: S, payload: unknown, maxBytes = MAX_COMMAND_BYTES): z.output<S> {
   let size: number;
   try {
-    size = Buffer.byteLength(JSON.stringify(payload) ?? "");
+    size = Buffer.byteLength(jsonText(payload) ?? "");
   } catch {
     throw new AppError(ErrorCode.INVALID_PAYLOAD, "The request could not be read.");
   }
@@ -122,7 +135,7 @@ export function mountHandlers(socket: AppSocket, handlers: HandlerTable, log: Lo
   };
   socket.onAny((name: unknown, ...args: unknown[]) => {
     const ack = args.at(-1);
-    const hasAck = typeof ack === "function";
+    const hasAck = isAckCallback(ack);
     const reply = (r: Ack<unknown>) => {
       if (hasAck) ack(r);
       else if (!r.ok) socket.emit("error:protocol", r.error);

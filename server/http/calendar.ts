@@ -63,7 +63,7 @@ export function calendarFeedRoute(s: Services): Router {
   const r = Router();
   const feeds = new CalendarFeeds(s.stores.kv);
   r.get("/feed/:file", async (req, res) => {
-    const token = parseWith(FeedToken, String(req.params.file ?? "").replace(/\.ics$/, ""));
+    const token = parseWith(FeedToken, req.params.file.replace(/\.ics$/, ""));
     const userId = await feeds.owner(token);
     // Only the person's current address works: two issues racing (two tabs) can each leave a
     // token behind, and a leftover no one is shown could never be revoked.

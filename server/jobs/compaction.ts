@@ -62,7 +62,8 @@ export function compactWhenDue(log: LogStore, stream: StreamName, seq: number, l
 export function notesText(updates: readonly Uint8Array[], field: string): string {
   const doc = new Y.Doc();
   for (const u of updates) Y.applyUpdate(doc, u);
-  const text = doc.getText(field).toString();
+  // toJSON() is the text itself (Y.Text's toString() is the same, but yjs's types leave it out).
+  const text = doc.getText(field).toJSON();
   doc.destroy();
   return text;
 }

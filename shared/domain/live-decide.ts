@@ -22,7 +22,7 @@ export interface LiveContext {
 /** "14:05 America/Los_Angeles": a time a facilitator can read, in the program's zone. */
 function localTime(iso: string, zone: string | undefined): string {
   const t = DateTime.fromISO(iso, { zone: zone ?? "UTC" });
-  return t.isValid ? `${t.toFormat("HH:mm")} ${t.zoneName ?? "UTC"}` : iso;
+  return t.isValid ? `${t.toFormat("HH:mm")} ${t.zoneName}` : iso;
 }
 
 function refuse(message: string): never {
