@@ -25,7 +25,8 @@ export function NotesEditor(props: { circleId: string; locked: boolean; canEdit:
 function BoundNotes(props: { sync: NotesSync; locked: boolean; canEdit: boolean; me: { id: string; name: string } }) {
   const { sync, locked, canEdit, me } = props;
   const ytext = useMemo(() => sync.doc.getText(NOTES_TEXT), [sync]);
-  const [value, setValue] = useState(() => ytext.toString());
+  // ytext.toJSON() is the text itself (Y.Text's toString() is the same, but yjs's types leave it out).
+  const [value, setValue] = useState(() => ytext.toJSON());
   const [status, setStatus] = useState({ save: sync.save, refusal: sync.refusal });
   const area = useRef<HTMLTextAreaElement>(null);
   const editors = useAwarenessNames(sync, me.id);
@@ -36,7 +37,7 @@ function BoundNotes(props: { sync: NotesSync; locked: boolean; canEdit: boolean;
     // Remote edits: new text, and the caret kept where it was relative to the text around it.
     const observer = (e: Y.YTextEvent, tr: Y.Transaction): void => {
       const el = area.current;
-      const text = ytext.toString();
+      const text = ytext.toJSON();
       if (tr.local || !el || document.activeElement !== el) {
         setValue(text);
         return;
@@ -48,7 +49,7 @@ function BoundNotes(props: { sync: NotesSync; locked: boolean; canEdit: boolean;
       setValue(text);
     };
     ytext.observe(observer);
-    setValue(ytext.toString());
+    setValue(ytext.toJSON());
     return () => { ytext.unobserve(observer); };
   }, [sync, ytext, me.id, me.name]);
 
@@ -72,7 +73,7 @@ function BoundNotes(props: { sync: NotesSync; locked: boolean; canEdit: boolean;
         rows={10}
         onChange={(e) => {
           const next = e.target.value;
-          applyTextareaChange(ytext, ytext.toString(), next);
+          applyTextareaChange(ytext, ytext.toJSON(), next);
           setValue(next);
         }}
         onFocus={() => { sync.awareness.setLocalStateField("user", { id: me.id, name: me.name, typing: true }); }}

@@ -43,7 +43,12 @@ export class NotesSync {
   private queue: Uint8Array[] = [];
   private inFlight = false;
   private syncing = false;
-  private resyncWanted = false;
+  /**
+   * Bumped by every resync(): a sync under way goes round again until it has served the latest
+   * ask. A count rather than a flag, because a flag reset at the top of the loop reads as
+   * always false at its bottom to the type checker, which cannot see the calls made meanwhile.
+   */
+  private resyncAsked = 0;
   private awarenessTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly changedClients = new Set<number>();
   save: SaveState = "saved";
@@ -123,14 +128,13 @@ export class NotesSync {
 
   /** [LOG4] Catch up: the snapshot when history was compacted, then every page of events. */
   private async resync(): Promise<void> {
-    if (this.syncing) {
-      this.resyncWanted = true;
-      return;
-    }
+    this.resyncAsked++;
+    if (this.syncing) return;
     this.syncing = true;
     try {
+      let served: number;
       do {
-        this.resyncWanted = false;
+        served = this.resyncAsked;
         for (;;) {
           const ack = await request("stream:sync", { stream: this.stream, epoch: this.epoch, seq: this.seq });
           if (this.disposed) return;
@@ -154,7 +158,7 @@ export class NotesSync {
           this.order.afterSync();
           if (!r.more) break;
         }
-      } while (this.resyncWanted);
+      } while (this.resyncAsked !== served);
     } catch {
       // Timed out or dropped: the next connect resyncs.
     } finally {

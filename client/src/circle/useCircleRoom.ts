@@ -14,7 +14,7 @@ export interface CircleRoomState {
   cohortId: string | null;
   needsAgreement: boolean;
   error: string | null;
-  agreed(): void;
+  agreed: () => void;
 }
 
 /**
