@@ -27,7 +27,9 @@ export async function emitAck(socket: Socket | null, name: string, payload: unkn
   try {
     raw = await socket.timeout(ms).emitWithAck(name, payload);
   } catch {
-    return { ok: false, code: socket.connected ? "TIMEOUT" : "DISCONNECTED" };
+    // `disconnected`, not `connected`: the check above narrowed `connected` to true, and the type
+    // checker cannot see the socket drop while the ack was awaited.
+    return { ok: false, code: socket.disconnected ? "DISCONNECTED" : "TIMEOUT" };
   }
   const r = AckReply.safeParse(raw);
   if (!r.success) return { ok: false, code: "BAD_REPLY" };

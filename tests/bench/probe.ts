@@ -11,11 +11,13 @@ import { runInNewContext } from "node:vm";
  * collection before each memory sample. Nothing else in the process changes.
  */
 const dir = process.env.BENCH_PROBE_DIR;
+/** V8's `gc()`, once `--expose-gc` is set: a full collection, no arguments. */
+const isGc = (f: unknown): f is () => void => typeof f === "function";
 if (dir) {
   setFlagsFromString("--expose-gc");
   const gc: unknown = runInNewContext("gc");
   process.on("SIGUSR2", () => {
-    if (typeof gc === "function") {
+    if (isGc(gc)) {
       gc();
       gc();
     }

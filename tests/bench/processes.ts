@@ -52,7 +52,7 @@ export async function startNodeScript(opts: { label: string; script: string; env
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "--import", PROBE, join(process.cwd(), opts.script)], { env: { ...opts.env, BENCH_PROBE_DIR: opts.probeDir }, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const stop = async (graceMs = 15_000) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
@@ -65,7 +65,7 @@ export async function startNodeScript(opts: { label: string; script: string; env
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${opts.label} did not start: ${stderr}`)), opts.startMs ?? 30_000);
       child.once("exit", (code, signal) => reject(new Error(`${opts.label} exited during start-up (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ""}`)));
-      const lines = createInterface({ input: child.stdout ?? process.stdin });
+      const lines = createInterface({ input: child.stdout });
       lines.once("line", (line) => {
         clearTimeout(timer);
         const parsed = ReadyLine.safeParse(safeJson(line));
@@ -74,7 +74,7 @@ export async function startNodeScript(opts: { label: string; script: string; env
       });
     });
     // Keep draining stdout so a chatty process never blocks on a full pipe.
-    child.stdout?.resume();
+    child.stdout.resume();
     const pid = child.pid;
     if (pid === undefined) throw new Error(`${opts.label}: no pid`);
     return {

@@ -23,7 +23,9 @@ const seqs = new Map<string, number>();
 
 type Reply = (r: unknown) => void;
 const noAck: Reply = () => undefined;
-const ackOf = (a: unknown): Reply => (typeof a === "function" ? (r: unknown) => void a(r) : noAck);
+/** A Socket.IO acknowledgement: the client's callback, called with the one reply. */
+const isReply = (a: unknown): a is Reply => typeof a === "function";
+const ackOf = (a: unknown): Reply => (isReply(a) ? (r: unknown) => a(r) : noAck);
 
 io.on("connection", (socket) => {
   socket.on("session:join", (payload: unknown, ack: unknown) => {

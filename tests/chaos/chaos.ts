@@ -115,8 +115,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const sessions = await openSessions(cohorts, clients, rec, signal);
     checkAbort();
     const facilitators: Facilitator[] = [];
+    // A cohort's plans, typed so that `new Map()` is not a Map<any, any>.
+    const newPlans = (): AlertPlans => new Map();
     // One plan per alert per cohort, shared by its facilitators (whoever sees an alert first decides).
-    const plans: AlertPlans[] = cohorts.map(() => new Map());
+    const plans = cohorts.map(() => newPlans());
     const loadStart = Date.now();
     const loadEnd = loadStart + o.seconds * 1000;
     const giveUpAt = loadEnd + 60_000;
@@ -124,7 +126,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const sessionId = sessions[c.person.cohort];
       if (sessionId === undefined) throw new Error(`no session for cohort ${c.person.cohort}`);
       if (c.person.role === "facilitator") {
-        const f = new Facilitator(c, sessionId, plans[c.person.cohort] ?? new Map(), rec, giveUpAt, signal);
+        const f = new Facilitator(c, sessionId, plans[c.person.cohort] ?? newPlans(), rec, giveUpAt, signal);
         f.follower = c.follow(sessionId, f.onChange);
         facilitators.push(f);
       } else {

@@ -5,6 +5,7 @@ import { CohortOverview, ReadinessRow } from "../../shared/protocol/admin-views.
 import { streamName } from "../../shared/log.js";
 import { TestClient } from "../support/client.js";
 import { ManualClock, startApp, type Running, type StoreKind } from "../support/harness.js";
+import { anyString } from "../support/matchers.js";
 import { CLEAN_SCREENING, Http, enrol, errorOf } from "./admin-support.js";
 
 type Node = Running & { tag: string };
@@ -153,7 +154,7 @@ describe("scheduling over HTTP", () => {
     const fac = await Http.as(node.url, node.tag, "fac1");
     const ics = await fac.get(`/api/calendar/${cohortId}/${sessionId}.ics`);
     expect(ics.headers.get("content-type")).toContain("text/calendar");
-    const cal = new ICAL.Component(ICAL.parse(ics.text));
+    const cal = ICAL.Component.fromString(ics.text);
     for (const tz of cal.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(tz);
     const vevent = cal.getFirstSubcomponent("vevent");
     if (!vevent) throw new Error("no VEVENT");
@@ -192,7 +193,7 @@ describe("scheduling over HTTP", () => {
     const seq = Number(sent.json.seq);
     await fac.until(() => fac.events.some((m) => m.stream === stream && m.event.seq === seq && !("hidden" in m.event)), 5000, "facilitator got the screening");
     await other.until(() => other.events.some((m) => m.stream === stream && m.event.seq === seq), 5000, "participant got the position");
-    expect(other.events.find((m) => m.event.seq === seq)?.event).toEqual({ seq, epoch: expect.any(String), hidden: true });
+    expect(other.events.find((m) => m.event.seq === seq)?.event).toEqual({ seq, epoch: anyString(), hidden: true });
     expect(JSON.stringify(other.received)).not.toMatch(/answers|lithium|ssri/i);
 
     // HTTP: the board is staff-only; another participant's view has none of it.

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LIMITS } from "../../server/auth/rate-limit.js";
 import { TEST_PASSWORD } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running, type StoreKind } from "../support/harness.js";
+import { stringMatching } from "../support/matchers.js";
 import { Http, enrol, errorOf } from "./admin-support.js";
 
 type Node = Running & { tag: string };
@@ -82,7 +83,7 @@ describe.each<StoreKind>(["embedded", "redis"])("sign-in and link rate limits on
     }
     for (const r of [await anon.get(`/api/auth/enrol/${String(real.json.token)}`), await anon.call("POST", "/api/auth/invite", { token: guess() }), await enrol(url, String(real.json.token), "Real", `real.${tag}@example.test`)]) {
       expect(r.status).toBe(429);
-      expect(errorOf(r)).toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/wait 15 minutes/) });
+      expect(errorOf(r)).toMatchObject({ code: "RATE_LIMITED", message: stringMatching(/wait 15 minutes/) });
     }
     // The real link was not spent by the refusal and works once the lock lifts.
     clock.advance(LIMITS.lockMs + 1_000);

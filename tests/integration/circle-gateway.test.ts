@@ -154,7 +154,7 @@ describe("integration circle room (one node, Redis)", () => {
     const writer = new NotesPeer(p1, circleId);
     for (let i = 0; i < 30; i++) writer.type(writer.text.length, `line ${i}\n`);
     await writer.flushed();
-    const before = writer.text.toString();
+    const before = writer.text.toJSON();
     const stream = streamName("notes", circleId);
     expect(await compactNotes(node.stores.log, stream, 10)).toBe(30);
     writer.type(0, "after compaction\n");
@@ -163,7 +163,7 @@ describe("integration circle room (one node, Redis)", () => {
     const pages = await reader.sync();
     expect(pages[0]?.snapshot?.seq).toBe(30);
     expect(pages[0]?.reset).toBe(true);
-    expect(reader.text.toString()).toBe(`after compaction\n${before}`);
+    expect(reader.text.toJSON()).toBe(`after compaction\n${before}`);
     writer.destroy();
     reader.destroy();
   });
@@ -191,7 +191,7 @@ describe("integration circle room (one node, Redis)", () => {
     const reader = new NotesPeer(await joinAgreed("p2", circleId), circleId);
     await reader.sync();
     expect(reader.sealedAt).toBe(2);
-    expect(reader.text.toString()).toBe("kept");
+    expect(reader.text.toJSON()).toBe("kept");
     // Compaction stops before the seal, so the snapshot holds only what came before it.
     expect(await compactNotes(node.stores.log, stream, 1)).toBe(1);
     const snap = await node.stores.log.loadSnapshot(stream);
@@ -199,9 +199,9 @@ describe("integration circle room (one node, Redis)", () => {
     const fresh = new NotesPeer(await joinAgreed("p3", circleId), circleId);
     const pages = await fresh.sync();
     expect(pages[0]?.snapshot?.seq).toBe(1);
-    expect(fresh.text.toString()).toBe("kept");
+    expect(fresh.text.toJSON()).toBe("kept");
     await watcher.sync();
-    expect(watcher.text.toString()).toBe("kept");
+    expect(watcher.text.toJSON()).toBe("kept");
     for (const peer of [watcher, reader, fresh]) peer.destroy();
   });
 

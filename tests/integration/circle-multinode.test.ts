@@ -44,7 +44,7 @@ describe("circle notes on two nodes", () => {
         const word = `[w${i}r${round}]`;
         words.push(word);
         // At a word boundary, so a later check can find every word whole.
-        const text = w.text.toString();
+        const text = w.text.toJSON();
         const bounds = [0, ...[...text].flatMap((ch, at) => (ch === "]" ? [at + 1] : []))];
         w.type(bounds[rand(bounds.length - 1)] ?? 0, word);
       }
@@ -56,20 +56,20 @@ describe("circle notes on two nodes", () => {
     expect(head).toBe(total);
     // Converged: every client shows the same text, with every word in it.
     await Promise.all(writers.map((w) => w.client.until(() => w.seq >= head, 10_000, "all updates applied")));
-    const text = writers[0]?.text.toString() ?? "";
-    for (const w of writers) expect(w.text.toString()).toBe(text);
+    const text = writers[0]?.text.toJSON() ?? "";
+    for (const w of writers) expect(w.text.toJSON()).toBe(text);
     for (const word of words) expect(text).toContain(word);
     expect(text.length).toBe(words.join("").length); // nothing lost, nothing doubled
 
     // kill -9 node B mid-circle; a client reloading on node A rebuilds the same text from the log.
     await two.node(1).kill9();
     const reloaded = await peer("p2", 0, circleId);
-    expect(reloaded.text.toString()).toBe(text);
+    expect(reloaded.text.toJSON()).toBe(text);
 
     // Compaction (as a node would run it) leaves the document unchanged for the next reload.
     expect(await compactNotes(two.stores.log, streamName("notes", circleId), 1)).toBe(head);
     const afterCompaction = await peer("p3", 0, circleId);
-    expect(afterCompaction.text.toString()).toBe(text);
+    expect(afterCompaction.text.toJSON()).toBe(text);
     console.info(`notes: ${total} updates from 5 clients on 2 nodes converged; ${text.length} chars`);
   }, 90_000);
 });

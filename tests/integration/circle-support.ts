@@ -15,6 +15,7 @@ const bytes = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
  */
 export class NotesPeer {
   readonly doc = new Y.Doc();
+  /** Read with `text.toJSON()`: the text itself (Y.Text's toString() is the same, but yjs's types leave it out). */
   readonly text = this.doc.getText(NOTES_TEXT);
   seq = 0;
   sealedAt: number | null = null;

@@ -8,6 +8,7 @@ import { EmbeddedKvStore } from "../../server/stores/embedded/kv-store.js";
 import { EmbeddedLogStore } from "../../server/stores/embedded/log-store.js";
 import type { SyncFn } from "../../server/stores/embedded/journal.js";
 import { ConflictError } from "../../server/stores/types.js";
+import { stringMatching } from "../support/matchers.js";
 
 const S = "session:g1";
 const AT = "2026-01-01T00:00:00.000Z";
@@ -161,7 +162,7 @@ describe("embedded journal group commit", () => {
     expect(await settledYet(Promise.race(group2))).toBe(false);
     call(hold, 1).fail(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }));
     const outcomes = await Promise.allSettled([...group1, ...group2]);
-    expect(outcomes.map((o) => (o.status === "rejected" && o.reason instanceof Error ? o.reason.message : o.status))).toEqual(Array.from({ length: 4 }, () => expect.stringMatching(/EIO/)));
+    expect(outcomes.map((o) => (o.status === "rejected" && o.reason instanceof Error ? o.reason.message : o.status))).toEqual(Array.from({ length: 4 }, () => stringMatching(/EIO/)));
     expect(hold.calls).toHaveLength(2); // the second group was never synced
     expect(log.stats()).toMatchObject({ appends: 5, syncs: 2 });
 

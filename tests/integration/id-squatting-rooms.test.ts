@@ -70,7 +70,7 @@ describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved c
     const reader = new NotesPeer(await member("p3"), circleId);
     await reader.sync();
     expect(reader.sealedAt).toBeNull();
-    for (const text of ["ZZP1 ", "ZZP2 ", "ZZP1AGAIN "]) expect(reader.text.toString()).toContain(text);
+    for (const text of ["ZZP1 ", "ZZP2 ", "ZZP1AGAIN "]) expect(reader.text.toJSON()).toContain(text);
 
     await fac.ok("circle:lock", { id: randomUUID(), circleId });
     const sealed = (await logOf(notes())).filter((e) => e.type === "notes.sealed");
@@ -79,8 +79,8 @@ describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved c
     const after = new NotesPeer(await member("p3"), circleId);
     await after.sync();
     expect(after.sealedAt).toBe(sealed[0]?.seq);
-    expect(after.text.toString()).not.toContain("LATE");
-    for (const text of ["ZZP1 ", "ZZP2 ", "ZZP1AGAIN "]) expect(after.text.toString()).toContain(text);
+    expect(after.text.toJSON()).not.toContain("LATE");
+    for (const text of ["ZZP1 ", "ZZP2 ", "ZZP1AGAIN "]) expect(after.text.toJSON()).toContain(text);
     reader.destroy();
     after.destroy();
   });

@@ -98,7 +98,7 @@ export function squatting(t: ClockedNode) {
     const events = await logOf();
     for (const id of ids) {
       const e = events.filter((x) => x.id === id);
-      expect(e.map((x) => `${x.type} by ${x.actor} alert=${String(x.data.alert ?? null)}`), id).toEqual([`checkin.recorded by ${actor} alert=null`]);
+      expect(e.map((x) => `${x.type} by ${x.actor} alert=${JSON.stringify(x.data.alert ?? null)}`), id).toEqual([`checkin.recorded by ${actor} alert=null`]);
     }
   }
 

@@ -114,17 +114,19 @@ describe("a support request racing the close", () => {
     // (on node A) lands first, so the close's expectedSeq is stale.
     const log = B.stores.log;
     const original = log.append.bind(log);
-    let raced: Promise<Ack<{ alertId: string }>> | null = null;
+    // In a holder, not a `let`: the type checker does not see the append below set a variable,
+    // and would take it to be still null after the close.
+    const race: { sent: Promise<Ack<{ alertId: string }>> | null } = { sent: null };
     log.append = async (stream, batch, guard) => {
-      if (batch.events.some((e) => e.type === "session.closed") && raced === null) {
-        raced = p1.send<{ alertId: string }>("support:request", { id: randomUUID(), sessionId });
-        await raced;
+      if (batch.events.some((e) => e.type === "session.closed") && race.sent === null) {
+        race.sent = p1.send<{ alertId: string }>("support:request", { id: randomUUID(), sessionId });
+        await race.sent;
       }
       return original(stream, batch, guard);
     };
     const r = await fac.send("session:close", { id: randomUUID(), sessionId });
-    expect(raced).not.toBeNull();
-    expect(codeOf(await (raced ?? Promise.reject(new Error("no race"))))).toBe("ok");
+    expect(race.sent).not.toBeNull();
+    expect(codeOf(await (race.sent ?? Promise.reject(new Error("no race"))))).toBe("ok");
     expect(codeOf(r)).toBe("RULE_VIOLATION");
     expect(messageOf(r)).toContain("1 alert is waiting for a response");
     const state = await stateOf(sessionId);

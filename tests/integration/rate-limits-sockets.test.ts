@@ -5,6 +5,7 @@ import { TestClient, signIn } from "../support/client.js";
 import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
 import { startApp, type Running } from "../support/harness.js";
 import { freshPrefix } from "../support/ids.js";
+import { stringMatching } from "../support/matchers.js";
 import { usePool } from "../support/pool.js";
 import { personTabs } from "./rate-limit-support.js";
 
@@ -22,7 +23,7 @@ describe("the socket cap per person", () => {
     const open = await tabs("p1", LIMITS.socketsPerPerson);
     const cookie = await signIn(node.url, emailOf(mainCohort, "p1"), TEST_PASSWORD);
     const extra = pool.track(new TestClient(node.url, cookie));
-    await expect(extra.connected()).rejects.toMatchObject({ message: "RATE_LIMITED", data: { code: "RATE_LIMITED", message: expect.stringMatching(/at most 10 at once/) } });
+    await expect(extra.connected()).rejects.toMatchObject({ message: "RATE_LIMITED", data: { code: "RATE_LIMITED", message: stringMatching(/at most 10 at once/) } });
     // Another person is not affected.
     await tabs("p2", 1);
     const closed = open[0];

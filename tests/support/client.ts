@@ -56,9 +56,12 @@ export class TestClient {
     });
   }
 
-  async send<T>(name: string, payload: unknown): Promise<Ack<T>> {
-    const reply: Ack<T> = await this.socket.timeout(10_000).emitWithAck(name, payload);
-    return reply;
+  // emitWithAck spelled with the callback form: under timeout() its return type is `any`, while
+  // the callback's reply takes the type given (as in client/src/live/command.ts).
+  send<T>(name: string, payload: unknown): Promise<Ack<T>> {
+    return new Promise((resolve, reject) => {
+      this.socket.timeout(10_000).emit(name, payload, (err: Error | null, reply: Ack<T>) => (err ? reject(err) : resolve(reply)));
+    });
   }
 
   /** Send and insist on success; returns the ack's data. */

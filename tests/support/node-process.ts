@@ -22,11 +22,11 @@ export async function startNodeProcess(env: { redisUrl: string; prefix: string; 
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node ${env.nodeId} did not start: ${stderr}`)), 30_000);
     child.once("exit", (code) => reject(new Error(`node ${env.nodeId} exited ${code}: ${stderr}`)));
-    const lines = createInterface({ input: child.stdout ?? process.stdin });
+    const lines = createInterface({ input: child.stdout });
     lines.once("line", (line) => {
       clearTimeout(timer);
       const parsed: unknown = JSON.parse(line);

@@ -7,7 +7,7 @@ const STAMP = Date.parse("2026-11-26T18:00:00Z");
 
 /** Parse with ical.js as a calendar app would: register the file's own VTIMEZONEs, then read instants. */
 function parse(text: string) {
-  const cal = new ICAL.Component(ICAL.parse(text));
+  const cal = ICAL.Component.fromString(text);
   for (const tz of cal.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(tz);
   return cal.getAllSubcomponents("vevent").map((v) => {
     const e = new ICAL.Event(v);
