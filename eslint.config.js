@@ -42,13 +42,33 @@ export default tseslint.config(
     // shared/ is pure: it must never reach into the server or the client (STYLE.md §1).
     files: ["shared/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/server/**", "**/client/**", "node:*", "redis", "socket.io", "express", "react"], message: "shared/ is pure TypeScript with no I/O; it imports nothing from server/ or client/." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/server/**", "**/client/**", "node:*", "redis", "socket.io", "express", "react"],
+              message: "shared/ is pure TypeScript with no I/O; it imports nothing from server/ or client/.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ["client/**/*.{ts,tsx}"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/server/**", "node:*"], message: "The client talks to the server only over HTTP and Socket.IO." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/server/**", "node:*"],
+              message: "The client talks to the server only over HTTP and Socket.IO.",
+            },
+          ],
+        },
+      ],
     },
   },
 );

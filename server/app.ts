@@ -68,29 +68,67 @@ export function createApp(deps: AppDeps): App {
   const logger = deps.logger ?? silentLogger;
   const app = express();
   const http = createServer(app);
-  const io: AppServer = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, ...(deps.adapter ? { adapter: deps.adapter } : {}) });
+  const io: AppServer = new Server(http, {
+    maxHttpBufferSize: 256 * 1024,
+    serveClient: false,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+  });
   const users = new Users(deps.stores.kv);
   // [LIVE6] An alert (or anything that moves the ratio) makes its session's checks due at once.
   const streams = new StreamService(deps.stores.log, clock, async (kind, id, events) => {
     if (kind === "session") await wakeChecks({ stores: deps.stores, clock }, id, events);
   });
   const directory = new Directory(streams, users);
-  const presence = new PresenceService({ store: deps.stores.presence, due: deps.stores.due, streams, users, io, clock, nodeId });
+  const presence = new PresenceService({
+    store: deps.stores.presence,
+    due: deps.stores.due,
+    streams,
+    users,
+    io,
+    clock,
+    nodeId,
+  });
   const listing = new LiveListing(streams, deps.stores.due, clock);
-  const services: Services = { nodeId, clock, log: deps.stores.log, stores: deps.stores, users, streams, directory, presence, listing, io, logger };
+  const services: Services = {
+    nodeId,
+    clock,
+    log: deps.stores.log,
+    stores: deps.stores,
+    users,
+    streams,
+    directory,
+    presence,
+    listing,
+    io,
+    logger,
+  };
   const limits = deps.limits ?? createCommandLimits({ kind: "memory" }, { logger });
-  if (deps.stores.kind === "redis" && limits.kind === "memory") logger.warn("command limits are counted per node: pass a Redis-backed limiter when running more than one node");
-  const heldSockets = (): Who[] => [...io.of("/").sockets.values()].map((s) => ({ userId: s.data.user.id, socketId: s.id }));
+  if (deps.stores.kind === "redis" && limits.kind === "memory")
+    logger.warn("command limits are counted per node: pass a Redis-backed limiter when running more than one node");
+  const heldSockets = (): Who[] =>
+    [...io.of("/").sockets.values()].map((s) => ({ userId: s.data.user.id, socketId: s.id }));
 
   app.disable("x-powered-by");
   app.use(express.json({ limit: "16kb" }));
   app.get("/healthz", async (_req, res) => {
     const up = await deps.stores.ping().catch(() => false);
-    res.status(up ? 200 : 503).json({ ok: up, store: deps.stores.kind, nodeId, redis: deps.stores.kind === "redis" ? (up ? "up" : "down") : "not used" });
+    res
+      .status(up ? 200 : 503)
+      .json({
+        ok: up,
+        store: deps.stores.kind,
+        nodeId,
+        redis: deps.stores.kind === "redis" ? (up ? "up" : "down") : "not used",
+      });
   });
   app.use("/api/auth", authRoutes(services, { secureCookies: deps.secureCookies ?? false }));
   // Enrolment links work before sign-in, so they come ahead of the signed-in routes.
-  app.use("/api/auth", enrolRoutes(services, async (res, userId) => setSessionCookie(res, await users.startSession(userId), deps.secureCookies ?? false)));
+  app.use(
+    "/api/auth",
+    enrolRoutes(services, async (res, userId) =>
+      setSessionCookie(res, await users.startSession(userId), deps.secureCookies ?? false),
+    ),
+  );
   app.use("/api", apiRoutes(services));
   app.use("/api", adminRoutes(services));
   app.use("/api", calendarRoutes(services));
@@ -122,12 +160,22 @@ export function createApp(deps: AppDeps): App {
   io.use((socket, next) => {
     limits.openSocket({ userId: socket.data.user.id, socketId: socket.id }).then(
       () => next(),
-      (err: unknown) => next(err instanceof AppError ? Object.assign(new Error(err.code), { data: err.toShape() }) : new Error(ErrorCode.UNAVAILABLE)),
+      (err: unknown) =>
+        next(
+          err instanceof AppError
+            ? Object.assign(new Error(err.code), { data: err.toShape() })
+            : new Error(ErrorCode.UNAVAILABLE),
+        ),
     );
   });
   const table = handlers(services);
   io.on("connection", (socket) => {
-    socket.emit("hello", { protocol: PROTOCOL_VERSION, nodeId, serverTime: new Date(clock.now()).toISOString(), user: publicUser(socket.data.user) });
+    socket.emit("hello", {
+      protocol: PROTOCOL_VERSION,
+      nodeId,
+      serverTime: new Date(clock.now()).toISOString(),
+      user: publicUser(socket.data.user),
+    });
     mountHandlers(socket, table, logger, limits);
     const sid = sessionIdFromCookie(socket.request.headers.cookie);
     // join() is typed as maybe a promise for adapters that join remotely; both adapters here (in
@@ -137,13 +185,17 @@ export function createApp(deps: AppDeps): App {
     if (isStaff(viewerOf(socket.data.user))) {
       void socket.join(inboxRoom(socket.data.user.id));
       // …including those escalated while this person was disconnected (a node restart).
-      replayNotices(services, socket).catch((err: unknown) => logger.warn("alert notice replay failed", { error: errorKind(err) }));
+      replayNotices(services, socket).catch((err: unknown) =>
+        logger.warn("alert notice replay failed", { error: errorKind(err) }),
+      );
     }
     socket.on("disconnect", () => {
       // Never rejects: a store failure fails open, logged inside (gateway/limits.ts `guarded`).
       void limits.closeSocket({ userId: socket.data.user.id, socketId: socket.id });
       for (const sessionId of socket.data.sessions) {
-        presence.disconnect(sessionId, socket.data.user.id, socket.id).catch((err: unknown) => logger.warn("presence disconnect failed", { error: errorKind(err) }));
+        presence
+          .disconnect(sessionId, socket.data.user.id, socket.id)
+          .catch((err: unknown) => logger.warn("presence disconnect failed", { error: errorKind(err) }));
       }
     });
   });
@@ -157,7 +209,9 @@ export function createApp(deps: AppDeps): App {
   const every = (ms: number, job: () => Promise<void>, name: string) => {
     // Guarded: a slow store never stacks overlapping runs, and a failure is logged, not thrown.
     const guarded = guardJob(job, (err: unknown) => logger.warn(`${name} failed`, { error: errorKind(err) }));
-    const t = setInterval(() => { guarded.beat(); }, ms);
+    const t = setInterval(() => {
+      guarded.beat();
+    }, ms);
     t.unref();
     timers.push(t);
   };
@@ -181,7 +235,10 @@ export function createApp(deps: AppDeps): App {
         every(SWEEP_MS, () => runLiveChecks(services, { sweep: true }), "live sweep");
         // At start too: every listed session is due once, so nothing waits on an index entry
         // another node's crash or a Redis restart lost.
-        guardJob(() => runLiveChecks(services, { sweep: true }), (err: unknown) => logger.warn("live sweep failed", { error: errorKind(err) })).beat();
+        guardJob(
+          () => runLiveChecks(services, { sweep: true }),
+          (err: unknown) => logger.warn("live sweep failed", { error: errorKind(err) }),
+        ).beat();
         every(limits.settings.socketRefreshMs, () => limits.refreshSockets(heldSockets()), "socket count refresh");
       }
       return addr.port;

@@ -17,7 +17,10 @@ function flatten(fields: Record<string, LogValue> | undefined): Record<string, n
   return out;
 }
 
-export function createLogger(nodeId: string, write: (line: string) => void = (l) => process.stderr.write(l + "\n")): Logger {
+export function createLogger(
+  nodeId: string,
+  write: (line: string) => void = (l) => process.stderr.write(l + "\n"),
+): Logger {
   const emit = (level: string, msg: string, fields?: Record<string, LogValue>) =>
     write(JSON.stringify({ t: new Date().toISOString(), level, node: nodeId, msg, ...flatten(fields) }));
   return {

@@ -18,11 +18,15 @@ const logger = createLogger(nodeId);
 // publishes included (stores/redis/adapter-client.ts) — so a line here is a bug to fix there. It
 // is logged rather than left to kill the node: a dropped broadcast is recovered by the clients'
 // sync [LOG4]; a dead node is not.
-process.on("unhandledRejection", (err) => logger.error("unhandled rejection (bug)", { error: { id: redisFailureCode(err) } }));
+process.on("unhandledRejection", (err) =>
+  logger.error("unhandled rejection (bug)", { error: { id: redisFailureCode(err) } }),
+);
 
 async function main(): Promise<void> {
   const redisUrl = config.REDIS_URL;
-  const stores = redisUrl ? await createRedisStores({ url: redisUrl, prefix: config.REDIS_PREFIX }) : await createEmbeddedStores({ dataDir: config.DATA_DIR });
+  const stores = redisUrl
+    ? await createRedisStores({ url: redisUrl, prefix: config.REDIS_PREFIX })
+    : await createEmbeddedStores({ dataDir: config.DATA_DIR });
   let adapter;
   // Counted in Redis when there is one, so a person's budget holds across every node (issue 8).
   let limits: CommandLimits | undefined;
@@ -42,7 +46,10 @@ async function main(): Promise<void> {
     }
     await Promise.all([pub.connect(), sub.connect()]);
     const aof = await pub.configGet("appendonly").catch(() => ({ appendonly: "unknown" }));
-    if (aof.appendonly !== "yes") logger.warn("Redis AOF is off: acknowledged events could be lost in a Redis crash (LOG3). Run Redis with appendonly yes and appendfsync always.");
+    if (aof.appendonly !== "yes")
+      logger.warn(
+        "Redis AOF is off: acknowledged events could be lost in a Redis crash (LOG3). Run Redis with appendonly yes and appendfsync always.",
+      );
     // The adapter fires its publishes and subscriptions without awaiting them: wrapped, each failure is logged with its code.
     adapter = createRedisAdapter(pub, sub, { key: `${config.REDIS_PREFIX}sio`, logger });
     limits = createCommandLimits({ kind: "redis", client: pub, prefix: config.REDIS_PREFIX }, { logger });
@@ -50,7 +57,15 @@ async function main(): Promise<void> {
       await Promise.allSettled([pub.close(), sub.close()]);
     });
   }
-  const app = createApp({ stores, nodeId, logger, adapter, limits, staticDir: config.STATIC_DIR, secureCookies: config.SECURE_COOKIES === "1" });
+  const app = createApp({
+    stores,
+    nodeId,
+    logger,
+    adapter,
+    limits,
+    staticDir: config.STATIC_DIR,
+    secureCookies: config.SECURE_COOKIES === "1",
+  });
   const port = await app.listen(config.PORT, config.HOST);
   // First line on stdout is machine-readable: process managers and tests wait for it.
   process.stdout.write(JSON.stringify({ ready: true, port, nodeId, store: stores.kind }) + "\n");

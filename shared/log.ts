@@ -5,14 +5,22 @@ export const StreamKind = z.enum(["program", "cohort", "session", "circle", "not
 export type StreamKind = z.infer<typeof StreamKind>;
 
 /** A client-made id (command ids): never starts with `$`, so it can never equal a server-made id. */
-export const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits, dot, dash, underscore or colon.");
+export const Id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits, dot, dash, underscore or colon.");
 
 /**
  * An event id: a client's command id, or a server-made id (`$` + a client-id-like tail). Server
  * ids are derived from the log (`$escalate:<alertId>:1`, `$ack:<alertId>`, `$ratio-<seq>`…) so
  * every node derives the same one, and no client can take one first (DESIGN.md "Ids").
  */
-export const EventId = z.string().min(1).max(140).regex(/^(\$[A-Za-z0-9_.:$-]+|[A-Za-z0-9_.:-]+)$/, "An event id is a client id or a server id ($…).");
+export const EventId = z
+  .string()
+  .min(1)
+  .max(140)
+  .regex(/^(\$[A-Za-z0-9_.:$-]+|[A-Za-z0-9_.:-]+)$/, "An event id is a client id or a server id ($…).");
 
 const SERVER_ID_MAX = 140;
 

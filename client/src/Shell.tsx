@@ -8,7 +8,11 @@ import { AlertNotices } from "./room/AlertNotices.js";
 import { SignIn } from "./screens/SignIn.js";
 import "./shell.css";
 
-export type Auth = { status: "loading" } | { status: "signedOut" } | { status: "signedIn"; me: Me } | { status: "error"; message: string };
+export type Auth =
+  | { status: "loading" }
+  | { status: "signedOut" }
+  | { status: "signedIn"; me: Me }
+  | { status: "error"; message: string };
 
 /**
  * The frame of every screen that needs a signed-in person (routes.tsx): until /api/me answers,
@@ -24,12 +28,19 @@ export function SignedIn(props: {
   children: (me: Me) => ReactNode;
 }) {
   const { auth, refresh } = props;
-  if (auth.status === "loading") return <p className="page center muted" role="status">Loading…</p>;
+  if (auth.status === "loading")
+    return (
+      <p className="page center muted" role="status">
+        Loading…
+      </p>
+    );
   if (auth.status === "error") {
     return (
       <main className="page center">
         <p role="alert">{auth.message}</p>
-        <button type="button" onClick={() => void refresh()}>Try again</button>
+        <button type="button" onClick={() => void refresh()}>
+          Try again
+        </button>
       </main>
     );
   }
@@ -51,8 +62,15 @@ function Header(props: { name: string; role: string; onSignOut: () => Promise<vo
   const { connected } = useConnection();
   return (
     <header className="topbar">
-      <Link className="brand" href="/">Holdspace</Link>
-      <span className="conn" data-testid="connection-status" data-state={connected ? "connected" : "reconnecting"} role="status">
+      <Link className="brand" href="/">
+        Holdspace
+      </Link>
+      <span
+        className="conn"
+        data-testid="connection-status"
+        data-state={connected ? "connected" : "reconnecting"}
+        role="status"
+      >
         {connected ? "Connected" : "Reconnecting…"}
       </span>
       <span className="who" data-testid="whoami">
@@ -66,7 +84,11 @@ function Header(props: { name: string; role: string; onSignOut: () => Promise<vo
 }
 
 export function Loading() {
-  return <p className="page muted" role="status">Loading…</p>;
+  return (
+    <p className="page muted" role="status">
+      Loading…
+    </p>
+  );
 }
 
 export function NotFound() {
@@ -79,5 +101,9 @@ export function NotFound() {
 }
 
 function Forbidden() {
-  return <main className="page"><p>This page is not part of your role.</p></main>;
+  return (
+    <main className="page">
+      <p>This page is not part of your role.</p>
+    </main>
+  );
 }

@@ -10,7 +10,12 @@ const SessionSummary = z.object({ id: z.string(), title: z.string(), openedAt: z
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
 const CircleSummary = z.object({ id: z.string(), title: z.string(), startedAt: z.string() });
-const CohortSummary = z.object({ id: z.string(), name: z.string(), sessions: z.array(SessionSummary), circles: z.array(CircleSummary).default([]) });
+const CohortSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  sessions: z.array(SessionSummary),
+  circles: z.array(CircleSummary).default([]),
+});
 export type CohortSummary = z.infer<typeof CohortSummary>;
 
 export const Me = z.object({ user: User, cohorts: z.array(CohortSummary) });

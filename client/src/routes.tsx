@@ -68,19 +68,103 @@ export function Routes(props: RoutesProps) {
     <Router parser={parser}>
       <Switch>
         <Route path="/invite/:token">{(p) => <Invite token={p.token} onSignedIn={refresh} />}</Route>
-        <Route path="/join/:token">{(p) => <Lazy><EnrolPage token={p.token} onSignedIn={refresh} /></Lazy>}</Route>
+        <Route path="/join/:token">
+          {(p) => (
+            <Lazy>
+              <EnrolPage token={p.token} onSignedIn={refresh} />
+            </Lazy>
+          )}
+        </Route>
 
         <Route path="/">{() => signedIn((me) => <Home me={me} refresh={refresh} />)}</Route>
-        <Route path="/session/:sessionId">{(p) => signedIn((me) => <SessionRoom key={p.sessionId} sessionId={p.sessionId} me={me.user} />, { nav: false })}</Route>
-        <Route path="/circle/:circleId">{(p) => signedIn((me) => <Lazy><CircleRoom key={p.circleId} circleId={p.circleId} me={me.user} /></Lazy>, { nav: false })}</Route>
+        <Route path="/session/:sessionId">
+          {(p) =>
+            signedIn((me) => <SessionRoom key={p.sessionId} sessionId={p.sessionId} me={me.user} />, { nav: false })
+          }
+        </Route>
+        <Route path="/circle/:circleId">
+          {(p) =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <CircleRoom key={p.circleId} circleId={p.circleId} me={me.user} />
+                </Lazy>
+              ),
+              { nav: false },
+            )
+          }
+        </Route>
 
-        <Route path="/admin">{() => signedIn(() => <Lazy><AdminHome programId={null} /></Lazy>, { roles: ["admin"] })}</Route>
-        <Route path="/admin/program/:programId">{(p) => signedIn(() => <Lazy><AdminHome programId={p.programId} /></Lazy>, { roles: ["admin"] })}</Route>
+        <Route path="/admin">
+          {() =>
+            signedIn(
+              () => (
+                <Lazy>
+                  <AdminHome programId={null} />
+                </Lazy>
+              ),
+              { roles: ["admin"] },
+            )
+          }
+        </Route>
+        <Route path="/admin/program/:programId">
+          {(p) =>
+            signedIn(
+              () => (
+                <Lazy>
+                  <AdminHome programId={p.programId} />
+                </Lazy>
+              ),
+              { roles: ["admin"] },
+            )
+          }
+        </Route>
         {/* Two spellings of one screen: the admin's table links the first, the section links the second. */}
-        <Route path="/admin/cohort/:cohortId">{(p) => signedIn((me) => <Lazy><CohortAdmin key={p.cohortId} cohortId={p.cohortId} admin={me.user.role === "admin"} /></Lazy>, { roles: STAFF })}</Route>
-        <Route path="/cohort/:cohortId">{(p) => signedIn((me) => <Lazy><CohortAdmin key={p.cohortId} cohortId={p.cohortId} admin={me.user.role === "admin"} /></Lazy>, { roles: STAFF })}</Route>
-        <Route path="/my/schedule">{() => signedIn((me) => <Lazy><MySchedulePage participant={me.user.role === "participant"} cohortIds={me.cohorts.map((c) => c.id)} /></Lazy>)}</Route>
-        <Route path="/my/forms">{() => signedIn((me) => <Lazy><MyForms me={me} /></Lazy>, { roles: ["participant"] })}</Route>
+        <Route path="/admin/cohort/:cohortId">
+          {(p) =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <CohortAdmin key={p.cohortId} cohortId={p.cohortId} admin={me.user.role === "admin"} />
+                </Lazy>
+              ),
+              { roles: STAFF },
+            )
+          }
+        </Route>
+        <Route path="/cohort/:cohortId">
+          {(p) =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <CohortAdmin key={p.cohortId} cohortId={p.cohortId} admin={me.user.role === "admin"} />
+                </Lazy>
+              ),
+              { roles: STAFF },
+            )
+          }
+        </Route>
+        <Route path="/my/schedule">
+          {() =>
+            signedIn((me) => (
+              <Lazy>
+                <MySchedulePage participant={me.user.role === "participant"} cohortIds={me.cohorts.map((c) => c.id)} />
+              </Lazy>
+            ))
+          }
+        </Route>
+        <Route path="/my/forms">
+          {() =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <MyForms me={me} />
+                </Lazy>
+              ),
+              { roles: ["participant"] },
+            )
+          }
+        </Route>
 
         <Route>{() => signedIn(() => <NotFound />)}</Route>
       </Switch>

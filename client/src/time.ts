@@ -5,8 +5,12 @@ import { serverNow } from "./live/socket.js";
 export function useNow(everyMs = 15_000): number {
   const [now, setNow] = useState(serverNow);
   useEffect(() => {
-    const t = setInterval(() => { setNow(serverNow()); }, everyMs);
-    return () => { clearInterval(t); };
+    const t = setInterval(() => {
+      setNow(serverNow());
+    }, everyMs);
+    return () => {
+      clearInterval(t);
+    };
   }, [everyMs]);
   return now;
 }

@@ -26,7 +26,10 @@ export interface Limit {
   max: number;
 }
 
-export const loginEmailLimit = (email: string): Limit => ({ key: `rl:login-email:${hashed(email.trim().toLowerCase())}`, max: LIMITS.loginPerEmail });
+export const loginEmailLimit = (email: string): Limit => ({
+  key: `rl:login-email:${hashed(email.trim().toLowerCase())}`,
+  max: LIMITS.loginPerEmail,
+});
 export const loginIpLimit = (ip: string): Limit => ({ key: `rl:login-ip:${hashed(ip)}`, max: LIMITS.loginPerIp });
 export const tokenIpLimit = (ip: string): Limit => ({ key: `rl:token-ip:${hashed(ip)}`, max: LIMITS.tokensPerIp });
 
@@ -35,7 +38,10 @@ export const tokenIpLimit = (ip: string): Limit => ({ key: `rl:token-ip:${hashed
  * clock, so the refusal can say when to try again and tests can move time instead of waiting.
  */
 export class RateLimiter {
-  constructor(private readonly kv: KvStore, private readonly now: () => number) {}
+  constructor(
+    private readonly kv: KvStore,
+    private readonly now: () => number,
+  ) {}
 
   /** [AC1] Throws RATE_LIMITED while any of these limits is locked. */
   async check(limits: readonly Limit[], what: string): Promise<void> {

@@ -34,11 +34,22 @@ const keys = {
 };
 
 /** An enrolment link: whoever opens it first creates a participant account in this cohort. */
-export const EnrolInvite = z.object({ inviteId: z.string(), cohortId: z.string(), programId: z.string(), expiresAt: z.string() });
+export const EnrolInvite = z.object({
+  inviteId: z.string(),
+  cohortId: z.string(),
+  programId: z.string(),
+  expiresAt: z.string(),
+});
 export type EnrolInvite = z.infer<typeof EnrolInvite>;
 
 /** A facilitator invite link: whoever opens it first creates a facilitator account in this program. */
-export const FacilitatorInvite = z.object({ inviteId: z.string(), programId: z.string(), cohortId: z.string().nullable(), invitedBy: z.string(), expiresAt: z.string() });
+export const FacilitatorInvite = z.object({
+  inviteId: z.string(),
+  programId: z.string(),
+  cohortId: z.string().nullable(),
+  invitedBy: z.string(),
+  expiresAt: z.string(),
+});
 export type FacilitatorInvite = z.infer<typeof FacilitatorInvite>;
 
 export function publicUser(u: UserRecord): PublicUser {
@@ -49,7 +60,14 @@ export function publicUser(u: UserRecord): PublicUser {
 export class Users {
   constructor(private readonly kv: KvStore) {}
 
-  async create(input: { email: string; name: string; role: Role; programId: string; password: string | null; id?: string }): Promise<UserRecord> {
+  async create(input: {
+    email: string;
+    name: string;
+    role: Role;
+    programId: string;
+    password: string | null;
+    id?: string;
+  }): Promise<UserRecord> {
     const user: UserRecord = {
       id: input.id ?? `u_${randomUUID().slice(0, 12)}`,
       email: input.email.toLowerCase(),
@@ -69,11 +87,26 @@ export class Users {
    * Create the account with this id, or finish creating it: a retry after a crash between the
    * email claim and the record (same id) completes it; an email held by another account is refused.
    */
-  async ensure(input: { id: string; email: string; name: string; role: Role; programId: string; password: string }): Promise<UserRecord> {
+  async ensure(input: {
+    id: string;
+    email: string;
+    name: string;
+    role: Role;
+    programId: string;
+    password: string;
+  }): Promise<UserRecord> {
     const email = input.email.toLowerCase();
     const claimed = await this.kv.set(keys.email(email), input.id, { nx: true });
-    if (!claimed && (await this.kv.get(keys.email(email))) !== input.id) throw new AppError(ErrorCode.RULE_VIOLATION, EMAIL_TAKEN, { email: EMAIL_TAKEN });
-    const user: UserRecord = { id: input.id, email, name: input.name, role: input.role, programId: input.programId, passwordHash: await hashPassword(input.password) };
+    if (!claimed && (await this.kv.get(keys.email(email))) !== input.id)
+      throw new AppError(ErrorCode.RULE_VIOLATION, EMAIL_TAKEN, { email: EMAIL_TAKEN });
+    const user: UserRecord = {
+      id: input.id,
+      email,
+      name: input.name,
+      role: input.role,
+      programId: input.programId,
+      passwordHash: await hashPassword(input.password),
+    };
     await this.kv.set(keys.user(user.id), JSON.stringify(user));
     return user;
   }

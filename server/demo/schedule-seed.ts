@@ -13,7 +13,12 @@ import type { SeededProgram } from "./spec.js";
  * admin's form (fixed command ids, so a second start changes nothing): a dosing day a week out,
  * weekly integration circles after it, and Gwen, enrolled but with her forms half done.
  */
-export async function seedDemoSchedule(s: Services, seeded: SeededProgram, programId: string, password: string): Promise<void> {
+export async function seedDemoSchedule(
+  s: Services,
+  seeded: SeededProgram,
+  programId: string,
+  password: string,
+): Promise<void> {
   const program = await s.streams.state("program", programId);
   const cohortId = seeded.cohortId;
   const cohort = await s.streams.state("cohort", cohortId);
@@ -21,26 +26,72 @@ export async function seedDemoSchedule(s: Services, seeded: SeededProgram, progr
   if (!adminId || cohort.facilitators.length === 0) return;
   const admin: Viewer = { userId: adminId, role: "admin" };
   const zone = program.zone;
-  const ctx = { profile: profileOf(program), zone, booked: await programBookings(s, program), nameOf: (id: string) => id };
+  const ctx = {
+    profile: profileOf(program),
+    zone,
+    booked: await programBookings(s, program),
+    nameOf: (id: string) => id,
+  };
   const day = DateTime.fromMillis(s.clock.now(), { zone }).plus({ days: 7 }).startOf("day");
   const local = (d: DateTime) => d.toFormat("yyyy-LL-dd'T'HH:mm");
 
   const dosing = SessionSchedule.parse({
-    id: "seed-sched-dosing", kind: "dosing", title: "Group dosing day", start: local(day.set({ hour: 9 })), end: local(day.set({ hour: 16 })),
-    plannedDoseMg: 25, facilitators: cohort.facilitators, participants: cohort.participants.slice(0, 6),
+    id: "seed-sched-dosing",
+    kind: "dosing",
+    title: "Group dosing day",
+    start: local(day.set({ hour: 9 })),
+    end: local(day.set({ hour: 16 })),
+    plannedDoseMg: 25,
+    facilitators: cohort.facilitators,
+    participants: cohort.participants.slice(0, 6),
   });
   const circles = SeriesSchedule.parse({
-    id: "seed-sched-circles", kind: "circle", title: "Integration circle", firstDate: day.plus({ days: 2 }).toISODate(), time: "18:00", durationMinutes: 90,
-    everyWeeks: 1, until: day.plus({ weeks: 6 }).toISODate(), facilitators: cohort.facilitators.slice(0, 1), participants: cohort.participants,
+    id: "seed-sched-circles",
+    kind: "circle",
+    title: "Integration circle",
+    firstDate: day.plus({ days: 2 }).toISODate(),
+    time: "18:00",
+    durationMinutes: 90,
+    everyWeeks: 1,
+    until: day.plus({ weeks: 6 }).toISODate(),
+    facilitators: cohort.facilitators.slice(0, 1),
+    participants: cohort.participants,
   });
-  await s.streams.execute("cohort", cohortId, clientKey(admin.userId, "schedule:session", dosing.id), (st) => decideScheduleSession(st, dosing, admin, ctx));
-  await s.streams.execute("cohort", cohortId, clientKey(admin.userId, "schedule:series", circles.id), (st) => decideScheduleSeries(st, circles, admin, ctx));
+  await s.streams.execute("cohort", cohortId, clientKey(admin.userId, "schedule:session", dosing.id), (st) =>
+    decideScheduleSession(st, dosing, admin, ctx),
+  );
+  await s.streams.execute("cohort", cohortId, clientKey(admin.userId, "schedule:series", circles.id), (st) =>
+    decideScheduleSeries(st, circles, admin, ctx),
+  );
 
   // Gwen: enrolled, screening sent but not yet reviewed, no consent or ride home yet.
   const email = "gwen@demo.holdspace.test";
-  const gwen = (await s.users.byEmail(email)) ?? (await s.users.create({ email, name: "Gwen", role: "participant", programId, password }));
+  const gwen =
+    (await s.users.byEmail(email)) ??
+    (await s.users.create({ email, name: "Gwen", role: "participant", programId, password }));
   const stream = streamName("cohort", cohortId);
-  await s.streams.appendSystem(stream, { id: serverId("seed", "gwen", "enrolled"), type: "participant.enrolled", actor: "system", data: { userId: gwen.id } });
-  const answers = { lithiumLastTaken: null, psychoticDisorder: false, bipolarI: false, thoughtsOfHarm: false, heartCondition: false, pregnant: false, maoi: false, ssriSnri: true, familyPsychosis: false, seizures: false };
-  await s.streams.appendSystem(stream, { id: serverId("seed", "gwen", "screening"), type: "screening.submitted", actor: gwen.id, data: { participantId: gwen.id, answers } });
+  await s.streams.appendSystem(stream, {
+    id: serverId("seed", "gwen", "enrolled"),
+    type: "participant.enrolled",
+    actor: "system",
+    data: { userId: gwen.id },
+  });
+  const answers = {
+    lithiumLastTaken: null,
+    psychoticDisorder: false,
+    bipolarI: false,
+    thoughtsOfHarm: false,
+    heartCondition: false,
+    pregnant: false,
+    maoi: false,
+    ssriSnri: true,
+    familyPsychosis: false,
+    seizures: false,
+  };
+  await s.streams.appendSystem(stream, {
+    id: serverId("seed", "gwen", "screening"),
+    type: "screening.submitted",
+    actor: gwen.id,
+    data: { participantId: gwen.id, answers },
+  });
 }

@@ -14,32 +14,79 @@ export type { PersonSpec, ProgramSpec, SeededProgram } from "./spec.js";
 export async function seedProgram(s: Services, spec: ProgramSpec): Promise<SeededProgram> {
   const users: Record<string, UserRecord> = {};
   for (const p of spec.people) {
-    users[p.key] = (await s.users.byEmail(p.email)) ?? (await s.users.create({ email: p.email, name: p.name, role: p.role, programId: spec.programId, password: spec.password }));
+    users[p.key] =
+      (await s.users.byEmail(p.email)) ??
+      (await s.users.create({
+        email: p.email,
+        name: p.name,
+        role: p.role,
+        programId: spec.programId,
+        password: spec.password,
+      }));
   }
   const program = streamName("program", spec.programId);
   const cohort = streamName("cohort", spec.cohortId);
   const sys = "system";
   // Seeded by an earlier start (perhaps by a version with other seed ids): left as it is.
-  if ((await s.log.head(cohort)).seq > 0) return { users, cohortId: spec.cohortId, sessionId: spec.liveSession?.id ?? null, fresh: false };
-  await s.streams.appendSystem(program, { id: serverId("seed", "program"), type: "program.created", actor: sys, data: { name: spec.programName, zone: spec.zone, profile: "oregon-2025" } });
+  if ((await s.log.head(cohort)).seq > 0)
+    return { users, cohortId: spec.cohortId, sessionId: spec.liveSession?.id ?? null, fresh: false };
+  await s.streams.appendSystem(program, {
+    id: serverId("seed", "program"),
+    type: "program.created",
+    actor: sys,
+    data: { name: spec.programName, zone: spec.zone, profile: "oregon-2025" },
+  });
   for (const p of spec.people.filter((x) => x.role === "admin")) {
-    await s.streams.appendSystem(program, { id: serverId("seed", "admin", p.key), type: "admin.added", actor: sys, data: { userId: users[p.key]?.id } });
+    await s.streams.appendSystem(program, {
+      id: serverId("seed", "admin", p.key),
+      type: "admin.added",
+      actor: sys,
+      data: { userId: users[p.key]?.id },
+    });
   }
-  await s.streams.appendSystem(program, { id: serverId("seed", "cohort", spec.cohortId), type: "cohort.added", actor: sys, data: { cohortId: spec.cohortId } });
-  await s.streams.appendSystem(cohort, { id: serverId("seed", "cohort"), type: "cohort.created", actor: sys, data: { programId: spec.programId, name: spec.cohortName, capacity: spec.capacity } });
+  await s.streams.appendSystem(program, {
+    id: serverId("seed", "cohort", spec.cohortId),
+    type: "cohort.added",
+    actor: sys,
+    data: { cohortId: spec.cohortId },
+  });
+  await s.streams.appendSystem(cohort, {
+    id: serverId("seed", "cohort"),
+    type: "cohort.created",
+    actor: sys,
+    data: { programId: spec.programId, name: spec.cohortName, capacity: spec.capacity },
+  });
   for (const p of spec.people) {
-    const type = p.role === "facilitator" ? "facilitator.assigned" : p.role === "participant" ? "participant.enrolled" : null;
-    if (type) await s.streams.appendSystem(cohort, { id: serverId("seed", "member", p.key), type, actor: sys, data: { userId: users[p.key]?.id } });
+    const type =
+      p.role === "facilitator" ? "facilitator.assigned" : p.role === "participant" ? "participant.enrolled" : null;
+    if (type)
+      await s.streams.appendSystem(cohort, {
+        id: serverId("seed", "member", p.key),
+        type,
+        actor: sys,
+        data: { userId: users[p.key]?.id },
+      });
   }
-  for (const p of spec.people.filter((x) => x.role === "participant")) await seedReady(s, cohort, users[p.key]?.id ?? p.key);
+  for (const p of spec.people.filter((x) => x.role === "participant"))
+    await seedReady(s, cohort, users[p.key]?.id ?? p.key);
   let sessionId: string | null = null;
   const live = spec.liveSession;
   const opener = spec.people.find((p) => p.role === "facilitator");
   if (live && opener) {
     const openedBy = users[opener.key]?.id ?? sys;
     sessionId = live.id;
-    await s.streams.appendSystem(streamName("session", live.id), { id: serverId("seed", "open"), type: "session.opened", actor: openedBy, data: { cohortId: spec.cohortId, title: live.title, openedBy } });
-    await s.streams.appendSystem(cohort, { id: serverId("listed", live.id), type: "session.opened", actor: openedBy, data: { sessionId: live.id, title: live.title, openedBy } });
+    await s.streams.appendSystem(streamName("session", live.id), {
+      id: serverId("seed", "open"),
+      type: "session.opened",
+      actor: openedBy,
+      data: { cohortId: spec.cohortId, title: live.title, openedBy },
+    });
+    await s.streams.appendSystem(cohort, {
+      id: serverId("listed", live.id),
+      type: "session.opened",
+      actor: openedBy,
+      data: { sessionId: live.id, title: live.title, openedBy },
+    });
   }
   return { users, cohortId: spec.cohortId, sessionId, fresh: true };
 }
@@ -68,16 +115,31 @@ async function seedReady(s: Services, cohort: StreamName, participantId: string)
     { key: "screening", type: "screening.submitted", data: { participantId, answers: CLEAR_SCREENING } },
     { key: "review", type: "screening.reviewed", data: { participantId } },
     { key: "consent", type: "consent.recorded", data: { participantId, version: "demo-1" } },
-    { key: "transport", type: "transport.recorded", data: { participantId, driver: "A friend", contact: "on file", notes: "" } },
+    {
+      key: "transport",
+      type: "transport.recorded",
+      data: { participantId, driver: "A friend", contact: "on file", notes: "" },
+    },
     { key: "prep", type: "preparation.attended", data: { participantId, sessionId: "seed-preparation" } },
   ];
-  for (const e of events) await s.streams.appendSystem(cohort, { id: serverId("seed", "ready", e.key, participantId), type: e.type, actor: sys, data: e.data });
+  for (const e of events)
+    await s.streams.appendSystem(cohort, {
+      id: serverId("seed", "ready", e.key, participantId),
+      type: e.type,
+      actor: sys,
+      data: e.data,
+    });
 }
 
 export const DEMO_PASSWORD = "holdspace-demo";
 
 export function demoSpec(): ProgramSpec {
-  const person = (key: string, name: string, role: Role): PersonSpec => ({ key, name, role, email: `${key}@demo.holdspace.test` });
+  const person = (key: string, name: string, role: Role): PersonSpec => ({
+    key,
+    name,
+    role,
+    email: `${key}@demo.holdspace.test`,
+  });
   return {
     programId: "demo",
     programName: "Cascadia Integration Program (demo)",
@@ -102,7 +164,10 @@ export function demoSpec(): ProgramSpec {
 }
 
 /** Seed the demo program (once; idempotent) and return fresh one-time sign-in links for everyone. */
-export async function seedDemo(s: Services, baseUrl: string): Promise<{ name: string; role: Role; email: string; link: string }[]> {
+export async function seedDemo(
+  s: Services,
+  baseUrl: string,
+): Promise<{ name: string; role: Role; email: string; link: string }[]> {
   const spec = demoSpec();
   const seeded = await seedProgram(s, spec);
   if (seeded.fresh) await seedDemoSchedule(s, seeded, spec.programId, spec.password);
@@ -110,7 +175,12 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<{ name: st
   for (const p of spec.people) {
     const user = seeded.users[p.key];
     if (!user) continue;
-    out.push({ name: p.name, role: p.role, email: p.email, link: `${baseUrl}/invite/${await s.users.createInvite(user.id)}` });
+    out.push({
+      name: p.name,
+      role: p.role,
+      email: p.email,
+      link: `${baseUrl}/invite/${await s.users.createInvite(user.id)}`,
+    });
   }
   return out;
 }

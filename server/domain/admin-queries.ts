@@ -3,7 +3,15 @@ import { firstDosingAt, type CohortState, type ScheduledSession } from "../../sh
 import type { ProgramState } from "../../shared/domain/program.js";
 import { readinessOf } from "../../shared/domain/readiness.js";
 import { isStaff } from "../../shared/domain/roles.js";
-import type { CohortOverview, MySchedule, Person, ProgramInfo, ProgramOverview, ReadinessRow, ScheduleItem } from "../../shared/protocol/admin-views.js";
+import type {
+  CohortOverview,
+  MySchedule,
+  Person,
+  ProgramInfo,
+  ProgramOverview,
+  ReadinessRow,
+  ScheduleItem,
+} from "../../shared/protocol/admin-views.js";
 import { publicUser, type UserRecord } from "../auth/users.js";
 import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
@@ -25,15 +33,28 @@ async function people(s: Services, ids: readonly string[]): Promise<Person[]> {
 }
 
 /** [AC2] A participant sees only their own sessions, without doses or other people's names. */
-export function scheduleView(cohort: CohortState, viewer: UserRecord, sessions: readonly ScheduledSession[] = cohort.schedule): ScheduleItem[] {
+export function scheduleView(
+  cohort: CohortState,
+  viewer: UserRecord,
+  sessions: readonly ScheduledSession[] = cohort.schedule,
+): ScheduleItem[] {
   const staff = isStaff(viewerOf(viewer));
   return sessions
     .filter((x) => staff || x.participants.includes(viewer.id))
     .map((x) => ({
-      id: x.id, kind: x.kind, title: x.title, start: x.start, end: x.end, zone: x.zone, facilitators: x.facilitators,
+      id: x.id,
+      kind: x.kind,
+      title: x.title,
+      start: x.start,
+      end: x.end,
+      zone: x.zone,
+      facilitators: x.facilitators,
       participants: staff ? x.participants : [viewer.id],
       plannedDoseMg: staff ? x.plannedDoseMg : null,
-      seriesId: x.seriesId, shifted: x.shifted, cohortId: cohort.id, cohortName: cohort.name,
+      seriesId: x.seriesId,
+      shifted: x.shifted,
+      cohortId: cohort.id,
+      cohortName: cohort.name,
     }));
 }
 
@@ -41,9 +62,20 @@ export async function programOverview(s: Services, user: UserRecord, programId: 
   const program = await adminProgram(s, user, programId);
   const cohorts = await programCohorts(s, program);
   const cohortInfos = [];
-  for (const c of cohorts) cohortInfos.push({ id: c.id, name: c.name, capacity: c.capacity, enrolled: c.participants.length, facilitators: await people(s, c.facilitators) });
+  for (const c of cohorts)
+    cohortInfos.push({
+      id: c.id,
+      name: c.name,
+      capacity: c.capacity,
+      enrolled: c.participants.length,
+      facilitators: await people(s, c.facilitators),
+    });
   // Facilitators known to the program: those who joined by an invite link and those assigned anywhere in it.
-  return { program: programInfo(program), cohorts: cohortInfos, facilitators: await people(s, [...program.facilitators, ...cohorts.flatMap((c) => c.facilitators)]) };
+  return {
+    program: programInfo(program),
+    cohorts: cohortInfos,
+    facilitators: await people(s, [...program.facilitators, ...cohorts.flatMap((c) => c.facilitators)]),
+  };
 }
 
 export async function cohortOverview(s: Services, user: UserRecord, cohortId: string): Promise<CohortOverview> {
@@ -52,7 +84,10 @@ export async function cohortOverview(s: Services, user: UserRecord, cohortId: st
   return {
     cohort: { id: cohort.id, name: cohort.name, capacity: cohort.capacity, programId: program.id },
     program: programInfo(program),
-    people: await people(s, staff ? [...cohort.facilitators, ...cohort.participants] : [...cohort.facilitators, user.id]),
+    people: await people(
+      s,
+      staff ? [...cohort.facilitators, ...cohort.participants] : [...cohort.facilitators, user.id],
+    ),
     schedule: scheduleView(cohort, user),
   };
 }
@@ -60,7 +95,8 @@ export async function cohortOverview(s: Services, user: UserRecord, cohortId: st
 /** [RDY1] One row per participant: Ready, or each missing item by name. Staff only [AC3]. */
 export async function readinessBoard(s: Services, user: UserRecord, cohortId: string): Promise<ReadinessRow[]> {
   const { cohort, profile } = await cohortContext(s, user, cohortId);
-  if (!isStaff(viewerOf(user))) throw new AppError(ErrorCode.FORBIDDEN, "Only facilitators and admins can see the readiness board.");
+  if (!isStaff(viewerOf(user)))
+    throw new AppError(ErrorCode.FORBIDDEN, "Only facilitators and admins can see the readiness board.");
   const rows: ReadinessRow[] = [];
   for (const p of await people(s, cohort.participants)) {
     const first = firstDosingAt(cohort, p.id);
@@ -81,7 +117,9 @@ export async function myRecord(s: Services, user: UserRecord, cohortId: string) 
     reviewed: record?.review !== null && record?.review !== undefined,
     consent: record?.consent ?? null,
     transport: record?.transport ?? null,
-    missing: r.missing.filter((m) => m.item === "screening" || m.item === "consent" || m.item === "transport").map((m) => m.item),
+    missing: r.missing
+      .filter((m) => m.item === "screening" || m.item === "consent" || m.item === "transport")
+      .map((m) => m.item),
   };
 }
 
@@ -89,6 +127,14 @@ export async function myRecord(s: Services, user: UserRecord, cohortId: string) 
 export async function mySchedule(s: Services, user: UserRecord): Promise<MySchedule> {
   const cohorts = await s.directory.cohortsOf(user);
   const program = await s.streams.state("program", user.programId);
-  const sessions = cohorts.flatMap((c) => scheduleView(c, user, c.schedule.filter((x) => user.role === "admin" || x.facilitators.includes(user.id) || x.participants.includes(user.id))));
+  const sessions = cohorts.flatMap((c) =>
+    scheduleView(
+      c,
+      user,
+      c.schedule.filter(
+        (x) => user.role === "admin" || x.facilitators.includes(user.id) || x.participants.includes(user.id),
+      ),
+    ),
+  );
   return { zone: program.zone, sessions: sessions.sort((a, b) => a.start.localeCompare(b.start)) };
 }

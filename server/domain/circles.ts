@@ -12,7 +12,12 @@ export interface CohortRoster {
 const NOT_FOUND = "That circle does not exist or you are not part of it.";
 
 /** [AC4] The circle and its cohort, if this person belongs to the cohort. */
-export async function circleFor(streams: StreamService, roster: CohortRoster, user: UserRecord, circleId: string): Promise<{ circle: CircleState; cohort: CohortState }> {
+export async function circleFor(
+  streams: StreamService,
+  roster: CohortRoster,
+  user: UserRecord,
+  circleId: string,
+): Promise<{ circle: CircleState; cohort: CohortState }> {
   const circle = await streams.state("circle", circleId);
   if (!circle.exists || circle.cohortId === null) throw new AppError(ErrorCode.NOT_FOUND, NOT_FOUND);
   try {
@@ -26,7 +31,12 @@ export async function circleFor(streams: StreamService, roster: CohortRoster, us
  * [CIR1] Whether a participant has accepted the circle agreement in any circle of the cohort:
  * accepted once, it holds for the cohort's later circles.
  */
-export async function hasAgreed(streams: StreamService, cohortCircles: readonly string[], circle: CircleState, userId: string): Promise<boolean> {
+export async function hasAgreed(
+  streams: StreamService,
+  cohortCircles: readonly string[],
+  circle: CircleState,
+  userId: string,
+): Promise<boolean> {
   if (circle.agreed.includes(userId)) return true;
   for (const id of cohortCircles) {
     if (id === circle.id) continue;
@@ -36,17 +46,42 @@ export async function hasAgreed(streams: StreamService, cohortCircles: readonly 
 }
 
 /** [CIR1] Whether this person must still accept the circle agreement: participants do, once per cohort. */
-export async function needsAgreement(streams: StreamService, user: UserRecord, circle: CircleState, cohort: CohortState): Promise<boolean> {
-  return user.role === "participant" && !(await hasAgreed(streams, cohort.circles.map((c) => c.id), circle, user.id));
+export async function needsAgreement(
+  streams: StreamService,
+  user: UserRecord,
+  circle: CircleState,
+  cohort: CohortState,
+): Promise<boolean> {
+  return (
+    user.role === "participant" &&
+    !(await hasAgreed(
+      streams,
+      cohort.circles.map((c) => c.id),
+      circle,
+      user.id,
+    ))
+  );
 }
 
 /** [CIR1] A participant acts in a circle, or reads what it shares, only after accepting its agreement in the cohort. */
-export async function requireAgreement(streams: StreamService, user: UserRecord, circle: CircleState, cohort: CohortState): Promise<void> {
-  if (await needsAgreement(streams, user, circle, cohort)) throw new AppError(ErrorCode.RULE_VIOLATION, "Please read and accept the circle agreement first.");
+export async function requireAgreement(
+  streams: StreamService,
+  user: UserRecord,
+  circle: CircleState,
+  cohort: CohortState,
+): Promise<void> {
+  if (await needsAgreement(streams, user, circle, cohort))
+    throw new AppError(ErrorCode.RULE_VIOLATION, "Please read and accept the circle agreement first.");
 }
 
 /** [AC4][CIR5][CIR6] Who may read the streams circles add. */
-export async function authorizeCircleStream(streams: StreamService, roster: CohortRoster, user: UserRecord, kind: "circle" | "notes" | "journal" | "fnote", id: string): Promise<void> {
+export async function authorizeCircleStream(
+  streams: StreamService,
+  roster: CohortRoster,
+  user: UserRecord,
+  kind: "circle" | "notes" | "journal" | "fnote",
+  id: string,
+): Promise<void> {
   switch (kind) {
     case "circle":
     case "notes": {
@@ -56,12 +91,14 @@ export async function authorizeCircleStream(streams: StreamService, roster: Coho
     }
     case "journal":
       // [CIR5] A journal is its owner's alone: not other participants, not staff.
-      if (user.role !== "participant" || user.id !== id) throw new AppError(ErrorCode.NOT_FOUND, "That journal does not exist or is not yours.");
+      if (user.role !== "participant" || user.id !== id)
+        throw new AppError(ErrorCode.NOT_FOUND, "That journal does not exist or is not yours.");
       return;
     case "fnote": {
       // [CIR6][AC3] Only the cohort's facilitators.
       const { cohort } = await circleFor(streams, roster, user, id);
-      if (user.role !== "facilitator" || !cohort.facilitators.includes(user.id)) throw new AppError(ErrorCode.NOT_FOUND, "Those notes do not exist or are not available to you.");
+      if (user.role !== "facilitator" || !cohort.facilitators.includes(user.id))
+        throw new AppError(ErrorCode.NOT_FOUND, "Those notes do not exist or are not available to you.");
       return;
     }
   }

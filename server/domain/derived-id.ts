@@ -11,5 +11,9 @@ const PLAIN = /^[A-Za-z0-9_-]{1,40}$/;
  */
 export function derivedId(prefix: string, commandId: string): string {
   if (PLAIN.test(commandId)) return `${prefix}${commandId}`;
-  return `${prefix}.${createHash("sha256").update(commandId).digest("base64url").slice(0, 27).replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  return `${prefix}.${createHash("sha256")
+    .update(commandId)
+    .digest("base64url")
+    .slice(0, 27)
+    .replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }

@@ -23,28 +23,41 @@ export interface CohortSummary {
  * reply does not reveal which rooms exist.
  */
 export class Directory {
-  constructor(private readonly streams: StreamService, private readonly users: Users) {}
+  constructor(
+    private readonly streams: StreamService,
+    private readonly users: Users,
+  ) {}
 
   async cohortsOf(user: UserRecord): Promise<CohortState[]> {
     // An admin also sees the cohorts of programs they created (listed in a KV index).
     const programIds = user.role === "admin" ? await this.users.adminProgramIds(user) : [user.programId];
-    const perProgram = await Promise.all(programIds.map(async (pid) => {
-      const program = await this.streams.state("program", pid);
-      const cohorts = await Promise.all(program.cohorts.map((id) => this.streams.state("cohort", id)));
-      return cohorts.filter((c) => isCohortMember(c, viewerOf(user), program.admins));
-    }));
+    const perProgram = await Promise.all(
+      programIds.map(async (pid) => {
+        const program = await this.streams.state("program", pid);
+        const cohorts = await Promise.all(program.cohorts.map((id) => this.streams.state("cohort", id)));
+        return cohorts.filter((c) => isCohortMember(c, viewerOf(user), program.admins));
+      }),
+    );
     return perProgram.flat();
   }
 
   async summaries(user: UserRecord): Promise<CohortSummary[]> {
-    return (await this.cohortsOf(user)).map((c) => ({ id: c.id, name: c.name, sessions: c.sessions, circles: c.circles.map(({ id, title, startedAt }) => ({ id, title, startedAt })) }));
+    return (await this.cohortsOf(user)).map((c) => ({
+      id: c.id,
+      name: c.name,
+      sessions: c.sessions,
+      circles: c.circles.map(({ id, title, startedAt }) => ({ id, title, startedAt })),
+    }));
   }
 
   async cohortFor(user: UserRecord, cohortId: string): Promise<CohortState> {
     return (await this.cohortAndProgram(user, cohortId)).cohort;
   }
 
-  private async cohortAndProgram(user: UserRecord, cohortId: string): Promise<{ cohort: CohortState; program: ProgramState }> {
+  private async cohortAndProgram(
+    user: UserRecord,
+    cohortId: string,
+  ): Promise<{ cohort: CohortState; program: ProgramState }> {
     const cohort = await this.streams.state("cohort", cohortId);
     const program = cohort.programId === null ? null : await this.streams.state("program", cohort.programId);
     if (!program || !isCohortMember(cohort, viewerOf(user), program.admins)) {
@@ -66,7 +79,8 @@ export class Directory {
     } catch (err) {
       // Only a refusal becomes "not found". A store failure stays a failure (UNAVAILABLE), so a
       // client retries it: a final NOT_FOUND would make a participant's "I need support" give up [LIVE6].
-      if (err instanceof AppError) throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
+      if (err instanceof AppError)
+        throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
       throw err;
     }
   }
@@ -80,7 +94,11 @@ export class Directory {
     const cohortId = this.streams.cached("session", sessionId)?.cohortId ?? null;
     const programId = cohortId === null ? null : (this.streams.cached("cohort", cohortId)?.programId ?? null);
     if (cohortId === null || programId === null) return null;
-    const [session, cohort, program] = await this.streams.states(["session", sessionId], ["cohort", cohortId], ["program", programId]);
+    const [session, cohort, program] = await this.streams.states(
+      ["session", sessionId],
+      ["cohort", cohortId],
+      ["program", programId],
+    );
     if (session.cohortId !== cohortId || cohort.programId !== programId) return null;
     if (session.status === "none" || !isCohortMember(cohort, viewerOf(user), program.admins)) {
       throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or you are not part of it.");
@@ -110,7 +128,8 @@ export class Directory {
         throw new AppError(ErrorCode.NOT_FOUND, "That stream does not exist.");
       case "program": {
         const program = await this.streams.state("program", id);
-        if (!program.admins.includes(user.id)) throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
+        if (!program.admins.includes(user.id))
+          throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
         return;
       }
     }

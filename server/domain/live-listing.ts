@@ -20,7 +20,12 @@ export class LiveListing {
 
   async ensure(sessionId: string): Promise<void> {
     if (this.listed.has(sessionId)) return;
-    await this.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: serverId("listed", sessionId), type: "session.listed", actor: "system", data: { sessionId } });
+    await this.streams.appendSystem(streamName("index", LIVE_INDEX_ID), {
+      id: serverId("listed", sessionId),
+      type: "session.listed",
+      actor: "system",
+      data: { sessionId },
+    });
     // Its checks are due now; they then keep their own next time in the due index [LIVE6].
     await this.due.schedule(sessionId, this.clock.now());
     this.listed.add(sessionId);

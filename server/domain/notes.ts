@@ -1,6 +1,11 @@
 import * as Y from "yjs";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
-import { assertBeforeSeal, decideNotesUpdate, MAX_NOTES_UPDATE_BYTES, NOTES_SEAL_ID } from "../../shared/domain/notes.js";
+import {
+  assertBeforeSeal,
+  decideNotesUpdate,
+  MAX_NOTES_UPDATE_BYTES,
+  NOTES_SEAL_ID,
+} from "../../shared/domain/notes.js";
 import { streamName, type StoredEvent } from "../../shared/log.js";
 import type { LogStore } from "../stores/types.js";
 import type { CommandKey, Executed, StreamService } from "./stream-service.js";
@@ -11,13 +16,24 @@ import type { CommandKey, Executed, StreamService } from "./stream-service.js";
  * reader ignores it. Idempotent by its fixed id: a retried lock (say after a crash between the two
  * appends) seals a stream that missed it, and never seals twice.
  */
-export async function sealNotes(streams: StreamService, circleId: string, by: string): Promise<{ event: StoredEvent; duplicate: boolean }> {
-  return streams.appendSystem(streamName("notes", circleId), { id: NOTES_SEAL_ID, type: "notes.sealed", actor: by, data: { by } });
+export async function sealNotes(
+  streams: StreamService,
+  circleId: string,
+  by: string,
+): Promise<{ event: StoredEvent; duplicate: boolean }> {
+  return streams.appendSystem(streamName("notes", circleId), {
+    id: NOTES_SEAL_ID,
+    type: "notes.sealed",
+    actor: by,
+    data: { by },
+  });
 }
 
 /** [CIR4] Refuse an update that landed after the seal: it is in the log, but no reader counts it. */
 async function refuseIfSealed(log: LogStore, circleId: string, seq: number): Promise<void> {
-  const seal = (await log.lookup(streamName("notes", circleId), NOTES_SEAL_ID))?.events.find((e) => e.id === NOTES_SEAL_ID);
+  const seal = (await log.lookup(streamName("notes", circleId), NOTES_SEAL_ID))?.events.find(
+    (e) => e.id === NOTES_SEAL_ID,
+  );
   assertBeforeSeal(seal?.seq ?? null, seq);
 }
 
@@ -32,7 +48,14 @@ export interface NotesRecorded {
  * gets its first answer, even after a lock; a new one is refused once the circle is locked, checked
  * as a Yjs update, and durable before the ack. Either way it must come before the seal.
  */
-export async function recordNotesUpdate(streams: StreamService, log: LogStore, circle: { id: string; locked: boolean }, key: CommandKey, cmd: { id: string; update: string }, actorId: string): Promise<NotesRecorded> {
+export async function recordNotesUpdate(
+  streams: StreamService,
+  log: LogStore,
+  circle: { id: string; locked: boolean },
+  key: CommandKey,
+  cmd: { id: string; update: string },
+  actorId: string,
+): Promise<NotesRecorded> {
   const stream = streamName("notes", circle.id);
   const first = (await streams.retryOf(stream, key))?.[0];
   if (first) {
@@ -57,7 +80,10 @@ export function checkNotesUpdate(base64: string): Uint8Array {
   const bytes = Buffer.from(base64, "base64");
   if (bytes.length === 0) throw new AppError(ErrorCode.INVALID_PAYLOAD, "The notes update is empty.");
   if (bytes.length > MAX_NOTES_UPDATE_BYTES) {
-    throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The notes update is ${bytes.length} bytes; the most accepted is ${MAX_NOTES_UPDATE_BYTES}.`);
+    throw new AppError(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `The notes update is ${bytes.length} bytes; the most accepted is ${MAX_NOTES_UPDATE_BYTES}.`,
+    );
   }
   const update = new Uint8Array(bytes);
   try {
@@ -67,7 +93,10 @@ export function checkNotesUpdate(base64: string): Uint8Array {
     scratch.destroy();
     if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) throw new Error("no content");
   } catch {
-    throw new AppError(ErrorCode.INVALID_PAYLOAD, "The notes update could not be read as a document change; nothing was saved.");
+    throw new AppError(
+      ErrorCode.INVALID_PAYLOAD,
+      "The notes update could not be read as a document change; nothing was saved.",
+    );
   }
   return update;
 }

@@ -23,13 +23,21 @@ export async function adminProgram(s: Services, user: UserRecord, programId: str
 }
 
 /** A cohort and its program, if this person may see the cohort [AC2][AC4]. */
-export async function cohortContext(s: Services, user: UserRecord, cohortId: string): Promise<{ cohort: CohortState; program: ProgramState; profile: RuleProfile }> {
+export async function cohortContext(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+): Promise<{ cohort: CohortState; program: ProgramState; profile: RuleProfile }> {
   const cohort = await s.directory.cohortFor(user, cohortId);
   const program = await s.streams.state("program", cohort.programId ?? "");
   return { cohort, program, profile: profileOf(program) };
 }
 
-export async function requireAdminOf(s: Services, user: UserRecord, cohortId: string): Promise<{ cohort: CohortState; program: ProgramState; profile: RuleProfile }> {
+export async function requireAdminOf(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+): Promise<{ cohort: CohortState; program: ProgramState; profile: RuleProfile }> {
   const ctx = await cohortContext(s, user, cohortId);
   if (user.role !== "admin") throw new AppError(ErrorCode.FORBIDDEN, "Only a program admin can do this.");
   return ctx;

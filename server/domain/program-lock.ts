@@ -16,7 +16,11 @@ export async function withProgramLock<T>(kv: KvStore, programId: string, fn: () 
   const me = randomUUID();
   const deadline = Date.now() + WAIT_MS;
   while (!(await kv.set(key, me, { nx: true, ttlMs: TTL_MS }))) {
-    if (Date.now() > deadline) throw new AppError(ErrorCode.CONFLICT, "Someone else is changing this program's schedule right now. Please try again.");
+    if (Date.now() > deadline)
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        "Someone else is changing this program's schedule right now. Please try again.",
+      );
     await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
   }
   try {

@@ -1,9 +1,20 @@
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { streamName, type DraftEvent, type StoredEvent } from "../../shared/log.js";
 import type { CohortState } from "../../shared/domain/cohort.js";
-import { decideConsent, decidePreparation, decideReview, decideScreening, decideTransport } from "../../shared/domain/cohort-decide.js";
+import {
+  decideConsent,
+  decidePreparation,
+  decideReview,
+  decideScreening,
+  decideTransport,
+} from "../../shared/domain/cohort-decide.js";
 import type { ScreeningAnswers } from "../../shared/domain/screening.js";
-import { decideCancelSession, decideScheduleSeries, decideScheduleSession, type ScheduleContext } from "../../shared/scheduling/decide.js";
+import {
+  decideCancelSession,
+  decideScheduleSeries,
+  decideScheduleSession,
+  type ScheduleContext,
+} from "../../shared/scheduling/decide.js";
 import type { SeriesSchedule, SessionSchedule } from "../../shared/protocol/admin.js";
 import type { UserRecord } from "../auth/users.js";
 import { fanOut } from "../gateway/fanout.js";
@@ -17,14 +28,24 @@ import type { ProgramState } from "../../shared/domain/program.js";
 type Decide = (state: CohortState) => Omit<DraftEvent, "at">[];
 
 /** decide → append → fan out on one cohort's stream; returns the first event's seq. */
-async function run(s: Services, cohortId: string, cmd: CommandKey, decide: Decide): Promise<{ seq: number; events: StoredEvent[] }> {
+async function run(
+  s: Services,
+  cohortId: string,
+  cmd: CommandKey,
+  decide: Decide,
+): Promise<{ seq: number; events: StoredEvent[] }> {
   const done = await s.streams.execute("cohort", cohortId, cmd, decide);
   const { events } = done;
   fanOut(s.io, streamName("cohort", cohortId), done);
   return { seq: events[0]?.seq ?? 0, events };
 }
 
-async function scheduleContext(s: Services, user: UserRecord, cohortId: string, program: ProgramState): Promise<ScheduleContext> {
+async function scheduleContext(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  program: ProgramState,
+): Promise<ScheduleContext> {
   const { profile, cohort } = await requireAdminOf(s, user, cohortId);
   const booked = await programBookings(s, program);
   const names = await namesOf(s, [...cohort.facilitators, ...booked.flatMap((b) => b.facilitators)]);
@@ -32,62 +53,147 @@ async function scheduleContext(s: Services, user: UserRecord, cohortId: string, 
 }
 
 /** [SCH4] The program's bookings are read and appended to under one per-program lock. */
-async function locked<T>(s: Services, user: UserRecord, cohortId: string, fn: (program: ProgramState) => Promise<T>): Promise<T> {
+async function locked<T>(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  fn: (program: ProgramState) => Promise<T>,
+): Promise<T> {
   const { program } = await requireAdminOf(s, user, cohortId);
   return withProgramLock(s.stores.kv, program.id, () => fn(program));
 }
 
 /** [SCH1]–[SCH8] One session. [SCH4] checks bookings in every cohort of the program. */
-export async function scheduleSession(s: Services, user: UserRecord, cohortId: string, cmd: SessionSchedule): Promise<{ seq: number; sessionId: string }> {
+export async function scheduleSession(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  cmd: SessionSchedule,
+): Promise<{ seq: number; sessionId: string }> {
   const r = await locked(s, user, cohortId, async (program) => {
     const ctx = await scheduleContext(s, user, cohortId, program);
-    return run(s, cohortId, clientKey(user.id, "schedule:session", cmd.id), (st) => decideScheduleSession(st, cmd, viewerOf(user), ctx));
+    return run(s, cohortId, clientKey(user.id, "schedule:session", cmd.id), (st) =>
+      decideScheduleSession(st, cmd, viewerOf(user), ctx),
+    );
   });
   const sessionId = r.events[0]?.data.sessionId;
   return { seq: r.seq, sessionId: typeof sessionId === "string" ? sessionId : "" };
 }
 
 /** [SCH2][SCH3] A weekly / every-N-weeks circle series. */
-export async function scheduleSeries(s: Services, user: UserRecord, cohortId: string, cmd: SeriesSchedule): Promise<{ seq: number; sessions: number }> {
+export async function scheduleSeries(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  cmd: SeriesSchedule,
+): Promise<{ seq: number; sessions: number }> {
   const r = await locked(s, user, cohortId, async (program) => {
     const ctx = await scheduleContext(s, user, cohortId, program);
-    return run(s, cohortId, clientKey(user.id, "schedule:series", cmd.id), (st) => decideScheduleSeries(st, cmd, viewerOf(user), ctx));
+    return run(s, cohortId, clientKey(user.id, "schedule:series", cmd.id), (st) =>
+      decideScheduleSeries(st, cmd, viewerOf(user), ctx),
+    );
   });
   const occurrences = r.events[0]?.data.occurrences;
   return { seq: r.seq, sessions: Array.isArray(occurrences) ? occurrences.length : 0 };
 }
 
-export async function cancelSession(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; sessionId: string }): Promise<{ seq: number }> {
+export async function cancelSession(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  cmd: { id: string; sessionId: string },
+): Promise<{ seq: number }> {
   await requireAdminOf(s, user, cohortId);
-  return { seq: (await run(s, cohortId, clientKey(user.id, "schedule:cancel", cmd.id), (st) => decideCancelSession(st, cmd, viewerOf(user)))).seq };
+  return {
+    seq: (
+      await run(s, cohortId, clientKey(user.id, "schedule:cancel", cmd.id), (st) =>
+        decideCancelSession(st, cmd, viewerOf(user)),
+      )
+    ).seq,
+  };
 }
 
 /** [RDY1] A participant's own forms: screening, consent, transport. */
-export async function submitScreening(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; answers: ScreeningAnswers }) {
+export async function submitScreening(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  cmd: { id: string; answers: ScreeningAnswers },
+) {
   await cohortContext(s, user, cohortId);
-  return { seq: (await run(s, cohortId, clientKey(user.id, "screening:submit", cmd.id), (st) => decideScreening(st, cmd, viewerOf(user)))).seq };
+  return {
+    seq: (
+      await run(s, cohortId, clientKey(user.id, "screening:submit", cmd.id), (st) =>
+        decideScreening(st, cmd, viewerOf(user)),
+      )
+    ).seq,
+  };
 }
 
-export async function recordConsent(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; version: string }) {
+export async function recordConsent(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  cmd: { id: string; version: string },
+) {
   await cohortContext(s, user, cohortId);
-  return { seq: (await run(s, cohortId, clientKey(user.id, "consent:record", cmd.id), (st) => decideConsent(st, cmd, viewerOf(user)))).seq };
+  return {
+    seq: (
+      await run(s, cohortId, clientKey(user.id, "consent:record", cmd.id), (st) =>
+        decideConsent(st, cmd, viewerOf(user)),
+      )
+    ).seq,
+  };
 }
 
-export async function recordTransport(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; driver: string; contact: string; notes: string }) {
+export async function recordTransport(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  cmd: { id: string; driver: string; contact: string; notes: string },
+) {
   await cohortContext(s, user, cohortId);
-  return { seq: (await run(s, cohortId, clientKey(user.id, "transport:record", cmd.id), (st) => decideTransport(st, cmd, viewerOf(user)))).seq };
+  return {
+    seq: (
+      await run(s, cohortId, clientKey(user.id, "transport:record", cmd.id), (st) =>
+        decideTransport(st, cmd, viewerOf(user)),
+      )
+    ).seq,
+  };
 }
 
 /** [RDY1] Staff: review a screening; record preparation attendance. */
-export async function reviewScreening(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; participantId: string }) {
+export async function reviewScreening(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  cmd: { id: string; participantId: string },
+) {
   await cohortContext(s, user, cohortId);
-  return { seq: (await run(s, cohortId, clientKey(user.id, "screening:review", cmd.id), (st) => decideReview(st, cmd, viewerOf(user)))).seq };
+  return {
+    seq: (
+      await run(s, cohortId, clientKey(user.id, "screening:review", cmd.id), (st) =>
+        decideReview(st, cmd, viewerOf(user)),
+      )
+    ).seq,
+  };
 }
 
-export async function recordPreparation(s: Services, user: UserRecord, cohortId: string, cmd: { id: string; participantId: string; sessionId: string }) {
+export async function recordPreparation(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  cmd: { id: string; participantId: string; sessionId: string },
+) {
   await cohortContext(s, user, cohortId);
   const now = new Date(s.clock.now()).toISOString();
-  return { seq: (await run(s, cohortId, clientKey(user.id, "preparation:record", cmd.id), (st) => decidePreparation(st, cmd, viewerOf(user), now))).seq };
+  return {
+    seq: (
+      await run(s, cohortId, clientKey(user.id, "preparation:record", cmd.id), (st) =>
+        decidePreparation(st, cmd, viewerOf(user), now),
+      )
+    ).seq,
+  };
 }
 
 export function notStaff(): never {

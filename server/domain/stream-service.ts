@@ -1,5 +1,14 @@
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
-import { isServerId, streamId, streamKind, streamName, type DraftEvent, type StoredEvent, type StreamKind, type StreamName } from "../../shared/log.js";
+import {
+  isServerId,
+  streamId,
+  streamKind,
+  streamName,
+  type DraftEvent,
+  type StoredEvent,
+  type StreamKind,
+  type StreamName,
+} from "../../shared/log.js";
 import { guardFor, streamDefs, touchesOf, type StreamStates } from "../../shared/domain/streams.js";
 import type { Clock } from "../clock.js";
 import { ConflictError, type AppendResult, type FoundBatch, type LogStore, type ReadResult } from "../stores/types.js";
@@ -49,7 +58,8 @@ export function systemKey(id: string): CommandKey {
   return { id, owner: SYSTEM_OWNER };
 }
 
-export const DUPLICATE_ID_MESSAGE = "That request id was already used for another request. Send it again with a new id.";
+export const DUPLICATE_ID_MESSAGE =
+  "That request id was already used for another request. Send it again with a new id.";
 
 export interface Executed {
   events: StoredEvent[];
@@ -69,7 +79,16 @@ export type AfterAppend = (kind: StreamKind, id: string, events: readonly Stored
  * every node has appended [LOG5]. Nothing here is truth.
  */
 export class StreamService {
-  private readonly caches: Caches = { session: new Map(), cohort: new Map(), program: new Map(), circle: new Map(), notes: new Map(), journal: new Map(), fnote: new Map(), index: new Map() };
+  private readonly caches: Caches = {
+    session: new Map(),
+    cohort: new Map(),
+    program: new Map(),
+    circle: new Map(),
+    notes: new Map(),
+    journal: new Map(),
+    fnote: new Map(),
+    index: new Map(),
+  };
   private readonly queue = new KeyedQueue();
 
   constructor(
@@ -88,7 +107,11 @@ export class StreamService {
    * Several streams caught up from the log in one round trip (a command's session, cohort and
    * program): the states that follow are as fresh as separate reads, for a third of the trips.
    */
-  async states<A extends StreamKind, B extends StreamKind, C extends StreamKind>(a: [A, string], b: [B, string], c: [C, string]): Promise<[StreamStates[A], StreamStates[B], StreamStates[C]]> {
+  async states<A extends StreamKind, B extends StreamKind, C extends StreamKind>(
+    a: [A, string],
+    b: [B, string],
+    c: [C, string],
+  ): Promise<[StreamStates[A], StreamStates[B], StreamStates[C]]> {
     const ca = this.cursor(a[0], a[1]);
     const cb = this.cursor(b[0], b[1]);
     const cc = this.cursor(c[0], c[1]);
@@ -155,7 +178,13 @@ export class StreamService {
    * A retried id returns the batch it produced the first time [LOG2]; the same id from someone
    * else is DUPLICATE_ID and changes nothing.
    */
-  async execute<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>, opts: { queued?: boolean } = {}): Promise<Executed> {
+  async execute<K extends StreamKind>(
+    kind: K,
+    id: string,
+    cmd: CommandKey,
+    decide: Decide<StreamStates[K]>,
+    opts: { queued?: boolean } = {},
+  ): Promise<Executed> {
     const done = await this.decideAndAppend(kind, id, cmd, decide, opts.queued ?? true);
     if (done.events.length > 0) await this.afterAppend(kind, id, done.events);
     return done;
@@ -166,9 +195,17 @@ export class StreamService {
    * never waits behind a room's burst of check-ins. Safe because its guard is scoped (an alert):
    * a race with the queue's commands is a conflict and a retry, never a lost or doubled event.
    */
-  private async decideAndAppend<K extends StreamKind>(kind: K, id: string, cmd: CommandKey, decide: Decide<StreamStates[K]>, queued: boolean): Promise<Executed> {
+  private async decideAndAppend<K extends StreamKind>(
+    kind: K,
+    id: string,
+    cmd: CommandKey,
+    decide: Decide<StreamStates[K]>,
+    queued: boolean,
+  ): Promise<Executed> {
     const stream = streamName(kind, id);
-    const run = queued ? <T>(task: () => Promise<T>) => this.queue.run(stream, task) : <T>(task: () => Promise<T>) => task();
+    const run = queued
+      ? <T>(task: () => Promise<T>) => this.queue.run(stream, task)
+      : <T>(task: () => Promise<T>) => task();
     // A retry is found by the append itself (it dedupes by id first), so the usual command costs
     // one read and one append. Only when the decision now refuses or writes nothing is the id
     // looked up: a retry of a command whose decision would now differ still gets its first answer.
@@ -206,11 +243,17 @@ export class StreamService {
         try {
           const result = await this.appendNow(stream, cmd.owner, drafts, guardFor(kind, state.seq, drafts));
           if (!result.duplicate) this.learn(kind, id, result.events);
-          return result.duplicate ? answerDuplicate(result, cmd, result.matchedId ?? cmd.id) : { events: result.events, duplicate: false };
+          return result.duplicate
+            ? answerDuplicate(result, cmd, result.matchedId ?? cmd.id)
+            : { events: result.events, duplicate: false };
         } catch (err) {
           fresh = true;
           if (!(err instanceof ConflictError)) throw err;
-          if (attempt >= CONFLICT_RETRIES) throw new AppError(ErrorCode.CONFLICT, "The room changed while your request was handled. Please try again.");
+          if (attempt >= CONFLICT_RETRIES)
+            throw new AppError(
+              ErrorCode.CONFLICT,
+              "The room changed while your request was handled. Please try again.",
+            );
         }
       }
     });
@@ -224,7 +267,9 @@ export class StreamService {
     assertIds(drafts, cmd);
     const done = await this.queue.run(stream, async () => {
       const result = await this.appendNow(stream, cmd.owner, drafts, undefined);
-      return result.duplicate ? answerDuplicate(result, cmd, result.matchedId ?? cmd.id) : { events: result.events, duplicate: false };
+      return result.duplicate
+        ? answerDuplicate(result, cmd, result.matchedId ?? cmd.id)
+        : { events: result.events, duplicate: false };
     });
     await this.afterAppend(streamKind(stream), streamId(stream), done.events);
     return done;
@@ -244,7 +289,12 @@ export class StreamService {
     return { event, duplicate };
   }
 
-  private appendNow(stream: StreamName, owner: string, drafts: Draft[], guard: Parameters<LogStore["append"]>[2]): Promise<AppendResult> {
+  private appendNow(
+    stream: StreamName,
+    owner: string,
+    drafts: Draft[],
+    guard: Parameters<LogStore["append"]>[2],
+  ): Promise<AppendResult> {
     const at = new Date(this.clock.now()).toISOString();
     const kind = streamDefs[streamKind(stream)];
     const events = drafts.map((d) => ({ ...d, at }));
@@ -258,14 +308,16 @@ export class StreamService {
  * A client id found from someone else is never theirs.
  */
 function answerDuplicate(found: FoundBatch, cmd: CommandKey, matchedId: string): Executed {
-  if (!isServerId(matchedId) && found.owner !== cmd.owner) throw new AppError(ErrorCode.DUPLICATE_ID, DUPLICATE_ID_MESSAGE);
+  if (!isServerId(matchedId) && found.owner !== cmd.owner)
+    throw new AppError(ErrorCode.DUPLICATE_ID, DUPLICATE_ID_MESSAGE);
   return { events: found.events, duplicate: true };
 }
 
 /** Only the command's own id or server-made ids may be written for it: a decision never invents a client id. */
 function assertIds(drafts: readonly Draft[], cmd: CommandKey): void {
   for (const d of drafts) {
-    if (d.id !== cmd.id && !isServerId(d.id)) throw new Error(`event id ${d.id.slice(0, 40)} is neither the command's id nor a server id`);
+    if (d.id !== cmd.id && !isServerId(d.id))
+      throw new Error(`event id ${d.id.slice(0, 40)} is neither the command's id nor a server id`);
   }
 }
 

@@ -21,7 +21,13 @@ const SNAPSHOT_TRIES = 3;
  * A client whose missing events were compacted gets the snapshot and the events after it.
  * Paged: a client with `more` asks again, so a reconnect never reads more than one page at once.
  */
-export async function syncStream(log: LogStore, viewer: Viewer, stream: StreamName, epoch: string | null, seq: number): Promise<SyncResult> {
+export async function syncStream(
+  log: LogStore,
+  viewer: Viewer,
+  stream: StreamName,
+  epoch: string | null,
+  seq: number,
+): Promise<SyncResult> {
   const head = await log.head(stream);
   const reset = epoch !== null && head.epoch !== null && epoch !== head.epoch;
   const from = reset || seq > head.seq ? 0 : seq;

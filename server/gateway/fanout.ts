@@ -36,7 +36,8 @@ function publish(io: IoServer, stream: StreamName, event: StoredEvent): void {
     io.to(rooms.stream(stream)).emit("stream:event", { stream, event });
     return;
   }
-  const full = audience.kind === "staff" ? [rooms.staff(stream)] : [rooms.staff(stream), rooms.personal(stream, audience.userId)];
+  const full =
+    audience.kind === "staff" ? [rooms.staff(stream)] : [rooms.staff(stream), rooms.personal(stream, audience.userId)];
   io.to(full).emit("stream:event", { stream, event });
   holdHidden(io, stream, event);
 }
@@ -61,7 +62,9 @@ function flushHidden(io: IoServer, stream: StreamName): void {
   if (!byStream || !pending) return;
   clearTimeout(pending.timer);
   byStream.delete(stream);
-  io.to(rooms.stream(stream)).except(rooms.staff(stream)).emit("stream:hidden", { stream, epoch: pending.epoch, seqs: pending.seqs });
+  io.to(rooms.stream(stream))
+    .except(rooms.staff(stream))
+    .emit("stream:hidden", { stream, epoch: pending.epoch, seqs: pending.seqs });
 }
 
 /** What a command produced: new events, or a retry's answer (events appended the first time). */

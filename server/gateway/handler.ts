@@ -49,18 +49,26 @@ export function parseWith<S extends z.ZodType>(schema: S, payload: unknown, maxB
   } catch {
     throw new AppError(ErrorCode.INVALID_PAYLOAD, "The request could not be read.");
   }
-  if (size > maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The request is ${size} bytes; the most accepted is ${maxBytes}.`);
+  if (size > maxBytes)
+    throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The request is ${size} bytes; the most accepted is ${maxBytes}.`);
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     const fields = zodFields(parsed.error);
     const first = Object.entries(fields)[0];
-    throw new AppError(ErrorCode.INVALID_PAYLOAD, first ? `Invalid request: ${first[0]}: ${first[1]}` : "Invalid request.", fields);
+    throw new AppError(
+      ErrorCode.INVALID_PAYLOAD,
+      first ? `Invalid request: ${first[0]}: ${first[1]}` : "Invalid request.",
+      fields,
+    );
   }
   return parsed.data;
 }
 
 /** Bind a handler to its schema: handlers only ever see parsed input. */
-export function command<S extends z.ZodType, R>(schema: S, fn: (payload: z.output<S>, socket: AppSocket) => Promise<R>): CommandRunner<R> {
+export function command<S extends z.ZodType, R>(
+  schema: S,
+  fn: (payload: z.output<S>, socket: AppSocket) => Promise<R>,
+): CommandRunner<R> {
   // async so a refusal in parsing becomes a rejected promise, never a throw inside the socket listener.
   return { run: async (payload, socket) => fn(parseWith(schema, payload), socket) };
 }
@@ -68,7 +76,10 @@ export function command<S extends z.ZodType, R>(schema: S, fn: (payload: z.outpu
 export function toErrorShape(err: unknown, log: Logger, name: string): AppErrorShape {
   if (err instanceof AppError) return err.toShape();
   log.error("command failed", { command: { id: name }, error: errorKind(err) });
-  return { code: ErrorCode.UNAVAILABLE, message: "The server could not complete this just now. It is safe to try again." };
+  return {
+    code: ErrorCode.UNAVAILABLE,
+    message: "The server could not complete this just now. It is safe to try again.",
+  };
 }
 
 /**
@@ -87,11 +98,17 @@ function serialLane(max: number, overflow: () => void) {
       overflow();
     }
     waiting++;
-    const result = tail.then(() => (dropped ? Promise.reject(new AppError(ErrorCode.UNAVAILABLE, "The connection was closed.")) : job()));
-    tail = result.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => { waiting--; });
+    const result = tail.then(() =>
+      dropped ? Promise.reject(new AppError(ErrorCode.UNAVAILABLE, "The connection was closed.")) : job(),
+    );
+    tail = result
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        waiting--;
+      });
     return result;
   };
 }
@@ -107,7 +124,16 @@ export const COMMAND_DEADLINE_MS = 7000;
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError(ErrorCode.UNAVAILABLE, "The server is taking too long with this just now. It is safe to try again: nothing is done twice.")), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new AppError(
+            ErrorCode.UNAVAILABLE,
+            "The server is taking too long with this just now. It is safe to try again: nothing is done twice.",
+          ),
+        ),
+      ms,
+    );
   });
   work.catch(() => undefined); // answered by the race below, or too late to answer anyone
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
@@ -120,7 +146,10 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  */
 export function mountHandlers(socket: AppSocket, handlers: HandlerTable, log: Logger, limits: CommandLimits): void {
   const lane = serialLane(limits.settings.safetyQueueMax, () => {
-    log.warn("socket disconnected: too many safety commands waiting", { socket: { id: socket.id }, user: { id: socket.data.user.id } });
+    log.warn("socket disconnected: too many safety commands waiting", {
+      socket: { id: socket.id },
+      user: { id: socket.data.user.id },
+    });
     socket.disconnect(true);
   });
   // A client that keeps sending after RATE_LIMITED is not backing off: past the limit it is
@@ -130,7 +159,11 @@ export function mountHandlers(socket: AppSocket, handlers: HandlerTable, log: Lo
     if (!(err instanceof RateLimitedError)) return;
     refusedInRow++;
     if (refusedInRow !== limits.settings.disconnectAfterRefusals) return;
-    log.warn("socket disconnected: kept sending while rate limited", { socket: { id: socket.id }, user: { id: socket.data.user.id }, refused: refusedInRow });
+    log.warn("socket disconnected: kept sending while rate limited", {
+      socket: { id: socket.id },
+      user: { id: socket.data.user.id },
+      refused: refusedInRow,
+    });
     socket.disconnect(true);
   };
   socket.onAny((name: unknown, ...args: unknown[]) => {
@@ -141,7 +174,13 @@ export function mountHandlers(socket: AppSocket, handlers: HandlerTable, log: Lo
       else if (!r.ok) socket.emit("error:protocol", r.error);
     };
     if (typeof name !== "string" || !isCommandName(name)) {
-      reply({ ok: false, error: { code: ErrorCode.UNKNOWN_EVENT, message: `The server does not know the event "${String(name).slice(0, 60)}".` } });
+      reply({
+        ok: false,
+        error: {
+          code: ErrorCode.UNKNOWN_EVENT,
+          message: `The server does not know the event "${String(name).slice(0, 60)}".`,
+        },
+      });
       return;
     }
     const payload = hasAck && args.length === 1 ? undefined : args[0];

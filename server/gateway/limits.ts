@@ -72,7 +72,12 @@ export const LIMITS: LimitSettings = {
 
 export type Budget = "commands" | "chatty" | "safety";
 
-const CHATTY: ReadonlySet<CommandName> = new Set<CommandName>(["notes:update", "notes:awareness", "time:ping", "stream:sync"]);
+const CHATTY: ReadonlySet<CommandName> = new Set<CommandName>([
+  "notes:update",
+  "notes:awareness",
+  "time:ping",
+  "stream:sync",
+]);
 /** [LIVE6] Asking for help and answering it are never refused. */
 const SAFETY: ReadonlySet<CommandName> = new Set<CommandName>(["support:request", "alert:ack"]);
 
@@ -80,7 +85,13 @@ const SAFETY: ReadonlySet<CommandName> = new Set<CommandName>(["support:request"
 export function budgetOf(command: CommandName, payload: unknown): Budget {
   if (SAFETY.has(command)) return "safety";
   // The cheap look first: a flood of ordinary check-ins is not parsed twice.
-  if (command === "checkin:send" && typeof payload === "object" && payload !== null && "status" in payload && payload.status === "need_support") {
+  if (
+    command === "checkin:send" &&
+    typeof payload === "object" &&
+    payload !== null &&
+    "status" in payload &&
+    payload.status === "need_support"
+  ) {
     if (CheckinSend.safeParse(payload).success) return "safety";
   }
   return CHATTY.has(command) ? "chatty" : "commands";
@@ -92,7 +103,10 @@ export type { Who };
 export type Admission = "run" | "serialize";
 
 export class RateLimitedError extends AppError {
-  constructor(message: string, readonly retryAfterMs: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
     // The ack shape has no retry field; `fields` carries it so a client can read it without parsing prose.
     super(ErrorCode.RATE_LIMITED, message, { retryAfterMs: String(retryAfterMs) });
   }
@@ -167,14 +181,20 @@ export function createCommandLimits(store: LimitsStore, opts: LimitsOptions = {}
     return new BurstyRateLimiter(redis(name, r.points, r.durationS), redis(`${name}-burst`, r.burst, r.burstDurationS));
   };
 
-  const perSocket = { commands: memory("socket-commands", settings.commands.socket), chatty: memory("socket-chatty", settings.chatty.socket) };
+  const perSocket = {
+    commands: memory("socket-commands", settings.commands.socket),
+    chatty: memory("socket-chatty", settings.chatty.socket),
+  };
   /**
    * A socket over its budget is refused from this map until its window ends, with one error made
    * when it went over: measured, a flood of 20,000 cost ~30 µs a refusal through the limiter and
    * the error's stack; from the map it costs a lookup. The limiter still decides every admission.
    */
   const socketBlocks = new Map<string, { until: number; error: RateLimitedError }>();
-  const perPerson = { commands: shared("person-commands", settings.commands.person), chatty: shared("person-chatty", settings.chatty.person) };
+  const perPerson = {
+    commands: shared("person-commands", settings.commands.person),
+    chatty: shared("person-chatty", settings.chatty.person),
+  };
   const safetySocket = memory("socket-safety", settings.safety.socket);
   const connects = shared("person-connects", settings.connects);
 
@@ -205,7 +225,10 @@ export function createCommandLimits(store: LimitsStore, opts: LimitsOptions = {}
 
   const per = (n: number, s: number) => `${n} ${s === 1 ? "a second" : `in ${s} s`}`;
   const rateText = (r: Rate) => `at most ${per(r.points, r.durationS)} (${r.points + r.burst} in a burst)`;
-  const sockets = store.kind === "redis" ? redisSocketCount(store.client, store.prefix, settings, now) : memorySocketCount(settings, now);
+  const sockets =
+    store.kind === "redis"
+      ? redisSocketCount(store.client, store.prefix, settings, now)
+      : memorySocketCount(settings, now);
 
   return {
     kind: store.kind,
@@ -238,7 +261,10 @@ export function createCommandLimits(store: LimitsStore, opts: LimitsOptions = {}
     async openSocket(who) {
       const tooFast = await guarded("connect limit", null, () => over(connects, who.userId));
       if (tooFast) {
-        throw new RateLimitedError(`Too many new connections from your account: at most ${per(settings.connects.points, settings.connects.durationS)}. This page reconnects by itself in ${seconds(tooFast.msBeforeNext)} s.`, tooFast.msBeforeNext);
+        throw new RateLimitedError(
+          `Too many new connections from your account: at most ${per(settings.connects.points, settings.connects.durationS)}. This page reconnects by itself in ${seconds(tooFast.msBeforeNext)} s.`,
+          tooFast.msBeforeNext,
+        );
       }
       const count = await guarded("socket count", 0, () => sockets.acquire(who));
       if (count > 0) {

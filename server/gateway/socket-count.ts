@@ -81,7 +81,12 @@ const Count = z.number().int().min(0);
 /** A person's set outlives any one socket (it is cleaned on each connect); this only drops the abandoned. */
 const PERSON_KEY_TTL_MS = 7 * 24 * 3_600_000;
 
-export function redisSocketCount(client: RedisClient, prefix: string, settings: CountSettings, now: () => number): SocketCount {
+export function redisSocketCount(
+  client: RedisClient,
+  prefix: string,
+  settings: CountSettings,
+  now: () => number,
+): SocketCount {
   const key = (userId: string) => `${prefix}rl:sockets:${userId}`;
   const counters = `${prefix}rl:counters`;
   const self = randomUUID();
@@ -89,7 +94,18 @@ export function redisSocketCount(client: RedisClient, prefix: string, settings: 
   return {
     async acquire({ userId, socketId }) {
       const t = now();
-      const reply = await ACQUIRE.run(client, [key(userId), counters], [String(t), member(socketId), String(settings.socketsPerPerson), self, String(t + settings.socketTtlMs), String(PERSON_KEY_TTL_MS)]);
+      const reply = await ACQUIRE.run(
+        client,
+        [key(userId), counters],
+        [
+          String(t),
+          member(socketId),
+          String(settings.socketsPerPerson),
+          self,
+          String(t + settings.socketTtlMs),
+          String(PERSON_KEY_TTL_MS),
+        ],
+      );
       return Count.parse(reply);
     },
     async release({ userId, socketId }) {
@@ -99,7 +115,11 @@ export function redisSocketCount(client: RedisClient, prefix: string, settings: 
       const t = now();
       // Plain ZADD: this node's sockets count again even if it stalled past the ttl. Counters
       // dead for a day are forgotten (their people's entries were dropped at their next connect).
-      await client.multi().zAdd(counters, { score: t + settings.socketTtlMs, value: self }).zRemRangeByScore(counters, "-inf", t - 86_400_000).exec();
+      await client
+        .multi()
+        .zAdd(counters, { score: t + settings.socketTtlMs, value: self })
+        .zRemRangeByScore(counters, "-inf", t - 86_400_000)
+        .exec();
     },
   };
 }

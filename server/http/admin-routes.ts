@@ -3,14 +3,44 @@ import { z } from "zod";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { Id } from "../../shared/log.js";
 import {
-  CohortCreate, ConsentRecord, EnrolAccept, FacilitatorAssign, FacilitatorInviteCreate, InviteCreate, PreparationRecord, ProgramCreate,
-  ScreeningReview, ScreeningSubmit, SeriesSchedule, SessionCancel, SessionSchedule, TransportRecord,
+  CohortCreate,
+  ConsentRecord,
+  EnrolAccept,
+  FacilitatorAssign,
+  FacilitatorInviteCreate,
+  InviteCreate,
+  PreparationRecord,
+  ProgramCreate,
+  ScreeningReview,
+  ScreeningSubmit,
+  SeriesSchedule,
+  SessionCancel,
+  SessionSchedule,
+  TransportRecord,
 } from "../../shared/protocol/admin.js";
 import { publicUser } from "../auth/users.js";
-import { acceptEnrolment, adminProgramIds, assignFacilitator, createCohort, createFacilitatorInvite, createInvite, createProgram, describeInvite } from "../domain/admin-commands.js";
+import {
+  acceptEnrolment,
+  adminProgramIds,
+  assignFacilitator,
+  createCohort,
+  createFacilitatorInvite,
+  createInvite,
+  createProgram,
+  describeInvite,
+} from "../domain/admin-commands.js";
 import { guardTokenUse, RateLimiter } from "../auth/rate-limit.js";
 import { cohortOverview, myRecord, mySchedule, programOverview, readinessBoard } from "../domain/admin-queries.js";
-import { cancelSession, recordConsent, recordPreparation, recordTransport, reviewScreening, scheduleSeries, scheduleSession, submitScreening } from "../domain/schedule-commands.js";
+import {
+  cancelSession,
+  recordConsent,
+  recordPreparation,
+  recordTransport,
+  reviewScreening,
+  scheduleSeries,
+  scheduleSession,
+  submitScreening,
+} from "../domain/schedule-commands.js";
 import { parseWith } from "../gateway/handler.js";
 import type { Services } from "../services.js";
 import { clientIp, requireUser, userOf, type AuthedRequest } from "./auth-routes.js";
@@ -39,7 +69,8 @@ export function adminRoutes(s: Services): Router {
     const out = [];
     for (const id of await adminProgramIds(s, user)) {
       const p = await s.streams.state("program", id);
-      if (p.exists && p.admins.includes(user.id)) out.push({ id: p.id, name: p.name, zone: p.zone, profile: p.profile });
+      if (p.exists && p.admins.includes(user.id))
+        out.push({ id: p.id, name: p.name, zone: p.zone, profile: p.profile });
     }
     res.json({ programs: out });
   });
@@ -50,7 +81,9 @@ export function adminRoutes(s: Services): Router {
     res.json(await programOverview(s, u(req), param(req, "programId")));
   });
   r.post("/admin/programs/:programId/facilitator-invites", async (req: AuthedRequest, res: Response) => {
-    res.status(201).json(await createFacilitatorInvite(s, u(req), param(req, "programId"), body(FacilitatorInviteCreate, req)));
+    res
+      .status(201)
+      .json(await createFacilitatorInvite(s, u(req), param(req, "programId"), body(FacilitatorInviteCreate, req)));
   });
   r.post("/admin/cohorts", async (req: AuthedRequest, res: Response) => {
     res.status(201).json(await createCohort(s, u(req), body(CohortCreate, req)));

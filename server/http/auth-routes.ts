@@ -25,7 +25,10 @@ export function sessionRoom(sid: string): string {
 }
 
 export function setSessionCookie(res: Response, sid: string, secure: boolean): void {
-  res.setHeader("Set-Cookie", serialize(SESSION_COOKIE, sid, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: 12 * 60 * 60 }));
+  res.setHeader(
+    "Set-Cookie",
+    serialize(SESSION_COOKIE, sid, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: 12 * 60 * 60 }),
+  );
 }
 
 /** The caller's address for per-IP limits (the socket's, unless the app is told to trust a proxy). */
@@ -77,7 +80,11 @@ export function authRoutes(s: Services, opts: { secureCookies: boolean }): Route
     const body = parseWith(InviteAcceptBody, req.body, HTTP_BODY_MAX);
     const user = await guardTokenUse(limiter, clientIp(req), async () => {
       const found = await s.users.redeemInvite(body.token);
-      if (!found) throw new AppError(ErrorCode.INVITE_INVALID, "This sign-in link has already been used or has expired. Ask your program for a new one.");
+      if (!found)
+        throw new AppError(
+          ErrorCode.INVITE_INVALID,
+          "This sign-in link has already been used or has expired. Ask your program for a new one.",
+        );
       return found;
     });
     setSessionCookie(res, await s.users.startSession(user.id), opts.secureCookies);
@@ -91,7 +98,10 @@ export function authRoutes(s: Services, opts: { secureCookies: boolean }): Route
       // A signed-out tab (a shared clinic tablet) must stop receiving the room's events at once.
       s.io.to(sessionRoom(sid)).disconnectSockets(true);
     }
-    res.setHeader("Set-Cookie", serialize(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0 }));
+    res.setHeader(
+      "Set-Cookie",
+      serialize(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0 }),
+    );
     res.json({ ok: true });
   });
 

@@ -41,7 +41,11 @@ export function calendarRoutes(s: Services): Router {
     const cohort = await s.directory.cohortFor(user, cohortId);
     const item = scheduleView(cohort, user).find((x) => x.id === sessionId);
     if (!item) throw new AppError(ErrorCode.NOT_FOUND, "That session does not exist or is not one of yours.");
-    sendIcs(res, writeCalendar(toIcs([item]), { stampMs: s.clock.now(), name: "Holdspace session" }), `${sessionId}.ics`);
+    sendIcs(
+      res,
+      writeCalendar(toIcs([item]), { stampMs: s.clock.now(), name: "Holdspace session" }),
+      `${sessionId}.ics`,
+    );
   });
   r.get("/calendar-feed", async (req: AuthedRequest, res: Response) => {
     const token = await feeds.current(userOf(req).id);

@@ -21,8 +21,10 @@ const STATUS: Record<ErrorCode, number> = {
 
 function bodyParserError(err: unknown): AppError | null {
   if (!(err instanceof Error) || !("type" in err)) return null;
-  if (err.type === "entity.too.large") return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large.");
-  if (err.type === "entity.parse.failed") return new AppError(ErrorCode.INVALID_PAYLOAD, "The request body is not valid JSON.");
+  if (err.type === "entity.too.large")
+    return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large.");
+  if (err.type === "entity.parse.failed")
+    return new AppError(ErrorCode.INVALID_PAYLOAD, "The request body is not valid JSON.");
   return null;
 }
 
@@ -32,7 +34,8 @@ function bodyParserError(err: unknown): AppError | null {
  */
 export function routeLabel(req: Request): string {
   const route: unknown = req.route;
-  if (route !== null && typeof route === "object" && "path" in route && typeof route.path === "string") return `${req.method} ${route.path}`;
+  if (route !== null && typeof route === "object" && "path" in route && typeof route.path === "string")
+    return `${req.method} ${route.path}`;
   // Failed before a route matched (say, while reading the session): only the path's first segment.
   return `${req.method} /${req.path.split("/")[1] ?? ""}/…`;
 }

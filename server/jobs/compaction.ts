@@ -17,7 +17,11 @@ const UpdateData = NotesEventData["notes.update"];
  * at the seal of a locked document [CIR4].
  * Returns the seq compacted to, or null when there was too little to do.
  */
-export async function compactNotes(log: LogStore, stream: StreamName, minUpdates = COMPACT_AFTER): Promise<number | null> {
+export async function compactNotes(
+  log: LogStore,
+  stream: StreamName,
+  minUpdates = COMPACT_AFTER,
+): Promise<number | null> {
   const snap = await log.loadSnapshot(stream);
   const parts: Uint8Array[] = snap ? [fromBase64(snap.data)] : [];
   let after = snap?.seq ?? 0;

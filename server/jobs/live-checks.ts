@@ -84,7 +84,11 @@ async function inParallel<T>(items: readonly T[], f: (item: T) => Promise<void>)
 }
 
 /** [LIVE6] Make a session's checks due now when one of its events can change them (an alert, the ratio). */
-export async function wakeChecks(s: Pick<Services, "stores" | "clock">, sessionId: string, events: readonly StoredEvent[]): Promise<void> {
+export async function wakeChecks(
+  s: Pick<Services, "stores" | "clock">,
+  sessionId: string,
+  events: readonly StoredEvent[],
+): Promise<void> {
   if (events.some(wakesChecks)) await s.stores.due.schedule(sessionId, s.clock.now());
 }
 
@@ -107,7 +111,13 @@ async function checkSession(s: Services, sessionId: string): Promise<number | nu
   const now = s.clock.now();
   const stream = streamName("session", sessionId);
   for (const d of decideLiveChecks(state, now, profile)) {
-    const done = await s.streams.execute("session", sessionId, systemKey(d.id), (fresh) => decideLiveChecks(fresh, now, profile).filter((x) => x.id === d.id), { queued: false });
+    const done = await s.streams.execute(
+      "session",
+      sessionId,
+      systemKey(d.id),
+      (fresh) => decideLiveChecks(fresh, now, profile).filter((x) => x.id === d.id),
+      { queued: false },
+    );
     fanOut(s.io, stream, done);
     // A duplicate was appended (and broadcast, and notified) by another node.
     const { events, duplicate } = done;

@@ -54,7 +54,13 @@ export class PresenceService {
   constructor(private readonly d: PresenceDeps) {}
 
   async connect(sessionId: string, userId: string, connId: string): Promise<void> {
-    await this.d.store.upsert(sessionId, { userId, nodeId: this.d.nodeId, connId, state: "online", expiresAt: WHILE_NODE_ALIVE });
+    await this.d.store.upsert(sessionId, {
+      userId,
+      nodeId: this.d.nodeId,
+      connId,
+      state: "online",
+      expiresAt: WHILE_NODE_ALIVE,
+    });
     await this.changed(sessionId, userId);
   }
 
@@ -105,9 +111,11 @@ export class PresenceService {
   async sweep(): Promise<void> {
     const removed = await this.d.store.sweep(this.d.clock.now());
     const people = new Map<string, { room: string; userId: string }>();
-    for (const { room, entry } of removed) people.set(JSON.stringify([room, entry.userId]), { room, userId: entry.userId });
+    for (const { room, entry } of removed)
+      people.set(JSON.stringify([room, entry.userId]), { room, userId: entry.userId });
     const failures: unknown[] = [];
-    for (const { room, userId } of people.values()) await this.changed(room, userId).catch((err: unknown) => failures.push(err));
+    for (const { room, userId } of people.values())
+      await this.changed(room, userId).catch((err: unknown) => failures.push(err));
     if (failures.length > 0) throw failures[0];
   }
 
@@ -166,7 +174,9 @@ export class PresenceService {
     // Named after the state it is decided on (roomTransitionId), not the connection: leaving and
     // coming back on the same socket is a second real transition and is logged again.
     const id = roomTransitionId(await this.d.streams.state("session", sessionId), userId, present);
-    const { events, duplicate } = await this.d.streams.execute("session", sessionId, systemKey(id), (s) => decideRoomTransition(s, { userId, role, present }));
+    const { events, duplicate } = await this.d.streams.execute("session", sessionId, systemKey(id), (s) =>
+      decideRoomTransition(s, { userId, role, present }),
+    );
     fanOut(this.d.io, streamName("session", sessionId), { events, duplicate });
     return events.length > 0 && !duplicate;
   }

@@ -8,13 +8,17 @@ const Batch = z.object({
   events: z.array(DraftEvent).min(1).max(50),
   touches: z.array(z.array(Scope).max(10)),
 });
-const GuardShape = z.object({ seq: z.number().int().min(0), scopes: z.union([z.literal("stream"), z.array(Scope).max(20)]) });
+const GuardShape = z.object({
+  seq: z.number().int().min(0),
+  scopes: z.union([z.literal("stream"), z.array(Scope).max(20)]),
+});
 
 /** What both stores check before writing a batch: well-formed, one touch list per event, no id twice. */
 export function checkBatch(batch: AppendBatch): AppendBatch {
   const b = Batch.parse(batch);
   if (b.touches.length !== b.events.length) throw new RangeError("a batch needs one touch list per event");
-  if (new Set(b.events.map((e) => e.id)).size !== b.events.length) throw new RangeError("a batch holds each event id once");
+  if (new Set(b.events.map((e) => e.id)).size !== b.events.length)
+    throw new RangeError("a batch holds each event id once");
   return b;
 }
 

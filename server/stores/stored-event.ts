@@ -9,7 +9,15 @@ import type { StoredEvent } from "../../shared/log.js";
 export function storedEvent(value: unknown): StoredEvent {
   if (isRecord(value)) {
     const { seq, epoch, id, type, actor, at, data } = value;
-    if (typeof seq === "number" && typeof epoch === "string" && typeof id === "string" && typeof type === "string" && typeof actor === "string" && typeof at === "string" && isRecord(data)) {
+    if (
+      typeof seq === "number" &&
+      typeof epoch === "string" &&
+      typeof id === "string" &&
+      typeof type === "string" &&
+      typeof actor === "string" &&
+      typeof at === "string" &&
+      isRecord(data)
+    ) {
       return { seq, epoch, id, type, actor, at, data };
     }
   }

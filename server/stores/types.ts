@@ -67,7 +67,10 @@ export interface Snapshot {
 
 /** The stream's head moved since the caller read it; re-read and decide again. */
 export class ConflictError extends Error {
-  constructor(readonly stream: StreamName, readonly head: number) {
+  constructor(
+    readonly stream: StreamName,
+    readonly head: number,
+  ) {
     super(`stream ${stream} is at ${head}`);
     this.name = "ConflictError";
   }
@@ -139,7 +142,14 @@ export interface PresenceStore {
   /** Add or replace one connection's entry. A node that has never sent a heartbeat is not alive: its entries go at the next sweep. */
   upsert(room: string, entry: ConnectionEntry): Promise<void>;
   /** Set the state and expiry of an existing entry (no-op when it is gone). */
-  setState(room: string, nodeId: string, connId: string, userId: string, state: ClientPresence | "disconnected", expiresAt: number): Promise<void>;
+  setState(
+    room: string,
+    nodeId: string,
+    connId: string,
+    userId: string,
+    state: ClientPresence | "disconnected",
+    expiresAt: number,
+  ): Promise<void>;
   /** Remove one entry now; returns whether it was there (so exactly one node reports the change). */
   remove(room: string, nodeId: string, connId: string, userId: string): Promise<boolean>;
   /**

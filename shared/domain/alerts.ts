@@ -80,7 +80,20 @@ export interface Raised {
  */
 export function raiseAlert(alerts: Alerts, e: StoredEvent, r: Raised): Alerts {
   if (alerts[e.id]) return alerts;
-  const a: Alert = { id: e.id, kind: r.kind, participantId: r.participantId, subjectId: r.subjectId, detail: r.detail, raisedAt: e.at, raisedBy: e.actor, seq: e.seq, tier: 0, reminders: 0, ack: null, resolved: null };
+  const a: Alert = {
+    id: e.id,
+    kind: r.kind,
+    participantId: r.participantId,
+    subjectId: r.subjectId,
+    detail: r.detail,
+    raisedAt: e.at,
+    raisedBy: e.actor,
+    seq: e.seq,
+    tier: 0,
+    reminders: 0,
+    ack: null,
+    resolved: null,
+  };
   return { ...alerts, [a.id]: a };
 }
 
@@ -164,12 +177,23 @@ export function decideEscalations(alerts: Alerts, now: number): Draft[] {
     const age = now - Date.parse(a.raisedAt);
     for (const t of ESCALATION_TIERS) {
       if (a.tier < t.tier && age >= t.afterMs) {
-        out.push({ id: escalationId(a.id, t.tier), type: "alert.escalated", actor: SYSTEM_ACTOR, data: { alertId: a.id, tier: t.tier } });
+        out.push({
+          id: escalationId(a.id, t.tier),
+          type: "alert.escalated",
+          actor: SYSTEM_ACTOR,
+          data: { alertId: a.id, tier: t.tier },
+        });
       }
     }
     if (LAST_TIER && a.tier >= LAST_TIER.tier) {
       const due = Math.floor((age - LAST_TIER.afterMs) / REMINDER_EVERY_MS);
-      if (due > a.reminders) out.push({ id: reminderId(a.id, due), type: "alert.reminded", actor: SYSTEM_ACTOR, data: { alertId: a.id, count: due } });
+      if (due > a.reminders)
+        out.push({
+          id: reminderId(a.id, due),
+          type: "alert.reminded",
+          actor: SYSTEM_ACTOR,
+          data: { alertId: a.id, count: due },
+        });
     }
   }
   return out;

@@ -9,7 +9,11 @@ export const CHECKIN_TEXT_MAX = 500;
 export const CheckinBody = z.object({
   status: CheckinStatus,
   intensity: z.number().int().min(0).max(10).nullable().optional(),
-  text: z.string().max(CHECKIN_TEXT_MAX, `A check-in note holds at most ${CHECKIN_TEXT_MAX} characters.`).nullable().optional(),
+  text: z
+    .string()
+    .max(CHECKIN_TEXT_MAX, `A check-in note holds at most ${CHECKIN_TEXT_MAX} characters.`)
+    .nullable()
+    .optional(),
 });
 export type CheckinBody = z.infer<typeof CheckinBody>;
 

@@ -34,15 +34,23 @@ export function reduceFnotes(state: FnoteState, e: StoredEvent): FnoteState {
   if (e.type !== "fnote.saved") return { ...state, seq: e.seq };
   const d = FnoteEventData["fnote.saved"].parse(e.data);
   const note = { text: d.text, by: e.actor, at: e.at };
-  return d.about === null ? { ...state, seq: e.seq, group: note } : { ...state, seq: e.seq, perParticipant: { ...state.perParticipant, [d.about]: note } };
+  return d.about === null
+    ? { ...state, seq: e.seq, group: note }
+    : { ...state, seq: e.seq, perParticipant: { ...state.perParticipant, [d.about]: note } };
 }
 
 export function fnoteAudience(_e: StoredEvent): Audience {
   return STAFF;
 }
 
-export function decideFnote(cmd: { id: string; about: string | null; text: string }, seats: readonly string[], actor: Viewer): Omit<DraftEvent, "at">[] {
-  if (actor.role !== "facilitator") throw new AppError(ErrorCode.NOT_FOUND, "Facilitator notes are not available to you.");
-  if (cmd.about !== null && !seats.includes(cmd.about)) throw new AppError(ErrorCode.RULE_VIOLATION, "A note can only be about someone in this circle.");
+export function decideFnote(
+  cmd: { id: string; about: string | null; text: string },
+  seats: readonly string[],
+  actor: Viewer,
+): Omit<DraftEvent, "at">[] {
+  if (actor.role !== "facilitator")
+    throw new AppError(ErrorCode.NOT_FOUND, "Facilitator notes are not available to you.");
+  if (cmd.about !== null && !seats.includes(cmd.about))
+    throw new AppError(ErrorCode.RULE_VIOLATION, "A note can only be about someone in this circle.");
   return [{ id: cmd.id, type: "fnote.saved", actor: actor.userId, data: { about: cmd.about, text: cmd.text } }];
 }

@@ -24,7 +24,12 @@ export const CircleEventData = {
   /** [CIR1] */
   "agreement.accepted": z.object({ userId: z.string() }),
   /** [CIR2] The piece moved: `to` null means nobody holds it (the round is over). */
-  "piece.moved": z.object({ action: PieceAction, from: z.string().nullable(), to: z.string().nullable(), roundOver: z.boolean() }),
+  "piece.moved": z.object({
+    action: PieceAction,
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    roundOver: z.boolean(),
+  }),
   /** [CIR4] No more edits to the shared notes. */
   "notes.locked": z.object({ by: z.string() }),
   "circle.ended": z.object({ by: z.string() }),
@@ -75,9 +80,25 @@ export interface CircleState {
 
 export function emptyCircle(id: string): CircleState {
   return {
-    id, seq: 0, exists: false, cohortId: null, sessionId: null, title: "", seats: [], shareSeconds: DEFAULT_SHARE_SECONDS,
-    startedAt: null, endsAt: null, holder: null, holderSince: null, passesInRow: 0, round: 0, roundOver: false,
-    locked: false, ended: false, agreed: [], shared: [],
+    id,
+    seq: 0,
+    exists: false,
+    cohortId: null,
+    sessionId: null,
+    title: "",
+    seats: [],
+    shareSeconds: DEFAULT_SHARE_SECONDS,
+    startedAt: null,
+    endsAt: null,
+    holder: null,
+    holderSince: null,
+    passesInRow: 0,
+    round: 0,
+    roundOver: false,
+    locked: false,
+    ended: false,
+    agreed: [],
+    shared: [],
   };
 }
 
@@ -88,8 +109,18 @@ export function reduceCircle(state: CircleState, e: StoredEvent): CircleState {
     case "circle.started": {
       const d = CircleEventData["circle.started"].parse(e.data);
       return {
-        ...next, exists: true, cohortId: d.cohortId, sessionId: d.sessionId, title: d.title, seats: d.seats, shareSeconds: d.shareSeconds,
-        startedAt: e.at, endsAt: d.endsAt, holder: d.seats[0] ?? null, holderSince: e.at, round: 1,
+        ...next,
+        exists: true,
+        cohortId: d.cohortId,
+        sessionId: d.sessionId,
+        title: d.title,
+        seats: d.seats,
+        shareSeconds: d.shareSeconds,
+        startedAt: e.at,
+        endsAt: d.endsAt,
+        holder: d.seats[0] ?? null,
+        holderSince: e.at,
+        round: 1,
       };
     }
     case "agreement.accepted": {
@@ -129,7 +160,8 @@ const CIRCLE_WIDE = new Set(["circle.started", "piece.moved", "notes.locked", "c
  * circle's. Any other type (a newer server's) is staff-only until it is listed here: fail closed.
  */
 export function circleAudience(e: StoredEvent): Audience {
-  if (e.type === "agreement.accepted") return onlyParticipant(CircleEventData["agreement.accepted"].parse(e.data).userId);
+  if (e.type === "agreement.accepted")
+    return onlyParticipant(CircleEventData["agreement.accepted"].parse(e.data).userId);
   return CIRCLE_WIDE.has(e.type) ? ALL : STAFF;
 }
 
@@ -187,9 +219,18 @@ export interface CircleRequest {
  * ends the round at the latest, and the share length. A linked session must be one of the
  * cohort's, scheduled or live.
  */
-export function circleOpening(cohort: CircleCohort, openerId: string, nowMs: number, req: CircleRequest): Pick<StartCircle, "sessionId" | "seats" | "endsAt" | "shareSeconds"> {
+export function circleOpening(
+  cohort: CircleCohort,
+  openerId: string,
+  nowMs: number,
+  req: CircleRequest,
+): Pick<StartCircle, "sessionId" | "seats" | "endsAt" | "shareSeconds"> {
   const sessionId = req.sessionId ?? null;
-  if (sessionId !== null && !cohort.schedule.some((x) => x.id === sessionId) && !cohort.sessions.some((x) => x.id === sessionId)) {
+  if (
+    sessionId !== null &&
+    !cohort.schedule.some((x) => x.id === sessionId) &&
+    !cohort.sessions.some((x) => x.id === sessionId)
+  ) {
     throw new AppError(ErrorCode.NOT_FOUND, "That scheduled session is not in this cohort.");
   }
   return {
@@ -209,7 +250,8 @@ export function decideStartCircle(state: CircleState, cmd: StartCircle, actor: V
 
 /** [CIR1] Accepting twice is harmless: the second time records nothing new. */
 export function decideAgree(state: CircleState, cmdId: string, actor: Viewer): Draft[] {
-  if (actor.role !== "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only participants accept the circle agreement.");
+  if (actor.role !== "participant")
+    throw new AppError(ErrorCode.FORBIDDEN, "Only participants accept the circle agreement.");
   if (state.agreed.includes(actor.userId)) return [];
   return [{ id: cmdId, type: "agreement.accepted", actor: actor.userId, data: { userId: actor.userId } }];
 }
@@ -220,23 +262,40 @@ function live(state: CircleState): void {
 }
 
 /** [CIR2] Pass, finish, hand or take the talking piece. */
-export function decidePiece(state: CircleState, cmd: { id: string; action: PieceAction; to: string | null }, actor: Viewer, nowMs: number): Draft[] {
+export function decidePiece(
+  state: CircleState,
+  cmd: { id: string; action: PieceAction; to: string | null },
+  actor: Viewer,
+  nowMs: number,
+): Draft[] {
   live(state);
   const staff = actor.role === "facilitator";
   const moved = (to: string | null, roundOver: boolean): Draft[] => [
-    { id: cmd.id, type: "piece.moved", actor: actor.userId, data: { action: cmd.action, from: state.holder, to, roundOver } },
+    {
+      id: cmd.id,
+      type: "piece.moved",
+      actor: actor.userId,
+      data: { action: cmd.action, from: state.holder, to, roundOver },
+    },
   ];
   if (cmd.action === "hand" || cmd.action === "take") {
-    if (!staff) throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can hand the piece to someone or take it back.");
+    if (!staff)
+      throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can hand the piece to someone or take it back.");
     const to = cmd.action === "take" ? actor.userId : cmd.to;
-    if (to === null || !state.seats.includes(to)) throw new AppError(ErrorCode.RULE_VIOLATION, "The piece can only go to someone seated in this circle.");
+    if (to === null || !state.seats.includes(to))
+      throw new AppError(ErrorCode.RULE_VIOLATION, "The piece can only go to someone seated in this circle.");
     return moved(to, false);
   }
   if (state.endsAt !== null && nowMs >= Date.parse(state.endsAt)) {
     throw new AppError(ErrorCode.RULE_VIOLATION, `The circle's time ended at ${state.endsAt}; the round is over.`);
   }
   if (state.holder !== actor.userId) {
-    throw new AppError(ErrorCode.RULE_VIOLATION, state.holder === null ? "Nobody holds the piece now; you cannot pass it." : "You do not hold the talking piece, so you cannot pass it.");
+    throw new AppError(
+      ErrorCode.RULE_VIOLATION,
+      state.holder === null
+        ? "Nobody holds the piece now; you cannot pass it."
+        : "You do not hold the talking piece, so you cannot pass it.",
+    );
   }
   // Everyone passing in a row, the whole way round, closes the round.
   const everyonePassed = cmd.action === "pass" && state.passesInRow + 1 >= state.seats.length;
@@ -245,7 +304,8 @@ export function decidePiece(state: CircleState, cmd: { id: string; action: Piece
 
 export function decideLock(state: CircleState, cmdId: string, actor: Viewer): Draft[] {
   live(state);
-  if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can lock the circle notes.");
+  if (actor.role !== "facilitator")
+    throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can lock the circle notes.");
   if (state.locked) return [];
   return [{ id: cmdId, type: "notes.locked", actor: actor.userId, data: { by: actor.userId } }];
 }

@@ -38,7 +38,13 @@ export const CohortEventData = {
   "invite.created": z.object({ inviteId: z.string(), expiresAt: Instant }),
   "session.scheduled": ScheduledData,
   /** [SCH2][SCH3] A weekly / every-N-weeks series, expanded at scheduling time (a series always ends). */
-  "series.scheduled": ScheduledData.omit({ sessionId: true, start: true, end: true, plannedDoseMg: true, allReturning: true }).extend({
+  "series.scheduled": ScheduledData.omit({
+    sessionId: true,
+    start: true,
+    end: true,
+    plannedDoseMg: true,
+    allReturning: true,
+  }).extend({
     seriesId: z.string(),
     everyWeeks: z.number().int().positive(),
     occurrences: z.array(Occurrence),
@@ -105,7 +111,21 @@ export interface CohortState {
 }
 
 export function emptyCohort(id: string): CohortState {
-  return { id, seq: 0, exists: false, programId: null, name: "", capacity: 0, facilitators: [], participants: [], sessions: [], schedule: [], records: {}, invites: 0, circles: [] };
+  return {
+    id,
+    seq: 0,
+    exists: false,
+    programId: null,
+    name: "",
+    capacity: 0,
+    facilitators: [],
+    participants: [],
+    sessions: [],
+    schedule: [],
+    records: {},
+    invites: 0,
+    circles: [],
+  };
 }
 
 export function emptyRecord(): ParticipantRecord {
@@ -118,12 +138,21 @@ function addOnce(list: string[], id: string): string[] {
 
 function withSchedule(state: CohortState, added: ScheduledSession[]): CohortState {
   const ids = new Set(added.map((s) => s.id));
-  const schedule = [...state.schedule.filter((s) => !ids.has(s.id)), ...added].sort((a, b) => a.start.localeCompare(b.start));
+  const schedule = [...state.schedule.filter((s) => !ids.has(s.id)), ...added].sort((a, b) =>
+    a.start.localeCompare(b.start),
+  );
   return { ...state, schedule };
 }
 
-function withRecord(state: CohortState, participantId: string, change: (r: ParticipantRecord) => ParticipantRecord): CohortState {
-  return { ...state, records: { ...state.records, [participantId]: change(state.records[participantId] ?? emptyRecord()) } };
+function withRecord(
+  state: CohortState,
+  participantId: string,
+  change: (r: ParticipantRecord) => ParticipantRecord,
+): CohortState {
+  return {
+    ...state,
+    records: { ...state.records, [participantId]: change(state.records[participantId] ?? emptyRecord()) },
+  };
 }
 
 /** [LOG5] The one reducer for a cohort stream. */
@@ -151,8 +180,20 @@ export function reduceCohort(state: CohortState, e: StoredEvent): CohortState {
     }
     case "series.scheduled": {
       const d = D["series.scheduled"].parse(e.data);
-      const base = { kind: d.kind, title: d.title, zone: d.zone, facilitators: d.facilitators, participants: d.participants, plannedDoseMg: null, allReturning: false, seriesId: d.seriesId };
-      return withSchedule(next, d.occurrences.map((o) => ({ ...base, id: o.sessionId, start: o.start, end: o.end, shifted: o.shifted })));
+      const base = {
+        kind: d.kind,
+        title: d.title,
+        zone: d.zone,
+        facilitators: d.facilitators,
+        participants: d.participants,
+        plannedDoseMg: null,
+        allReturning: false,
+        seriesId: d.seriesId,
+      };
+      return withSchedule(
+        next,
+        d.occurrences.map((o) => ({ ...base, id: o.sessionId, start: o.start, end: o.end, shifted: o.shifted })),
+      );
     }
     case "session.cancelled": {
       const { sessionId } = D["session.cancelled"].parse(e.data);
@@ -160,7 +201,11 @@ export function reduceCohort(state: CohortState, e: StoredEvent): CohortState {
     }
     case "screening.submitted": {
       const d = D["screening.submitted"].parse(e.data);
-      return withRecord(next, d.participantId, (r) => ({ ...r, screening: { answers: d.answers, submittedAt: e.at }, review: null }));
+      return withRecord(next, d.participantId, (r) => ({
+        ...r,
+        screening: { answers: d.answers, submittedAt: e.at },
+        review: null,
+      }));
     }
     case "screening.reviewed": {
       const d = D["screening.reviewed"].parse(e.data);
@@ -172,25 +217,39 @@ export function reduceCohort(state: CohortState, e: StoredEvent): CohortState {
     }
     case "transport.recorded": {
       const d = D["transport.recorded"].parse(e.data);
-      return withRecord(next, d.participantId, (r) => ({ ...r, transport: { driver: d.driver, contact: d.contact, notes: d.notes, recordedAt: e.at } }));
+      return withRecord(next, d.participantId, (r) => ({
+        ...r,
+        transport: { driver: d.driver, contact: d.contact, notes: d.notes, recordedAt: e.at },
+      }));
     }
     case "preparation.attended": {
       const d = D["preparation.attended"].parse(e.data);
       return withRecord(next, d.participantId, (r) => ({
         ...r,
-        preparations: r.preparations.some((p) => p.sessionId === d.sessionId) ? r.preparations : [...r.preparations, { sessionId: d.sessionId, recordedBy: e.actor, recordedAt: e.at }],
+        preparations: r.preparations.some((p) => p.sessionId === d.sessionId)
+          ? r.preparations
+          : [...r.preparations, { sessionId: d.sessionId, recordedBy: e.actor, recordedAt: e.at }],
       }));
     }
     case "circle.listed": {
       const d = CircleListed.parse(e.data);
-      return { ...next, circles: [...next.circles, { id: d.circleId, title: d.title, sessionId: d.sessionId, startedAt: e.at }] };
+      return {
+        ...next,
+        circles: [...next.circles, { id: d.circleId, title: d.title, sessionId: d.sessionId, startedAt: e.at }],
+      };
     }
     default:
       return next;
   }
 }
 
-const PERSONAL = new Set(["screening.submitted", "screening.reviewed", "consent.recorded", "transport.recorded", "preparation.attended"]);
+const PERSONAL = new Set([
+  "screening.submitted",
+  "screening.reviewed",
+  "consent.recorded",
+  "transport.recorded",
+  "preparation.attended",
+]);
 
 /**
  * [AC2][AC3] Participants learn of their own enrolment and their own record, not of anyone
@@ -199,7 +258,8 @@ const PERSONAL = new Set(["screening.submitted", "screening.reviewed", "consent.
  */
 export function cohortAudience(e: StoredEvent): Audience {
   if (e.type === "circle.listed") return ALL;
-  if (e.type === "participant.enrolled") return onlyParticipant(CohortEventData["participant.enrolled"].parse(e.data).userId);
+  if (e.type === "participant.enrolled")
+    return onlyParticipant(CohortEventData["participant.enrolled"].parse(e.data).userId);
   if (PERSONAL.has(e.type)) {
     const d = z.object({ participantId: z.string() }).parse(e.data);
     return onlyParticipant(d.participantId);

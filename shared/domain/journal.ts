@@ -10,7 +10,11 @@ import { onlyParticipant, type Audience, type Viewer } from "./roles.js";
 export const JOURNAL_TEXT_MAX = 5000;
 
 export const JournalEventData = {
-  "journal.written": z.object({ entryId: z.string(), text: z.string().max(JOURNAL_TEXT_MAX), circleId: z.string().nullable() }),
+  "journal.written": z.object({
+    entryId: z.string(),
+    text: z.string().max(JOURNAL_TEXT_MAX),
+    circleId: z.string().nullable(),
+  }),
 } as const;
 
 export interface JournalEntry {
@@ -45,12 +49,27 @@ type Draft = Omit<DraftEvent, "at">;
 
 export function decideWrite(cmd: { id: string; text: string; circleId: string | null }, actor: Viewer): Draft[] {
   if (actor.role !== "participant") throw new AppError(ErrorCode.FORBIDDEN, "Journals are for participants.");
-  return [{ id: cmd.id, type: "journal.written", actor: actor.userId, data: { entryId: cmd.id, text: cmd.text, circleId: cmd.circleId } }];
+  return [
+    {
+      id: cmd.id,
+      type: "journal.written",
+      actor: actor.userId,
+      data: { entryId: cmd.id, text: cmd.text, circleId: cmd.circleId },
+    },
+  ];
 }
 
 /** [CIR5] Sharing copies one of the owner's own entries into the circle. */
 export function decideShare(journal: JournalState, cmd: { id: string; entryId: string }, actor: Viewer): Draft[] {
   const entry = journal.entries.find((x) => x.entryId === cmd.entryId);
-  if (!entry || journal.id !== actor.userId) throw new AppError(ErrorCode.NOT_FOUND, "That journal entry does not exist or is not yours.");
-  return [{ id: cmd.id, type: "journal.shared", actor: actor.userId, data: { userId: actor.userId, entryId: entry.entryId, text: entry.text } }];
+  if (!entry || journal.id !== actor.userId)
+    throw new AppError(ErrorCode.NOT_FOUND, "That journal entry does not exist or is not yours.");
+  return [
+    {
+      id: cmd.id,
+      type: "journal.shared",
+      actor: actor.userId,
+      data: { userId: actor.userId, entryId: entry.entryId, text: entry.text },
+    },
+  ];
 }

@@ -1,5 +1,13 @@
 import type { RuleProfile } from "../profiles/index.js";
-import { ESCALATION_TIERS, REMINDER_EVERY_MS, SYSTEM_ACTOR, decideEscalations, pendingAlerts, resolveId, visibleAlerts } from "./alerts.js";
+import {
+  ESCALATION_TIERS,
+  REMINDER_EVERY_MS,
+  SYSTEM_ACTOR,
+  decideEscalations,
+  pendingAlerts,
+  resolveId,
+  visibleAlerts,
+} from "./alerts.js";
 import { serverId, type StoredEvent } from "../log.js";
 import { scope, sessionTouches } from "./session-touches.js";
 import { describeRatio, ratioStatus } from "./live-rules.js";
@@ -17,7 +25,12 @@ export function decideLiveChecks(s: SessionState, now: number, profile: RuleProf
   // it keeps escalating rather than going quiet [LIVE6].
   if (s.status === "closed") return decideEscalations(s.live.alerts, now);
   if (s.status !== "open") return [];
-  return [...ratioChecks(s, profile), ...breakChecks(s, now, profile), ...decideEscalations(s.live.alerts, now), ...promptChecks(s, now, profile)];
+  return [
+    ...ratioChecks(s, profile),
+    ...breakChecks(s, now, profile),
+    ...decideEscalations(s.live.alerts, now),
+    ...promptChecks(s, now, profile),
+  ];
 }
 
 /** [LIVE3] Raise a ratio alert when the ratio breaks; resolve it when restored. */
@@ -29,9 +42,28 @@ function ratioChecks(s: SessionState, profile: RuleProfile): Draft[] {
     // the same id, and unrelated events (check-ins) landing meanwhile do not change it.
     const n = Object.values(s.live.alerts).filter((a) => a.kind === "ratio").length + 1;
     const alertId = serverId("ratio", n);
-    return [{ id: alertId, type: "alert.raised", actor: SYSTEM_ACTOR, data: { alertId, kind: "ratio", participantId: null, subjectId: null, detail: `Ratio broken: ${describeRatio(r)}` } }];
+    return [
+      {
+        id: alertId,
+        type: "alert.raised",
+        actor: SYSTEM_ACTOR,
+        data: {
+          alertId,
+          kind: "ratio",
+          participantId: null,
+          subjectId: null,
+          detail: `Ratio broken: ${describeRatio(r)}`,
+        },
+      },
+    ];
   }
-  if (r.holds) return open.map((a) => ({ id: resolveId(a.id), type: "alert.resolved", actor: SYSTEM_ACTOR, data: { alertId: a.id, reason: "The ratio is restored." } }));
+  if (r.holds)
+    return open.map((a) => ({
+      id: resolveId(a.id),
+      type: "alert.resolved",
+      actor: SYSTEM_ACTOR,
+      data: { alertId: a.id, reason: "The ratio is restored." },
+    }));
   return [];
 }
 
@@ -42,7 +74,18 @@ function breakChecks(s: SessionState, now: number, profile: RuleProfile): Draft[
     const alertId = serverId("break", b.seq);
     if (s.live.alerts[alertId]) continue;
     if (now - Date.parse(b.startedAt) > profile.breakMaxMinutes * 60_000) {
-      out.push({ id: alertId, type: "alert.raised", actor: SYSTEM_ACTOR, data: { alertId, kind: "break", participantId: null, subjectId: userId, detail: `A break has lasted more than ${profile.breakMaxMinutes} minutes.` } });
+      out.push({
+        id: alertId,
+        type: "alert.raised",
+        actor: SYSTEM_ACTOR,
+        data: {
+          alertId,
+          kind: "break",
+          participantId: null,
+          subjectId: userId,
+          detail: `A break has lasted more than ${profile.breakMaxMinutes} minutes.`,
+        },
+      });
     }
   }
   return out;
@@ -84,7 +127,8 @@ export function nextCheckAt(s: SessionState, now: number, profile: RuleProfile):
   }
   if (s.status === "open") {
     for (const [, b] of Object.entries(s.live.breaks)) {
-      if (!s.live.alerts[serverId("break", b.seq)]) times.push(Date.parse(b.startedAt) + profile.breakMaxMinutes * 60_000 + 1);
+      if (!s.live.alerts[serverId("break", b.seq)])
+        times.push(Date.parse(b.startedAt) + profile.breakMaxMinutes * 60_000 + 1);
     }
     if (s.openedAt !== null) {
       const every = profile.checkinPromptMinutes * 60_000;

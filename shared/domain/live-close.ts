@@ -28,7 +28,12 @@ export function openItems(s: SessionState): OpenItems {
   return { unreleased, alerts: pendingAlerts(s.live.alerts) };
 }
 
-const KIND_WORD: Record<AlertKind, string> = { support: "support request", ratio: "ratio alert", break: "break alert", vitals: "vitals alert" };
+const KIND_WORD: Record<AlertKind, string> = {
+  support: "support request",
+  ratio: "ratio alert",
+  break: "break alert",
+  vitals: "vitals alert",
+};
 
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -43,11 +48,15 @@ export function describeOpenItems(items: OpenItems, name: (userId: string) => st
   const parts: string[] = [];
   if (items.unreleased.length > 0) {
     const n = items.unreleased.length;
-    parts.push(`${count(n, "participant is", "participants are")} still admitted and not released (${items.unreleased.map(name).join(", ")})`);
+    parts.push(
+      `${count(n, "participant is", "participants are")} still admitted and not released (${items.unreleased.map(name).join(", ")})`,
+    );
   }
   if (items.alerts.length > 0) {
     const n = items.alerts.length;
-    const which = items.alerts.map((a) => `${KIND_WORD[a.kind]}${a.participantId ? ` from ${name(a.participantId)}` : ""}`).join(", ");
+    const which = items.alerts
+      .map((a) => `${KIND_WORD[a.kind]}${a.participantId ? ` from ${name(a.participantId)}` : ""}`)
+      .join(", ");
     parts.push(`${count(n, "alert is", "alerts are")} waiting for a response (${which})`);
   }
   return `${parts.join("; ")}.`;
@@ -57,13 +66,23 @@ export function describeOpenItems(items: OpenItems, name: (userId: string) => st
  * [LIVE6][LIVE10] Close the session: a facilitator only; refused (RULE_VIOLATION) while anything
  * is open. Closing an already ended session writes nothing (the handler answers with the first close).
  */
-export function decideClose(s: SessionState, cmd: { id: string }, actor: Viewer, name: (userId: string) => string): Draft[] {
-  if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can end a live session.");
+export function decideClose(
+  s: SessionState,
+  cmd: { id: string },
+  actor: Viewer,
+  name: (userId: string) => string,
+): Draft[] {
+  if (actor.role !== "facilitator")
+    throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can end a live session.");
   if (s.status === "closed") return [];
-  if (s.status !== "open") throw new AppError(ErrorCode.RULE_VIOLATION, "This session has not started, so it cannot be ended.");
+  if (s.status !== "open")
+    throw new AppError(ErrorCode.RULE_VIOLATION, "This session has not started, so it cannot be ended.");
   const items = openItems(s);
   if (items.unreleased.length > 0 || items.alerts.length > 0) {
-    throw new AppError(ErrorCode.RULE_VIOLATION, `The session cannot end yet: ${describeOpenItems(items, name)} Release everyone and answer every alert first.`);
+    throw new AppError(
+      ErrorCode.RULE_VIOLATION,
+      `The session cannot end yet: ${describeOpenItems(items, name)} Release everyone and answer every alert first.`,
+    );
   }
   return [{ id: cmd.id, type: "session.closed", actor: actor.userId, data: { closedBy: actor.userId } }];
 }

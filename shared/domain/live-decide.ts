@@ -40,7 +40,8 @@ function mustBeFacilitator(actor: Viewer, what: string): void {
 
 /** The participant, who must be on this session's roster; an id from elsewhere is "not found". */
 function participantOf(s: SessionState, ctx: LiveContext, participantId: string): ParticipantLive {
-  if (!ctx.roster.includes(participantId)) throw new AppError(ErrorCode.NOT_FOUND, "That participant is not part of this session.");
+  if (!ctx.roster.includes(participantId))
+    throw new AppError(ErrorCode.NOT_FOUND, "That participant is not part of this session.");
   return s.live.participants[participantId] ?? emptyParticipant();
 }
 
@@ -49,15 +50,25 @@ function iso(ms: number): string {
 }
 
 /** [RDY1] Admission: the server passes the readiness it computed from the cohort's log. */
-export function decideAdmit(s: SessionState, cmd: { id: string; participantId: string }, actor: Viewer, ctx: LiveContext, readiness: { ready: boolean; missing: { label: string }[] }): Draft[] {
+export function decideAdmit(
+  s: SessionState,
+  cmd: { id: string; participantId: string },
+  actor: Viewer,
+  ctx: LiveContext,
+  readiness: { ready: boolean; missing: { label: string }[] },
+): Draft[] {
   mustBeFacilitator(actor, "admit a participant");
   mustBeOpen(s);
   const p = participantOf(s, ctx, cmd.participantId);
   if (p.admittedSeq !== null) return [];
   if (!readiness.ready) {
-    refuse(`Not ready for dosing [RDY1]; missing: ${readiness.missing.map((m) => m.label).join("; ") || "readiness could not be confirmed"}.`);
+    refuse(
+      `Not ready for dosing [RDY1]; missing: ${readiness.missing.map((m) => m.label).join("; ") || "readiness could not be confirmed"}.`,
+    );
   }
-  return [{ id: cmd.id, type: "participant.admitted", actor: actor.userId, data: { participantId: cmd.participantId } }];
+  return [
+    { id: cmd.id, type: "participant.admitted", actor: actor.userId, data: { participantId: cmd.participantId } },
+  ];
 }
 
 /** [LIVE1] A dose: primary first, the total within the profile's maximum, given by now. */
@@ -69,13 +80,24 @@ export function decideDose(s: SessionState, cmd: DoseRecord, actor: Viewer, ctx:
   if (p.release) refuse("This participant has been released; no more doses can be recorded.");
   const max = maxDoseMg(ctx.profile);
   const total = Math.round((p.totalMg + cmd.mg) * 100) / 100;
-  if (total > max) refuse(`A dose of ${cmd.mg} mg would bring the total to ${total} mg; the most allowed under ${ctx.profile.name} is ${max} mg.`);
-  if (cmd.kind === "primary" && p.doses.length > 0) refuse("A primary dose is already recorded; record this one as secondary.");
+  if (total > max)
+    refuse(
+      `A dose of ${cmd.mg} mg would bring the total to ${total} mg; the most allowed under ${ctx.profile.name} is ${max} mg.`,
+    );
+  if (cmd.kind === "primary" && p.doses.length > 0)
+    refuse("A primary dose is already recorded; record this one as secondary.");
   if (cmd.kind === "secondary" && p.doses.length === 0) refuse("Record the primary dose first.");
   const givenAt = cmd.givenAt ?? iso(ctx.now);
   if (Date.parse(givenAt) > ctx.now + 60_000) refuse("A dose cannot be recorded as given in the future.");
   if (s.openedAt && givenAt < s.openedAt) refuse("A dose cannot be recorded as given before the session started.");
-  return [{ id: cmd.id, type: "dose.recorded", actor: actor.userId, data: { participantId: cmd.participantId, mg: cmd.mg, givenAt: iso(Date.parse(givenAt)), kind: cmd.kind } }];
+  return [
+    {
+      id: cmd.id,
+      type: "dose.recorded",
+      actor: actor.userId,
+      data: { participantId: cmd.participantId, mg: cmd.mg, givenAt: iso(Date.parse(givenAt)), kind: cmd.kind },
+    },
+  ];
 }
 
 /** [LIVE8] Vitals, and an alert at once when they reach the profile's limits. */
@@ -83,11 +105,27 @@ export function decideVitals(s: SessionState, cmd: VitalsRecord, actor: Viewer, 
   mustBeFacilitator(actor, "record vitals");
   mustBeOpen(s);
   participantOf(s, ctx, cmd.participantId);
-  if (cmd.diastolic >= cmd.systolic) refuse(`Diastolic (${cmd.diastolic}) must be below systolic (${cmd.systolic}); check the reading.`);
+  if (cmd.diastolic >= cmd.systolic)
+    refuse(`Diastolic (${cmd.diastolic}) must be below systolic (${cmd.systolic}); check the reading.`);
   const { systolicAtLeast, diastolicAtLeast } = ctx.profile.vitalsAlert;
   // The alert is part of the reading's one event (named after it), not a second event [LIVE8].
-  const alert = vitalsAlarming(cmd, ctx.profile) ? `Blood pressure ${cmd.systolic}/${cmd.diastolic} reaches the alert limit (${systolicAtLeast}/${diastolicAtLeast}).` : null;
-  return [{ id: cmd.id, type: "vitals.recorded", actor: actor.userId, data: { participantId: cmd.participantId, systolic: cmd.systolic, diastolic: cmd.diastolic, heartRate: cmd.heartRate, alert } }];
+  const alert = vitalsAlarming(cmd, ctx.profile)
+    ? `Blood pressure ${cmd.systolic}/${cmd.diastolic} reaches the alert limit (${systolicAtLeast}/${diastolicAtLeast}).`
+    : null;
+  return [
+    {
+      id: cmd.id,
+      type: "vitals.recorded",
+      actor: actor.userId,
+      data: {
+        participantId: cmd.participantId,
+        systolic: cmd.systolic,
+        diastolic: cmd.diastolic,
+        heartRate: cmd.heartRate,
+        alert,
+      },
+    },
+  ];
 }
 
 /** [LIVE9] */
@@ -95,7 +133,13 @@ export function decideAdverse(s: SessionState, cmd: AdverseRecord, actor: Viewer
   mustBeFacilitator(actor, "record an adverse event");
   mustBeOpen(s);
   participantOf(s, ctx, cmd.participantId);
-  const data = { participantId: cmd.participantId, kind: cmd.kind, severity: cmd.severity, emergencyServicesCalled: cmd.emergencyServicesCalled, description: cmd.description };
+  const data = {
+    participantId: cmd.participantId,
+    kind: cmd.kind,
+    severity: cmd.severity,
+    emergencyServicesCalled: cmd.emergencyServicesCalled,
+    description: cmd.description,
+  };
   return [{ id: cmd.id, type: "adverse.recorded", actor: actor.userId, data }];
 }
 
@@ -107,18 +151,33 @@ export function decideRelease(s: SessionState, cmd: ReleaseRecord, actor: Viewer
   if (p.release) refuse("This participant has already been released.");
   const transfer = cmd.medicalTransferReason?.trim() ? cmd.medicalTransferReason.trim() : null;
   const change = cmd.planChange?.trim() ? cmd.planChange.trim() : null;
-  if (!cmd.planConfirmed && change === null) refuse("The transport differs from the plan: describe the change so it is logged.");
+  if (!cmd.planConfirmed && change === null)
+    refuse("The transport differs from the plan: describe the change so it is logged.");
   const earliest = earliestRelease(p, ctx.profile);
   if (earliest !== null && ctx.now < Date.parse(earliest) && transfer === null) {
     const first = p.firstDoseAt ?? earliest;
-    refuse(`Earliest release is ${localTime(earliest, ctx.zone)} (first dose at ${localTime(first, ctx.zone)} + the minimum for ${p.totalMg} mg). Before then only a medical transfer, with a reason, is allowed.`);
+    refuse(
+      `Earliest release is ${localTime(earliest, ctx.zone)} (first dose at ${localTime(first, ctx.zone)} + the minimum for ${p.totalMg} mg). Before then only a medical transfer, with a reason, is allowed.`,
+    );
   }
-  const data = { participantId: cmd.participantId, transportBy: cmd.transportBy, planConfirmed: cmd.planConfirmed, planChange: change, medicalTransferReason: transfer, earliestAt: earliest };
+  const data = {
+    participantId: cmd.participantId,
+    transportBy: cmd.transportBy,
+    planConfirmed: cmd.planConfirmed,
+    planChange: change,
+    medicalTransferReason: transfer,
+    earliestAt: earliest,
+  };
   return [{ id: cmd.id, type: "participant.released", actor: actor.userId, data }];
 }
 
 /** [LIVE4] A facilitator's own break: only while the ratio holds without them. */
-export function decideBreak(s: SessionState, cmd: { id: string; onBreak: boolean }, actor: Viewer, ctx: LiveContext): Draft[] {
+export function decideBreak(
+  s: SessionState,
+  cmd: { id: string; onBreak: boolean },
+  actor: Viewer,
+  ctx: LiveContext,
+): Draft[] {
   mustBeFacilitator(actor, "take a break");
   mustBeOpen(s);
   const current = s.live.breaks[actor.userId];
@@ -127,13 +186,19 @@ export function decideBreak(s: SessionState, cmd: { id: string; onBreak: boolean
     const drafts: Draft[] = [{ id: cmd.id, type: "break.ended", actor: actor.userId, data: { userId: actor.userId } }];
     for (const a of Object.values(s.live.alerts)) {
       if (a.kind === "break" && a.subjectId === actor.userId && a.resolved === null) {
-        drafts.push({ id: resolveId(a.id), type: "alert.resolved", actor: actor.userId, data: { alertId: a.id, reason: "The break ended." } });
+        drafts.push({
+          id: resolveId(a.id),
+          type: "alert.resolved",
+          actor: actor.userId,
+          data: { alertId: a.id, reason: "The break ended." },
+        });
       }
     }
     return drafts;
   }
   if (current) return [];
-  if (!s.live.facilitatorsInRoom.includes(actor.userId)) refuse("You are not in the room, so there is no break to start.");
+  if (!s.live.facilitatorsInRoom.includes(actor.userId))
+    refuse("You are not in the room, so there is no break to start.");
   const without = ratioStatus(s.live, ctx.profile, actor.userId);
   if (!without.holds) refuse(`A break now would break the ratio: ${describeRatio(without)}`);
   return [{ id: cmd.id, type: "break.started", actor: actor.userId, data: { userId: actor.userId } }];
@@ -141,12 +206,26 @@ export function decideBreak(s: SessionState, cmd: { id: string; onBreak: boolean
 
 /** [LIVE6] "I need support": one pending request per participant; a second press joins the first. */
 export function decideSupport(s: SessionState, cmd: { id: string }, actor: Viewer): Draft[] {
-  if (actor.role !== "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only a participant asks for support this way.");
+  if (actor.role !== "participant")
+    throw new AppError(ErrorCode.FORBIDDEN, "Only a participant asks for support this way.");
   // [LIVE6] Nobody walks an ended session any more: the phone must tell them to call out instead.
   if (s.status === "closed") refuse(SESSION_ENDED);
   mustBeOpen(s);
   if (pendingAlerts(s.live.alerts).some((a) => a.kind === "support" && a.participantId === actor.userId)) return [];
-  return [{ id: cmd.id, type: "alert.raised", actor: actor.userId, data: { alertId: cmd.id, kind: "support", participantId: actor.userId, subjectId: null, detail: "Pressed “I need support”." } }];
+  return [
+    {
+      id: cmd.id,
+      type: "alert.raised",
+      actor: actor.userId,
+      data: {
+        alertId: cmd.id,
+        kind: "support",
+        participantId: actor.userId,
+        subjectId: null,
+        detail: "Pressed “I need support”.",
+      },
+    },
+  ];
 }
 
 /** [LIVE6] Any facilitator's acknowledgement stops the alert everywhere; the first one counts. */
@@ -156,5 +235,12 @@ export function decideAck(s: SessionState, cmd: { alertId: string }, actor: View
   if (!a) throw new AppError(ErrorCode.NOT_FOUND, "There is no such alert in this session.");
   if (a.ack || a.resolved) return [];
   const notify = a.kind === "support" ? a.participantId : null;
-  return [{ id: ackId(a.id), type: "alert.acknowledged", actor: actor.userId, data: { alertId: a.id, by: actor.userId, notify } }];
+  return [
+    {
+      id: ackId(a.id),
+      type: "alert.acknowledged",
+      actor: actor.userId,
+      data: { alertId: a.id, by: actor.userId, notify },
+    },
+  ];
 }

@@ -71,7 +71,12 @@ export function unansweredPrompts(s: LiveState, participantId: string, lastCheck
   return s.prompts.filter((x) => x.seq > since).length;
 }
 
-export function needsLookIn(s: LiveState, participantId: string, lastCheckinSeq: number | null, profile: Pick<RuleProfile, "unansweredPromptsForLookIn">): boolean {
+export function needsLookIn(
+  s: LiveState,
+  participantId: string,
+  lastCheckinSeq: number | null,
+  profile: Pick<RuleProfile, "unansweredPromptsForLookIn">,
+): boolean {
   return unansweredPrompts(s, participantId, lastCheckinSeq) >= profile.unansweredPromptsForLookIn;
 }
 

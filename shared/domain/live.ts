@@ -14,9 +14,20 @@ export const AdverseSeverity = z.enum(["mild", "moderate", "severe", "life_threa
 /** The dosing-day events of a session stream, beside the ones in session.ts. */
 export const LiveEventData = {
   "participant.admitted": z.object({ participantId: z.string() }),
-  "dose.recorded": z.object({ participantId: z.string(), mg: z.number().positive(), givenAt: z.string(), kind: DoseKind }),
+  "dose.recorded": z.object({
+    participantId: z.string(),
+    mg: z.number().positive(),
+    givenAt: z.string(),
+    kind: DoseKind,
+  }),
   /** `alert`: the detail of the alert this reading raised at the profile's limit [LIVE8], named after this event. */
-  "vitals.recorded": z.object({ participantId: z.string(), systolic: z.number().int(), diastolic: z.number().int(), heartRate: z.number().int(), alert: z.string().nullable().optional() }),
+  "vitals.recorded": z.object({
+    participantId: z.string(),
+    systolic: z.number().int(),
+    diastolic: z.number().int(),
+    heartRate: z.number().int(),
+    alert: z.string().nullable().optional(),
+  }),
   "adverse.recorded": z.object({
     participantId: z.string(),
     kind: AdverseKind,
@@ -96,7 +107,16 @@ export function emptyLive(): LiveState {
 }
 
 export function emptyParticipant(): ParticipantLive {
-  return { admittedSeq: null, admittedAt: null, doses: [], totalMg: 0, firstDoseAt: null, vitals: null, adverseCount: 0, release: null };
+  return {
+    admittedSeq: null,
+    admittedAt: null,
+    doses: [],
+    totalMg: 0,
+    firstDoseAt: null,
+    vitals: null,
+    adverseCount: 0,
+    release: null,
+  };
 }
 
 function withParticipant(s: LiveState, id: string, f: (p: ParticipantLive) => ParticipantLive): LiveState {
@@ -117,8 +137,16 @@ export function reduceLive(s: LiveState, e: StoredEvent): LiveState {
  * [LIVE6][LIVE8] Alerts a reading or a check-in raises are part of that one event, not a second
  * one: a command lands whole or not at all, and a participant sees one position per command.
  */
-function raisedBy(s: LiveState, e: StoredEvent, participantId: string, kind: "support" | "vitals", detail: string | null | undefined): LiveState {
-  return typeof detail === "string" ? { ...s, alerts: raiseAlert(s.alerts, e, { kind, participantId, subjectId: null, detail }) } : s;
+function raisedBy(
+  s: LiveState,
+  e: StoredEvent,
+  participantId: string,
+  kind: "support" | "vitals",
+  detail: string | null | undefined,
+): LiveState {
+  return typeof detail === "string"
+    ? { ...s, alerts: raiseAlert(s.alerts, e, { kind, participantId, subjectId: null, detail }) }
+    : s;
 }
 
 function reduceLiveParts(s: LiveState, e: StoredEvent): LiveState {
@@ -129,7 +157,9 @@ function reduceLiveParts(s: LiveState, e: StoredEvent): LiveState {
     }
     case "facilitator.arrived": {
       const { userId } = UserData.parse(e.data);
-      return s.facilitatorsInRoom.includes(userId) ? s : { ...s, facilitatorsInRoom: [...s.facilitatorsInRoom, userId] };
+      return s.facilitatorsInRoom.includes(userId)
+        ? s
+        : { ...s, facilitatorsInRoom: [...s.facilitatorsInRoom, userId] };
     }
     case "facilitator.left": {
       const { userId } = UserData.parse(e.data);
@@ -137,7 +167,9 @@ function reduceLiveParts(s: LiveState, e: StoredEvent): LiveState {
     }
     case "participant.admitted": {
       const d = LiveEventData["participant.admitted"].parse(e.data);
-      return withParticipant(s, d.participantId, (p) => (p.admittedSeq !== null ? p : { ...p, admittedSeq: e.seq, admittedAt: e.at }));
+      return withParticipant(s, d.participantId, (p) =>
+        p.admittedSeq !== null ? p : { ...p, admittedSeq: e.seq, admittedAt: e.at },
+      );
     }
     case "dose.recorded": {
       const d = LiveEventData["dose.recorded"].parse(e.data);
@@ -149,7 +181,10 @@ function reduceLiveParts(s: LiveState, e: StoredEvent): LiveState {
     }
     case "vitals.recorded": {
       const d = LiveEventData["vitals.recorded"].parse(e.data);
-      const next = withParticipant(s, d.participantId, (p) => ({ ...p, vitals: { seq: e.seq, at: e.at, systolic: d.systolic, diastolic: d.diastolic, heartRate: d.heartRate } }));
+      const next = withParticipant(s, d.participantId, (p) => ({
+        ...p,
+        vitals: { seq: e.seq, at: e.at, systolic: d.systolic, diastolic: d.diastolic, heartRate: d.heartRate },
+      }));
       return raisedBy(next, e, d.participantId, "vitals", d.alert);
     }
     case "adverse.recorded": {
@@ -158,7 +193,14 @@ function reduceLiveParts(s: LiveState, e: StoredEvent): LiveState {
     }
     case "participant.released": {
       const d = LiveEventData["participant.released"].parse(e.data);
-      const release: Release = { at: e.at, by: e.actor, transportBy: d.transportBy, planConfirmed: d.planConfirmed, planChange: d.planChange, medicalTransferReason: d.medicalTransferReason };
+      const release: Release = {
+        at: e.at,
+        by: e.actor,
+        transportBy: d.transportBy,
+        planConfirmed: d.planConfirmed,
+        planChange: d.planChange,
+        medicalTransferReason: d.medicalTransferReason,
+      };
       return withParticipant(s, d.participantId, (p) => ({ ...p, release }));
     }
     case "break.started": {

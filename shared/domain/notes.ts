@@ -42,7 +42,10 @@ export interface NotesFold {
   update: string | null;
 }
 
-export function foldNotesEvent(sealedAt: number | null, e: { seq: number; type?: string; data?: Record<string, unknown> }): NotesFold {
+export function foldNotesEvent(
+  sealedAt: number | null,
+  e: { seq: number; type?: string; data?: Record<string, unknown> },
+): NotesFold {
   if (e.type === "notes.sealed") return { sealedAt: sealedAt ?? e.seq, update: null };
   const u = e.data?.["u"];
   const counts = e.type === "notes.update" && typeof u === "string" && beforeSeal(sealedAt, e.seq);
@@ -60,7 +63,11 @@ export const NOTES_LOCKED = "The circle notes are locked; nothing more can be ch
  * [CIR4] A new update to a circle's shared notes: refused once the circle is locked, else one
  * event. It is appended without a sequence check, as Yjs updates commute: typists never conflict.
  */
-export function decideNotesUpdate(circle: { locked: boolean }, cmd: { id: string; update: string }, actorId: string): Omit<DraftEvent, "at">[] {
+export function decideNotesUpdate(
+  circle: { locked: boolean },
+  cmd: { id: string; update: string },
+  actorId: string,
+): Omit<DraftEvent, "at">[] {
   if (circle.locked) throw new AppError(ErrorCode.RULE_VIOLATION, NOTES_LOCKED);
   return [{ id: cmd.id, type: "notes.update", actor: actorId, data: { u: cmd.update } }];
 }

@@ -5,7 +5,12 @@ import { STAFF, type Audience, type Viewer } from "./roles.js";
 
 /** Events of a program's stream (`program:<id>`). */
 export const ProgramEventData = {
-  "program.created": z.object({ name: z.string(), zone: z.string(), profile: z.string(), admins: z.array(z.string()).optional() }),
+  "program.created": z.object({
+    name: z.string(),
+    zone: z.string(),
+    profile: z.string(),
+    admins: z.array(z.string()).optional(),
+  }),
   "admin.added": z.object({ userId: z.string() }),
   "cohort.added": z.object({ cohortId: z.string() }),
   /** A one-time link for a new facilitator; the token itself lives only in KV. */
@@ -29,7 +34,18 @@ export interface ProgramState {
 }
 
 export function emptyProgram(id: string): ProgramState {
-  return { id, seq: 0, exists: false, name: "", zone: "UTC", profile: "oregon-2025", admins: [], cohorts: [], facilitators: [], pendingInvites: [] };
+  return {
+    id,
+    seq: 0,
+    exists: false,
+    name: "",
+    zone: "UTC",
+    profile: "oregon-2025",
+    admins: [],
+    cohorts: [],
+    facilitators: [],
+    pendingInvites: [],
+  };
 }
 
 /** [LOG5] The one reducer for a program stream. */
@@ -38,7 +54,14 @@ export function reduceProgram(state: ProgramState, e: StoredEvent): ProgramState
   switch (e.type) {
     case "program.created": {
       const d = ProgramEventData["program.created"].parse(e.data);
-      return { ...next, exists: true, name: d.name, zone: d.zone, profile: d.profile, admins: [...new Set([...next.admins, ...(d.admins ?? [])])] };
+      return {
+        ...next,
+        exists: true,
+        name: d.name,
+        zone: d.zone,
+        profile: d.profile,
+        admins: [...new Set([...next.admins, ...(d.admins ?? [])])],
+      };
     }
     case "admin.added": {
       const { userId } = ProgramEventData["admin.added"].parse(e.data);
@@ -54,7 +77,11 @@ export function reduceProgram(state: ProgramState, e: StoredEvent): ProgramState
     }
     case "facilitator.joined": {
       const { inviteId, userId } = ProgramEventData["facilitator.joined"].parse(e.data);
-      return { ...next, pendingInvites: next.pendingInvites.filter((x) => x !== inviteId), facilitators: [...new Set([...next.facilitators, userId])] };
+      return {
+        ...next,
+        pendingInvites: next.pendingInvites.filter((x) => x !== inviteId),
+        facilitators: [...new Set([...next.facilitators, userId])],
+      };
     }
     default:
       return next;
@@ -68,30 +95,69 @@ export function programAudience(_e: StoredEvent): Audience {
 type Draft = Omit<DraftEvent, "at">;
 
 /** A program is created by an admin, who becomes its first admin. */
-export function decideCreateProgram(state: ProgramState, cmd: { id: string; name: string; zone: string; profile: string }, actor: Viewer): Draft[] {
+export function decideCreateProgram(
+  state: ProgramState,
+  cmd: { id: string; name: string; zone: string; profile: string },
+  actor: Viewer,
+): Draft[] {
   if (actor.role !== "admin") throw new AppError(ErrorCode.FORBIDDEN, "Only an admin can create a program.");
   if (state.exists) throw new AppError(ErrorCode.RULE_VIOLATION, "A program with this id already exists.");
   // One event, so a half-written creation (program without its admin) cannot happen.
-  return [{ id: cmd.id, type: "program.created", actor: actor.userId, data: { name: cmd.name, zone: cmd.zone, profile: cmd.profile, admins: [actor.userId] } }];
+  return [
+    {
+      id: cmd.id,
+      type: "program.created",
+      actor: actor.userId,
+      data: { name: cmd.name, zone: cmd.zone, profile: cmd.profile, admins: [actor.userId] },
+    },
+  ];
 }
 
 /** A cohort joins a program; only that program's admins may add one. */
 export function decideAddCohort(state: ProgramState, cmd: { id: string; cohortId: string }, actor: Viewer): Draft[] {
-  if (!state.exists || !state.admins.includes(actor.userId)) throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
+  if (!state.exists || !state.admins.includes(actor.userId))
+    throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
   if (state.cohorts.includes(cmd.cohortId)) return [];
   return [{ id: cmd.id, type: "cohort.added", actor: actor.userId, data: { cohortId: cmd.cohortId } }];
 }
 
 /** [AC1] Only an admin of this program creates staff; a facilitator can never create anyone. */
-export function decideInviteFacilitator(state: ProgramState, cmd: { id: string; inviteId: string; cohortId: string | null; expiresAt: string }, actor: Viewer): Draft[] {
+export function decideInviteFacilitator(
+  state: ProgramState,
+  cmd: { id: string; inviteId: string; cohortId: string | null; expiresAt: string },
+  actor: Viewer,
+): Draft[] {
   if (actor.role !== "admin") throw new AppError(ErrorCode.FORBIDDEN, "Only a program admin can invite facilitators.");
-  if (!state.exists || !state.admins.includes(actor.userId)) throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
-  if (cmd.cohortId !== null && !state.cohorts.includes(cmd.cohortId)) throw new AppError(ErrorCode.NOT_FOUND, "That cohort is not part of this program.");
-  return [{ id: cmd.id, type: "facilitator.invited", actor: actor.userId, data: { inviteId: cmd.inviteId, cohortId: cmd.cohortId, expiresAt: cmd.expiresAt } }];
+  if (!state.exists || !state.admins.includes(actor.userId))
+    throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
+  if (cmd.cohortId !== null && !state.cohorts.includes(cmd.cohortId))
+    throw new AppError(ErrorCode.NOT_FOUND, "That cohort is not part of this program.");
+  return [
+    {
+      id: cmd.id,
+      type: "facilitator.invited",
+      actor: actor.userId,
+      data: { inviteId: cmd.inviteId, cohortId: cmd.cohortId, expiresAt: cmd.expiresAt },
+    },
+  ];
 }
 
 /** The invited person's first use of the link; an invite is used once. */
-export function decideFacilitatorJoined(state: ProgramState, cmd: { id: string; inviteId: string; userId: string; cohortId: string | null }): Draft[] {
-  if (!state.pendingInvites.includes(cmd.inviteId)) throw new AppError(ErrorCode.INVITE_INVALID, "This invite link has already been used or has expired. Ask your program for a new one.");
-  return [{ id: cmd.id, type: "facilitator.joined", actor: cmd.userId, data: { inviteId: cmd.inviteId, userId: cmd.userId, cohortId: cmd.cohortId } }];
+export function decideFacilitatorJoined(
+  state: ProgramState,
+  cmd: { id: string; inviteId: string; userId: string; cohortId: string | null },
+): Draft[] {
+  if (!state.pendingInvites.includes(cmd.inviteId))
+    throw new AppError(
+      ErrorCode.INVITE_INVALID,
+      "This invite link has already been used or has expired. Ask your program for a new one.",
+    );
+  return [
+    {
+      id: cmd.id,
+      type: "facilitator.joined",
+      actor: cmd.userId,
+      data: { inviteId: cmd.inviteId, userId: cmd.userId, cohortId: cmd.cohortId },
+    },
+  ];
 }

@@ -19,7 +19,12 @@ export interface Readiness {
  * `firstDosingAt` is the participant's first dosing session (see `firstDosingAt` in cohort.ts);
  * with none planned, an attended preparation session counts without the window check.
  */
-export function readinessOf(cohort: CohortState, participantId: string, profile: RuleProfile, firstDosingAt: string | null): Readiness {
+export function readinessOf(
+  cohort: CohortState,
+  participantId: string,
+  profile: RuleProfile,
+  firstDosingAt: string | null,
+): Readiness {
   const record = cohort.records[participantId];
   const missing: Readiness["missing"] = [];
   let flags: string[] = [];
@@ -32,13 +37,16 @@ export function readinessOf(cohort: CohortState, participantId: string, profile:
     for (const stop of hardStopsOf(screening.answers, profile, firstDosingAt ?? screening.submittedAt)) {
       missing.push({ item: "hard_stop", label: `Screening hard stop: ${stop}` });
     }
-    if (!record?.review) missing.push({ item: "screening_review", label: "Screening not yet reviewed by a facilitator" });
+    if (!record?.review)
+      missing.push({ item: "screening_review", label: "Screening not yet reviewed by a facilitator" });
     flags = reviewFlagsOf(screening.answers); // [RDY3] shown, never blocking
   }
   if (!record?.consent) missing.push({ item: "consent", label: "Informed consent not yet recorded" });
   if (!record?.transport) missing.push({ item: "transport", label: "No transportation plan (who takes them home)" });
 
-  const attended = (record?.preparations ?? []).map((p) => cohort.schedule.find((s) => s.id === p.sessionId)?.start ?? p.recordedAt);
+  const attended = (record?.preparations ?? []).map(
+    (p) => cohort.schedule.find((s) => s.id === p.sessionId)?.start ?? p.recordedAt,
+  );
   if (attended.length === 0) {
     missing.push({ item: "preparation", label: "Preparation session not yet attended" });
   } else if (firstDosingAt !== null) {

@@ -10,7 +10,9 @@ const answer = "Please answer yes or no.";
 
 export const ScreeningAnswers = z.strictObject({
   /** RDY2: the last day they took lithium, or null for never / not in years. */
-  lithiumLastTaken: z.iso.date("Enter the date as YYYY-MM-DD, or leave it empty if you have never taken lithium.").nullable(),
+  lithiumLastTaken: z.iso
+    .date("Enter the date as YYYY-MM-DD, or leave it empty if you have never taken lithium.")
+    .nullable(),
   psychoticDisorder: yesNo(answer),
   bipolarI: yesNo(answer),
   thoughtsOfHarm: yesNo(answer),
@@ -27,14 +29,23 @@ export type YesNoQuestion = Exclude<keyof ScreeningAnswers, "lithiumLastTaken">;
 
 /** The questions as a participant reads them; order is the form's order. */
 export const SCREENING_QUESTIONS: { key: YesNoQuestion; text: string }[] = [
-  { key: "psychoticDisorder", text: "Has a doctor ever told you that you have schizophrenia or another psychotic disorder?" },
+  {
+    key: "psychoticDisorder",
+    text: "Has a doctor ever told you that you have schizophrenia or another psychotic disorder?",
+  },
   { key: "bipolarI", text: "Has a doctor ever told you that you have bipolar I disorder?" },
   { key: "thoughtsOfHarm", text: "Are you having thoughts of hurting yourself or someone else right now?" },
   { key: "heartCondition", text: "Do you have heart disease, or high blood pressure that is not under control?" },
   { key: "pregnant", text: "Are you pregnant, or could you be?" },
   { key: "maoi", text: "Do you take an MAOI (a kind of antidepressant such as phenelzine or selegiline)?" },
-  { key: "ssriSnri", text: "Do you take an SSRI or SNRI antidepressant (such as sertraline, fluoxetine or venlafaxine)?" },
-  { key: "familyPsychosis", text: "Does a parent, brother, sister or child of yours have a psychotic disorder or bipolar I?" },
+  {
+    key: "ssriSnri",
+    text: "Do you take an SSRI or SNRI antidepressant (such as sertraline, fluoxetine or venlafaxine)?",
+  },
+  {
+    key: "familyPsychosis",
+    text: "Does a parent, brother, sister or child of yours have a psychotic disorder or bipolar I?",
+  },
   { key: "seizures", text: "Have you ever had a seizure?" },
 ];
 

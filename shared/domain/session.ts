@@ -67,7 +67,22 @@ export interface SessionState {
 }
 
 export function emptySession(id: string): SessionState {
-  return { id, seq: 0, status: "none", cohortId: null, title: "", openedAt: null, openedBy: null, closedAt: null, closedBy: null, lastCheckin: {}, checkinCount: 0, inRoom: [], timeline: [], live: emptyLive() };
+  return {
+    id,
+    seq: 0,
+    status: "none",
+    cohortId: null,
+    title: "",
+    openedAt: null,
+    openedBy: null,
+    closedAt: null,
+    closedBy: null,
+    lastCheckin: {},
+    checkinCount: 0,
+    inRoom: [],
+    timeline: [],
+    live: emptyLive(),
+  };
 }
 
 const TIMELINE_MAX = 200;
@@ -97,7 +112,11 @@ function reduceCore(state: SessionState, e: StoredEvent): SessionState {
   switch (e.type) {
     case "session.opened": {
       const d = SessionEventData["session.opened"].parse(e.data);
-      return withTimeline({ ...next, status: "open", cohortId: d.cohortId, title: d.title, openedAt: e.at, openedBy: d.openedBy }, e, null);
+      return withTimeline(
+        { ...next, status: "open", cohortId: d.cohortId, title: d.title, openedAt: e.at, openedBy: d.openedBy },
+        e,
+        null,
+      );
     }
     case "session.closed": {
       const d = SessionEventData["session.closed"].parse(e.data);
@@ -105,13 +124,33 @@ function reduceCore(state: SessionState, e: StoredEvent): SessionState {
     }
     case "checkin.recorded": {
       const d = SessionEventData["checkin.recorded"].parse(e.data);
-      const checkin: Checkin = { eventId: e.id, seq: e.seq, participantId: d.participantId, status: d.status, intensity: d.intensity, text: d.text, at: e.at };
-      return withTimeline({ ...next, lastCheckin: { ...next.lastCheckin, [d.participantId]: checkin }, checkinCount: next.checkinCount + 1 }, e, d.participantId);
+      const checkin: Checkin = {
+        eventId: e.id,
+        seq: e.seq,
+        participantId: d.participantId,
+        status: d.status,
+        intensity: d.intensity,
+        text: d.text,
+        at: e.at,
+      };
+      return withTimeline(
+        {
+          ...next,
+          lastCheckin: { ...next.lastCheckin, [d.participantId]: checkin },
+          checkinCount: next.checkinCount + 1,
+        },
+        e,
+        d.participantId,
+      );
     }
     case "participant.arrived":
     case "facilitator.arrived": {
       const { userId } = SessionEventData["participant.arrived"].parse(e.data);
-      return withTimeline({ ...next, inRoom: next.inRoom.includes(userId) ? next.inRoom : [...next.inRoom, userId] }, e, userId);
+      return withTimeline(
+        { ...next, inRoom: next.inRoom.includes(userId) ? next.inRoom : [...next.inRoom, userId] },
+        e,
+        userId,
+      );
     }
     case "participant.left":
     case "facilitator.left": {
@@ -143,10 +182,22 @@ type Draft = Omit<DraftEvent, "at">;
 /** [LIVE6] What a participant is told when the session has ended: their phone no longer reaches anyone. */
 export const SESSION_ENDED = "This session has ended. If you need someone, call out or wave to a facilitator.";
 
-export function decideOpenSession(state: SessionState, cmd: { id: string; cohortId: string; title: string }, actor: Viewer): Draft[] {
-  if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can start a live session.");
+export function decideOpenSession(
+  state: SessionState,
+  cmd: { id: string; cohortId: string; title: string },
+  actor: Viewer,
+): Draft[] {
+  if (actor.role !== "facilitator")
+    throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can start a live session.");
   if (state.status !== "none") throw new AppError(ErrorCode.RULE_VIOLATION, "This session has already been started.");
-  return [{ id: cmd.id, type: "session.opened", actor: actor.userId, data: { cohortId: cmd.cohortId, title: cmd.title, openedBy: actor.userId } }];
+  return [
+    {
+      id: cmd.id,
+      type: "session.opened",
+      actor: actor.userId,
+      data: { cohortId: cmd.cohortId, title: cmd.title, openedBy: actor.userId },
+    },
+  ];
 }
 
 export function decideCheckin(
@@ -156,13 +207,23 @@ export function decideCheckin(
 ): Draft[] {
   if (actor.role !== "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only participants send check-ins.");
   if (state.status === "closed") throw new AppError(ErrorCode.RULE_VIOLATION, SESSION_ENDED);
-  if (state.status !== "open") throw new AppError(ErrorCode.RULE_VIOLATION, "This session is not open, so check-ins cannot be sent.");
+  if (state.status !== "open")
+    throw new AppError(ErrorCode.RULE_VIOLATION, "This session is not open, so check-ins cannot be sent.");
   const text = cmd.text?.trim() ? cmd.text.trim() : null;
   // [LIVE6] "Need support" as a check-in is a request for a person: it raises the same alert as
   // the button, in the same event (so it can never be acknowledged without its alert).
-  const waiting = pendingAlerts(state.live.alerts).some((a) => a.kind === "support" && a.participantId === actor.userId);
+  const waiting = pendingAlerts(state.live.alerts).some(
+    (a) => a.kind === "support" && a.participantId === actor.userId,
+  );
   const alert = cmd.status === "need_support" && !waiting ? CHECKIN_SUPPORT_DETAIL : null;
-  return [{ id: cmd.id, type: "checkin.recorded", actor: actor.userId, data: { participantId: actor.userId, status: cmd.status, intensity: cmd.intensity ?? null, text, alert } }];
+  return [
+    {
+      id: cmd.id,
+      type: "checkin.recorded",
+      actor: actor.userId,
+      data: { participantId: actor.userId, status: cmd.status, intensity: cmd.intensity ?? null, text, alert },
+    },
+  ];
 }
 
 export const CHECKIN_SUPPORT_DETAIL = "Asked for support in a check-in.";
@@ -181,10 +242,15 @@ export function roomTransitionId(state: Pick<SessionState, "seq">, userId: strin
  * [PR5] Log a person entering or leaving the room once per real transition, even when several
  * nodes notice it at the same moment (they race on expectedSeq; the loser sees it already done).
  */
-export function decideRoomTransition(state: SessionState, cmd: { userId: string; role: Viewer["role"]; present: boolean }): Draft[] {
+export function decideRoomTransition(
+  state: SessionState,
+  cmd: { userId: string; role: Viewer["role"]; present: boolean },
+): Draft[] {
   if (cmd.role === "admin" || state.status !== "open") return [];
   const inRoom = state.inRoom.includes(cmd.userId);
   if (inRoom === cmd.present) return [];
   const type = `${cmd.role}.${cmd.present ? "arrived" : "left"}`;
-  return [{ id: roomTransitionId(state, cmd.userId, cmd.present), type, actor: cmd.userId, data: { userId: cmd.userId } }];
+  return [
+    { id: roomTransitionId(state, cmd.userId, cmd.present), type, actor: cmd.userId, data: { userId: cmd.userId } },
+  ];
 }

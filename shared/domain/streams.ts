@@ -38,19 +38,53 @@ export const WHOLE_STREAM = "*";
  * when any of them touches it, else only the scopes they touch — a check-in for one participant
  * never waits for another participant's (DESIGN.md "Concurrency").
  */
-export function guardFor(kind: StreamKind, seq: number, drafts: readonly EventShape[]): { seq: number; scopes: "stream" | string[] } {
+export function guardFor(
+  kind: StreamKind,
+  seq: number,
+  drafts: readonly EventShape[],
+): { seq: number; scopes: "stream" | string[] } {
   const scopes = new Set<string>();
   for (const d of drafts) for (const t of touchesOf(streamDefs[kind], d)) scopes.add(t);
   return scopes.has(WHOLE_STREAM) ? { seq, scopes: "stream" } : { seq, scopes: [...scopes] };
 }
 
-export const sessionStream: StreamDef<SessionState> = { empty: emptySession, reduce: reduceSession, audience: sessionAudience, touches: sessionTouches };
-export const cohortStream: StreamDef<CohortState> = { empty: emptyCohort, reduce: reduceCohort, audience: cohortAudience };
-export const programStream: StreamDef<ProgramState> = { empty: emptyProgram, reduce: reduceProgram, audience: programAudience };
-export const circleStream: StreamDef<CircleState> = { empty: emptyCircle, reduce: reduceCircle, audience: circleAudience };
-export const notesStream: StreamDef<NotesState> = { empty: emptyNotes, reduce: reduceNotes, audience: notesAudience, touches: notesTouches };
-export const journalStream: StreamDef<JournalState> = { empty: emptyJournal, reduce: reduceJournal, audience: journalAudience };
-export const liveIndexStream: StreamDef<LiveIndexState> = { empty: emptyLiveIndex, reduce: reduceLiveIndex, audience: liveIndexAudience };
+export const sessionStream: StreamDef<SessionState> = {
+  empty: emptySession,
+  reduce: reduceSession,
+  audience: sessionAudience,
+  touches: sessionTouches,
+};
+export const cohortStream: StreamDef<CohortState> = {
+  empty: emptyCohort,
+  reduce: reduceCohort,
+  audience: cohortAudience,
+};
+export const programStream: StreamDef<ProgramState> = {
+  empty: emptyProgram,
+  reduce: reduceProgram,
+  audience: programAudience,
+};
+export const circleStream: StreamDef<CircleState> = {
+  empty: emptyCircle,
+  reduce: reduceCircle,
+  audience: circleAudience,
+};
+export const notesStream: StreamDef<NotesState> = {
+  empty: emptyNotes,
+  reduce: reduceNotes,
+  audience: notesAudience,
+  touches: notesTouches,
+};
+export const journalStream: StreamDef<JournalState> = {
+  empty: emptyJournal,
+  reduce: reduceJournal,
+  audience: journalAudience,
+};
+export const liveIndexStream: StreamDef<LiveIndexState> = {
+  empty: emptyLiveIndex,
+  reduce: reduceLiveIndex,
+  audience: liveIndexAudience,
+};
 export const fnoteStream: StreamDef<FnoteState> = { empty: emptyFnotes, reduce: reduceFnotes, audience: fnoteAudience };
 
 export interface StreamStates {

@@ -17,15 +17,29 @@ export const RuleProfile = z.object({
   /** SCH6: participants per facilitator, by the highest planned dose. Above the last band: refused. */
   ratioBands: z.array(DoseBand.extend({ participantsPerFacilitator: z.number().int().positive() })).min(1),
   /** SCH7/LIVE2: minimum session length by the highest total dose. */
-  durationBands: z.array(DoseBand.extend({ minutes: z.number().int().positive(), returningClientMinutes: z.number().int().positive().optional() })).min(1),
+  durationBands: z
+    .array(
+      DoseBand.extend({
+        minutes: z.number().int().positive(),
+        returningClientMinutes: z.number().int().positive().optional(),
+      }),
+    )
+    .min(1),
   /** SCH7: a returning client is one dosed within this many months. */
   returningClientMonths: z.number().int().positive(),
   /** SCH8: the preparation session is at least this long and at most this long before the first dosing. */
   preparationWindow: z.object({ minHours: z.number().nonnegative(), maxDays: z.number().positive() }),
   /** RDY2: hard stops. */
-  hardStops: z.object({ lithiumWithinDays: z.number().int().nonnegative(), psychoticOrBipolarI: z.boolean(), currentThoughtsOfHarm: z.boolean() }),
+  hardStops: z.object({
+    lithiumWithinDays: z.number().int().nonnegative(),
+    psychoticOrBipolarI: z.boolean(),
+    currentThoughtsOfHarm: z.boolean(),
+  }),
   /** LIVE8: vitals that raise an alert at once. */
-  vitalsAlert: z.object({ systolicAtLeast: z.number().int().positive(), diastolicAtLeast: z.number().int().positive() }),
+  vitalsAlert: z.object({
+    systolicAtLeast: z.number().int().positive(),
+    diastolicAtLeast: z.number().int().positive(),
+  }),
   /** LIVE4: a break longer than this raises an alert. */
   breakMaxMinutes: z.number().positive(),
   /** LIVE7: check-in prompts. */

@@ -25,13 +25,29 @@ export const ScheduleItem = z.object({
 });
 export type ScheduleItem = z.infer<typeof ScheduleItem>;
 
-export const ProgramInfo = z.object({ id: z.string(), name: z.string(), zone: z.string(), profile: z.string(), profileName: z.string() });
+export const ProgramInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  zone: z.string(),
+  profile: z.string(),
+  profileName: z.string(),
+});
 export type ProgramInfo = z.infer<typeof ProgramInfo>;
 
-export const CohortInfo = z.object({ id: z.string(), name: z.string(), capacity: z.number(), enrolled: z.number(), facilitators: z.array(Person) });
+export const CohortInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  capacity: z.number(),
+  enrolled: z.number(),
+  facilitators: z.array(Person),
+});
 export type CohortInfo = z.infer<typeof CohortInfo>;
 
-export const ProgramOverview = z.object({ program: ProgramInfo, cohorts: z.array(CohortInfo), facilitators: z.array(Person) });
+export const ProgramOverview = z.object({
+  program: ProgramInfo,
+  cohorts: z.array(CohortInfo),
+  facilitators: z.array(Person),
+});
 export type ProgramOverview = z.infer<typeof ProgramOverview>;
 
 export const CohortOverview = z.object({

@@ -12,19 +12,34 @@ import { SERIES_MAX } from "../scheduling/series.js";
  */
 const CommandId = Id;
 
-export const Zone = z.string().max(64).refine(isValidZone, "Unknown time zone. Use an IANA name such as America/Los_Angeles.");
-export const LocalDateTime = z.string().refine(isCalendarDateTime, "Enter a date and time as YYYY-MM-DDTHH:MM, e.g. 2026-03-08T18:00.");
+export const Zone = z
+  .string()
+  .max(64)
+  .refine(isValidZone, "Unknown time zone. Use an IANA name such as America/Los_Angeles.");
+export const LocalDateTime = z
+  .string()
+  .refine(isCalendarDateTime, "Enter a date and time as YYYY-MM-DDTHH:MM, e.g. 2026-03-08T18:00.");
 export const LocalDate = z.string().refine(isCalendarDate, "Enter a date as YYYY-MM-DD, e.g. 2026-03-08.");
-const Name = (what: string) => z.string().trim().min(1, `Give the ${what} a name.`).max(120, `A ${what} name holds at most 120 characters.`);
+const Name = (what: string) =>
+  z.string().trim().min(1, `Give the ${what} a name.`).max(120, `A ${what} name holds at most 120 characters.`);
 
-export const ProgramCreate = z.strictObject({ id: CommandId, name: Name("program"), zone: Zone, profile: ProfileId.default("oregon-2025") });
+export const ProgramCreate = z.strictObject({
+  id: CommandId,
+  name: Name("program"),
+  zone: Zone,
+  profile: ProfileId.default("oregon-2025"),
+});
 export type ProgramCreate = z.infer<typeof ProgramCreate>;
 
 export const CohortCreate = z.strictObject({
   id: CommandId,
   programId: Id,
   name: Name("cohort"),
-  capacity: z.number({ error: "Enter the room's capacity as a number." }).int("Capacity is a whole number of people.").min(1, "A room holds at least 1 person.").max(200, "A room holds at most 200 people here."),
+  capacity: z
+    .number({ error: "Enter the room's capacity as a number." })
+    .int("Capacity is a whole number of people.")
+    .min(1, "A room holds at least 1 person.")
+    .max(200, "A room holds at most 200 people here."),
 });
 export type CohortCreate = z.infer<typeof CohortCreate>;
 
@@ -32,14 +47,24 @@ export const FacilitatorAssign = z.strictObject({ id: CommandId, userId: Id });
 
 export const InviteCreate = z.strictObject({
   id: CommandId,
-  ttlHours: z.number().int().min(1, "A link lasts at least 1 hour.").max(720, "A link lasts at most 720 hours (30 days).").default(168),
+  ttlHours: z
+    .number()
+    .int()
+    .min(1, "A link lasts at least 1 hour.")
+    .max(720, "A link lasts at most 720 hours (30 days).")
+    .default(168),
 });
 
 /** A one-time link for a new facilitator of the program, optionally assigned to one cohort on joining. */
 export const FacilitatorInviteCreate = z.strictObject({
   id: CommandId,
   cohortId: Id.nullable().default(null),
-  ttlHours: z.number().int().min(1, "A link lasts at least 1 hour.").max(720, "A link lasts at most 720 hours (30 days).").default(168),
+  ttlHours: z
+    .number()
+    .int()
+    .min(1, "A link lasts at least 1 hour.")
+    .max(720, "A link lasts at most 720 hours (30 days).")
+    .default(168),
 });
 export type FacilitatorInviteCreate = z.infer<typeof FacilitatorInviteCreate>;
 
@@ -64,11 +89,18 @@ export const SessionSchedule = z
     end: LocalDateTime,
     facilitators: People,
     participants: People,
-    plannedDoseMg: z.number({ error: "Enter the planned dose in mg." }).positive("A planned dose is more than 0 mg.").nullable().default(null),
+    plannedDoseMg: z
+      .number({ error: "Enter the planned dose in mg." })
+      .positive("A planned dose is more than 0 mg.")
+      .nullable()
+      .default(null),
     allReturning: z.boolean().default(false),
   })
   .refine((s) => s.end > s.start, { path: ["end"], message: "The end must be after the start." })
-  .refine((s) => s.kind !== "dosing" || s.plannedDoseMg !== null, { path: ["plannedDoseMg"], message: "A dosing session needs its highest planned dose in mg." });
+  .refine((s) => s.kind !== "dosing" || s.plannedDoseMg !== null, {
+    path: ["plannedDoseMg"],
+    message: "A dosing session needs its highest planned dose in mg.",
+  });
 export type SessionSchedule = z.infer<typeof SessionSchedule>;
 
 export const SeriesSchedule = z
@@ -77,16 +109,29 @@ export const SeriesSchedule = z
     kind: z.literal("circle", { error: "Only integration circles repeat." }),
     title: z.string().trim().max(120).default(""),
     firstDate: LocalDate,
-    time: z.string().regex(LOCAL_TIME, "Enter the time as HH:MM, e.g. 18:00.").refine((t) => Number(t.slice(0, 2)) < 24 && Number(t.slice(3)) < 60, "That is not a time of day."),
-    durationMinutes: z.number().int().min(15, "A circle lasts at least 15 minutes.").max(600, "A circle lasts at most 600 minutes."),
+    time: z
+      .string()
+      .regex(LOCAL_TIME, "Enter the time as HH:MM, e.g. 18:00.")
+      .refine((t) => Number(t.slice(0, 2)) < 24 && Number(t.slice(3)) < 60, "That is not a time of day."),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(15, "A circle lasts at least 15 minutes.")
+      .max(600, "A circle lasts at most 600 minutes."),
     everyWeeks: z.number().int().min(1, "Repeat every 1 to 8 weeks.").max(8, "Repeat every 1 to 8 weeks.").default(1),
     until: LocalDate.optional(),
     facilitators: People,
     participants: People,
   })
   .refine((s) => s.until !== undefined, { path: ["until"], message: "A series needs an end date." })
-  .refine((s) => s.until === undefined || s.until >= s.firstDate, { path: ["until"], message: "The series must end on or after its first date." })
-  .refine((s) => s.until === undefined || weeksBetween(s.firstDate, s.until) / s.everyWeeks < SERIES_MAX, { path: ["until"], message: `A series holds at most ${SERIES_MAX} sessions; choose an earlier end date.` });
+  .refine((s) => s.until === undefined || s.until >= s.firstDate, {
+    path: ["until"],
+    message: "The series must end on or after its first date.",
+  })
+  .refine((s) => s.until === undefined || weeksBetween(s.firstDate, s.until) / s.everyWeeks < SERIES_MAX, {
+    path: ["until"],
+    message: `A series holds at most ${SERIES_MAX} sessions; choose an earlier end date.`,
+  });
 export type SeriesSchedule = z.infer<typeof SeriesSchedule>;
 
 function weeksBetween(a: string, b: string): number {

@@ -30,10 +30,19 @@ export const NotesUpdate = z.strictObject({ id: Id, circleId: Id, update: Base64
 export const NOTES_COMMAND_BYTES = MAX_NOTES_UPDATE_CHARS + 1024;
 export const NotesAwareness = z.strictObject({ circleId: Id, update: Base64.min(1).max(MAX_AWARENESS_CHARS) });
 
-export const JournalWrite = z.strictObject({ id: Id, text: z.string().trim().min(1, "Write something first.").max(JOURNAL_TEXT_MAX), circleId: Id.nullable().optional() });
+export const JournalWrite = z.strictObject({
+  id: Id,
+  text: z.string().trim().min(1, "Write something first.").max(JOURNAL_TEXT_MAX),
+  circleId: Id.nullable().optional(),
+});
 export const JournalShare = z.strictObject({ id: Id, entryId: Id, circleId: Id });
 
-export const FnoteSave = z.strictObject({ id: Id, circleId: Id, about: Id.nullable(), text: z.string().max(FNOTE_TEXT_MAX) });
+export const FnoteSave = z.strictObject({
+  id: Id,
+  circleId: Id,
+  about: Id.nullable(),
+  text: z.string().max(FNOTE_TEXT_MAX),
+});
 
 export const TimePing = z.strictObject({});
 

@@ -61,7 +61,9 @@ export class AppError extends Error {
     this.fields = fields;
   }
   toShape(): AppErrorShape {
-    return this.fields ? { code: this.code, message: this.message, fields: this.fields } : { code: this.code, message: this.message };
+    return this.fields
+      ? { code: this.code, message: this.message, fields: this.fields }
+      : { code: this.code, message: this.message };
   }
 }
 

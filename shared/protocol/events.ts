@@ -32,7 +32,6 @@ export const Commands = {
 export type CommandName = keyof typeof Commands;
 export type CommandPayload<K extends CommandName> = z.infer<(typeof Commands)[K]>;
 
-
 export interface PersonPresence {
   userId: string;
   state: PresenceState;

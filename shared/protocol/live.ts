@@ -38,7 +38,11 @@ export const VitalsRecord = z.strictObject({
   ...aboutParticipant,
   systolic: z.number().int().min(50, "Systolic is at least 50 mmHg.").max(300, "Systolic is at most 300 mmHg."),
   diastolic: z.number().int().min(20, "Diastolic is at least 20 mmHg.").max(200, "Diastolic is at most 200 mmHg."),
-  heartRate: z.number().int().min(20, "Heart rate is at least 20 per minute.").max(250, "Heart rate is at most 250 per minute."),
+  heartRate: z
+    .number()
+    .int()
+    .min(20, "Heart rate is at least 20 per minute.")
+    .max(250, "Heart rate is at most 250 per minute."),
 });
 export type VitalsRecord = z.infer<typeof VitalsRecord>;
 
@@ -49,7 +53,11 @@ export const AdverseRecord = z.strictObject({
   kind: AdverseKind,
   severity: AdverseSeverity,
   emergencyServicesCalled: z.boolean(),
-  description: z.string().trim().min(1, "Describe what happened.").max(2000, "A description holds at most 2000 characters."),
+  description: z
+    .string()
+    .trim()
+    .min(1, "Describe what happened.")
+    .max(2000, "A description holds at most 2000 characters."),
 });
 export type AdverseRecord = z.infer<typeof AdverseRecord>;
 

@@ -28,7 +28,11 @@ export function personState(entries: readonly ConnectionEntry[], now: number, on
   return "away";
 }
 
-export function peopleStates(entries: readonly ConnectionEntry[], now: number, onBreak: ReadonlySet<string> = new Set()): Map<string, PresenceState> {
+export function peopleStates(
+  entries: readonly ConnectionEntry[],
+  now: number,
+  onBreak: ReadonlySet<string> = new Set(),
+): Map<string, PresenceState> {
   const byUser = new Map<string, ConnectionEntry[]>();
   for (const e of entries) byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e]);
   const out = new Map<string, PresenceState>();

@@ -1,7 +1,13 @@
 import { AppError, ErrorCode } from "../protocol/errors.js";
 import type { CohortState, ScheduledSession, SessionKind } from "../domain/cohort.js";
 import type { RuleProfile } from "../profiles/schema.js";
-import { facilitatorsNeeded, maxDoseMg, maxGroupSize, minimumMinutes, participantsPerFacilitator } from "../profiles/index.js";
+import {
+  facilitatorsNeeded,
+  maxDoseMg,
+  maxGroupSize,
+  minimumMinutes,
+  participantsPerFacilitator,
+} from "../profiles/index.js";
 import { preparationWindowProblem } from "./preparation.js";
 import { formatInZone, minutesBetween } from "./time.js";
 
@@ -27,16 +33,27 @@ function hours(minutes: number): string {
 
 /** [SCH5]–[SCH8] The rules one session must meet in its cohort; each refusal names the numbers. */
 export function checkSessionRules(profile: RuleProfile, cohort: CohortState, c: Candidate): void {
-  for (const f of c.facilitators) if (!cohort.facilitators.includes(f)) refuse("Every facilitator of a session must be assigned to the cohort.", "facilitators");
-  for (const p of c.participants) if (!cohort.participants.includes(p)) refuse("Every participant of a session must be enrolled in the cohort.", "participants");
+  for (const f of c.facilitators)
+    if (!cohort.facilitators.includes(f))
+      refuse("Every facilitator of a session must be assigned to the cohort.", "facilitators");
+  for (const p of c.participants)
+    if (!cohort.participants.includes(p))
+      refuse("Every participant of a session must be enrolled in the cohort.", "participants");
   if (c.facilitators.length === 0) refuse("A session needs at least one facilitator.", "facilitators");
   if (c.kind === "preparation") {
     // [SCH8] Preparation is individual.
-    if (c.participants.length !== 1) refuse(`A preparation session is individual: it has exactly 1 participant, not ${c.participants.length}.`, "participants");
+    if (c.participants.length !== 1)
+      refuse(
+        `A preparation session is individual: it has exactly 1 participant, not ${c.participants.length}.`,
+        "participants",
+      );
   } else {
     const most = maxGroupSize(profile, cohort.capacity);
     if (c.participants.length > most) {
-      refuse(`A group session holds at most ${most} participants (the lesser of ${profile.maxGroupSize} and the room's capacity of ${cohort.capacity}); this one has ${c.participants.length}.`, "participants");
+      refuse(
+        `A group session holds at most ${most} participants (the lesser of ${profile.maxGroupSize} and the room's capacity of ${cohort.capacity}); this one has ${c.participants.length}.`,
+        "participants",
+      );
     }
   }
   if (c.kind === "dosing") checkDosing(profile, c);
@@ -48,16 +65,26 @@ function checkDosing(profile: RuleProfile, c: Candidate): void {
   if (dose === null) return refuse("A dosing session needs its highest planned dose in mg.", "plannedDoseMg");
   const cap = participantsPerFacilitator(profile, dose);
   const needed = facilitatorsNeeded(profile, c.participants.length, dose);
-  if (cap === null || needed === null) return refuse(`A planned dose of ${dose} mg is over the ${maxDoseMg(profile)} mg limit and cannot be scheduled.`, "plannedDoseMg");
+  if (cap === null || needed === null)
+    return refuse(
+      `A planned dose of ${dose} mg is over the ${maxDoseMg(profile)} mg limit and cannot be scheduled.`,
+      "plannedDoseMg",
+    );
   // [SCH6]
   if (c.facilitators.length < needed) {
-    refuse(`At ${dose} mg one facilitator may look after at most ${cap} participants, so ${c.participants.length} participants need ${needed} facilitators; this session has ${c.facilitators.length}.`, "facilitators");
+    refuse(
+      `At ${dose} mg one facilitator may look after at most ${cap} participants, so ${c.participants.length} participants need ${needed} facilitators; this session has ${c.facilitators.length}.`,
+      "facilitators",
+    );
   }
   // [SCH7]
   const minimum = minimumMinutes(profile, dose, c.allReturning);
   const length = minutesBetween(c.start, c.end);
   if (minimum !== null && length < minimum) {
-    refuse(`A dosing session at ${dose} mg lasts at least ${hours(minimum)}; this one is planned for ${hours(length)}.`, "end");
+    refuse(
+      `A dosing session at ${dose} mg lasts at least ${hours(minimum)}; this one is planned for ${hours(length)}.`,
+      "end",
+    );
   }
 }
 
@@ -65,7 +92,8 @@ function checkDosing(profile: RuleProfile, c: Candidate): void {
 function checkPreparationWindows(profile: RuleProfile, cohort: CohortState, c: Candidate): void {
   const others = cohort.schedule.filter((s) => s.id !== c.id);
   for (const p of c.participants) {
-    const mine = (kind: SessionKind) => others.filter((s) => s.kind === kind && s.participants.includes(p)).map((s) => s.start);
+    const mine = (kind: SessionKind) =>
+      others.filter((s) => s.kind === kind && s.participants.includes(p)).map((s) => s.start);
     const dosings = c.kind === "dosing" ? [...mine("dosing"), c.start] : mine("dosing");
     const preps = c.kind === "preparation" ? [...mine("preparation"), c.start] : mine("preparation");
     const firstDosing = dosings.sort()[0];
@@ -76,7 +104,10 @@ function checkPreparationWindows(profile: RuleProfile, cohort: CohortState, c: C
   }
 }
 
-export interface Booked extends Pick<ScheduledSession, "id" | "kind" | "title" | "start" | "end" | "zone" | "facilitators"> {
+export interface Booked extends Pick<
+  ScheduledSession,
+  "id" | "kind" | "title" | "start" | "end" | "zone" | "facilitators"
+> {
   cohortName: string;
 }
 
@@ -86,7 +117,10 @@ export function overlaps(a: { start: string; end: string }, b: { start: string; 
 }
 
 /** [SCH4] The first facilitator booked into an overlapping session anywhere in the program. */
-export function findConflict(candidates: readonly Candidate[], booked: readonly Booked[]): { facilitator: string; candidate: Candidate; other: Booked } | null {
+export function findConflict(
+  candidates: readonly Candidate[],
+  booked: readonly Booked[],
+): { facilitator: string; candidate: Candidate; other: Booked } | null {
   for (const c of candidates) {
     for (const other of booked) {
       if (other.id === c.id || !overlaps(c, other)) continue;

@@ -42,7 +42,12 @@ function noConflict(ctx: ScheduleContext, candidates: Candidate[]): void {
 }
 
 /** [SCH1]–[SCH8] One session, kept as UTC instants plus the program's zone. */
-export function decideScheduleSession(state: CohortState, cmd: SessionSchedule, actor: Viewer, ctx: ScheduleContext): Draft[] {
+export function decideScheduleSession(
+  state: CohortState,
+  cmd: SessionSchedule,
+  actor: Viewer,
+  ctx: ScheduleContext,
+): Draft[] {
   requireAdmin(actor);
   const sessionId = `ss_${cmd.id}`.slice(0, 100);
   const candidate: Candidate = {
@@ -58,26 +63,71 @@ export function decideScheduleSession(state: CohortState, cmd: SessionSchedule, 
   checkSessionRules(ctx.profile, state, candidate);
   noConflict(ctx, [candidate]);
   const title = cmd.title || defaultTitle(cmd.kind);
-  return [{ id: cmd.id, type: "session.scheduled", actor: actor.userId, data: { sessionId, title, zone: ctx.zone, ...candidate } }];
+  return [
+    {
+      id: cmd.id,
+      type: "session.scheduled",
+      actor: actor.userId,
+      data: { sessionId, title, zone: ctx.zone, ...candidate },
+    },
+  ];
 }
 
 /** [SCH2][SCH3] A weekly / every-N-weeks circle series, expanded now so every node agrees on it. */
-export function decideScheduleSeries(state: CohortState, cmd: SeriesSchedule, actor: Viewer, ctx: ScheduleContext): Draft[] {
+export function decideScheduleSeries(
+  state: CohortState,
+  cmd: SeriesSchedule,
+  actor: Viewer,
+  ctx: ScheduleContext,
+): Draft[] {
   requireAdmin(actor);
-  if (cmd.until === undefined) throw new AppError(ErrorCode.INVALID_PAYLOAD, "A series needs an end date.", { until: "A series needs an end date." });
+  if (cmd.until === undefined)
+    throw new AppError(ErrorCode.INVALID_PAYLOAD, "A series needs an end date.", {
+      until: "A series needs an end date.",
+    });
   const seriesId = `sr_${cmd.id}`.slice(0, 90);
-  const occurrences = expandSeries({ firstDate: cmd.firstDate, time: cmd.time, durationMinutes: cmd.durationMinutes, everyWeeks: cmd.everyWeeks, until: cmd.until, zone: ctx.zone });
+  const occurrences = expandSeries({
+    firstDate: cmd.firstDate,
+    time: cmd.time,
+    durationMinutes: cmd.durationMinutes,
+    everyWeeks: cmd.everyWeeks,
+    until: cmd.until,
+    zone: ctx.zone,
+  });
   const people = { facilitators: [...new Set(cmd.facilitators)], participants: [...new Set(cmd.participants)] };
-  const candidates: Candidate[] = occurrences.map((o) => ({ id: `${seriesId}_${o.index}`, kind: "circle", start: o.start, end: o.end, plannedDoseMg: null, allReturning: false, ...people }));
+  const candidates: Candidate[] = occurrences.map((o) => ({
+    id: `${seriesId}_${o.index}`,
+    kind: "circle",
+    start: o.start,
+    end: o.end,
+    plannedDoseMg: null,
+    allReturning: false,
+    ...people,
+  }));
   for (const c of candidates) checkSessionRules(ctx.profile, state, c);
   noConflict(ctx, candidates);
   const title = cmd.title || defaultTitle("circle");
-  return [{
-    id: cmd.id,
-    type: "series.scheduled",
-    actor: actor.userId,
-    data: { seriesId, kind: "circle", title, zone: ctx.zone, everyWeeks: cmd.everyWeeks, ...people, occurrences: candidates.map((c, i) => ({ sessionId: c.id, start: c.start, end: c.end, shifted: occurrences[i]?.shifted ?? false })) },
-  }];
+  return [
+    {
+      id: cmd.id,
+      type: "series.scheduled",
+      actor: actor.userId,
+      data: {
+        seriesId,
+        kind: "circle",
+        title,
+        zone: ctx.zone,
+        everyWeeks: cmd.everyWeeks,
+        ...people,
+        occurrences: candidates.map((c, i) => ({
+          sessionId: c.id,
+          start: c.start,
+          end: c.end,
+          shifted: occurrences[i]?.shifted ?? false,
+        })),
+      },
+    },
+  ];
 }
 
 export function defaultTitle(kind: Candidate["kind"]): string {
@@ -85,8 +135,13 @@ export function defaultTitle(kind: Candidate["kind"]): string {
 }
 
 /** Take a session (one occurrence of a series, too) off the schedule; its history stays in the log. */
-export function decideCancelSession(state: CohortState, cmd: { id: string; sessionId: string }, actor: Viewer): Draft[] {
+export function decideCancelSession(
+  state: CohortState,
+  cmd: { id: string; sessionId: string },
+  actor: Viewer,
+): Draft[] {
   requireAdmin(actor);
-  if (!state.schedule.some((s) => s.id === cmd.sessionId)) throw new AppError(ErrorCode.NOT_FOUND, "That session is not on this cohort's schedule.");
+  if (!state.schedule.some((s) => s.id === cmd.sessionId))
+    throw new AppError(ErrorCode.NOT_FOUND, "That session is not on this cohort's schedule.");
   return [{ id: cmd.id, type: "session.cancelled", actor: actor.userId, data: { sessionId: cmd.sessionId } }];
 }

@@ -89,21 +89,45 @@ export function vtimezone(zone: string, fromMs: number, toMs: number): string[] 
   const changes = transitions(zone, from, to);
   if (changes.length === 0) {
     const o = new IANAZone(zone).offset(fromMs);
-    lines.push("BEGIN:STANDARD", "DTSTART:19700101T000000", `TZOFFSETFROM:${offset(o)}`, `TZOFFSETTO:${offset(o)}`, `TZNAME:${escapeText(new IANAZone(zone).offsetName(fromMs, { format: "short" }) ?? zone)}`, "END:STANDARD");
+    lines.push(
+      "BEGIN:STANDARD",
+      "DTSTART:19700101T000000",
+      `TZOFFSETFROM:${offset(o)}`,
+      `TZOFFSETTO:${offset(o)}`,
+      `TZNAME:${escapeText(new IANAZone(zone).offsetName(fromMs, { format: "short" }) ?? zone)}`,
+      "END:STANDARD",
+    );
   }
   for (const c of changes) {
     const kind = DateTime.fromMillis(c.at, { zone }).isInDST ? "DAYLIGHT" : "STANDARD";
     const localBefore = DateTime.fromMillis(c.at + c.from * 60_000, { zone: "UTC" }).toFormat("yyyyLLdd'T'HHmmss");
     const name = new IANAZone(zone).offsetName(c.at, { format: "short" }) ?? offset(c.to);
-    lines.push(`BEGIN:${kind}`, `DTSTART:${localBefore}`, `TZOFFSETFROM:${offset(c.from)}`, `TZOFFSETTO:${offset(c.to)}`, `TZNAME:${escapeText(name)}`, `END:${kind}`);
+    lines.push(
+      `BEGIN:${kind}`,
+      `DTSTART:${localBefore}`,
+      `TZOFFSETFROM:${offset(c.from)}`,
+      `TZOFFSETTO:${offset(c.to)}`,
+      `TZNAME:${escapeText(name)}`,
+      `END:${kind}`,
+    );
   }
   lines.push("END:VTIMEZONE");
   return lines;
 }
 
 /** The whole calendar as text with CRLF line ends. `stampMs` is DTSTAMP (the server's now). */
-export function writeCalendar(events: readonly IcsEvent[], opts: { stampMs: number; name: string; url?: string }): string {
-  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Holdspace//Schedule 1.0//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", `X-WR-CALNAME:${escapeText(opts.name)}`];
+export function writeCalendar(
+  events: readonly IcsEvent[],
+  opts: { stampMs: number; name: string; url?: string },
+): string {
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Holdspace//Schedule 1.0//EN",
+    "CALSCALE:GREGORIAN",
+    "METHOD:PUBLISH",
+    `X-WR-CALNAME:${escapeText(opts.name)}`,
+  ];
   const zones = [...new Set(events.map((e) => e.zone))];
   for (const zone of zones) {
     const mine = events.filter((e) => e.zone === zone);

@@ -12,7 +12,8 @@ const DAY_MS = 24 * HOUR_MS;
 export function preparationWindowProblem(profile: RuleProfile, prepStart: string, dosingStart: string): string | null {
   const { minHours, maxDays } = profile.preparationWindow;
   const gap = Date.parse(dosingStart) - Date.parse(prepStart);
-  if (gap <= 0) return `The preparation session must come before the first dosing session; it starts ${describeGap(-gap)} after it.`;
+  if (gap <= 0)
+    return `The preparation session must come before the first dosing session; it starts ${describeGap(-gap)} after it.`;
   if (gap < minHours * HOUR_MS) {
     return `The preparation session must start at least ${minHours} h before the first dosing session; it starts ${describeGap(gap)} before it.`;
   }

@@ -37,7 +37,13 @@ export function expandSeries(spec: SeriesSpec): Occurrence[] {
     const localDate = date.toISODate() ?? spec.firstDate;
     const r = resolveLocal(`${localDate}T${spec.time}`, spec.zone);
     const startMs = Date.parse(r.instant);
-    out.push({ index: i, localDate, start: r.instant, end: new Date(startMs + spec.durationMinutes * 60_000).toISOString(), shifted: r.kind === "gap" });
+    out.push({
+      index: i,
+      localDate,
+      start: r.instant,
+      end: new Date(startMs + spec.durationMinutes * 60_000).toISOString(),
+      shifted: r.kind === "gap",
+    });
     if (out.length > SERIES_MAX) break;
   }
   return out;

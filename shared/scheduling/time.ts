@@ -46,11 +46,18 @@ export function resolveLocal(local: string, zone: string): Resolution {
   const DAY = 86_400_000;
   const before = z.offset(wall - DAY);
   const after = z.offset(wall + DAY);
-  const valid = [...new Set([before, after])].map((o) => wall - o * 60_000).filter((t) => z.offset(t) * 60_000 === wall - t).sort((a, b) => a - b);
+  const valid = [...new Set([before, after])]
+    .map((o) => wall - o * 60_000)
+    .filter((t) => z.offset(t) * 60_000 === wall - t)
+    .sort((a, b) => a - b);
   const first = valid[0];
   if (first === undefined) {
     // In the gap: read it with the offset in force before the change, which lands the gap's length later.
-    return { kind: "gap", instant: new Date(wall - before * 60_000).toISOString(), gapMinutes: Math.abs(after - before) };
+    return {
+      kind: "gap",
+      instant: new Date(wall - before * 60_000).toISOString(),
+      gapMinutes: Math.abs(after - before),
+    };
   }
   return { kind: valid.length > 1 ? "ambiguous" : "exact", instant: new Date(first).toISOString() };
 }

@@ -47,22 +47,41 @@ export function parseArgs(argv: readonly string[]): Config {
   };
   const quick = flag("--quick");
   const steps = PositiveList.parse((value("--steps") ?? (quick ? "100,300" : "250,500,1000,2000")).split(","));
-  const targets = Targets.parse((value("--targets") ?? TARGETS.join(",")).split(",").map((t) => (t === "two-node" || t === "two_nodes" ? "two_node" : t)));
+  const targets = Targets.parse(
+    (value("--targets") ?? TARGETS.join(","))
+      .split(",")
+      .map((t) => (t === "two-node" || t === "two_nodes" ? "two_node" : t)),
+  );
   return {
     quick,
     targets: TARGETS.filter((t) => targets.includes(t)),
     profile: flag("--profile"),
     outDir: resolve(value("--out") ?? "bench-results"),
-    rooms: z.coerce.number().int().min(1).max(500).parse(value("--rooms") ?? (quick ? 3 : 50)),
+    rooms: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .parse(value("--rooms") ?? (quick ? 3 : 50)),
     steps: [...new Set(steps)].sort((a, b) => a - b),
-    stepMs: z.coerce.number().int().min(500).max(120_000).parse(value("--step-ms") ?? (quick ? 2000 : 10_000)),
+    stepMs: z.coerce
+      .number()
+      .int()
+      .min(500)
+      .max(120_000)
+      .parse(value("--step-ms") ?? (quick ? 2000 : 10_000)),
     warmup: quick ? { rate: 50, ms: 1000 } : { rate: 100, ms: 5000 },
     burstSize: 25,
     burstRounds: quick ? 1 : 3,
     idleSessions: quick ? 10 : 200,
     idleMs: quick ? 2000 : 10_000,
     idleSettleMs: quick ? 1000 : 3000,
-    bigEvents: z.coerce.number().int().min(1).max(100_000).parse(value("--events") ?? (quick ? 300 : 10_000)),
+    bigEvents: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .parse(value("--events") ?? (quick ? 300 : 10_000)),
     coldRounds: quick ? 1 : 2,
     warmJoins: quick ? 1 : 4,
     refRate: steps.includes(500) ? 500 : (steps[0] ?? 500),

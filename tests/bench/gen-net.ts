@@ -21,7 +21,12 @@ export type Outcome = { ok: true; data: unknown } | { ok: false; code: string };
 
 export const count = (rec: Record<string, number>, key: string) => (rec[key] = (rec[key] ?? 0) + 1);
 
-export async function emitAck(socket: Socket | null, name: string, payload: unknown, ms = ACK_TIMEOUT_MS): Promise<Outcome> {
+export async function emitAck(
+  socket: Socket | null,
+  name: string,
+  payload: unknown,
+  ms = ACK_TIMEOUT_MS,
+): Promise<Outcome> {
   if (!socket || !socket.connected) return { ok: false, code: "DISCONNECTED" };
   let raw: unknown;
   try {
@@ -37,7 +42,11 @@ export async function emitAck(socket: Socket | null, name: string, payload: unkn
 }
 
 /** `fn` over `items`, at most `limit` at a time. */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     for (let guard = 0; guard <= items.length && next < items.length; guard++) {
@@ -50,7 +59,12 @@ export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, 
 }
 
 export async function signIn(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }), signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+    signal: AbortSignal.timeout(30_000),
+  });
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`sign-in refused with HTTP ${res.status}`);
   const cookie = res.headers.get("set-cookie");
@@ -59,7 +73,13 @@ export async function signIn(url: string, email: string, password: string): Prom
 }
 
 export function openSocket(url: string, cookie: string | null): Promise<Socket> {
-  const socket = io(url, { transports: ["websocket"], extraHeaders: cookie ? { cookie } : {}, reconnection: false, forceNew: true, timeout: CONNECT_TIMEOUT_MS });
+  const socket = io(url, {
+    transports: ["websocket"],
+    extraHeaders: cookie ? { cookie } : {},
+    reconnection: false,
+    forceNew: true,
+    timeout: CONNECT_TIMEOUT_MS,
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.close();

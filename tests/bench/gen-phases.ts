@@ -12,7 +12,12 @@ const JOIN_ATTEMPTS = 6;
 /** Below the server's per-socket command limit (20 a second), as a phone would stay. */
 const FILL_INTERVAL_MS = 1000 / 16;
 
-const SyncPage = z.object({ epoch: z.string().nullable(), head: z.number(), more: z.boolean(), events: z.array(z.object({ seq: z.number() })) });
+const SyncPage = z.object({
+  epoch: z.string().nullable(),
+  head: z.number(),
+  more: z.boolean(),
+  events: z.array(z.object({ seq: z.number() })),
+});
 const JoinData = z.object({ sync: SyncPage });
 
 /** Everyone the generator drives, by room, and what it sent. */
@@ -41,7 +46,14 @@ export async function join(socket: Socket, sessionId: string, errors: Record<str
 }
 
 /** Send one check-in, retrying with the same id as a phone would; the send time is the first attempt's. */
-async function checkin(c: Crowd, m: Member, id: string, phase: string, stats: PhaseStats, ackMs: number[]): Promise<void> {
+async function checkin(
+  c: Crowd,
+  m: Member,
+  id: string,
+  phase: string,
+  stats: PhaseStats,
+  ackMs: number[],
+): Promise<void> {
   const room = c.rooms[m.person.room];
   if (!room) return;
   const t = c.tracks.start(id, m.person.room, phase, c.roomFacs[m.person.room]?.length ?? 0);
@@ -66,7 +78,8 @@ export async function step(c: Crowd, label: string, rate: number, durationMs: nu
   // Round robin across rooms, then across the participants of each room.
   const order: Member[] = [];
   const depth = Math.max(0, ...participants.map((p) => p.length));
-  for (let j = 0; j < depth; j++) for (const list of participants) {
+  for (let j = 0; j < depth; j++)
+    for (const list of participants) {
       const m = list[j];
       if (m) order.push(m);
     }
@@ -146,7 +159,15 @@ export async function burst(c: Crowd, rounds: number) {
     while (performance.now() < deadline && !list.every(complete)) await sleep(5);
     const allSeen = list.every(complete) ? Math.max(...list.flatMap((t) => t.firstAt)) - start : null;
     const ld = lostAndDup(list);
-    out.push({ conflicts: stats.errors.CONFLICT ?? 0, errors: stats.errors, failed: list.filter((t) => t.failed).length, allSeenMs: allSeen === null ? null : round(allSeen), ack: dist(ackMs), lost: ld.lost, dup: ld.dup });
+    out.push({
+      conflicts: stats.errors.CONFLICT ?? 0,
+      errors: stats.errors,
+      failed: list.filter((t) => t.failed).length,
+      allSeenMs: allSeen === null ? null : round(allSeen),
+      ack: dist(ackMs),
+      lost: ld.lost,
+      dup: ld.dup,
+    });
     if (r + 1 < rounds) await sleep(1000);
   }
   return { size: parts.length, rounds: out };
@@ -154,23 +175,34 @@ export async function burst(c: Crowd, rounds: number) {
 
 export async function openSessions(c: Crowd, n: number) {
   const errors: Record<string, number> = {};
-  const openers = c.roomFacs.filter((_, i) => c.rooms[i]?.group === "main").map((f) => f[0]).filter((m): m is Member => m !== undefined);
+  const openers = c.roomFacs
+    .filter((_, i) => c.rooms[i]?.group === "main")
+    .map((f) => f[0])
+    .filter((m): m is Member => m !== undefined);
   let opened = 0;
-  await pool(Array.from({ length: n }, (_, k) => k), 4, async (k) => {
-    const m = openers[k % openers.length];
-    const room = m ? c.rooms[m.person.room] : undefined;
-    if (!m || !room) return;
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const r = await emitAck(m.socket, "session:open", { id: `idle.${c.nonce}.${k}`, cohortId: room.cohortId, title: "Bench idle session" });
-      if (r.ok) {
-        opened++;
-        return;
+  await pool(
+    Array.from({ length: n }, (_, k) => k),
+    4,
+    async (k) => {
+      const m = openers[k % openers.length];
+      const room = m ? c.rooms[m.person.room] : undefined;
+      if (!m || !room) return;
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const r = await emitAck(m.socket, "session:open", {
+          id: `idle.${c.nonce}.${k}`,
+          cohortId: room.cohortId,
+          title: "Bench idle session",
+        });
+        if (r.ok) {
+          opened++;
+          return;
+        }
+        count(errors, r.code);
+        if (!RETRYABLE.has(r.code)) return;
+        await sleep(100 * attempt);
       }
-      count(errors, r.code);
-      if (!RETRYABLE.has(r.code)) return;
-      await sleep(100 * attempt);
-    }
-  });
+    },
+  );
   return { opened, errors };
 }
 
@@ -227,7 +259,12 @@ export async function joins(c: Crowd, list: string[], n: number) {
       let got = page.events.length;
       let seq = page.events.at(-1)?.seq ?? 0;
       for (let p = 0; p < 200 && page.more; p++) {
-        const next = await emitAck(socket, "stream:sync", { stream: `session:${room.sessionId}`, epoch: page.epoch, seq }, 30_000);
+        const next = await emitAck(
+          socket,
+          "stream:sync",
+          { stream: `session:${room.sessionId}`, epoch: page.epoch, seq },
+          30_000,
+        );
         const parsed = next.ok ? SyncPage.safeParse(next.data) : null;
         if (!parsed?.success) {
           count(errors, next.ok ? "BAD_REPLY" : next.code);

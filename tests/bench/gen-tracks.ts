@@ -9,7 +9,10 @@ import type { Person } from "./protocol.js";
  */
 
 const DRAIN_MS = 3_000;
-const StreamEventMsg = z.object({ stream: z.string(), event: z.object({ id: z.string().optional(), seq: z.number() }) });
+const StreamEventMsg = z.object({
+  stream: z.string(),
+  event: z.object({ id: z.string().optional(), seq: z.number() }),
+});
 
 export interface Member {
   person: Person;
@@ -40,7 +43,15 @@ export class Tracks {
 
   /** A check-in about to be sent to a room with `facs` facilitators. */
   start(id: string, room: number, phase: string, facs: number): Track {
-    const t: Track = { t0: performance.now(), room, phase, seen: new Array<number>(facs).fill(0), firstAt: new Array<number>(facs).fill(0), ackAt: null, failed: false };
+    const t: Track = {
+      t0: performance.now(),
+      room,
+      phase,
+      seen: new Array<number>(facs).fill(0),
+      firstAt: new Array<number>(facs).fill(0),
+      ackAt: null,
+      failed: false,
+    };
     this.byId.set(id, t);
     return t;
   }
@@ -76,7 +87,14 @@ export class Tracks {
       const p = lostAndDup(list);
       byPhase[phase] = { lost: p.lost, dup: p.dup, unackedDelivered: unackedDelivered(list) };
     }
-    return { checkins: all.length, expectedDeliveries: ld.expected, lost: ld.lost, dup: ld.dup, unackedDelivered: unackedDelivered(all), byPhase };
+    return {
+      checkins: all.length,
+      expectedDeliveries: ld.expected,
+      lost: ld.lost,
+      dup: ld.dup,
+      unackedDelivered: unackedDelivered(all),
+      byPhase,
+    };
   }
 }
 
@@ -93,7 +111,12 @@ export async function drain(phase: readonly Track[]): Promise<void> {
   }
 }
 
-export function lostAndDup(list: readonly Track[]): { lost: number; dup: number; expected: number; deliveries: number } {
+export function lostAndDup(list: readonly Track[]): {
+  lost: number;
+  dup: number;
+  expected: number;
+  deliveries: number;
+} {
   let lost = 0;
   let dup = 0;
   let expected = 0;

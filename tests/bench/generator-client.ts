@@ -26,7 +26,10 @@ export class Generator {
   static async start(cleanup: Cleanup): Promise<Generator> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), "tests", "bench", "generator.ts")], { stdio: ["ignore", "inherit", "inherit", "ipc"], env });
+    const child = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), "tests", "bench", "generator.ts")], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env,
+    });
     const g = new Generator(child);
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     const stop = async () => {

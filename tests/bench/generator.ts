@@ -14,7 +14,15 @@ import { Envelope, dist, type Person, type Request } from "./protocol.js";
 let mode: "relay" | "holdspace" = "holdspace";
 let urls: string[] = [];
 let password = "";
-const crowd: Crowd = { rooms: [], members: [], roomFacs: [], roomParts: [], tracks: new Tracks(), nonce: Math.random().toString(36).slice(2, 8), commands: 0 };
+const crowd: Crowd = {
+  rooms: [],
+  members: [],
+  roomFacs: [],
+  roomParts: [],
+  tracks: new Tracks(),
+  nonce: Math.random().toString(36).slice(2, 8),
+  commands: 0,
+};
 
 function urlOf(p: Person, list = urls): string {
   return list[p.slot % list.length] ?? list[0] ?? "";
@@ -57,7 +65,9 @@ async function setup(req: Extract<Request, { type: "setup" }>) {
 
 async function connect(req: Extract<Request, { type: "connect" }>) {
   if (req.urls) urls = req.urls;
-  const chosen = crowd.members.filter((m) => req.groups.includes(crowd.rooms[m.person.room]?.group ?? "main") && m.socket === null);
+  const chosen = crowd.members.filter(
+    (m) => req.groups.includes(crowd.rooms[m.person.room]?.group ?? "main") && m.socket === null,
+  );
   const joinErrors: Record<string, number> = {};
   const joinMs: number[] = [];
   let joinFailed = 0;

@@ -39,7 +39,14 @@ export interface Proc {
 
 const ReadyLine = z.object({ port: z.number().int().positive() });
 
-export const MemorySample = z.object({ at: z.number(), rss: z.number(), heapTotal: z.number(), heapUsed: z.number(), external: z.number(), arrayBuffers: z.number() });
+export const MemorySample = z.object({
+  at: z.number(),
+  rss: z.number(),
+  heapTotal: z.number(),
+  heapUsed: z.number(),
+  external: z.number(),
+  arrayBuffers: z.number(),
+});
 export type MemorySample = z.infer<typeof MemorySample>;
 
 const PROBE = pathToFileURL(join(process.cwd(), "tests", "bench", "probe.ts")).href;
@@ -48,8 +55,20 @@ const PROBE = pathToFileURL(join(process.cwd(), "tests", "bench", "probe.ts")).h
  * Spawn `node [nodeArgs] --import tsx <script>` (one OS process, so its pid is the one to
  * measure) and wait for its first stdout line `{"ready":true,"port":N,…}`.
  */
-export async function startNodeScript(opts: { label: string; script: string; env: NodeJS.ProcessEnv; nodeArgs?: string[]; cleanup: Cleanup; startMs?: number; probeDir: string }): Promise<Proc> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "--import", PROBE, join(process.cwd(), opts.script)], { env: { ...opts.env, BENCH_PROBE_DIR: opts.probeDir }, stdio: ["ignore", "pipe", "pipe"] });
+export async function startNodeScript(opts: {
+  label: string;
+  script: string;
+  env: NodeJS.ProcessEnv;
+  nodeArgs?: string[];
+  cleanup: Cleanup;
+  startMs?: number;
+  probeDir: string;
+}): Promise<Proc> {
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), "--import", "tsx", "--import", PROBE, join(process.cwd(), opts.script)],
+    { env: { ...opts.env, BENCH_PROBE_DIR: opts.probeDir }, stdio: ["ignore", "pipe", "pipe"] },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -63,8 +82,17 @@ export async function startNodeScript(opts: { label: string; script: string; env
   const forget = opts.cleanup.add(() => stop(2000));
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${opts.label} did not start: ${stderr}`)), opts.startMs ?? 30_000);
-      child.once("exit", (code, signal) => reject(new Error(`${opts.label} exited during start-up (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ""}`)));
+      const timer = setTimeout(
+        () => reject(new Error(`${opts.label} did not start: ${stderr}`)),
+        opts.startMs ?? 30_000,
+      );
+      child.once("exit", (code, signal) =>
+        reject(
+          new Error(
+            `${opts.label} exited during start-up (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ""}`,
+          ),
+        ),
+      );
       const lines = createInterface({ input: child.stdout });
       lines.once("line", (line) => {
         clearTimeout(timer);
@@ -116,8 +144,18 @@ function safeJson(line: string): unknown {
 }
 
 /** Environment of a Holdspace server process: the caller's, minus any store settings, plus these. */
-export function serverEnv(store: { redisUrl: string; prefix: string } | { dataDir: string }, nodeId: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", NODE_ID: nodeId, DEMO: "0", STATIC_DIR: "/nonexistent" };
+export function serverEnv(
+  store: { redisUrl: string; prefix: string } | { dataDir: string },
+  nodeId: string,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    NODE_ID: nodeId,
+    DEMO: "0",
+    STATIC_DIR: "/nonexistent",
+  };
   delete env.REDIS_URL;
   delete env.REDIS_PREFIX;
   delete env.DATA_DIR;
@@ -147,7 +185,10 @@ export interface ProcSample {
 
 /** CPU time and RSS of a process from /proc (Linux). */
 export async function sampleProc(pid: number): Promise<ProcSample> {
-  const [stat, status] = await Promise.all([readFile(`/proc/${pid}/stat`, "utf8"), readFile(`/proc/${pid}/status`, "utf8")]);
+  const [stat, status] = await Promise.all([
+    readFile(`/proc/${pid}/stat`, "utf8"),
+    readFile(`/proc/${pid}/status`, "utf8"),
+  ]);
   // Fields after the command name (which may hold spaces) start at field 3 (state).
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(rest[11] ?? 0) + Number(rest[12] ?? 0);
@@ -165,7 +206,11 @@ export interface MachineSample {
 /** The whole machine's CPU counters (/proc/stat): the bench shares its CPUs with whatever else runs. */
 export async function sampleMachine(): Promise<MachineSample> {
   const line = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
-  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const busy = user + nice + system + irq + softirq + steal;
   return { at: performance.now(), busy, total: busy + idle + iowait };
 }
@@ -208,7 +253,12 @@ export async function redisProbe(url: string): Promise<RedisProbe> {
         if (key.startsWith("cmdstat_")) perCommand[key.slice(8)] = Number(/calls=(\d+)/.exec(value)?.[1] ?? 0);
       }
       const num = (k: string) => Number(fields.get(k) ?? 0);
-      return { at: performance.now(), cpuMs: (num("used_cpu_user") + num("used_cpu_sys")) * 1000, commands: num("total_commands_processed"), perCommand };
+      return {
+        at: performance.now(),
+        cpuMs: (num("used_cpu_user") + num("used_cpu_sys")) * 1000,
+        commands: num("total_commands_processed"),
+        perCommand,
+      };
     },
     async close() {
       await client.close().catch(() => client.destroy());
@@ -232,5 +282,9 @@ export function redisDelta(a: RedisSample, b: RedisSample): RedisDelta {
     if (d > 0) top.push([name, d]);
   }
   top.sort((x, y) => y[1] - x[1]);
-  return { cpuPct: ((b.cpuMs - a.cpuMs) / wall) * 100, commands: Math.max(0, b.commands - a.commands - 1), top: Object.fromEntries(top.slice(0, 8)) };
+  return {
+    cpuPct: ((b.cpuMs - a.cpuMs) / wall) * 100,
+    commands: Math.max(0, b.commands - a.commands - 1),
+    top: Object.fromEntries(top.slice(0, 8)),
+  };
 }

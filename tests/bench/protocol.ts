@@ -25,11 +25,23 @@ const Counts = z.record(z.string(), z.number());
 
 export const Request = z.discriminatedUnion("type", [
   /** Holdspace people sign in over HTTP; relay people just connect. */
-  z.object({ type: z.literal("setup"), mode: z.enum(["relay", "holdspace"]), urls: z.array(z.string()).min(1), password: z.string(), rooms: z.array(Room), people: z.array(Person) }),
+  z.object({
+    type: z.literal("setup"),
+    mode: z.enum(["relay", "holdspace"]),
+    urls: z.array(z.string()).min(1),
+    password: z.string(),
+    rooms: z.array(Room),
+    people: z.array(Person),
+  }),
   /** Connect the people of these groups and join each to their room (on `urls` when the servers were restarted). */
   z.object({ type: z.literal("connect"), groups: z.array(Group), urls: z.array(z.string()).min(1).optional() }),
   /** Open-loop check-ins from the main rooms' participants at `rate` per second for `durationMs`. */
-  z.object({ type: z.literal("step"), label: z.string(), rate: z.number().positive(), durationMs: z.number().int().positive() }),
+  z.object({
+    type: z.literal("step"),
+    label: z.string(),
+    rate: z.number().positive(),
+    durationMs: z.number().int().positive(),
+  }),
   /** Every participant of the burst room sends a check-in in the same tick, `rounds` times. */
   z.object({ type: z.literal("burst"), rounds: z.number().int().positive() }),
   /** Facilitators open extra (empty) sessions so `count` more sessions are open. */
@@ -48,11 +60,21 @@ export type Request = z.infer<typeof Request>;
 export const Envelope = z.object({ n: z.number().int(), request: Request });
 export type Envelope = z.infer<typeof Envelope>;
 
-export const Dist = z.object({ n: z.number(), p50: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() });
+export const Dist = z.object({
+  n: z.number(),
+  p50: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
+});
 export type Dist = z.infer<typeof Dist>;
 
 export const SetupResult = z.object({ signedIn: z.number(), signInMs: Dist });
-export const ConnectResult = z.object({ sockets: z.number(), joinMs: Dist, joinErrors: Counts, joinFailed: z.number() });
+export const ConnectResult = z.object({
+  sockets: z.number(),
+  joinMs: Dist,
+  joinErrors: Counts,
+  joinFailed: z.number(),
+});
 
 export const StepResult = z.object({
   label: z.string(),
@@ -79,7 +101,15 @@ export const StepResult = z.object({
 });
 export type StepResult = z.infer<typeof StepResult>;
 
-export const BurstRound = z.object({ conflicts: z.number(), errors: Counts, failed: z.number(), allSeenMs: z.number().nullable(), ack: Dist, lost: z.number(), dup: z.number() });
+export const BurstRound = z.object({
+  conflicts: z.number(),
+  errors: Counts,
+  failed: z.number(),
+  allSeenMs: z.number().nullable(),
+  ack: Dist,
+  lost: z.number(),
+  dup: z.number(),
+});
 export const BurstResult = z.object({ size: z.number(), rounds: z.array(BurstRound) });
 export type BurstResult = z.infer<typeof BurstResult>;
 
@@ -97,10 +127,20 @@ export const FinishResult = z.object({
   byPhase: z.record(z.string(), Late),
 });
 export type FinishResult = z.infer<typeof FinishResult>;
-export const JoinsResult = z.object({ joinMs: z.array(z.number()), catchupMs: z.array(z.number()), events: z.array(z.number()), errors: Counts });
+export const JoinsResult = z.object({
+  joinMs: z.array(z.number()),
+  catchupMs: z.array(z.number()),
+  events: z.array(z.number()),
+  errors: Counts,
+});
 export type JoinsResult = z.infer<typeof JoinsResult>;
 
-export const Reply = z.object({ n: z.number().int(), ok: z.boolean(), result: z.unknown(), error: z.string().optional() });
+export const Reply = z.object({
+  n: z.number().int(),
+  ok: z.boolean(),
+  result: z.unknown(),
+  error: z.string().optional(),
+});
 export type Reply = z.infer<typeof Reply>;
 
 /** Nearest-rank percentiles; `Infinity` entries (missing deliveries) make a percentile null. */

@@ -31,7 +31,20 @@ io.on("connection", (socket) => {
   socket.on("session:join", (payload: unknown, ack: unknown) => {
     const sessionId = field(payload, "sessionId");
     void socket.join(sessionId);
-    ackOf(ack)({ ok: true, data: { sessionId, sync: { stream: `session:${sessionId}`, epoch: "relay", reset: false, events: [], head: seqs.get(sessionId) ?? 0, more: false } } });
+    ackOf(ack)({
+      ok: true,
+      data: {
+        sessionId,
+        sync: {
+          stream: `session:${sessionId}`,
+          epoch: "relay",
+          reset: false,
+          events: [],
+          head: seqs.get(sessionId) ?? 0,
+          more: false,
+        },
+      },
+    });
   });
   socket.on("session:open", (payload: unknown, ack: unknown) => {
     ackOf(ack)({ ok: true, data: { sessionId: field(payload, "id"), seq: 1 } });
@@ -41,7 +54,18 @@ io.on("connection", (socket) => {
     const seq = (seqs.get(sessionId) ?? 0) + 1;
     seqs.set(sessionId, seq);
     ackOf(ack)({ ok: true, data: { seq } });
-    io.to(sessionId).emit("stream:event", { stream: `session:${sessionId}`, event: { seq, epoch: "relay", id: field(payload, "id"), type: "checkin.recorded", actor: socket.id, at: new Date().toISOString(), data: payload } });
+    io.to(sessionId).emit("stream:event", {
+      stream: `session:${sessionId}`,
+      event: {
+        seq,
+        epoch: "relay",
+        id: field(payload, "id"),
+        type: "checkin.recorded",
+        actor: socket.id,
+        at: new Date().toISOString(),
+        data: payload,
+      },
+    });
   });
 });
 

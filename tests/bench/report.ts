@@ -1,10 +1,23 @@
 import { z } from "zod";
-import { round, type BurstResult, type ConnectResult, type Dist, type FinishResult, type JoinsResult, type StepResult } from "./protocol.js";
+import {
+  round,
+  type BurstResult,
+  type ConnectResult,
+  type Dist,
+  type FinishResult,
+  type JoinsResult,
+  type StepResult,
+} from "./protocol.js";
 import type { RedisDelta } from "./processes.js";
 
 export type TargetName = "relay" | "embedded" | "redis" | "two_node";
 export const TARGETS: readonly TargetName[] = ["relay", "embedded", "redis", "two_node"];
-export const TARGET_LABEL: Record<TargetName, string> = { relay: "plain Socket.IO relay", embedded: "Holdspace, embedded store", redis: "Holdspace, Redis, one node", two_node: "Holdspace, Redis, two nodes" };
+export const TARGET_LABEL: Record<TargetName, string> = {
+  relay: "plain Socket.IO relay",
+  embedded: "Holdspace, embedded store",
+  redis: "Holdspace, Redis, one node",
+  two_node: "Holdspace, Redis, two nodes",
+};
 /** The p99 a stepped rate must stay under to count toward `max` (issue 9). */
 export const P99_LIMIT_MS: Record<TargetName, number> = { relay: 50, embedded: 50, redis: 50, two_node: 100 };
 
@@ -38,14 +51,27 @@ export interface TargetResult {
   timings: Record<string, number>;
   connect?: { warm: z.infer<typeof ConnectResult>; main: z.infer<typeof ConnectResult> };
   /** After a full GC in each server (tests/bench/probe.ts): RSS, and V8 heap + external memory. */
-  memory?: { sockets: number; rssBeforeKb: number[]; rssAfterKb: number[]; perSocketKb: number; heapPerSocketKb: number };
+  memory?: {
+    sockets: number;
+    rssBeforeKb: number[];
+    rssAfterKb: number[];
+    perSocketKb: number;
+    heapPerSocketKb: number;
+  };
   warmup?: StepRow;
   steps: StepRow[];
   /** Rates not run because an earlier step had already collapsed (p99 over 1 s). */
   skipped: number[];
   maxRate?: number;
   burst?: BurstResult;
-  idle?: { sessions: number; opened: number; seconds: number; cpuPct: number; perProcess: ServerUse[]; redis: (RedisDelta & { perSessionPerSec: number }) | null };
+  idle?: {
+    sessions: number;
+    opened: number;
+    seconds: number;
+    cpuPct: number;
+    perProcess: ServerUse[];
+    redis: (RedisDelta & { perSessionPerSec: number }) | null;
+  };
   fill?: { events: number; acked: number; wallMs: number; errors: Record<string, number> };
   join?: { events: number; rounds: JoinsResult[]; joinMs: Dist; coldMs: number[]; warmMs: Dist; catchupMs: Dist };
   totals?: FinishResult;
@@ -58,7 +84,8 @@ export function maxRate(target: TargetName, steps: readonly StepRow[]): number {
   let best = 0;
   for (const s of steps) {
     const p99 = s.latency.p99;
-    if (p99 !== null && p99 <= P99_LIMIT_MS[target] && s.sendRate >= 0.9 * s.rate && s.failed === 0 && s.rate > best) best = s.rate;
+    if (p99 !== null && p99 <= P99_LIMIT_MS[target] && s.sendRate >= 0.9 * s.rate && s.failed === 0 && s.rate > best)
+      best = s.rate;
   }
   return best;
 }
@@ -67,11 +94,17 @@ function stepAt(t: TargetResult | undefined, rate: number): StepRow | undefined 
   return t?.steps.find((s) => s.rate === rate);
 }
 
-const fmt = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || Number.isNaN(v) ? "—" : Number.isFinite(v) ? String(round(v, digits)) : "inf");
-const ratio = (a: number | null | undefined, b: number | null | undefined): string => (a === null || a === undefined || b === null || b === undefined || b === 0 ? "—" : `${round(a / b, 2)}×`);
+const fmt = (v: number | null | undefined, digits = 1): string =>
+  v === null || v === undefined || Number.isNaN(v) ? "—" : Number.isFinite(v) ? String(round(v, digits)) : "inf";
+const ratio = (a: number | null | undefined, b: number | null | undefined): string =>
+  a === null || a === undefined || b === null || b === undefined || b === 0 ? "—" : `${round(a / b, 2)}×`;
 /** A p99 in ms; `inf` when over 1 % of the expected deliveries never came (lost, or the check-in failed). */
-const p99Text = (s: StepRow | undefined, unit = ""): string => (!s ? "—" : s.latency.p99 === null ? (s.latency.n === 0 ? "—" : "inf") : `${fmt(s.latency.p99)}${unit}`);
-const codes = (rec: Record<string, number>): string => Object.entries(rec).map(([k, v]) => `${k}:${v}`).join(" ") || "0";
+const p99Text = (s: StepRow | undefined, unit = ""): string =>
+  !s ? "—" : s.latency.p99 === null ? (s.latency.n === 0 ? "—" : "inf") : `${fmt(s.latency.p99)}${unit}`;
+const codes = (rec: Record<string, number>): string =>
+  Object.entries(rec)
+    .map(([k, v]) => `${k}:${v}`)
+    .join(" ") || "0";
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -80,7 +113,30 @@ function table(head: string[], rows: string[][]): string {
 }
 
 export function stepTable(results: readonly TargetResult[]): string {
-  const head = ["target", "rate/s", "sent/s", "deliv/s", "p50 ms", "p99 ms", "max ms", "ack p50", "ack p99", "errors", "failed", "lost", "dup", "srv CPU %", "µs/deliv", "RSS MB", "Redis CPU %", "cmds/check-in", "gen CPU %", "gen lag p99", "others' CPU %", "settle s"];
+  const head = [
+    "target",
+    "rate/s",
+    "sent/s",
+    "deliv/s",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "ack p50",
+    "ack p99",
+    "errors",
+    "failed",
+    "lost",
+    "dup",
+    "srv CPU %",
+    "µs/deliv",
+    "RSS MB",
+    "Redis CPU %",
+    "cmds/check-in",
+    "gen CPU %",
+    "gen lag p99",
+    "others' CPU %",
+    "settle s",
+  ];
   const rows: string[][] = [];
   for (const t of results) {
     for (const s of t.steps) {
@@ -109,7 +165,8 @@ export function stepTable(results: readonly TargetResult[]): string {
         fmt(s.settleMs / 1000, 0),
       ]);
     }
-    for (const r of t.skipped) rows.push([t.target, String(r), "skipped: an earlier step collapsed (p99 > 1 s)", ...Array<string>(19).fill("")]);
+    for (const r of t.skipped)
+      rows.push([t.target, String(r), "skipped: an earlier step collapsed (p99 > 1 s)", ...Array<string>(19).fill("")]);
     if (t.error) rows.push([t.target, "failed", t.error.slice(0, 120), ...Array<string>(19).fill("")]);
   }
   return table(head, rows);
@@ -141,8 +198,13 @@ export function summaryTable(results: readonly TargetResult[], refRate: number):
   const rows = results.map((t) => {
     const ref = stepAt(t, refRate);
     const top = t.steps.at(-1);
-    const maxText = t.maxRate === undefined ? "—" : `${t.maxRate === top?.rate && t.skipped.length === 0 ? "≥ " : ""}${t.maxRate}/s (≤ ${P99_LIMIT_MS[t.target]} ms)`;
-    const burstSeen = t.burst ? Math.max(...t.burst.rounds.map((r) => (r.allSeenMs === null ? Infinity : r.allSeenMs))) : null;
+    const maxText =
+      t.maxRate === undefined
+        ? "—"
+        : `${t.maxRate === top?.rate && t.skipped.length === 0 ? "≥ " : ""}${t.maxRate}/s (≤ ${P99_LIMIT_MS[t.target]} ms)`;
+    const burstSeen = t.burst
+      ? Math.max(...t.burst.rounds.map((r) => (r.allSeenMs === null ? Infinity : r.allSeenMs)))
+      : null;
     return [
       TARGET_LABEL[t.target] + (t.error ? " (stopped early, see the error)" : ""),
       maxText,
@@ -153,7 +215,9 @@ export function summaryTable(results: readonly TargetResult[], refRate: number):
         const s = stepAt(t, 1000);
         return p99Text(s, " ms");
       })(),
-      ref?.cpuUsPerDelivery != null ? `${fmt(ref.cpuUsPerDelivery, 0)} µs${ref.redis?.usPerDelivery != null ? ` + Redis ${fmt(ref.redis.usPerDelivery, 0)} µs` : ""}` : "—",
+      ref?.cpuUsPerDelivery != null
+        ? `${fmt(ref.cpuUsPerDelivery, 0)} µs${ref.redis?.usPerDelivery != null ? ` + Redis ${fmt(ref.redis.usPerDelivery, 0)} µs` : ""}`
+        : "—",
       t.target === "relay" ? "1×" : ratio(ref?.cpuUsPerDelivery, relayRef?.cpuUsPerDelivery),
       fmt(ref?.redis?.commandsPerCheckin),
       t.memory ? `${fmt(t.memory.perSocketKb)} KB (heap ${fmt(t.memory.heapPerSocketKb)})` : "—",
@@ -177,14 +241,17 @@ export function summaryTable(results: readonly TargetResult[], refRate: number):
 export function lastLine(results: readonly TargetResult[]): string {
   const by = (t: TargetName) => results.find((r) => r.target === t);
   const holdspace = results.filter((r) => r.target !== "relay");
-  const num = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || Number.isNaN(v) ? "na" : Number.isFinite(v) ? String(round(v, digits)) : "inf");
+  const num = (v: number | null | undefined, digits = 1) =>
+    v === null || v === undefined || Number.isNaN(v) ? "na" : Number.isFinite(v) ? String(round(v, digits)) : "inf";
   const maxOf = (vals: (number | null | undefined)[]) => {
     const xs = vals.filter((v): v is number => typeof v === "number");
     return xs.length === 0 ? null : Math.max(...xs);
   };
   const at1000 = stepAt(by("redis") ?? holdspace[0], 1000);
   const p99At1000 = at1000 ? (at1000.latency.p99 === null ? Infinity : at1000.latency.p99) : null;
-  const conflicts = holdspace.some((t) => t.burst) ? holdspace.reduce((a, t) => a + (t.burst?.rounds.reduce((b, r) => b + r.conflicts, 0) ?? 0), 0) : null;
+  const conflicts = holdspace.some((t) => t.burst)
+    ? holdspace.reduce((a, t) => a + (t.burst?.rounds.reduce((b, r) => b + r.conflicts, 0) ?? 0), 0)
+    : null;
   const lost = results.reduce((a, t) => a + (t.totals?.lost ?? 0), 0);
   const dup = results.reduce((a, t) => a + (t.totals?.dup ?? 0), 0);
   const idle = maxOf(holdspace.map((t) => t.idle?.cpuPct));
@@ -205,12 +272,18 @@ export function lastLine(results: readonly TargetResult[]): string {
 }
 
 /** Matches a well-formed last line; the smoke test uses it. */
-export const LAST_LINE = /^bench: relay_max=(\d+|na) embedded_max=(\d+|na) redis_max=(\d+|na) two_node_max=(\d+|na) p99_ms@1000=([\d.]+|na|inf) burst_conflicts=(\d+|na) join10k_p99_ms=([\d.]+|na) mem_per_socket_kb=(-?[\d.]+|na) idle_cpu=([\d.]+%|na) lost=(\d+) dup=(\d+)$/;
+export const LAST_LINE =
+  /^bench: relay_max=(\d+|na) embedded_max=(\d+|na) redis_max=(\d+|na) two_node_max=(\d+|na) p99_ms@1000=([\d.]+|na|inf) burst_conflicts=(\d+|na) join10k_p99_ms=([\d.]+|na) mem_per_socket_kb=(-?[\d.]+|na) idle_cpu=([\d.]+%|na) lost=(\d+) dup=(\d+)$/;
 
 const CpuProfile = z.object({
   startTime: z.number(),
   endTime: z.number(),
-  nodes: z.array(z.object({ id: z.number(), callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }) })),
+  nodes: z.array(
+    z.object({
+      id: z.number(),
+      callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
+    }),
+  ),
   samples: z.array(z.number()),
   timeDeltas: z.array(z.number()),
 });
@@ -226,7 +299,11 @@ export interface ProfileEntry {
  * percentages. `window` keeps only the samples between these many ms before the profile's end
  * (the process's exit), so start-up and sign-in do not count.
  */
-export function summarizeProfile(json: unknown, top = 15, window?: { fromBeforeEndMs: number; toBeforeEndMs: number }): { totalMs: number; busyMs: number; functions: ProfileEntry[]; modules: ProfileEntry[] } {
+export function summarizeProfile(
+  json: unknown,
+  top = 15,
+  window?: { fromBeforeEndMs: number; toBeforeEndMs: number },
+): { totalMs: number; busyMs: number; functions: ProfileEntry[]; modules: ProfileEntry[] } {
   const p = CpuProfile.parse(json);
   const frames = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
   const selfUs = new Map<number, number>();
@@ -262,7 +339,12 @@ export function summarizeProfile(json: unknown, top = 15, window?: { fromBeforeE
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, selfMs: round(us / 1000, 1), pct: round((us / busy) * 100, 1) }));
-  return { totalMs: round(total / 1000, 0), busyMs: round(busy / 1000, 0), functions: list(byFn), modules: list(byModule) };
+  return {
+    totalMs: round(total / 1000, 0),
+    busyMs: round(busy / 1000, 0),
+    functions: list(byFn),
+    modules: list(byModule),
+  };
 }
 
 function shortUrl(url: string): string {

@@ -3,7 +3,15 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "./config.js";
 import { Cleanup } from "./processes.js";
-import { LAST_LINE, P99_LIMIT_MS, lastLine, stepTable, summarizeProfile, summaryTable, type TargetResult } from "./report.js";
+import {
+  LAST_LINE,
+  P99_LIMIT_MS,
+  lastLine,
+  stepTable,
+  summarizeProfile,
+  summaryTable,
+  type TargetResult,
+} from "./report.js";
 import { runTarget } from "./target.js";
 import { message, say } from "./util.js";
 
@@ -47,7 +55,9 @@ async function main(): Promise<void> {
 
   const startedAt = new Date();
   const loadBefore = loadavg();
-  say(`targets ${cfg.targets.join(", ")}; ${cfg.rooms} rooms × (10 participants + 2 facilitators); steps ${cfg.steps.join(", ")}/s × ${cfg.stepMs / 1000} s; load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} CPUs`);
+  say(
+    `targets ${cfg.targets.join(", ")}; ${cfg.rooms} rooms × (10 participants + 2 facilitators); steps ${cfg.steps.join(", ")}/s × ${cfg.stepMs / 1000} s; load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} CPUs`,
+  );
   const results: TargetResult[] = [];
   for (const t of cfg.targets) results.push(await runTarget(t, cfg, all));
 
@@ -55,7 +65,11 @@ async function main(): Promise<void> {
   if (cfg.profile) {
     const redis = results.find((r) => r.target === "redis");
     const limit = P99_LIMIT_MS.redis;
-    const knee = redis?.steps.find((s) => s.latency.p99 === null || s.latency.p99 > limit)?.rate ?? redis?.steps.at(-1)?.rate ?? cfg.steps[Math.floor(cfg.steps.length / 2)] ?? 500;
+    const knee =
+      redis?.steps.find((s) => s.latency.p99 === null || s.latency.p99 > limit)?.rate ??
+      redis?.steps.at(-1)?.rate ??
+      cfg.steps[Math.floor(cfg.steps.length / 2)] ??
+      500;
     const dir = join(cfg.outDir, "prof");
     await mkdir(dir, { recursive: true });
     const since = Date.now();
@@ -73,17 +87,27 @@ async function main(): Promise<void> {
 
   const refRate = cfg.refRate;
   const out: string[] = [];
-  out.push("", `Holdspace bench — ${startedAt.toISOString()} — ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
-  out.push(`${cfg.rooms} rooms × (10 participants + 2 facilitators) + a burst room of ${cfg.burstSize}; latency = check-in sent → seen by each facilitator, in the load generator's clock; a delivery = one check-in reaching one facilitator.`, "");
+  out.push(
+    "",
+    `Holdspace bench — ${startedAt.toISOString()} — ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
+  );
+  out.push(
+    `${cfg.rooms} rooms × (10 participants + 2 facilitators) + a burst room of ${cfg.burstSize}; latency = check-in sent → seen by each facilitator, in the load generator's clock; a delivery = one check-in reaching one facilitator.`,
+    "",
+  );
   out.push(stepTable(results), "");
   out.push(summaryTable(results, refRate), "");
   if (profile) {
     if ("error" in profile) out.push(`profile: ${profile.error}`, "");
     else {
-      out.push(`Profile of Redis one node during the ${profile.rate}/s step (${profile.file}; ${profile.busyMs} ms busy of ${profile.totalMs} ms on the main thread), top self time:`);
-      for (const f of profile.functions) out.push(`  ${String(f.pct).padStart(5)} %  ${String(f.selfMs).padStart(8)} ms  ${f.name}`);
+      out.push(
+        `Profile of Redis one node during the ${profile.rate}/s step (${profile.file}; ${profile.busyMs} ms busy of ${profile.totalMs} ms on the main thread), top self time:`,
+      );
+      for (const f of profile.functions)
+        out.push(`  ${String(f.pct).padStart(5)} %  ${String(f.selfMs).padStart(8)} ms  ${f.name}`);
       out.push("  by module:");
-      for (const m of profile.modules.slice(0, 10)) out.push(`  ${String(m.pct).padStart(5)} %  ${String(m.selfMs).padStart(8)} ms  ${m.name}`);
+      for (const m of profile.modules.slice(0, 10))
+        out.push(`  ${String(m.pct).padStart(5)} %  ${String(m.selfMs).padStart(8)} ms  ${m.name}`);
       out.push("");
     }
   }
@@ -91,7 +115,21 @@ async function main(): Promise<void> {
   if (!LAST_LINE.test(line)) throw new Error(`malformed summary line: ${line}`);
   await mkdir(cfg.outDir, { recursive: true });
   const file = join(cfg.outDir, `${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
-  await writeFile(file, JSON.stringify({ startedAt: startedAt.toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, node: process.version, loadBefore, loadAfter }, config: cfg, results, profile: profile ?? null, lastLine: line }, null, 2) + "\n");
+  await writeFile(
+    file,
+    JSON.stringify(
+      {
+        startedAt: startedAt.toISOString(),
+        machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, node: process.version, loadBefore, loadAfter },
+        config: cfg,
+        results,
+        profile: profile ?? null,
+        lastLine: line,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
   out.push(`results: ${file}`);
   process.stdout.write(out.join("\n") + "\n" + line + "\n");
   clearTimeout(deadline);

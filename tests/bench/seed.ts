@@ -23,15 +23,32 @@ export function plan(tag: string, mainRooms: number, burstSize: number): Plan {
   const rooms: Room[] = [];
   const people: Person[] = [];
   const specs: ProgramSpec[] = [];
-  const admin: PersonSpec = { key: "admin", role: "admin", name: `Bench admin ${tag}`, email: `admin.${tag}@bench.test` };
+  const admin: PersonSpec = {
+    key: "admin",
+    role: "admin",
+    name: `Bench admin ${tag}`,
+    email: `admin.${tag}@bench.test`,
+  };
   const add = (group: Room["group"], participants: number) => {
     const i = rooms.length;
     const cohortId = `bc${i}-${tag}`;
     const sessionId = `bs${i}-${tag}`;
     rooms.push({ sessionId, cohortId, group });
     const members: PersonSpec[] = [];
-    for (let f = 0; f < 2; f++) members.push({ key: `r${i}f${f}`, role: "facilitator", name: `Facilitator ${i}.${f}`, email: `r${i}f${f}.${tag}@bench.test` });
-    for (let p = 0; p < participants; p++) members.push({ key: `r${i}p${p}`, role: "participant", name: `Participant ${i}.${p}`, email: `r${i}p${p}.${tag}@bench.test` });
+    for (let f = 0; f < 2; f++)
+      members.push({
+        key: `r${i}f${f}`,
+        role: "facilitator",
+        name: `Facilitator ${i}.${f}`,
+        email: `r${i}f${f}.${tag}@bench.test`,
+      });
+    for (let p = 0; p < participants; p++)
+      members.push({
+        key: `r${i}p${p}`,
+        role: "participant",
+        name: `Participant ${i}.${p}`,
+        email: `r${i}p${p}.${tag}@bench.test`,
+      });
     let f = 0;
     let p = 0;
     for (const m of members) {

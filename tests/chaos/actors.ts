@@ -21,9 +21,16 @@ const MAX_ATTEMPTS = 500;
  * (client/src/live/command.ts): across timeouts, dropped connections and reconnects, with the
  * same backoff, stopping only at a refusal that retrying would not change — or at `giveUpAt`.
  */
-export async function sendUntilAcked<K extends IdCommand>(c: ChaosClient, name: K, payload: CommandPayload<K>, giveUpAt: number, signal?: AbortSignal): Promise<Sent<CommandReplies[K]>> {
+export async function sendUntilAcked<K extends IdCommand>(
+  c: ChaosClient,
+  name: K,
+  payload: CommandPayload<K>,
+  giveUpAt: number,
+  signal?: AbortSignal,
+): Promise<Sent<CommandReplies[K]>> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (signal?.aborted || Date.now() >= giveUpAt || !(await c.waitConnected(giveUpAt))) return { kind: "gave_up", attempts: attempt };
+    if (signal?.aborted || Date.now() >= giveUpAt || !(await c.waitConnected(giveUpAt)))
+      return { kind: "gave_up", attempts: attempt };
     const nodeId = c.nodeId;
     const r = await c.attempt(name, payload);
     if (r.kind === "ack") {
@@ -95,7 +102,8 @@ export async function runParticipant(c: ChaosClient, plan: ParticipantPlan, rec:
   for (let i = 0; i < 100_000; i++) {
     if (Date.now() >= plan.loadEnd || plan.signal.aborted) return;
     const roll = Math.random();
-    const status: CheckinStatus = roll < plan.needSupport ? "need_support" : roll < plan.needSupport + 0.15 ? "struggling" : "ok";
+    const status: CheckinStatus =
+      roll < plan.needSupport ? "need_support" : roll < plan.needSupport + 0.15 ? "struggling" : "ok";
     const intensity = Math.random() < 0.3 ? null : Math.floor(Math.random() * 11);
     const text = Math.random() < 0.2 ? "chaos run" : null;
     const payload = { id: randomUUID(), sessionId: plan.sessionId, status, intensity, text };
@@ -104,7 +112,15 @@ export async function runParticipant(c: ChaosClient, plan: ParticipantPlan, rec:
     const sent = await sendUntilAcked(c, "checkin:send", payload, plan.giveUpAt, plan.signal);
     rec.inFlight--;
     if (sent.kind === "acked") {
-      rec.checkins.push({ ...payload, userId: c.person.userId, clientKey: c.person.key, seq: sent.data.seq, issuedAt, ackAt: Date.now(), attempts: sent.attempts });
+      rec.checkins.push({
+        ...payload,
+        userId: c.person.userId,
+        clientKey: c.person.key,
+        seq: sent.data.seq,
+        issuedAt,
+        ackAt: Date.now(),
+        attempts: sent.attempts,
+      });
     } else {
       rec.unacked.add(`checkin:send ${sent.kind === "refused" ? sent.code : "gave_up"}`);
     }
@@ -164,22 +180,33 @@ export class Facilitator {
       this.plans.set(a.id, plan);
     }
     if (plan.kind === "never" || (plan.by !== me && !plan.both)) return;
-    const delay = plan.kind === "quick" ? between(500, 8000) : Date.parse(a.raisedAt) + between(17_000, 25_000) - Date.now();
+    const delay =
+      plan.kind === "quick" ? between(500, 8000) : Date.parse(a.raisedAt) + between(17_000, 25_000) - Date.now();
     const both = plan.both;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      const current = this.follower?.state.live.alerts[a.id];
-      if (this.stopped || (!both && current?.ack)) return;
-      const p = this.acknowledge(a.id).finally(() => this.inflight.delete(p));
-      this.inflight.add(p);
-    }, Math.max(0, delay));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        const current = this.follower?.state.live.alerts[a.id];
+        if (this.stopped || (!both && current?.ack)) return;
+        const p = this.acknowledge(a.id).finally(() => this.inflight.delete(p));
+        this.inflight.add(p);
+      },
+      Math.max(0, delay),
+    );
     this.timers.add(timer);
   }
 
   private async acknowledge(alertId: string): Promise<void> {
     const payload = { id: randomUUID(), sessionId: this.sessionId, alertId };
     const sent = await sendUntilAcked(this.client, "alert:ack", payload, this.giveUpAt, this.signal);
-    if (sent.kind === "acked") this.rec.alertAcks.push({ id: payload.id, sessionId: this.sessionId, alertId, by: sent.data.by, ackAt: Date.now() });
+    if (sent.kind === "acked")
+      this.rec.alertAcks.push({
+        id: payload.id,
+        sessionId: this.sessionId,
+        alertId,
+        by: sent.data.by,
+        ackAt: Date.now(),
+      });
     else this.rec.unacked.add(`alert:ack ${sent.kind === "refused" ? sent.code : "gave_up"}`);
   }
 

@@ -95,17 +95,29 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const tag = prefix.replace(/[^a-z0-9]/gi, "").slice(-8);
     const perCohort = o.participantsPerCohort + o.facilitatorsPerCohort;
     const cohortCount = Math.max(1, Math.round(o.clients / perCohort));
-    o.log(`chaos: redis at ${redis.url}, prefix ${prefix}; seeding ${cohortCount} cohorts × (${o.participantsPerCohort} participants + ${o.facilitatorsPerCohort} facilitators)`);
-    const cohorts = await seedCohorts(redis.url, prefix, tag, cohortCount, { participants: o.participantsPerCohort, facilitators: o.facilitatorsPerCohort });
+    o.log(
+      `chaos: redis at ${redis.url}, prefix ${prefix}; seeding ${cohortCount} cohorts × (${o.participantsPerCohort} participants + ${o.facilitatorsPerCohort} facilitators)`,
+    );
+    const cohorts = await seedCohorts(redis.url, prefix, tag, cohortCount, {
+      participants: o.participantsPerCohort,
+      facilitators: o.facilitatorsPerCohort,
+    });
     checkAbort();
 
     const cluster = await Cluster.start(o.nodes, redis.url, prefix);
     cleanups.push(() => cluster.stopAll());
-    o.log(`chaos: ${o.nodes} server processes up: ${cluster.live().map((n) => `${n.id} ${n.url}`).join(", ")}`);
+    o.log(
+      `chaos: ${o.nodes} server processes up: ${cluster
+        .live()
+        .map((n) => `${n.id} ${n.url}`)
+        .join(", ")}`,
+    );
 
     const stats = newClientStats();
     const rec = new Recorder();
-    const clients = cohorts.flatMap((c) => [...c.facilitators, ...c.participants]).map((p) => new ChaosClient(p, cluster, stats, hardDeadline, CHAOS_PASSWORD));
+    const clients = cohorts
+      .flatMap((c) => [...c.facilitators, ...c.participants])
+      .map((p) => new ChaosClient(p, cluster, stats, hardDeadline, CHAOS_PASSWORD));
     cleanups.push(async () => {
       await Promise.all(clients.map((c) => c.stop()));
     });
@@ -134,7 +146,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
     }
     if (!(await waitFor(() => clients.every((c) => c.joins.length > 0), Date.now() + 30_000, signal))) {
-      o.log(`chaos: ${clients.filter((c) => c.joins.length === 0).length} clients have not joined their session after 30 s; going on`);
+      o.log(
+        `chaos: ${clients.filter((c) => c.joins.length === 0).length} clients have not joined their session after 30 s; going on`,
+      );
     }
     o.log(`chaos: ${clients.length} clients signed in, connected and joined; load for ${o.seconds} s`);
 
@@ -155,12 +169,25 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         .filter((c) => c.person.role === "participant")
         .map((c) => {
           const sessionId = sessions[c.person.cohort] ?? "";
-          return runParticipant(c, { sessionId, loadEnd, giveUpAt, everyMs: [o.checkinEverySec[0] * 1000, o.checkinEverySec[1] * 1000], needSupport: o.needSupport, signal }, rec);
+          return runParticipant(
+            c,
+            {
+              sessionId,
+              loadEnd,
+              giveUpAt,
+              everyMs: [o.checkinEverySec[0] * 1000, o.checkinEverySec[1] * 1000],
+              needSupport: o.needSupport,
+              signal,
+            },
+            rec,
+          );
         });
       await Promise.all(runs);
       const faults = await faultRun;
       checkAbort();
-      o.log(`chaos: load over (${rec.checkins.length} check-ins acked); waiting up to ${o.drainSeconds} s for every alert to be acknowledged or escalated`);
+      o.log(
+        `chaos: load over (${rec.checkins.length} check-ins acked); waiting up to ${o.drainSeconds} s for every alert to be acknowledged or escalated`,
+      );
       await waitFor(() => facilitators.every((f) => f.waiting() === 0), Date.now() + o.drainSeconds * 1000, signal);
       await Promise.all(facilitators.map((f) => f.stop()));
       checkAbort();
@@ -172,7 +199,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         settled.set(c.person.key, (await c.follower?.settle(settleBy)) ?? false);
       });
       const checkedAt = Date.now();
-      const viewers: ViewerUnderTest[] = clients.map((c) => ({ key: c.person.key, viewer: { userId: c.person.userId, role: c.person.role }, follower: c.follower, settled: settled.get(c.person.key) ?? false }));
+      const viewers: ViewerUnderTest[] = clients.map((c) => ({
+        key: c.person.key,
+        viewer: { userId: c.person.userId, role: c.person.role },
+        follower: c.follower,
+        settled: settled.get(c.person.key) ?? false,
+      }));
       const stores = await createRedisStores({ url: redis.url, prefix });
       let verdict: Verdict;
       try {
@@ -186,7 +218,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       clearInterval(ticker);
     }
   } finally {
-    for (const c of cleanups.reverse()) await c().catch((err: unknown) => o.log(`chaos: cleanup step failed: ${err instanceof Error ? err.message : String(err)}`));
+    for (const c of cleanups.reverse())
+      await c().catch((err: unknown) =>
+        o.log(`chaos: cleanup step failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
   }
 }
 
@@ -212,15 +247,27 @@ async function connectAll(clients: ChaosClient[], cluster: Cluster, o: ChaosOpti
 }
 
 /** The first facilitator of each cohort opens its live session over the socket, retrying with one id. */
-async function openSessions(cohorts: SeededCohort[], clients: ChaosClient[], rec: Recorder, signal: AbortSignal): Promise<string[]> {
+async function openSessions(
+  cohorts: SeededCohort[],
+  clients: ChaosClient[],
+  rec: Recorder,
+  signal: AbortSignal,
+): Promise<string[]> {
   return Promise.all(
     cohorts.map(async (cohort, i) => {
       const opener = clients.find((c) => c.person.key === cohort.facilitators[0]?.key);
       if (!opener) throw new Error(`cohort ${i} has no facilitator`);
       const payload = { id: randomUUID(), cohortId: cohort.cohortId, title: "Chaos dosing day" };
       const sent = await sendUntilAcked(opener, "session:open", payload, Date.now() + 30_000, signal);
-      if (sent.kind !== "acked") throw new Error(`session:open for cohort ${i}: ${sent.kind === "refused" ? sent.code : "no ack in 30 s"}`);
-      rec.opens.push({ id: payload.id, sessionId: sent.data.sessionId, cohortId: cohort.cohortId, userId: opener.person.userId, seq: sent.data.seq });
+      if (sent.kind !== "acked")
+        throw new Error(`session:open for cohort ${i}: ${sent.kind === "refused" ? sent.code : "no ack in 30 s"}`);
+      rec.opens.push({
+        id: payload.id,
+        sessionId: sent.data.sessionId,
+        cohortId: cohort.cohortId,
+        userId: opener.person.userId,
+        seq: sent.data.seq,
+      });
       return sent.data.sessionId;
     }),
   );
@@ -238,7 +285,16 @@ function progress(t0: number, cluster: Cluster, rec: Recorder, stats: ClientStat
   return `chaos: t=${secs(Date.now() - t0)}s nodes=${cluster.live().length}/${cluster.size} acked=${rec.checkins.length} in_flight=${rec.inFlight} alert_acks=${rec.alertAcks.length} reconnects=${stats.reconnects} attempts: ${stats.attempts.toString()}`;
 }
 
-function report(v: Verdict, faults: FaultRecord[], rs: Recovery[], rec: Recorder, stats: ClientStats, cluster: Cluster, clients: ChaosClient[], started: number): ChaosReport {
+function report(
+  v: Verdict,
+  faults: FaultRecord[],
+  rs: Recovery[],
+  rec: Recorder,
+  stats: ClientStats,
+  cluster: Cluster,
+  clients: ChaosClient[],
+  started: number,
+): ChaosReport {
   const kills = faults.filter((f) => f.kind === "node-kill").length;
   const maxRecoverMs = Math.max(0, ...rs.map((r) => r.maxMs));
   const latencies = rec.checkins.map((c) => c.ackAt - c.issuedAt);
@@ -258,7 +314,10 @@ function report(v: Verdict, faults: FaultRecord[], rs: Recovery[], rec: Recorder
   fail(v.dupEventIds, "event ids twice in one stream");
   fail(v.viewMismatch, "client views that differ from the stream");
   fail(faults.filter((f) => f.error !== null).length, "faults that could not be carried out (see above)");
-  const gaveUp = rec.unacked.entries().filter(([k]) => k.endsWith("gave_up")).reduce((n, [, c]) => n + c, 0);
+  const gaveUp = rec.unacked
+    .entries()
+    .filter(([k]) => k.endsWith("gave_up"))
+    .reduce((n, [, c]) => n + c, 0);
   fail(gaveUp, "commands never acknowledged although retried to the end of the run");
   if (v.acked === 0) failures.push("nothing was acknowledged");
 
@@ -276,11 +335,24 @@ function report(v: Verdict, faults: FaultRecord[], rs: Recovery[], rec: Recorder
     `chaos: alerts=${v.alerts} escalations=${v.escalations} (max ${secs(v.maxEscalationLateMs)} s after due, or after Redis answered again for the ${v.dueInStoreOutage} due during a Redis outage) escalated_after_ack=${v.escalatedAfterAck} unanswered=${v.unanswered}; server-made ($) event ids: ${v.serverIdEvents}`,
     `chaos: escalations more than 3 s after their due time counting Redis outages too (strict): ${v.lateFromDueStrict}`,
     `chaos: views checked=${v.viewsChecked} mismatched=${v.viewMismatch}; stream gaps=${v.streamGaps} dup event ids=${v.dupEventIds} seq mismatches=${v.seqMismatch}; clients' stream:syncs=${syncs} (why: ${anomalies.toString()})`,
-    ...rs.map((r) => `chaos: ${r.kind}${r.nodeId ? ` ${r.nodeId}` : ""}: ${r.affected} participants affected, acked again within max ${secs(r.maxMs)} s (median ${secs(r.medianMs)} s)${r.neverAcked ? `, ${r.neverAcked} with no ack after it` : ""}`),
+    ...rs.map(
+      (r) =>
+        `chaos: ${r.kind}${r.nodeId ? ` ${r.nodeId}` : ""}: ${r.affected} participants affected, acked again within max ${secs(r.maxMs)} s (median ${secs(r.medianMs)} s)${r.neverAcked ? `, ${r.neverAcked} with no ack after it` : ""}`,
+    ),
     `chaos: server log warnings/errors: ${cluster.logLines.toString()}`,
     ...v.details.map((d) => `chaos: ${d}`),
     failures.length ? `chaos: FAILED: ${failures.join("; ")}` : "chaos: every check held",
   ];
   const line = `chaos: kills=${kills} acked=${v.acked} lost=${v.lost} dup=${v.dup} partial=${v.partial} late_escalations=${v.lateEscalations} max_recover_s=${secs(maxRecoverMs)}`;
-  return { verdict: v, kills, faults, recoveries: rs, maxRecoverS: maxRecoverMs / 1000, stats, failures, summary, line };
+  return {
+    verdict: v,
+    kills,
+    faults,
+    recoveries: rs,
+    maxRecoverS: maxRecoverMs / 1000,
+    stats,
+    failures,
+    summary,
+    line,
+  };
 }

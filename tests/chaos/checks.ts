@@ -21,7 +21,11 @@ export interface NeedSupportFold {
   raised: Alert | undefined;
 }
 
-export function checkinProblems(e: StoredEvent, r: Recorder["checkins"][number], ns: NeedSupportFold | undefined): string[] {
+export function checkinProblems(
+  e: StoredEvent,
+  r: Recorder["checkins"][number],
+  ns: NeedSupportFold | undefined,
+): string[] {
   const why: string[] = [];
   const d = e.data;
   if (e.type !== "checkin.recorded") why.push(`type ${e.type}`);
@@ -36,7 +40,11 @@ export function checkinProblems(e: StoredEvent, r: Recorder["checkins"][number],
     if (typeof d.alert === "string") why.push("`alert` set on a check-in that is not need_support");
     return why;
   }
-  const raisedHere = ns?.raised !== undefined && ns.raised.seq === e.seq && ns.raised.kind === "support" && ns.raised.participantId === r.userId;
+  const raisedHere =
+    ns?.raised !== undefined &&
+    ns.raised.seq === e.seq &&
+    ns.raised.kind === "support" &&
+    ns.raised.participantId === r.userId;
   if (raisedHere) {
     if (typeof d.alert !== "string") why.push("the reducer raised an alert but `alert` is not set");
   } else if (ns?.hadPending) {
@@ -47,7 +55,13 @@ export function checkinProblems(e: StoredEvent, r: Recorder["checkins"][number],
   return why;
 }
 
-export function viewProblem(f: SessionFollower, w: ViewerUnderTest, events: readonly StoredEvent[], epoch: string | null, lastAcked: number): string | null {
+export function viewProblem(
+  f: SessionFollower,
+  w: ViewerUnderTest,
+  events: readonly StoredEvent[],
+  epoch: string | null,
+  lastAcked: number,
+): string | null {
   if (!w.settled) return `the final sync did not complete (holds seq ${f.state.seq})`;
   if (f.epoch !== epoch) return `epoch ${String(f.epoch)} but the stream's is ${String(epoch)}`;
   const upto = f.state.seq;
@@ -63,6 +77,7 @@ export function viewProblem(f: SessionFollower, w: ViewerUnderTest, events: read
     }
   }
   const expected = foldEvents(sessionStream, emptySession(f.sessionId), seen);
-  if (JSON.stringify(expected) !== JSON.stringify(f.state)) return `the fold differs from the stream's fold up to seq ${upto}`;
+  if (JSON.stringify(expected) !== JSON.stringify(f.state))
+    return `the fold differs from the stream's fold up to seq ${upto}`;
   return null;
 }

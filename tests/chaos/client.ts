@@ -1,7 +1,12 @@
 import { io, type Socket } from "socket.io-client";
 import type { Role } from "../../shared/domain/roles.js";
 import type { Ack } from "../../shared/protocol/errors.js";
-import type { ClientToServerEvents, CommandPayload, CommandReplies, ServerToClientEvents } from "../../shared/protocol/events.js";
+import type {
+  ClientToServerEvents,
+  CommandPayload,
+  CommandReplies,
+  ServerToClientEvents,
+} from "../../shared/protocol/events.js";
 import { backoffMs } from "../../client/src/live/retry.js";
 import { signIn } from "../support/client.js";
 import type { Cluster, LiveNode } from "./cluster.js";
@@ -19,7 +24,11 @@ export type Attempt<T> = { kind: "ack"; ack: Ack<T> } | { kind: "timeout" } | { 
 /** Like the real client (client/src/live/command.ts): one attempt waits this long for its ack. */
 export const ACK_TIMEOUT_MS = 8000;
 
-type Emit<K extends ChaosCommand> = (s: ChaosSocket, p: CommandPayload<K>, ms: number) => Promise<Ack<CommandReplies[K]>>;
+type Emit<K extends ChaosCommand> = (
+  s: ChaosSocket,
+  p: CommandPayload<K>,
+  ms: number,
+) => Promise<Ack<CommandReplies[K]>>;
 
 function settle<T>(resolve: (v: T) => void, reject: (e: Error) => void) {
   return (err: Error | null, reply: T): void => {
@@ -129,7 +138,11 @@ export class ChaosClient {
    * One attempt of a command on the current connection. Like the real client, it fails at once
    * when the connection drops: an ack can only come back on the connection that carried it.
    */
-  async attempt<K extends ChaosCommand>(name: K, payload: CommandPayload<K>, ms = ACK_TIMEOUT_MS): Promise<Attempt<CommandReplies[K]>> {
+  async attempt<K extends ChaosCommand>(
+    name: K,
+    payload: CommandPayload<K>,
+    ms = ACK_TIMEOUT_MS,
+  ): Promise<Attempt<CommandReplies[K]>> {
     const s = this.socket;
     if (!s?.connected) return { kind: "offline" };
     const r = await new Promise<Attempt<CommandReplies[K]>>((resolve) => {
@@ -159,7 +172,8 @@ export class ChaosClient {
     for (let tries = 0; !this.stopped && Date.now() < this.deadline && tries < 10_000; tries++) {
       const wanted = target;
       target = null;
-      const node: LiveNode | null = (wanted ? this.cluster.live().find((n) => n.url === wanted) : undefined) ?? this.cluster.pick(avoid);
+      const node: LiveNode | null =
+        (wanted ? this.cluster.live().find((n) => n.url === wanted) : undefined) ?? this.cluster.pick(avoid);
       if (!node || !this.cookie) {
         await sleep(500);
         continue;
@@ -184,7 +198,13 @@ export class ChaosClient {
 
   private connectTo(url: string, nodeId: string): Promise<"connected" | "failed" | "unauthenticated"> {
     const cookie = this.cookie ?? "";
-    const s: ChaosSocket = io(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true, timeout: CONNECT_TIMEOUT_MS });
+    const s: ChaosSocket = io(url, {
+      transports: ["websocket"],
+      extraHeaders: { cookie },
+      reconnection: false,
+      forceNew: true,
+      timeout: CONNECT_TIMEOUT_MS,
+    });
     return new Promise((resolve) => {
       const timer = setTimeout(() => fail("connect-timeout"), CONNECT_TIMEOUT_MS + 1000);
       const fail = (why: string): void => {

@@ -23,7 +23,11 @@ export class Cluster {
   /** `level msg` of every error/warn line the nodes logged (REC3: log lines carry no clinical text). */
   readonly logLines = new Tally();
 
-  private constructor(size: number, private readonly redisUrl: string, private readonly prefix: string) {
+  private constructor(
+    size: number,
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+  ) {
     this.procs = Array.from({ length: size }, () => null);
     this.incarnations = Array.from({ length: size }, () => 0);
   }

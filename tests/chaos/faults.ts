@@ -48,8 +48,10 @@ export function planFaults(loadSeconds: number, o: FaultOptions): PlannedFault[]
     plan.push({ atSec: t, kind: "node-kill" });
     t += between(o.killEverySec[0], o.killEverySec[1]);
   }
-  if (o.redisRestartSec !== null && o.redisRestartSec < loadSeconds) plan.push({ atSec: o.redisRestartSec, kind: "redis-restart" });
-  if (o.redisStallSec !== null && o.redisStallSec < loadSeconds) plan.push({ atSec: o.redisStallSec, kind: "redis-stall" });
+  if (o.redisRestartSec !== null && o.redisRestartSec < loadSeconds)
+    plan.push({ atSec: o.redisRestartSec, kind: "redis-restart" });
+  if (o.redisStallSec !== null && o.redisStallSec < loadSeconds)
+    plan.push({ atSec: o.redisStallSec, kind: "redis-stall" });
   return plan.sort((a, b) => a.atSec - b.atSec);
 }
 
@@ -85,7 +87,9 @@ export async function runFaults(plan: readonly PlannedFault[], ctx: FaultContext
     const rec = await runOne(f.kind, slot % ctx.cluster.size, ctx);
     if (f.kind === "node-kill") slot++;
     done.push(rec);
-    ctx.log(`fault ${rec.kind}${rec.nodeId ? ` ${rec.nodeId}` : ""} at t=${secs(rec.at - ctx.t0)}s, over after ${secs(rec.doneAt - rec.at)}s, ${rec.affected.length} clients affected${rec.error ? `, error: ${rec.error}` : ""}`);
+    ctx.log(
+      `fault ${rec.kind}${rec.nodeId ? ` ${rec.nodeId}` : ""} at t=${secs(rec.at - ctx.t0)}s, over after ${secs(rec.doneAt - rec.at)}s, ${rec.affected.length} clients affected${rec.error ? `, error: ${rec.error}` : ""}`,
+    );
     nextFree = Date.now() + SPACING_MS;
   }
   return done;

@@ -57,7 +57,8 @@ export class SessionFollower {
   /** A pushed `stream:hidden`: a listed position with no event held for it is someone else's. */
   onHidden(epoch: string, seqs: readonly number[]): void {
     if (this.otherEpoch(epoch)) return;
-    for (const seq of seqs) if (seq > this.state.seq && !this.ahead.has(seq)) this.ahead.set(seq, { seq, epoch, hidden: true });
+    for (const seq of seqs)
+      if (seq > this.state.seq && !this.ahead.has(seq)) this.ahead.set(seq, { seq, epoch, hidden: true });
     this.drain();
   }
 
@@ -160,7 +161,11 @@ export class SessionFollower {
         }
         this.dirty = false;
         this.syncs++;
-        const r = await this.client.attempt("stream:sync", { stream: this.stream, epoch: this.epoch, seq: this.state.seq });
+        const r = await this.client.attempt("stream:sync", {
+          stream: this.stream,
+          epoch: this.epoch,
+          seq: this.state.seq,
+        });
         if (r.kind !== "ack" || !r.ack.ok) {
           failed = true;
           break;

@@ -21,7 +21,11 @@ export interface Recovery {
  * from the fault (or from when that command was sent, if later) to its ack — what the person
  * waited for a "sent" because of the fault.
  */
-export function recoveries(faults: readonly FaultRecord[], rec: Recorder, participantKeys: ReadonlySet<string>): Recovery[] {
+export function recoveries(
+  faults: readonly FaultRecord[],
+  rec: Recorder,
+  participantKeys: ReadonlySet<string>,
+): Recovery[] {
   const byClient = new Map<string, Recorder["checkins"]>();
   for (const c of rec.checkins) byClient.set(c.clientKey, [...(byClient.get(c.clientKey) ?? []), c]);
   for (const list of byClient.values()) list.sort((a, b) => a.ackAt - b.ackAt);
@@ -38,7 +42,15 @@ export function recoveries(faults: readonly FaultRecord[], rec: Recorder, partic
       times.push(next.ackAt - Math.max(f.at, next.issuedAt));
     }
     times.sort((a, b) => a - b);
-    return { kind: f.kind, nodeId: f.nodeId, atMs: f.at, maxMs: times.at(-1) ?? 0, medianMs: times[Math.floor(times.length / 2)] ?? 0, neverAcked, affected: affected.length };
+    return {
+      kind: f.kind,
+      nodeId: f.nodeId,
+      atMs: f.at,
+      maxMs: times.at(-1) ?? 0,
+      medianMs: times[Math.floor(times.length / 2)] ?? 0,
+      neverAcked,
+      affected: affected.length,
+    };
   });
 }
 
@@ -49,7 +61,8 @@ export function recoveries(faults: readonly FaultRecord[], rec: Recorder, partic
  */
 export function storeBackAt(faults: readonly FaultRecord[], at: number): number | null {
   for (const f of faults) {
-    if ((f.kind === "redis-restart" || f.kind === "redis-stall") && at >= f.at - LIVE_CHECK_MS && at <= f.doneAt) return f.doneAt;
+    if ((f.kind === "redis-restart" || f.kind === "redis-stall") && at >= f.at - LIVE_CHECK_MS && at <= f.doneAt)
+      return f.doneAt;
   }
   return null;
 }

@@ -18,12 +18,23 @@ export interface SeededCohort {
  * and prefix, then let go: the server processes read everything from Redis. No session is opened
  * here — a facilitator opens each one over the socket, as in real use.
  */
-export async function seedCohorts(url: string, prefix: string, tag: string, cohorts: number, perCohort: { participants: number; facilitators: number }): Promise<SeededCohort[]> {
+export async function seedCohorts(
+  url: string,
+  prefix: string,
+  tag: string,
+  cohorts: number,
+  perCohort: { participants: number; facilitators: number },
+): Promise<SeededCohort[]> {
   const stores = await createRedisStores({ url, prefix });
   const app = createApp({ stores, timers: false });
   try {
     const programId = `chaos-${tag}`;
-    const person = (key: string, role: PersonSpec["role"], name: string): PersonSpec => ({ key, role, name, email: `${key}.${tag}@example.test` });
+    const person = (key: string, role: PersonSpec["role"], name: string): PersonSpec => ({
+      key,
+      role,
+      name,
+      email: `${key}.${tag}@example.test`,
+    });
     const admin = person("admin", "admin", "Chaos Admin");
     const specs: ProgramSpec[] = Array.from({ length: cohorts }, (_, i) => ({
       programId,
@@ -35,15 +46,25 @@ export async function seedCohorts(url: string, prefix: string, tag: string, coho
       password: CHAOS_PASSWORD,
       people: [
         admin,
-        ...Array.from({ length: perCohort.facilitators }, (_, j) => person(`c${i}-f${j}`, "facilitator", `Facilitator ${i + 1}.${j + 1}`)),
-        ...Array.from({ length: perCohort.participants }, (_, j) => person(`c${i}-p${j}`, "participant", `Participant ${i + 1}.${j + 1}`)),
+        ...Array.from({ length: perCohort.facilitators }, (_, j) =>
+          person(`c${i}-f${j}`, "facilitator", `Facilitator ${i + 1}.${j + 1}`),
+        ),
+        ...Array.from({ length: perCohort.participants }, (_, j) =>
+          person(`c${i}-p${j}`, "participant", `Participant ${i + 1}.${j + 1}`),
+        ),
       ],
     }));
     // Password hashing is the slow part of seeding: make the accounts a few at a time first;
     // seedProgram then finds them by email.
     const everyone = [admin, ...specs.flatMap((s) => s.people.filter((p) => p.role !== "admin"))];
     await eachLimit(everyone, 4, async (p) => {
-      await app.services.users.create({ email: p.email, name: p.name, role: p.role, programId, password: CHAOS_PASSWORD });
+      await app.services.users.create({
+        email: p.email,
+        name: p.name,
+        role: p.role,
+        programId,
+        password: CHAOS_PASSWORD,
+      });
     });
     const out: SeededCohort[] = [];
     for (const [i, spec] of specs.entries()) {

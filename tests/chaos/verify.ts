@@ -73,19 +73,48 @@ async function readStream(log: LogStore, sessionId: string): Promise<{ epoch: st
  * alert, every alert was answered or escalated on time, and every client's view is the stream as
  * that viewer may see it.
  */
-export async function verify(log: LogStore, sessions: readonly string[], rec: Recorder, viewers: readonly ViewerUnderTest[], now: number, t0: number, faults: readonly FaultRecord[] = []): Promise<Verdict> {
+export async function verify(
+  log: LogStore,
+  sessions: readonly string[],
+  rec: Recorder,
+  viewers: readonly ViewerUnderTest[],
+  now: number,
+  t0: number,
+  faults: readonly FaultRecord[] = [],
+): Promise<Verdict> {
   /** A time as seconds into the load, and how it stands to the last fault before it. */
   const tAt = (ms: number): string => {
     const last = faults.filter((f) => f.at <= ms).at(-1);
-    const after = last ? `, ${((ms - last.at) / 1000).toFixed(1)} s after the ${last.kind}${last.nodeId ? ` of ${last.nodeId}` : ""}` : "";
+    const after = last
+      ? `, ${((ms - last.at) / 1000).toFixed(1)} s after the ${last.kind}${last.nodeId ? ` of ${last.nodeId}` : ""}`
+      : "";
     return `t=${((ms - t0) / 1000).toFixed(1)}s${after}`;
   };
   const v: Verdict = {
     acked: rec.checkins.length + rec.alertAcks.length + rec.opens.length,
-    lost: 0, dup: 0, partial: 0, seqMismatch: 0, streamGaps: 0, dupEventIds: 0,
-    viewsChecked: 0, viewMismatch: 0,
-    escalations: 0, lateEscalations: 0, missingEscalations: 0, earlyEscalations: 0, dupEscalations: 0, escalatedAfterAck: 0, maxEscalationLateMs: 0, dueInStoreOutage: 0, lateFromDueStrict: 0,
-    alerts: 0, unanswered: 0, serverIdEvents: 0, needSupportAcked: 0, needSupportRaised: 0, needSupportJoined: 0,
+    lost: 0,
+    dup: 0,
+    partial: 0,
+    seqMismatch: 0,
+    streamGaps: 0,
+    dupEventIds: 0,
+    viewsChecked: 0,
+    viewMismatch: 0,
+    escalations: 0,
+    lateEscalations: 0,
+    missingEscalations: 0,
+    earlyEscalations: 0,
+    dupEscalations: 0,
+    escalatedAfterAck: 0,
+    maxEscalationLateMs: 0,
+    dueInStoreOutage: 0,
+    lateFromDueStrict: 0,
+    alerts: 0,
+    unanswered: 0,
+    serverIdEvents: 0,
+    needSupportAcked: 0,
+    needSupportRaised: 0,
+    needSupportJoined: 0,
     details: [],
   };
   const note = (line: string): void => {
@@ -119,7 +148,9 @@ export async function verify(log: LogStore, sessions: readonly string[], rec: Re
       state = foldEvents(sessionStream, state, [e]);
       if (e.type === "checkin.recorded" && e.data.status === "need_support") {
         const pid = e.data.participantId;
-        const hadPending = pendingAlerts(before.live.alerts).some((a) => a.kind === "support" && a.participantId === pid);
+        const hadPending = pendingAlerts(before.live.alerts).some(
+          (a) => a.kind === "support" && a.participantId === pid,
+        );
         needSupport.set(e.id, { hadPending, raised: state.live.alerts[e.id] });
       }
     }
@@ -166,7 +197,11 @@ export async function verify(log: LogStore, sessions: readonly string[], rec: Re
       const alertId = typeof e.data.alertId === "string" ? e.data.alertId : null;
       if (alertId === null) continue;
       if (e.type === "alert.acknowledged") ackEvents.set(alertId, [...(ackEvents.get(alertId) ?? []), e]);
-      if (e.type === "alert.escalated") escEvents.set(`${alertId}|${String(e.data.tier)}`, [...(escEvents.get(`${alertId}|${String(e.data.tier)}`) ?? []), e]);
+      if (e.type === "alert.escalated")
+        escEvents.set(`${alertId}|${String(e.data.tier)}`, [
+          ...(escEvents.get(`${alertId}|${String(e.data.tier)}`) ?? []),
+          e,
+        ]);
     }
     const ackedAlerts = new Set(rec.alertAcks.filter((a) => a.sessionId === sessionId).map((a) => a.alertId));
     for (const alertId of ackedAlerts) {
@@ -188,10 +223,15 @@ export async function verify(log: LogStore, sessions: readonly string[], rec: Re
       v.alerts++;
       if (a.ack === null && a.resolved === null && a.tier === 0) {
         v.unanswered++;
-        note(`unanswered: alert ${a.id.slice(0, 12)} (${a.kind}) raised at ${tAt(Date.parse(a.raisedAt))}, neither acknowledged nor escalated`);
+        note(
+          `unanswered: alert ${a.id.slice(0, 12)} (${a.kind}) raised at ${tAt(Date.parse(a.raisedAt))}, neither acknowledged nor escalated`,
+        );
       }
       const raised = Date.parse(a.raisedAt);
-      const stoppedAt = Math.min(a.ack ? Date.parse(a.ack.at) : Infinity, a.resolved ? Date.parse(a.resolved.at) : Infinity);
+      const stoppedAt = Math.min(
+        a.ack ? Date.parse(a.ack.at) : Infinity,
+        a.resolved ? Date.parse(a.resolved.at) : Infinity,
+      );
       for (const t of ESCALATION_TIERS) {
         const due = raised + t.afterMs;
         const esc = escEvents.get(`${a.id}|${t.tier}`) ?? [];
@@ -207,11 +247,15 @@ export async function verify(log: LogStore, sessions: readonly string[], rec: Re
           v.maxEscalationLateMs = Math.max(v.maxEscalationLateMs, lateAfterStore);
           if (lateAfterStore > ESCALATION_SLACK_MS) {
             v.lateEscalations++;
-            note(`late: tier ${t.tier} of ${a.id.slice(0, 12)} was due at ${tAt(due)} and landed ${(late / 1000).toFixed(1)} s after${storeBack === null ? "" : ` (${(lateAfterStore / 1000).toFixed(1)} s after Redis answered again)`}`);
+            note(
+              `late: tier ${t.tier} of ${a.id.slice(0, 12)} was due at ${tAt(due)} and landed ${(late / 1000).toFixed(1)} s after${storeBack === null ? "" : ` (${(lateAfterStore / 1000).toFixed(1)} s after Redis answered again)`}`,
+            );
           }
           if (late < -1000) {
             v.earlyEscalations++;
-            note(`early: tier ${t.tier} of ${a.id.slice(0, 12)} was due at ${tAt(due)} and landed ${(-late / 1000).toFixed(1)} s before`);
+            note(
+              `early: tier ${t.tier} of ${a.id.slice(0, 12)} was due at ${tAt(due)} and landed ${(-late / 1000).toFixed(1)} s before`,
+            );
           }
           if (Date.parse(first.at) > stoppedAt) v.escalatedAfterAck++;
           continue;

@@ -27,7 +27,13 @@ export interface Backend {
 
 export type BackendFactory = () => Promise<Backend>;
 
-function tracked(kind: Stores["kind"], where: string, openOne: () => Promise<Stores>, multiNode: boolean, cleanup: () => Promise<void>): Backend {
+function tracked(
+  kind: Stores["kind"],
+  where: string,
+  openOne: () => Promise<Stores>,
+  multiNode: boolean,
+  cleanup: () => Promise<void>,
+): Backend {
   const opened: Stores[] = [];
   const open = async () => {
     const s = await openOne();
@@ -52,13 +58,25 @@ function tracked(kind: Stores["kind"], where: string, openOne: () => Promise<Sto
 
 export const embedded: BackendFactory = async () => {
   const dir = await mkdtemp(join(tmpdir(), "holdspace-embedded-"));
-  return tracked("embedded", dir, () => createEmbeddedStores({ dataDir: dir }), false, () => rm(dir, { recursive: true, force: true }));
+  return tracked(
+    "embedded",
+    dir,
+    () => createEmbeddedStores({ dataDir: dir }),
+    false,
+    () => rm(dir, { recursive: true, force: true }),
+  );
 };
 
 export const redis: BackendFactory = async () => {
   const url = inject("redisUrl");
   const prefix = freshPrefix("contract");
-  return tracked("redis", prefix, () => createRedisStores({ url, prefix }), true, async () => undefined);
+  return tracked(
+    "redis",
+    prefix,
+    () => createRedisStores({ url, prefix }),
+    true,
+    async () => undefined,
+  );
 };
 
 export const backends: ReadonlyArray<readonly [string, BackendFactory]> = [

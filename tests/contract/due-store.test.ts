@@ -17,7 +17,10 @@ describe.each(backends)("DueStore contract: %s", (_name, factory) => {
     await due.schedule("s2", 3000);
     await due.schedule("s3", 20_000);
     expect(await due.due(4000, 10)).toEqual([{ id: "s2", at: 3000 }]);
-    expect(await due.due(10_000, 10)).toEqual([{ id: "s2", at: 3000 }, { id: "s1", at: 5000 }]);
+    expect(await due.due(10_000, 10)).toEqual([
+      { id: "s2", at: 3000 },
+      { id: "s1", at: 5000 },
+    ]);
     expect(await due.due(10_000, 1)).toEqual([{ id: "s2", at: 3000 }]);
     await due.schedule("s3", 1000); // earlier: taken
     expect((await due.due(1500, 10)).map((d) => d.id)).toEqual(["s3"]);

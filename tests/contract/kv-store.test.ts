@@ -36,7 +36,9 @@ describe.each(backends)("KvStore contract: %s", (_name, factory) => {
   it("nx lets exactly one of several racing nodes claim a key", async () => {
     const [n1, n2] = await backend.nodes(2);
     if (!n1 || !n2) throw new Error("no nodes");
-    const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? n1 : n2).kv.set("lease", `holder-${i}`, { nx: true })));
+    const wins = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? n1 : n2).kv.set("lease", `holder-${i}`, { nx: true })),
+    );
     expect(wins.filter(Boolean)).toHaveLength(1);
     expect(await n1.kv.get("lease")).toBe(`holder-${wins.indexOf(true)}`);
   });
@@ -77,7 +79,9 @@ describe.each(backends)("KvStore contract: %s", (_name, factory) => {
     if (!n1 || !n2) throw new Error("no nodes");
     expect(await n1.kv.incr("fails:a", 60_000)).toBe(1);
     expect(await n2.kv.incr("fails:a", 60_000)).toBe(2);
-    const counts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? n1 : n2).kv.incr("fails:b", 60_000)));
+    const counts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? n1 : n2).kv.incr("fails:b", 60_000)),
+    );
     expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(await n1.kv.get("fails:b")).toBe("40");
     expect(await n1.kv.get("fails:a")).toBe("2");

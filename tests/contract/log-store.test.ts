@@ -34,7 +34,15 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
     expect([a, b, c].map((r) => r.event.seq)).toEqual([1, 2, 3]);
     expect([a, b, c].every((r) => !r.duplicate)).toBe(true);
     expect(other.event.seq).toBe(1);
-    expect(a.event).toEqual({ seq: 1, epoch: a.event.epoch, id: "a", type: "note.added", actor: "u-facilitator", at: "2030-01-02T03:04:05.000Z", data: { n: 1 } });
+    expect(a.event).toEqual({
+      seq: 1,
+      epoch: a.event.epoch,
+      id: "a",
+      type: "note.added",
+      actor: "u-facilitator",
+      at: "2030-01-02T03:04:05.000Z",
+      data: { n: 1 },
+    });
     const read = await log.read(S, 0, 10);
     expect(read.events).toEqual([a.event, b.event, c.event]);
     expect(read.head).toBe(3);
@@ -91,7 +99,9 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
     const [n1, n2] = await backend.nodes(2);
     if (!n1 || !n2) throw new Error("no nodes");
     await appendOne(n1.log, S, draft("before"));
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => appendOne((i % 2 ? n1 : n2).log, S, draft("same"))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => appendOne((i % 2 ? n1 : n2).log, S, draft("same"))),
+    );
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(new Set(results.map((r) => r.event.seq))).toEqual(new Set([2]));
     expect((await n1.log.head(S)).seq).toBe(2);
@@ -100,7 +110,9 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
   it("[LOG1] 50 concurrent appends from two store instances get seq 1..50 exactly", async () => {
     const [n1, n2] = await backend.nodes(2);
     if (!n1 || !n2) throw new Error("no nodes");
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => appendOne((i % 2 ? n1 : n2).log, S, draft(`e${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => appendOne((i % 2 ? n1 : n2).log, S, draft(`e${i}`))),
+    );
     const seqs = results.map((r) => r.event.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     const read = await n2.log.read(S, 0, 100);
@@ -138,7 +150,9 @@ describe.each(backends)("LogStore contract: %s", (_name, factory) => {
     const [n1, n2] = await backend.nodes(2);
     if (!n1 || !n2) throw new Error("no nodes");
     await appendOne(n1.log, S, draft("base"));
-    const tries = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => appendOne((i % 2 ? n1 : n2).log, S, draft(`w${i}`), { expectedSeq: 1 })));
+    const tries = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => appendOne((i % 2 ? n1 : n2).log, S, draft(`w${i}`), { expectedSeq: 1 })),
+    );
     expect(tries.filter((t) => t.status === "fulfilled")).toHaveLength(1);
     expect(tries.filter((t) => t.status === "rejected" && t.reason instanceof ConflictError)).toHaveLength(9);
     expect((await n2.log.head(S)).seq).toBe(2);
@@ -213,10 +227,13 @@ describe("embedded log journal", () => {
 
   it("[LOG1] [LOG3] a command's batch lands whole or not at all, through three SIGKILLs of the writing process", async () => {
     const script = fileURLToPath(new URL("./fixtures/batch-writer.ts", import.meta.url));
-    const args = backend.kind === "embedded" ? ["embedded", backend.where] : ["redis", inject("redisUrl"), backend.where];
+    const args =
+      backend.kind === "embedded" ? ["embedded", backend.where] : ["redis", inject("redisUrl"), backend.where];
     let acked = 0;
     for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       let err = "";
       child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
@@ -224,10 +241,14 @@ describe("embedded log journal", () => {
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
       const acks = () => [...out.matchAll(/^ack (\d+)$/gm)].map((m) => Number(m[1]));
       // A different moment each round: after 10, 17 and 24 more batches.
-      await until(async () => {
-        if (child.exitCode !== null) throw new Error(`writer exited early: ${err}`);
-        return acks().length >= 10 + 7 * round ? true : undefined;
-      }, "the writer to acknowledge its batches", 20_000);
+      await until(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`writer exited early: ${err}`);
+          return acks().length >= 10 + 7 * round ? true : undefined;
+        },
+        "the writer to acknowledge its batches",
+        20_000,
+      );
       child.kill("SIGKILL");
       await exited;
       acked = Math.max(acked, ...acks());
@@ -236,22 +257,30 @@ describe("embedded log journal", () => {
     const read = await stores.log.read("session:batches", 0, 100_000);
     expect(read.head % 3).toBe(0);
     expect(read.head / 3).toBeGreaterThanOrEqual(acked);
-    expect(read.events.map((e) => e.id)).toEqual(Array.from({ length: read.head }, (_, i) => `b${Math.floor(i / 3) + 1}-${i % 3}`));
+    expect(read.events.map((e) => e.id)).toEqual(
+      Array.from({ length: read.head }, (_, i) => `b${Math.floor(i / 3) + 1}-${i % 3}`),
+    );
   });
 
   it("[LOG3] every event acknowledged before a SIGKILL of the writing process is there after restart", async () => {
     const script = fileURLToPath(new URL("./fixtures/crash-writer.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", script, backend.where], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, backend.where], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const acked = () => [...out.matchAll(/^ack (\d+)$/gm)].map((m) => Number(m[1]));
-    await until(async () => {
-      if (child.exitCode !== null) throw new Error(`writer exited early: ${err}`);
-      return acked().length >= 30 ? true : undefined;
-    }, "the writer to acknowledge 30 events", 20_000);
+    await until(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`writer exited early: ${err}`);
+        return acked().length >= 30 ? true : undefined;
+      },
+      "the writer to acknowledge 30 events",
+      20_000,
+    );
     child.kill("SIGKILL");
     await exited;
 

@@ -6,11 +6,18 @@ import { backends, until, type Backend } from "./backends.js";
 const ROOM = "session:s1";
 const HOUR = 3_600_000;
 
-function entry(userId: string, nodeId: string, connId: string, expiresAt: number, state: ConnectionEntry["state"] = "online"): ConnectionEntry {
+function entry(
+  userId: string,
+  nodeId: string,
+  connId: string,
+  expiresAt: number,
+  state: ConnectionEntry["state"] = "online",
+): ConnectionEntry {
   return { userId, nodeId, connId, state, expiresAt };
 }
 
-const byConn = (a: ConnectionEntry, b: ConnectionEntry) => `${a.nodeId}/${a.connId}`.localeCompare(`${b.nodeId}/${b.connId}`);
+const byConn = (a: ConnectionEntry, b: ConnectionEntry) =>
+  `${a.nodeId}/${a.connId}`.localeCompare(`${b.nodeId}/${b.connId}`);
 const byRoomConn = (a: SweptEntry, b: SweptEntry) => a.room.localeCompare(b.room) || byConn(a.entry, b.entry);
 const swept = (room: string, e: ConnectionEntry): SweptEntry => ({ room, entry: e });
 
@@ -39,7 +46,10 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
     await p.upsert(ROOM, entry("u1", "node-a", "c1", t0 + 1000));
     await p.upsert(ROOM, entry("u1", "node-a", "c2", t0 + 1000, "away"));
     await p.upsert(ROOM, entry("u1", "node-a", "c1", t0 + 5000, "away"));
-    expect((await p.list(ROOM)).sort(byConn)).toEqual([entry("u1", "node-a", "c1", t0 + 5000, "away"), entry("u1", "node-a", "c2", t0 + 1000, "away")]);
+    expect((await p.list(ROOM)).sort(byConn)).toEqual([
+      entry("u1", "node-a", "c1", t0 + 5000, "away"),
+      entry("u1", "node-a", "c2", t0 + 1000, "away"),
+    ]);
     expect(await p.list("session:empty")).toEqual([]);
   });
 
@@ -66,7 +76,9 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
   it("[PR2] concurrent removes of one entry from two nodes: exactly one reports it", async () => {
     const [a, b] = await twoNodes();
     for (let i = 0; i < 10; i++) await a.presence.upsert(ROOM, entry("u1", "node-a", `c${i}`, t0 + 1000));
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => [a, b].map((n) => n.presence.remove(ROOM, "node-a", `c${i}`, "u1"))).flat());
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => [a, b].map((n) => n.presence.remove(ROOM, "node-a", `c${i}`, "u1"))).flat(),
+    );
     expect(results.filter(Boolean)).toHaveLength(10);
     expect(await b.presence.list(ROOM)).toEqual([]);
   });
@@ -87,7 +99,10 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
     await a.presence.upsert(ROOM, entry("u3", "node-a", "c3", t0 + 9000));
     expect(await a.presence.sweep(t0 + 500)).toEqual([]);
     const removed = await a.presence.sweep(t0 + 2000);
-    expect(removed.sort(byRoomConn)).toEqual([swept(ROOM, entry("u1", "node-a", "c1", t0 + 1000)), swept(ROOM, entry("u2", "node-a", "c2", t0 + 2000, "away"))]);
+    expect(removed.sort(byRoomConn)).toEqual([
+      swept(ROOM, entry("u1", "node-a", "c1", t0 + 1000)),
+      swept(ROOM, entry("u2", "node-a", "c2", t0 + 2000, "away")),
+    ]);
     expect(await a.presence.list(ROOM)).toEqual([entry("u3", "node-a", "c3", t0 + 9000)]);
     expect(await a.presence.sweep(t0 + 2000)).toEqual([]);
   });
@@ -108,9 +123,16 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
 
   it("[PR2] two nodes sweeping at once report each removed entry exactly once", async () => {
     const [a, b] = await twoNodes();
-    for (let i = 0; i < 30; i++) await (i % 2 ? a : b).presence.upsert(ROOM, entry(`u${i}`, i % 2 ? "node-a" : "node-b", `c${i}`, i < 20 ? t0 + 100 : t0 + HOUR));
+    for (let i = 0; i < 30; i++)
+      await (i % 2 ? a : b).presence.upsert(
+        ROOM,
+        entry(`u${i}`, i % 2 ? "node-a" : "node-b", `c${i}`, i < 20 ? t0 + 100 : t0 + HOUR),
+      );
     const sweeps = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).presence.sweep(t0 + 1000)));
-    const reported = sweeps.flat().map((e) => e.entry.userId).sort();
+    const reported = sweeps
+      .flat()
+      .map((e) => e.entry.userId)
+      .sort();
     expect(reported).toEqual(Array.from({ length: 20 }, (_, i) => `u${i}`).sort());
     expect(await a.presence.list(ROOM)).toHaveLength(10);
   });
@@ -166,7 +188,10 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
     await a.presence.upsert("session:s2", entry("u1", "node-a", "c2", t0 + 1000, "away"));
     await a.presence.upsert("session:s3", entry("u2", "node-a", "c3", t0 + HOUR));
     const removed = await a.presence.sweep(t0 + 5000);
-    expect(removed.sort(byRoomConn)).toEqual([swept(ROOM, entry("u1", "node-a", "c1", t0 + 1000)), swept("session:s2", entry("u1", "node-a", "c2", t0 + 1000, "away"))]);
+    expect(removed.sort(byRoomConn)).toEqual([
+      swept(ROOM, entry("u1", "node-a", "c1", t0 + 1000)),
+      swept("session:s2", entry("u1", "node-a", "c2", t0 + 1000, "away")),
+    ]);
     expect(await a.presence.list(ROOM)).toEqual([]);
     expect(await a.presence.list("session:s2")).toEqual([]);
     expect(await a.presence.list("session:s3")).toEqual([entry("u2", "node-a", "c3", t0 + HOUR)]);
@@ -175,8 +200,10 @@ describe.each(backends)("PresenceStore contract: %s", (_name, factory) => {
   it("[PR3] a room never lists the entries of another room whose name starts like it", async () => {
     const [a] = await twoNodes();
     const rooms = ["s", "s1", "su1", "s|u1|node-a", "1:s", "sé", "s\u00ff"];
-    for (const [i, room] of rooms.entries()) await a.presence.upsert(room, entry("u1", "node-a", `c${i}`, WHILE_NODE_ALIVE));
-    for (const [i, room] of rooms.entries()) expect(await a.presence.list(room)).toEqual([entry("u1", "node-a", `c${i}`, WHILE_NODE_ALIVE)]);
+    for (const [i, room] of rooms.entries())
+      await a.presence.upsert(room, entry("u1", "node-a", `c${i}`, WHILE_NODE_ALIVE));
+    for (const [i, room] of rooms.entries())
+      expect(await a.presence.list(room)).toEqual([entry("u1", "node-a", `c${i}`, WHILE_NODE_ALIVE)]);
   });
 
   it("[PR2] break flags are per person and per room", async () => {

@@ -15,7 +15,11 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     const zone = "America/Los_Angeles";
 
     // Admin, on a laptop: a new cohort in the program.
-    const admin = await signInPage(await app.context({ ...LAPTOP, timezoneId: "Europe/London" }), node.url, email("admin"));
+    const admin = await signInPage(
+      await app.context({ ...LAPTOP, timezoneId: "Europe/London" }),
+      node.url,
+      email("admin"),
+    );
     await admin.getByTestId("nav--admin").click();
     await admin.getByTestId("program-overview").waitFor();
     await admin.getByTestId("cohort-name").fill("Spring cohort");
@@ -40,10 +44,14 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await admin.getByTestId("series-until").fill("2027-03-25");
     await admin.getByTestId("series-submit").click();
     await expect.poll(() => admin.locator(".sched-item").count()).toBe(4);
-    await expect.poll(() => admin.locator(".sched-time").allInnerTexts()).toEqual(["18:00–19:30 PST", "18:00–19:30 PST", "18:00–19:30 PDT", "18:00–19:30 PDT"]);
+    await expect
+      .poll(() => admin.locator(".sched-time").allInnerTexts())
+      .toEqual(["18:00–19:30 PST", "18:00–19:30 PST", "18:00–19:30 PDT", "18:00–19:30 PDT"]);
     // [SCH1] Switched to the viewer's own zone, the same sessions show London time, zone named.
     await admin.getByTestId("zone-mine").click();
-    await expect.poll(() => admin.locator(".sched-time").allInnerTexts()).toEqual(["02:00–03:30 GMT", "02:00–03:30 GMT", "01:00–02:30 GMT", "01:00–02:30 GMT"]);
+    await expect
+      .poll(() => admin.locator(".sched-time").allInnerTexts())
+      .toEqual(["02:00–03:30 GMT", "02:00–03:30 GMT", "01:00–02:30 GMT", "01:00–02:30 GMT"]);
     await admin.getByTestId("zone-program").click();
 
     // An enrolment link.
@@ -67,7 +75,9 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await phone.locator("#enrol-email").fill(`ava.${node.tag}@example.test`);
     await phone.locator("#enrol-password").fill("short");
     await phone.getByTestId("enrol-submit").click();
-    await expect.poll(() => phone.getByTestId("enrol-password-error").innerText()).toBe("Choose a password of at least 10 characters.");
+    await expect
+      .poll(() => phone.getByTestId("enrol-password-error").innerText())
+      .toBe("Choose a password of at least 10 characters.");
     await screenshot(phone, "participant-enrol");
     await phone.locator("#enrol-password").fill("a long enough password");
     await phone.getByTestId("enrol-submit").click();
@@ -76,14 +86,31 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     const pid = ava?.id ?? "";
 
     // The board shows Ava at once, with everything missing by name.
-    const missing = () => fac.getByTestId(`missing-${pid}`).locator("li").evaluateAll((els) => els.map((e) => e.getAttribute("data-item")));
+    const missing = () =>
+      fac
+        .getByTestId(`missing-${pid}`)
+        .locator("li")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-item")));
     await expect.poll(missing, { timeout: 5000 }).toEqual(["screening", "consent", "transport", "preparation"]);
     await screenshot(fac, "board-nothing-yet");
 
     // Screening: an unanswered question is shown next to it; then all answered.
     await phone.getByTestId("screening-submit").click();
-    await expect.poll(() => phone.getByTestId("q-psychoticDisorder-error").innerText()).toBe("Please answer yes or no.");
-    for (const q of ["psychoticDisorder", "bipolarI", "thoughtsOfHarm", "heartCondition", "pregnant", "maoi", "ssriSnri", "familyPsychosis", "seizures", "lithium"]) {
+    await expect
+      .poll(() => phone.getByTestId("q-psychoticDisorder-error").innerText())
+      .toBe("Please answer yes or no.");
+    for (const q of [
+      "psychoticDisorder",
+      "bipolarI",
+      "thoughtsOfHarm",
+      "heartCondition",
+      "pregnant",
+      "maoi",
+      "ssriSnri",
+      "familyPsychosis",
+      "seizures",
+      "lithium",
+    ]) {
       await phone.getByTestId(`q-${q}-no`).check();
     }
     await phone.getByTestId("q-ssriSnri-yes").check();
@@ -128,7 +155,9 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await expect.poll(() => fac.getByTestId(`ready-${pid}`).getAttribute("data-ready"), { timeout: 5000 }).toBe("yes");
     expect(await fac.getByTestId(`ready-state-${pid}`).innerText()).toContain("Ready");
     // The admin's open board changed too, without a reload.
-    await expect.poll(() => admin.getByTestId(`ready-${pid}`).getAttribute("data-ready"), { timeout: 5000 }).toBe("yes");
+    await expect
+      .poll(() => admin.getByTestId(`ready-${pid}`).getAttribute("data-ready"), { timeout: 5000 })
+      .toBe("yes");
     await screenshot(fac, "board-ready");
 
     // The participant's own schedule: only their sessions, no doses, times with the zone named.
@@ -139,7 +168,10 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     // re-reads when her cohort stream moves, though schedule events reach her only as positions).
     await admin.getByTestId("open-session-form").click();
     await admin.getByTestId("session-kind").selectOption("circle");
-    const circle = DateTime.now().setZone(zone).plus({ days: 3 }).set({ hour: 18, minute: 0, second: 0, millisecond: 0 });
+    const circle = DateTime.now()
+      .setZone(zone)
+      .plus({ days: 3 })
+      .set({ hour: 18, minute: 0, second: 0, millisecond: 0 });
     await admin.getByTestId("session-start").fill(circle.toFormat("yyyy-LL-dd'T'HH:mm"));
     await admin.getByTestId("session-end").fill(circle.plus({ minutes: 90 }).toFormat("yyyy-LL-dd'T'HH:mm"));
     await admin.getByTestId(`session-facilitators-${fac1?.id ?? ""}`).check();

@@ -6,7 +6,8 @@ import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.j
 /** An integration circle end to end: a facilitator on a laptop, three participants on phones. */
 describe("integration circle in Chromium", () => {
   const app = useBrowserApp();
-  const holderIs = (page: Page, id: string) => page.locator(`[data-testid="seat-${id}"][data-role="holder"]`).waitFor({ timeout: 5000 });
+  const holderIs = (page: Page, id: string) =>
+    page.locator(`[data-testid="seat-${id}"][data-role="holder"]`).waitFor({ timeout: 5000 });
 
   it("[CIR1] [CIR2] [CIR3] [CIR4] [CIR5] [CIR6] [AC3] agreement, the piece round the circle, and two people typing into the notes at once", async () => {
     const { node } = app;
@@ -62,8 +63,12 @@ describe("integration circle in Chromium", () => {
       b.page.getByTestId("notes-text").pressSequentially("Bravo noticed breath slowing. ", { delay: 15 }),
     ]);
     for (const p of [a.page, b.page, c.page, facPage]) {
-      await expect.poll(() => p.getByTestId("notes-text").inputValue(), { timeout: 10_000 }).toContain("Alpha felt the room soften.");
-      await expect.poll(() => p.getByTestId("notes-text").inputValue(), { timeout: 10_000 }).toContain("Bravo noticed breath slowing.");
+      await expect
+        .poll(() => p.getByTestId("notes-text").inputValue(), { timeout: 10_000 })
+        .toContain("Alpha felt the room soften.");
+      await expect
+        .poll(() => p.getByTestId("notes-text").inputValue(), { timeout: 10_000 })
+        .toContain("Bravo noticed breath slowing.");
     }
     await a.page.locator('[data-testid="notes-status"][data-state="saved"]').waitFor({ timeout: 5000 });
 
@@ -82,7 +87,9 @@ describe("integration circle in Chromium", () => {
 
     // The note survives a reload.
     await c.page.reload();
-    await expect.poll(() => c.page.getByTestId("notes-text").inputValue(), { timeout: 10_000 }).toContain("Bravo noticed breath slowing.");
+    await expect
+      .poll(() => c.page.getByTestId("notes-text").inputValue(), { timeout: 10_000 })
+      .toContain("Bravo noticed breath slowing.");
 
     await screenshot(a.page, "circle-participant-phone");
     await screenshot(facPage, "circle-facilitator");

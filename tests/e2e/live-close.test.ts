@@ -25,7 +25,8 @@ describe("ending a live session in Chromium", () => {
     const facPage = await signInPage(await app.context(LAPTOP), node.url, fac.email);
     await facPage.getByTestId(`session-link-${sessionId}`).click();
     const [p1, p2] = [await phone("p1", sessionId), await phone("p2", sessionId)];
-    for (const p of [p1, p2]) await facPage.locator(`[data-testid="presence-${p.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
+    for (const p of [p1, p2])
+      await facPage.locator(`[data-testid="presence-${p.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
 
     await facPage.getByTestId(`action-admit-${p1.id}`).click();
     await facPage.getByTestId(`action-release-${p1.id}`).waitFor();
@@ -41,7 +42,9 @@ describe("ending a live session in Chromium", () => {
     await facPage.getByTestId("end-session-confirm").click();
     const refusal = facPage.getByTestId("end-session-error");
     await refusal.waitFor({ timeout: 5000 });
-    expect(await refusal.innerText()).toContain(`1 participant is still admitted and not released (p1 ${node.tag}); 1 alert is waiting for a response (support request from p2 ${node.tag})`);
+    expect(await refusal.innerText()).toContain(
+      `1 participant is still admitted and not released (p1 ${node.tag}); 1 alert is waiting for a response (support request from p2 ${node.tag})`,
+    );
     await refusal.scrollIntoViewIfNeeded();
     await screenshot(facPage, "live-close-refused");
 
@@ -66,7 +69,9 @@ describe("ending a live session in Chromium", () => {
     // [LIVE6] A press now is refused for good, and the phone says to call out.
     await p1.page.getByTestId("support-button").click();
     await p1.page.locator('[data-testid="support-state"][data-state="failed"]').waitFor({ timeout: 5000 });
-    expect(await p1.page.getByTestId("support-state").innerText()).toMatch(/Not sent: This session has ended\. If you need someone, call out or wave to a facilitator/);
+    expect(await p1.page.getByTestId("support-state").innerText()).toMatch(
+      /Not sent: This session has ended\. If you need someone, call out or wave to a facilitator/,
+    );
     expect(await p1.page.getByTestId("support-hint").count()).toBe(0);
     // [LOG1] No node walks it any more.
     expect((await node.app.services.streams.state("index", LIVE_INDEX_ID)).sessions).not.toContain(sessionId);

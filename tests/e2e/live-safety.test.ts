@@ -53,10 +53,16 @@ describe("support alert safety in Chromium", () => {
     expect(await row.innerText()).toMatch(/NO RESPONSE YET/);
     await facPage.locator('[data-testid="alert-notices"] [data-tier="1"]').waitFor({ timeout: 5000 });
     // Scrolled down to the timeline, the waiting alert is still in view, and one click away.
-    await facPage.evaluate(() => { window.scrollTo(0, document.body.scrollHeight); });
+    await facPage.evaluate(() => {
+      window.scrollTo(0, document.body.scrollHeight);
+    });
     await facPage.getByTestId("alerts-float").waitFor({ timeout: 5000 });
-    expect(await facPage.getByTestId("alerts-float").innerText()).toMatch(/1 alert waiting for a response — NO RESPONSE YET/);
-    await facPage.screenshot({ path: join(process.cwd(), "test-artifacts", "e2e", "live-facilitator-scrolled-alert.png") });
+    expect(await facPage.getByTestId("alerts-float").innerText()).toMatch(
+      /1 alert waiting for a response — NO RESPONSE YET/,
+    );
+    await facPage.screenshot({
+      path: join(process.cwd(), "test-artifacts", "e2e", "live-facilitator-scrolled-alert.png"),
+    });
     await facPage.getByTestId("alerts-float").click();
     await facPage.getByTestId("alerts-float").waitFor({ state: "detached", timeout: 5000 });
     await facPage.getByTestId("enable-sound").click();
@@ -70,12 +76,19 @@ describe("support alert safety in Chromium", () => {
     // The session is closed (appended directly; the session:close command itself is in
     // live-close.test.ts). A press now is refused for good, and the phone says so in words and
     // tells the person to call out.
-    const closed = await node.app.services.streams.appendSystem(streamName("session", sessionId), { id: "$test:close", type: "session.closed", actor: fac.key, data: { closedBy: "test" } });
+    const closed = await node.app.services.streams.appendSystem(streamName("session", sessionId), {
+      id: "$test:close",
+      type: "session.closed",
+      actor: fac.key,
+      data: { closedBy: "test" },
+    });
     fanOut(node.app.io, streamName("session", sessionId), { events: [closed.event], duplicate: closed.duplicate });
     await phone.locator('[data-testid="session-status"][data-status="closed"]').waitFor({ timeout: 5000 });
     await phone.getByTestId("support-button").click();
     await phone.locator('[data-testid="support-state"][data-state="failed"]').waitFor({ timeout: 10_000 });
-    expect(await phone.getByTestId("support-state").innerText()).toMatch(/^Not sent: This session has ended\. If you need someone, call out or wave to a facilitator\./);
+    expect(await phone.getByTestId("support-state").innerText()).toMatch(
+      /^Not sent: This session has ended\. If you need someone, call out or wave to a facilitator\./,
+    );
     await screenshot(phone, "live-participant-support-refused");
   });
 });

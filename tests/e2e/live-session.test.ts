@@ -22,13 +22,18 @@ describe("live dosing session in Chromium", () => {
     const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
     if (!fac) throw new Error("fixture missing");
     // [SCH1] The facilitator's laptop is in Los Angeles: times on the tiles are in its zone, named.
-    const facPage = await signInPage(await app.context({ ...LAPTOP, timezoneId: "America/Los_Angeles" }), node.url, fac.email);
+    const facPage = await signInPage(
+      await app.context({ ...LAPTOP, timezoneId: "America/Los_Angeles" }),
+      node.url,
+      fac.email,
+    );
     await facPage.getByTestId(`session-link-${sessionId}`).click();
     await facPage.getByTestId("enable-sound").click();
     await facPage.getByTestId("sound-state").waitFor();
 
     const [p1, p2, p3] = [await phone("p1", sessionId), await phone("p2", sessionId), await phone("p3", sessionId)];
-    for (const p of [p1, p2, p3]) await facPage.locator(`[data-testid="presence-${p.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
+    for (const p of [p1, p2, p3])
+      await facPage.locator(`[data-testid="presence-${p.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
 
     // [RDY1] Ready participants are admitted from their tile; then a dose is recorded [LIVE1].
     await facPage.getByTestId(`action-admit-${p1.id}`).click();
@@ -36,7 +41,9 @@ describe("live dosing session in Chromium", () => {
     await facPage.getByTestId("dose-mg").fill("20");
     await facPage.getByTestId("dose-submit").click();
     await expect.poll(() => facPage.getByTestId(`dose-${p1.id}`).innerText()).toContain("20 mg total");
-    await expect.poll(() => facPage.getByTestId(`earliest-${p1.id}`).innerText()).toMatch(/\d{1,2}:\d{2}\s[AP]M P[SD]T/);
+    await expect
+      .poll(() => facPage.getByTestId(`earliest-${p1.id}`).innerText())
+      .toMatch(/\d{1,2}:\d{2}\s[AP]M P[SD]T/);
     expect(await facPage.getByTestId(`tile-${p1.id}`).innerText()).toMatch(/First dose\s+\d{1,2}:\d{2}\s[AP]M P[SD]T/);
 
     // [LIVE8] Vitals over the limit raise an alert at once; [LIVE2] an early release is refused in words.
@@ -54,14 +61,19 @@ describe("live dosing session in Chromium", () => {
     await expect.poll(() => facPage.getByTestId("form-error").innerText()).toMatch(/Earliest release is/);
 
     // [LIVE5] Three check-ins, three tiles.
-    const statuses = [[p1, "ok"], [p2, "struggling"], [p3, "ok"]] as const;
+    const statuses = [
+      [p1, "ok"],
+      [p2, "struggling"],
+      [p3, "ok"],
+    ] as const;
     for (const [p, status] of statuses) {
       await p.page.getByTestId(`checkin-${status}`).click();
       await p.page.locator('[data-testid="checkin-state"][data-state="sent"]').waitFor({ timeout: 5000 });
     }
     // [SCH1] A phone in UTC says when its check-in was sent in its own zone, named.
     expect(await p1.page.getByTestId("checkin-state").innerText()).toMatch(/ at \d{1,2}:\d{2}\s[AP]M UTC\.$/);
-    for (const [p, status] of statuses) await facPage.locator(`[data-testid="checkin-${p.id}"][data-status="${status}"]`).waitFor({ timeout: 1000 });
+    for (const [p, status] of statuses)
+      await facPage.locator(`[data-testid="checkin-${p.id}"][data-status="${status}"]`).waitFor({ timeout: 1000 });
 
     // [LIVE6] The button; "sent" only after the server has it.
     await p2.page.getByTestId("support-button").click();
@@ -75,7 +87,9 @@ describe("live dosing session in Chromium", () => {
     await row.getByRole("button", { name: "I'm on it" }).click();
     await p2.page.getByTestId("support-responder").waitFor({ timeout: 5000 });
     expect(await p2.page.getByTestId("support-responder").innerText()).toContain(`fac1 ${node.tag} is coming`);
-    await facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="acknowledged"]').waitFor({ timeout: 2000 });
+    await facPage
+      .locator('[data-testid^="alert-"][data-kind="support"][data-state="acknowledged"]')
+      .waitFor({ timeout: 2000 });
     expect(await facPage.getByTestId("alerts-count").getAttribute("data-count")).toBe("0");
     await screenshot(p2.page, "live-participant-who-is-coming");
     await screenshot(facPage, "live-facilitator-room");
@@ -90,8 +104,12 @@ describe("live dosing session in Chromium", () => {
     await screenshot(p3.page, "live-participant-support-sending");
     await p3.ctx.setOffline(false);
     await p3.page.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 15_000 });
-    await facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]').waitFor({ timeout: 5000 });
-    const raised = (await node.stores.log.read(streamName("session", sessionId), 0, 1000)).events.filter((e) => e.type === "alert.raised" && e.data.participantId === p3.id);
+    await facPage
+      .locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]')
+      .waitFor({ timeout: 5000 });
+    const raised = (await node.stores.log.read(streamName("session", sessionId), 0, 1000)).events.filter(
+      (e) => e.type === "alert.raised" && e.data.participantId === p3.id,
+    );
     expect(raised).toHaveLength(1);
 
     // [LIVE6] Pressed while offline, then the page is closed: a new page (a reload) retries the
@@ -106,7 +124,9 @@ describe("live dosing session in Chromium", () => {
     const reopened = await p1.ctx.newPage();
     await reopened.goto(`${node.url}/session/${sessionId}`);
     await reopened.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 15_000 });
-    const p1Alerts = (await node.stores.log.read(streamName("session", sessionId), 0, 1000)).events.filter((e) => e.type === "alert.raised" && e.data.kind === "support" && e.data.participantId === p1.id);
+    const p1Alerts = (await node.stores.log.read(streamName("session", sessionId), 0, 1000)).events.filter(
+      (e) => e.type === "alert.raised" && e.data.kind === "support" && e.data.participantId === p1.id,
+    );
     expect(p1Alerts).toHaveLength(1);
   });
 });

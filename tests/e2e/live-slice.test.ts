@@ -45,7 +45,9 @@ describe("live session in Chromium", () => {
     await pPage.getByTestId("support-button").click();
     await pPage.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 5000 });
     // [LIVE6] It raises a support alert: a pending row at the top of the facilitator's screen.
-    await facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]').waitFor({ timeout: 1000 });
+    await facPage
+      .locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]')
+      .waitFor({ timeout: 1000 });
     await screenshot(facPage, "facilitator-need-support");
   });
 });

@@ -15,7 +15,24 @@ const START_MS = 150_000;
 
 // The variables vitest puts into its own process.env (not the user's), and the app's own
 // settings: the README's command runs with none of them, as in a fresh shell on a fresh clone.
-const NOT_DEFAULT = new Set(["TEST", "PROD", "DEV", "SSR", "MODE", "BASE_URL", "PORT", "HOST", "REDIS_URL", "REDIS_PREFIX", "DATA_DIR", "DEMO", "NODE_ID", "PUBLIC_URL", "SECURE_COOKIES", "STATIC_DIR"]);
+const NOT_DEFAULT = new Set([
+  "TEST",
+  "PROD",
+  "DEV",
+  "SSR",
+  "MODE",
+  "BASE_URL",
+  "PORT",
+  "HOST",
+  "REDIS_URL",
+  "REDIS_PREFIX",
+  "DATA_DIR",
+  "DEMO",
+  "NODE_ID",
+  "PUBLIC_URL",
+  "SECURE_COOKIES",
+  "STATIC_DIR",
+]);
 
 function defaultEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -58,9 +75,13 @@ class NpmStart {
     for (;;) {
       const found = test();
       if (found !== null) return found;
-      if (this.exited) throw new Error(`npm start exited (${JSON.stringify(this.exited)}) before ${what}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
+      if (this.exited)
+        throw new Error(
+          `npm start exited (${JSON.stringify(this.exited)}) before ${what}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`,
+        );
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${what}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake = () => {
@@ -129,47 +150,57 @@ describe("the README's quick start", () => {
     await rm(join(ROOT, dataDir), { recursive: true, force: true });
   }, 30_000);
 
-  it("[AC1] README: `npm start` serves the app — `/` and a printed sign-in link open to a signed-in screen", async () => {
-    if (!app || !browser) throw new Error("not started");
-    const running = app;
-    // The printed block ends with the line naming the demo password.
-    const links = await running.until(() => {
-      if (!running.stdout.includes('the password "holdspace-demo"')) return null;
-      return [...running.stdout.matchAll(/^\s+(\w+)\s+(.+?)\s+(http:\/\/localhost:(\d+)\/invite\/\S+)$/gm)].map((m) => ({ role: m[1] ?? "", name: m[2] ?? "", link: m[3] ?? "", port: Number(m[4]) }));
-    }, START_MS, "the printed sign-in links");
-    expect(running.stdout).toContain(`Holdspace is running at http://localhost:${port}`);
-    expect(links.length).toBeGreaterThan(0);
-    expect(links.every((l) => l.port === port)).toBe(true);
-    const ava = links.find((l) => l.role === "participant" && l.name === "Ava");
-    if (!ava) throw new Error(`no link for Ava in:\n${running.stdout}`);
-    // The journal went where the README says: DATA_DIR relative to the cwd (the repo root).
-    expect(existsSync(join(ROOT, dataDir))).toBe(true);
+  it(
+    "[AC1] README: `npm start` serves the app — `/` and a printed sign-in link open to a signed-in screen",
+    async () => {
+      if (!app || !browser) throw new Error("not started");
+      const running = app;
+      // The printed block ends with the line naming the demo password.
+      const links = await running.until(
+        () => {
+          if (!running.stdout.includes('the password "holdspace-demo"')) return null;
+          return [...running.stdout.matchAll(/^\s+(\w+)\s+(.+?)\s+(http:\/\/localhost:(\d+)\/invite\/\S+)$/gm)].map(
+            (m) => ({ role: m[1] ?? "", name: m[2] ?? "", link: m[3] ?? "", port: Number(m[4]) }),
+          );
+        },
+        START_MS,
+        "the printed sign-in links",
+      );
+      expect(running.stdout).toContain(`Holdspace is running at http://localhost:${port}`);
+      expect(links.length).toBeGreaterThan(0);
+      expect(links.every((l) => l.port === port)).toBe(true);
+      const ava = links.find((l) => l.role === "participant" && l.name === "Ava");
+      if (!ava) throw new Error(`no link for Ava in:\n${running.stdout}`);
+      // The journal went where the README says: DATA_DIR relative to the cwd (the repo root).
+      expect(existsSync(join(ROOT, dataDir))).toBe(true);
 
-    // A newcomer opens the address it printed: the sign-in screen, not a 503.
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      const page = await ctx.newPage();
-      const home = await page.goto(`http://localhost:${port}/`);
-      expect(home?.status()).toBe(200);
-      await page.getByTestId("signin-email").waitFor({ timeout: 15_000 });
-      await screenshot(page, "readme-start-home");
+      // A newcomer opens the address it printed: the sign-in screen, not a 503.
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      try {
+        const page = await ctx.newPage();
+        const home = await page.goto(`http://localhost:${port}/`);
+        expect(home?.status()).toBe(200);
+        await page.getByTestId("signin-email").waitFor({ timeout: 15_000 });
+        await screenshot(page, "readme-start-home");
 
-      // Then one printed link: signed in as Ava.
-      const invite = await page.goto(ava.link);
-      expect(invite?.status()).toBe(200);
-      await page.getByTestId("whoami").waitFor({ timeout: 15_000 });
-      expect(await page.getByTestId("whoami").innerText()).toContain("Ava");
+        // Then one printed link: signed in as Ava.
+        const invite = await page.goto(ava.link);
+        expect(invite?.status()).toBe(200);
+        await page.getByTestId("whoami").waitFor({ timeout: 15_000 });
+        expect(await page.getByTestId("whoami").innerText()).toContain("Ava");
 
-      // And `/` again, now signed in.
-      const back = await page.goto(`http://localhost:${port}/`);
-      expect(back?.status()).toBe(200);
-      await page.getByTestId("whoami").waitFor({ timeout: 15_000 });
-      expect(await page.getByTestId("whoami").innerText()).toContain("participant");
-      await screenshot(page, "readme-start-signed-in");
-    } finally {
-      await ctx.close();
-    }
-    // No request failed on the server's side on the way.
-    expect(running.stderr).not.toMatch(/TypeError|"level":"error"/);
-  }, START_MS + 60_000);
+        // And `/` again, now signed in.
+        const back = await page.goto(`http://localhost:${port}/`);
+        expect(back?.status()).toBe(200);
+        await page.getByTestId("whoami").waitFor({ timeout: 15_000 });
+        expect(await page.getByTestId("whoami").innerText()).toContain("participant");
+        await screenshot(page, "readme-start-signed-in");
+      } finally {
+        await ctx.close();
+      }
+      // No request failed on the server's side on the way.
+      expect(running.stderr).not.toMatch(/TypeError|"level":"error"/);
+    },
+    START_MS + 60_000,
+  );
 });

@@ -20,8 +20,15 @@ describe("the demo program", () => {
     expect(cohort.schedule.filter((s) => s.kind === "circle")).toHaveLength(6);
     expect(cohort.sessions.map((s) => s.id)).toContain("demo-live");
     const gwen = await node.app.services.users.byEmail("gwen@demo.holdspace.test");
-    const board = cohort.participants.map((p) => readinessOf(cohort, p, PROFILES["oregon-2025"], firstDosingAt(cohort, p)));
+    const board = cohort.participants.map((p) =>
+      readinessOf(cohort, p, PROFILES["oregon-2025"], firstDosingAt(cohort, p)),
+    );
     expect(board.filter((r) => r.ready)).toHaveLength(6);
-    expect(readinessOf(cohort, gwen?.id ?? "", PROFILES["oregon-2025"], null).missing.map((m) => m.item)).toEqual(["screening_review", "consent", "transport", "preparation"]);
+    expect(readinessOf(cohort, gwen?.id ?? "", PROFILES["oregon-2025"], null).missing.map((m) => m.item)).toEqual([
+      "screening_review",
+      "consent",
+      "transport",
+      "preparation",
+    ]);
   });
 });

@@ -4,24 +4,35 @@ import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
 
 /** A signed-in HTTP caller for one seeded person (or a cookie from an enrolment). */
 export class Http {
-  constructor(readonly base: string, readonly cookie: string | null) {}
+  constructor(
+    readonly base: string,
+    readonly cookie: string | null,
+  ) {}
 
   static async as(base: string, tag: string, key: string): Promise<Http> {
     const person = mainCohort(tag).people.find((p) => p.key === key) ?? { email: `${key}.${tag}@example.test` };
     return new Http(base, await signIn(base, person.email, TEST_PASSWORD));
   }
 
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
     const res = await fetch(`${this.base}${path}`, {
       method,
-      headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? null : JSON.stringify(body),
     });
     const text = await res.text();
     let json: Record<string, unknown> = {};
     try {
       const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) json = Object.fromEntries(Object.entries(parsed));
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+        json = Object.fromEntries(Object.entries(parsed));
     } catch {
       // not JSON (an .ics body)
     }
@@ -39,16 +50,41 @@ export class Http {
 
 export function errorOf(r: { json: Record<string, unknown> }): { code: string; message: string } {
   const e = r.json.error;
-  if (e && typeof e === "object" && "code" in e && "message" in e) return { code: String(e.code), message: String(e.message) };
+  if (e && typeof e === "object" && "code" in e && "message" in e)
+    return { code: String(e.code), message: String(e.message) };
   return { code: "", message: "" };
 }
 
 /** Accept an enrolment link as a new participant; returns their cookie. */
-export async function enrol(base: string, token: string, name: string, email: string): Promise<{ status: number; cookie: string | null; json: Record<string, unknown> }> {
-  const res = await fetch(`${base}/api/auth/enrol`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token, name, email, password: "a long enough password" }) });
+export async function enrol(
+  base: string,
+  token: string,
+  name: string,
+  email: string,
+): Promise<{ status: number; cookie: string | null; json: Record<string, unknown> }> {
+  const res = await fetch(`${base}/api/auth/enrol`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token, name, email, password: "a long enough password" }),
+  });
   const json: unknown = await res.json();
   const cookie = res.headers.get("set-cookie")?.split(";")[0] ?? null;
-  return { status: res.status, cookie, json: json && typeof json === "object" ? Object.fromEntries(Object.entries(json)) : {} };
+  return {
+    status: res.status,
+    cookie,
+    json: json && typeof json === "object" ? Object.fromEntries(Object.entries(json)) : {},
+  };
 }
 
-export const CLEAN_SCREENING = { lithiumLastTaken: null, psychoticDisorder: false, bipolarI: false, thoughtsOfHarm: false, heartCondition: false, pregnant: false, maoi: false, ssriSnri: false, familyPsychosis: false, seizures: false };
+export const CLEAN_SCREENING = {
+  lithiumLastTaken: null,
+  psychoticDisorder: false,
+  bipolarI: false,
+  thoughtsOfHarm: false,
+  heartCondition: false,
+  pregnant: false,
+  maoi: false,
+  ssriSnri: false,
+  familyPsychosis: false,
+  seizures: false,
+};

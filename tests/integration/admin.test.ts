@@ -12,7 +12,11 @@ type Node = Running & { tag: string };
 
 /** An admin's cohort in the seeded program, with fac1 assigned and `n` participants enrolled by link. */
 async function cohortWithPeople(node: Node, admin: Http, n: number, capacity = 10) {
-  const created = await admin.post("/api/admin/cohorts", { programId: `prog-${node.tag}`, name: "Spring cohort", capacity });
+  const created = await admin.post("/api/admin/cohorts", {
+    programId: `prog-${node.tag}`,
+    name: "Spring cohort",
+    capacity,
+  });
   expect(created.status).toBe(201);
   const cohortId = String(created.json.cohortId);
   const fac1 = await node.app.services.users.byEmail(`fac1.${node.tag}@example.test`);
@@ -56,7 +60,9 @@ describe.each<StoreKind>(["embedded", "redis"])("programs and cohorts on the %s 
     // Used twice: the second use is refused.
     const again = await admin.post(`/api/admin/cohorts/${cohortId}/invites`, { ttlHours: 1 });
     const spare = await admin.post(`/api/admin/cohorts/${cohortId}/invites`, { ttlHours: 1 });
-    expect((await enrol(node.url, String(again.json.token), "Second", `second.${node.tag}@example.test`)).status).toBe(201);
+    expect((await enrol(node.url, String(again.json.token), "Second", `second.${node.tag}@example.test`)).status).toBe(
+      201,
+    );
     const twice = await enrol(node.url, String(again.json.token), "Third", `third.${node.tag}@example.test`);
     expect(twice.status).toBe(410);
     expect(errorOf(twice).message).toContain("already been used or has expired");
@@ -65,13 +71,25 @@ describe.each<StoreKind>(["embedded", "redis"])("programs and cohorts on the %s 
     const before = await node.stores.log.head(stream);
     const full = await enrol(node.url, String(spare.json.token), "Fourth", `fourth.${node.tag}@example.test`);
     expect(full.status).toBe(422);
-    expect(errorOf(full)).toEqual({ code: "RULE_VIOLATION", message: "This cohort is full: its room holds 2 participants and 2 are enrolled." });
+    expect(errorOf(full)).toEqual({
+      code: "RULE_VIOLATION",
+      message: "This cohort is full: its room holds 2 participants and 2 are enrolled.",
+    });
     expect(await node.stores.log.head(stream)).toEqual(before);
     expect(await node.app.services.users.byEmail(`fourth.${node.tag}@example.test`)).toBeNull();
 
     // [LOG1] The cohort's stream is its whole history.
     const { events } = await node.stores.log.read(stream, 0, 100);
-    expect(events.map((e) => e.type)).toEqual(["cohort.created", "facilitator.assigned", "invite.created", "participant.enrolled", "invite.created", "invite.created", "invite.created", "participant.enrolled"]);
+    expect(events.map((e) => e.type)).toEqual([
+      "cohort.created",
+      "facilitator.assigned",
+      "invite.created",
+      "participant.enrolled",
+      "invite.created",
+      "invite.created",
+      "invite.created",
+      "participant.enrolled",
+    ]);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     // [AC2] The new participant sees their facilitators and themselves, no one else.
     const me = new Http(node.url, participants[0]?.cookie ?? null);
@@ -89,13 +107,20 @@ describe.each<StoreKind>(["embedded", "redis"])("[SCH4] concurrent booking on th
     node = await startApp(kind);
     const admin = await Http.as(node.url, node.tag, "admin");
     const { cohortId, fac1Id } = await cohortWithPeople(node, admin, 0);
-    const body = { kind: "circle", start: "2027-05-06T18:00", end: "2027-05-06T19:30", facilitators: [fac1Id], participants: [] };
+    const body = {
+      kind: "circle",
+      start: "2027-05-06T18:00",
+      end: "2027-05-06T19:30",
+      facilitators: [fac1Id],
+      participants: [],
+    };
     const results = await Promise.all([
       ...Array.from({ length: 3 }, () => admin.post(`/api/admin/cohorts/${cohortId}/sessions`, body)),
       ...Array.from({ length: 3 }, () => admin.post(`/api/admin/cohorts/cohort-${node.tag}/sessions`, body)),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422, 422, 422, 422]);
-    for (const r of results.filter((x) => x.status === 422)) expect(errorOf(r).message).toContain("is already booked into");
+    for (const r of results.filter((x) => x.status === 422))
+      expect(errorOf(r).message).toContain("is already booked into");
   });
 });
 
@@ -112,33 +137,158 @@ describe("scheduling over HTTP", () => {
     const admin = await Http.as(node.url, node.tag, "admin");
     const { cohortId, fac1Id, participants } = await cohortWithPeople(node, admin, 3);
     const pids = participants.map((p) => p.id);
-    const series = await admin.post(`/api/admin/cohorts/${cohortId}/series`, { kind: "circle", title: "Thursday circle", firstDate: "2027-03-04", time: "18:00", durationMinutes: 90, everyWeeks: 1, until: "2027-03-25", facilitators: [fac1Id], participants: pids });
+    const series = await admin.post(`/api/admin/cohorts/${cohortId}/series`, {
+      kind: "circle",
+      title: "Thursday circle",
+      firstDate: "2027-03-04",
+      time: "18:00",
+      durationMinutes: 90,
+      everyWeeks: 1,
+      until: "2027-03-25",
+      facilitators: [fac1Id],
+      participants: pids,
+    });
     expect(series.status).toBe(201);
     expect(series.json.sessions).toBe(4);
     const overview = await admin.get(`/api/cohorts/${cohortId}`);
     const schedule = CohortOverview.parse(overview.json).schedule;
     const starts = schedule.map((x) => x.start);
-    expect(starts).toEqual(["2027-03-05T02:00:00.000Z", "2027-03-12T02:00:00.000Z", "2027-03-19T01:00:00.000Z", "2027-03-26T01:00:00.000Z"]);
+    expect(starts).toEqual([
+      "2027-03-05T02:00:00.000Z",
+      "2027-03-12T02:00:00.000Z",
+      "2027-03-19T01:00:00.000Z",
+      "2027-03-26T01:00:00.000Z",
+    ]);
 
     // [SCH4] fac1 is also in the seeded main cohort: a session there at an overlapping time is refused.
     const main = `cohort-${node.tag}`;
     const mainStream = streamName("cohort", main);
     const head = await node.stores.log.head(mainStream);
-    const clash = await admin.post(`/api/admin/cohorts/${main}/sessions`, { kind: "circle", start: "2027-03-18T17:30", end: "2027-03-18T18:30", facilitators: [fac1Id], participants: [] });
+    const clash = await admin.post(`/api/admin/cohorts/${main}/sessions`, {
+      kind: "circle",
+      start: "2027-03-18T17:30",
+      end: "2027-03-18T18:30",
+      facilitators: [fac1Id],
+      participants: [],
+    });
     expect(clash.status).toBe(422);
-    expect(errorOf(clash).message).toBe(`fac1 ${node.tag} is already booked into "Thursday circle" (Spring cohort) from Thu 18 Mar 2027, 18:00 PDT to Thu 18 Mar 2027, 19:30 PDT, which overlaps this time.`);
+    expect(errorOf(clash).message).toBe(
+      `fac1 ${node.tag} is already booked into "Thursday circle" (Spring cohort) from Thu 18 Mar 2027, 18:00 PDT to Thu 18 Mar 2027, 19:30 PDT, which overlaps this time.`,
+    );
 
     const stream = streamName("cohort", cohortId);
     const before = await node.stores.log.head(stream);
     const bad: [string, string, Record<string, unknown>, number, string, string][] = [
-      ["unknown zone", "/api/admin/programs", { name: "X", zone: "Mars/Olympus_Mons" }, 400, "INVALID_PAYLOAD", "Unknown time zone"],
-      ["malformed date", `/api/admin/cohorts/${cohortId}/sessions`, { kind: "circle", start: "2027-02-30T10:00", end: "2027-03-01T11:00", facilitators: [fac1Id], participants: pids }, 400, "INVALID_PAYLOAD", "YYYY-MM-DDTHH:MM"],
-      ["end before start", `/api/admin/cohorts/${cohortId}/sessions`, { kind: "circle", start: "2027-04-01T11:00", end: "2027-04-01T10:00", facilitators: [fac1Id], participants: pids }, 400, "INVALID_PAYLOAD", "The end must be after the start."],
-      ["series with no end", `/api/admin/cohorts/${cohortId}/series`, { kind: "circle", firstDate: "2027-04-01", time: "18:00", durationMinutes: 60, facilitators: [fac1Id], participants: pids }, 400, "INVALID_PAYLOAD", "A series needs an end date."],
-      ["dose over 50 mg", `/api/admin/cohorts/${cohortId}/sessions`, { kind: "dosing", start: "2027-04-01T09:00", end: "2027-04-01T16:00", plannedDoseMg: 51, facilitators: [fac1Id], participants: pids }, 422, "RULE_VIOLATION", "A planned dose of 51 mg is over the 50 mg limit"],
-      ["[SCH3] time in the gap", `/api/admin/cohorts/${cohortId}/sessions`, { kind: "circle", start: "2027-03-14T02:30", end: "2027-03-14T04:00", facilitators: [fac1Id], participants: pids }, 422, "RULE_VIOLATION", "2027-03-14 02:30 does not exist in America/Los_Angeles"],
-      ["[SCH6] too few facilitators", `/api/admin/cohorts/${cohortId}/sessions`, { kind: "dosing", start: "2027-04-01T09:00", end: "2027-04-01T16:00", plannedDoseMg: 40, facilitators: [fac1Id], participants: pids }, 422, "RULE_VIOLATION", "need 2 facilitators; this session has 1"],
-      ["unknown field", `/api/admin/cohorts/${cohortId}/sessions`, { kind: "circle", start: "2027-04-01T09:00", end: "2027-04-01T10:00", facilitators: [fac1Id], participants: pids, room: "x" }, 400, "INVALID_PAYLOAD", "Invalid request"],
+      [
+        "unknown zone",
+        "/api/admin/programs",
+        { name: "X", zone: "Mars/Olympus_Mons" },
+        400,
+        "INVALID_PAYLOAD",
+        "Unknown time zone",
+      ],
+      [
+        "malformed date",
+        `/api/admin/cohorts/${cohortId}/sessions`,
+        {
+          kind: "circle",
+          start: "2027-02-30T10:00",
+          end: "2027-03-01T11:00",
+          facilitators: [fac1Id],
+          participants: pids,
+        },
+        400,
+        "INVALID_PAYLOAD",
+        "YYYY-MM-DDTHH:MM",
+      ],
+      [
+        "end before start",
+        `/api/admin/cohorts/${cohortId}/sessions`,
+        {
+          kind: "circle",
+          start: "2027-04-01T11:00",
+          end: "2027-04-01T10:00",
+          facilitators: [fac1Id],
+          participants: pids,
+        },
+        400,
+        "INVALID_PAYLOAD",
+        "The end must be after the start.",
+      ],
+      [
+        "series with no end",
+        `/api/admin/cohorts/${cohortId}/series`,
+        {
+          kind: "circle",
+          firstDate: "2027-04-01",
+          time: "18:00",
+          durationMinutes: 60,
+          facilitators: [fac1Id],
+          participants: pids,
+        },
+        400,
+        "INVALID_PAYLOAD",
+        "A series needs an end date.",
+      ],
+      [
+        "dose over 50 mg",
+        `/api/admin/cohorts/${cohortId}/sessions`,
+        {
+          kind: "dosing",
+          start: "2027-04-01T09:00",
+          end: "2027-04-01T16:00",
+          plannedDoseMg: 51,
+          facilitators: [fac1Id],
+          participants: pids,
+        },
+        422,
+        "RULE_VIOLATION",
+        "A planned dose of 51 mg is over the 50 mg limit",
+      ],
+      [
+        "[SCH3] time in the gap",
+        `/api/admin/cohorts/${cohortId}/sessions`,
+        {
+          kind: "circle",
+          start: "2027-03-14T02:30",
+          end: "2027-03-14T04:00",
+          facilitators: [fac1Id],
+          participants: pids,
+        },
+        422,
+        "RULE_VIOLATION",
+        "2027-03-14 02:30 does not exist in America/Los_Angeles",
+      ],
+      [
+        "[SCH6] too few facilitators",
+        `/api/admin/cohorts/${cohortId}/sessions`,
+        {
+          kind: "dosing",
+          start: "2027-04-01T09:00",
+          end: "2027-04-01T16:00",
+          plannedDoseMg: 40,
+          facilitators: [fac1Id],
+          participants: pids,
+        },
+        422,
+        "RULE_VIOLATION",
+        "need 2 facilitators; this session has 1",
+      ],
+      [
+        "unknown field",
+        `/api/admin/cohorts/${cohortId}/sessions`,
+        {
+          kind: "circle",
+          start: "2027-04-01T09:00",
+          end: "2027-04-01T10:00",
+          facilitators: [fac1Id],
+          participants: pids,
+          room: "x",
+        },
+        400,
+        "INVALID_PAYLOAD",
+        "Invalid request",
+      ],
     ];
     for (const [what, path, body, status, code, text] of bad) {
       const r = await admin.post(path, body);
@@ -188,11 +338,21 @@ describe("scheduling over HTTP", () => {
     await other.ok("stream:sync", { stream, epoch: null, seq: 0 });
 
     const bHttp = new Http(node.url, b.cookie);
-    const sent = await bHttp.post(`/api/cohorts/${cohortId}/screening`, { answers: { ...CLEAN_SCREENING, ssriSnri: true, lithiumLastTaken: "2026-01-02" } });
+    const sent = await bHttp.post(`/api/cohorts/${cohortId}/screening`, {
+      answers: { ...CLEAN_SCREENING, ssriSnri: true, lithiumLastTaken: "2026-01-02" },
+    });
     expect(sent.status).toBe(200);
     const seq = Number(sent.json.seq);
-    await fac.until(() => fac.events.some((m) => m.stream === stream && m.event.seq === seq && !("hidden" in m.event)), 5000, "facilitator got the screening");
-    await other.until(() => other.events.some((m) => m.stream === stream && m.event.seq === seq), 5000, "participant got the position");
+    await fac.until(
+      () => fac.events.some((m) => m.stream === stream && m.event.seq === seq && !("hidden" in m.event)),
+      5000,
+      "facilitator got the screening",
+    );
+    await other.until(
+      () => other.events.some((m) => m.stream === stream && m.event.seq === seq),
+      5000,
+      "participant got the position",
+    );
     expect(other.events.find((m) => m.event.seq === seq)?.event).toEqual({ seq, epoch: anyString(), hidden: true });
     expect(JSON.stringify(other.received)).not.toMatch(/answers|lithium|ssri/i);
 
@@ -205,8 +365,13 @@ describe("scheduling over HTTP", () => {
       expect(r.text, path).not.toMatch(/lithium|ssri|2026-01-02/i);
     }
     // The facilitator's board shows what is missing, by name, and the review flag.
-    const board = await new Http(node.url, (await Http.as(node.url, node.tag, "fac1")).cookie).get(`/api/cohorts/${cohortId}/readiness`);
-    const row = z.array(ReadinessRow).parse(board.json.rows).find((r) => r.participant.id === b.id);
+    const board = await new Http(node.url, (await Http.as(node.url, node.tag, "fac1")).cookie).get(
+      `/api/cohorts/${cohortId}/readiness`,
+    );
+    const row = z
+      .array(ReadinessRow)
+      .parse(board.json.rows)
+      .find((r) => r.participant.id === b.id);
     expect(row?.missing.map((m) => m.item)).toEqual(["screening_review", "consent", "transport", "preparation"]);
     expect(row?.flags).toEqual(["Takes an SSRI or SNRI"]);
     // A participant cannot fill in someone else's form: identity comes from the session [AC1].

@@ -9,7 +9,11 @@ import { Http, enrol, errorOf } from "./admin-support.js";
 type Node = Running & { tag: string };
 
 async function login(base: string, email: string, password: string) {
-  const res = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   const json: unknown = await res.json();
   return { status: res.status, json: json && typeof json === "object" ? Object.fromEntries(Object.entries(json)) : {} };
 }
@@ -28,7 +32,8 @@ describe.each<StoreKind>(["embedded", "redis"])("sign-in and link rate limits on
     const unknown = `nobody.${tag}@example.test`;
 
     // A success forgets earlier failures: 9, a success, 9 more does not lock.
-    for (let i = 0; i < LIMITS.loginPerEmail - 1; i++) expect((await login(url, known, "wrong password")).status).toBe(401);
+    for (let i = 0; i < LIMITS.loginPerEmail - 1; i++)
+      expect((await login(url, known, "wrong password")).status).toBe(401);
     expect((await login(url, known, TEST_PASSWORD)).status).toBe(200);
 
     const refusals: string[] = [];
@@ -61,7 +66,8 @@ describe.each<StoreKind>(["embedded", "redis"])("sign-in and link rate limits on
     const clock = new ManualClock();
     node = await startApp(kind, { clock });
     const { tag, url } = node;
-    for (let i = 0; i < LIMITS.loginPerIp; i++) expect((await login(url, `spray${i}.${tag}@example.test`, "guess")).status).toBe(401);
+    for (let i = 0; i < LIMITS.loginPerIp; i++)
+      expect((await login(url, `spray${i}.${tag}@example.test`, "guess")).status).toBe(401);
     const capped = await login(url, `admin.${tag}@example.test`, TEST_PASSWORD);
     expect(capped.status).toBe(429);
     expect(errorOf(capped).code).toBe("RATE_LIMITED");
@@ -78,10 +84,19 @@ describe.each<StoreKind>(["embedded", "redis"])("sign-in and link rate limits on
     expect(real.status).toBe(201);
     const anon = new Http(url, null);
     for (let i = 0; i < LIMITS.tokensPerIp; i++) {
-      const r = i % 3 === 0 ? await anon.call("POST", "/api/auth/invite", { token: guess() }) : i % 3 === 1 ? await anon.get(`/api/auth/enrol/${guess()}`) : await enrol(url, guess(), "Guess", `g${i}.${tag}@example.test`);
+      const r =
+        i % 3 === 0
+          ? await anon.call("POST", "/api/auth/invite", { token: guess() })
+          : i % 3 === 1
+            ? await anon.get(`/api/auth/enrol/${guess()}`)
+            : await enrol(url, guess(), "Guess", `g${i}.${tag}@example.test`);
       expect(r.status).toBe(410);
     }
-    for (const r of [await anon.get(`/api/auth/enrol/${String(real.json.token)}`), await anon.call("POST", "/api/auth/invite", { token: guess() }), await enrol(url, String(real.json.token), "Real", `real.${tag}@example.test`)]) {
+    for (const r of [
+      await anon.get(`/api/auth/enrol/${String(real.json.token)}`),
+      await anon.call("POST", "/api/auth/invite", { token: guess() }),
+      await enrol(url, String(real.json.token), "Real", `real.${tag}@example.test`),
+    ]) {
       expect(r.status).toBe(429);
       expect(errorOf(r)).toMatchObject({ code: "RATE_LIMITED", message: stringMatching(/wait 15 minutes/) });
     }

@@ -27,17 +27,42 @@ describe.each(kinds)("[AC5] bad input on the %s store", (kind) => {
       ["unknown event", "session:explode", { sessionId }, "UNKNOWN_EVENT"],
       ["payload not an object", "checkin:send", "ok please", "INVALID_PAYLOAD"],
       ["missing field", "checkin:send", { id: randomUUID(), sessionId }, "INVALID_PAYLOAD"],
-      ["wrong type", "checkin:send", { id: randomUUID(), sessionId, status: "ok", intensity: "high" }, "INVALID_PAYLOAD"],
+      [
+        "wrong type",
+        "checkin:send",
+        { id: randomUUID(), sessionId, status: "ok", intensity: "high" },
+        "INVALID_PAYLOAD",
+      ],
       ["out of range", "checkin:send", { id: randomUUID(), sessionId, status: "ok", intensity: 11 }, "INVALID_PAYLOAD"],
       ["unknown status", "checkin:send", { id: randomUUID(), sessionId, status: "fine" }, "INVALID_PAYLOAD"],
-      ["extra field", "checkin:send", { id: randomUUID(), sessionId, status: "ok", participantId: "someone-else" }, "INVALID_PAYLOAD"],
-      ["text over 500 characters", "checkin:send", { id: randomUUID(), sessionId, status: "ok", text: "x".repeat(501) }, "INVALID_PAYLOAD"],
-      ["oversized payload", "checkin:send", { id: randomUUID(), sessionId, status: "ok", pad: "x".repeat(MAX_COMMAND_BYTES + 10) }, "PAYLOAD_TOO_LARGE"],
+      [
+        "extra field",
+        "checkin:send",
+        { id: randomUUID(), sessionId, status: "ok", participantId: "someone-else" },
+        "INVALID_PAYLOAD",
+      ],
+      [
+        "text over 500 characters",
+        "checkin:send",
+        { id: randomUUID(), sessionId, status: "ok", text: "x".repeat(501) },
+        "INVALID_PAYLOAD",
+      ],
+      [
+        "oversized payload",
+        "checkin:send",
+        { id: randomUUID(), sessionId, status: "ok", pad: "x".repeat(MAX_COMMAND_BYTES + 10) },
+        "PAYLOAD_TOO_LARGE",
+      ],
       ["null payload", "session:join", null, "INVALID_PAYLOAD"],
       ["bad id characters", "checkin:send", { id: "a b/c", sessionId, status: "ok" }, "INVALID_PAYLOAD"],
       ["bad stream name", "stream:sync", { stream: "../../etc", epoch: null, seq: 0 }, "INVALID_PAYLOAD"],
       ["negative seq", "stream:sync", { stream, epoch: null, seq: -1 }, "INVALID_PAYLOAD"],
-      ["participant opens a session", "session:open", { id: randomUUID(), cohortId: `cohort-${node.tag}`, title: "mine" }, "FORBIDDEN"],
+      [
+        "participant opens a session",
+        "session:open",
+        { id: randomUUID(), cohortId: `cohort-${node.tag}`, title: "mine" },
+        "FORBIDDEN",
+      ],
     ];
     for (const [what, name, payload, code] of cases) {
       const reply = await p1.send(name, payload);
@@ -48,7 +73,12 @@ describe.each(kinds)("[AC5] bad input on the %s store", (kind) => {
       }
     }
     // A check-in with text at exactly the limit is fine, and it is the very next event: nothing else was written.
-    const good = await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId, status: "ok", text: "y".repeat(500) });
+    const good = await p1.ok<{ seq: number }>("checkin:send", {
+      id: randomUUID(),
+      sessionId,
+      status: "ok",
+      text: "y".repeat(500),
+    });
     expect(good.seq).toBe(before.seq + 1);
     await f1.until(() => f1.events.some((m) => m.event.seq === good.seq), 5000, "barrier event");
     expect(f1.events.slice(seenBefore).map((m) => m.event.seq)).toEqual([good.seq]);
@@ -61,7 +91,8 @@ describe.each(kinds)("[AC5] bad input on the %s store", (kind) => {
 
   it("[AC5] bad HTTP bodies get a stable code and a readable message", async () => {
     node = await startApp(kind);
-    const post = (body: string) => fetch(`${node.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const post = (body: string) =>
+      fetch(`${node.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body });
     const cases: [string, string, number, string][] = [
       ["not JSON", "{nope", 400, "INVALID_PAYLOAD"],
       ["missing password", JSON.stringify({ email: "a@b.test" }), 400, "INVALID_PAYLOAD"],

@@ -9,7 +9,13 @@ import { LAST_LINE } from "../bench/report.js";
 /** What the smoke test reads of the bench's JSON: the shape, not the numbers. */
 const BenchJson = z.object({
   lastLine: z.string(),
-  results: z.array(z.object({ target: z.string(), error: z.string().optional(), steps: z.array(z.object({ rate: z.number(), sent: z.number() })).min(1) })),
+  results: z.array(
+    z.object({
+      target: z.string(),
+      error: z.string().optional(),
+      steps: z.array(z.object({ rate: z.number(), sent: z.number() })).min(1),
+    }),
+  ),
 });
 
 function runBench(args: string[], ms: number): Promise<{ code: number | null; stdout: string; stderr: string }> {

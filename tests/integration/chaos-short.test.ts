@@ -20,7 +20,15 @@ describe("chaos (short)", () => {
       facilitatorsPerCohort: 2,
       checkinEverySec: [2, 4],
       needSupport: 0.15,
-      faults: { ...base.faults, firstKillSec: [6, 8], maxKills: 1, nodeDownSec: [1, 1], redisStallSec: 20, redisStallSeconds: 2, redisRestartSec: 27 },
+      faults: {
+        ...base.faults,
+        firstKillSec: [6, 8],
+        maxKills: 1,
+        nodeDownSec: [1, 1],
+        redisStallSec: 20,
+        redisStallSeconds: 2,
+        redisRestartSec: 27,
+      },
       drainSeconds: 25,
       log: (line) => console.info(line),
       signal: abort.signal,
@@ -32,7 +40,12 @@ describe("chaos (short)", () => {
     expect(r.faults.map((f) => f.kind)).toEqual(["node-kill", "redis-stall", "redis-restart"]);
     expect(r.faults.filter((f) => f.error !== null)).toEqual([]);
     expect(r.verdict.acked).toBeGreaterThan(100);
-    expect({ lost: r.verdict.lost, dup: r.verdict.dup, partial: r.verdict.partial, late: r.verdict.lateEscalations }).toEqual({ lost: 0, dup: 0, partial: 0, late: 0 });
+    expect({
+      lost: r.verdict.lost,
+      dup: r.verdict.dup,
+      partial: r.verdict.partial,
+      late: r.verdict.lateEscalations,
+    }).toEqual({ lost: 0, dup: 0, partial: 0, late: 0 });
     expect(r.failures).toEqual([]);
   }, 170_000);
 });

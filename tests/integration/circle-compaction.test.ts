@@ -51,9 +51,17 @@ describe.each<StoreKind>(["embedded", "redis"])("notes compaction on the %s stor
             const t = doc.getText(NOTES_TEXT);
             const before = all.length;
             const at = Math.floor(e.at * t.length);
-            if (e.del && t.length > 0) t.delete(Math.min(at, t.length - 1), Math.min(e.len, t.length - Math.min(at, t.length - 1)));
+            if (e.del && t.length > 0)
+              t.delete(Math.min(at, t.length - 1), Math.min(e.len, t.length - Math.min(at, t.length - 1)));
             else t.insert(at, e.text);
-            for (const u of all.slice(before)) await appendOne(stores.log, stream, { id: `u${n++}`, type: "notes.update", actor: "x", at: "2030-01-01T00:00:00.000Z", data: { u: toBase64(u) } });
+            for (const u of all.slice(before))
+              await appendOne(stores.log, stream, {
+                id: `u${n++}`,
+                type: "notes.update",
+                actor: "x",
+                at: "2030-01-01T00:00:00.000Z",
+                data: { u: toBase64(u) },
+              });
             // Writers see each other's edits only now and then: real concurrency.
             if (e.sync) for (const other of docs) for (const u of all.slice(before)) Y.applyUpdate(other, u, "remote");
             if (e.compact) await compactNotes(stores.log, stream, 1);

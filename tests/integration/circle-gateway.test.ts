@@ -29,7 +29,11 @@ describe("integration circle room (one node, Redis)", () => {
   };
   async function startCircle() {
     const fac = await connect("fac1");
-    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", { id: randomUUID(), cohortId: `cohort-${node.tag}`, title: "Week 1 circle" });
+    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", {
+      id: randomUUID(),
+      cohortId: `cohort-${node.tag}`,
+      title: "Week 1 circle",
+    });
     await fac.ok("circle:join", { circleId });
     return { fac, circleId };
   }
@@ -52,21 +56,44 @@ describe("integration circle room (one node, Redis)", () => {
     // Nothing of the circle before the agreement: no history, no notes, no stream.
     expect(first.sync.events).toEqual([]);
     for (const stream of [streamName("circle", circleId), streamName("notes", circleId)]) {
-      expect(await p1.send("stream:sync", { stream, epoch: null, seq: 0 })).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
+      expect(await p1.send("stream:sync", { stream, epoch: null, seq: 0 })).toMatchObject({
+        ok: false,
+        error: { code: "RULE_VIOLATION" },
+      });
     }
-    const refused = await p1.send("notes:update", { id: randomUUID(), circleId, update: b64(Y.encodeStateAsUpdate(docWith("hi"))) });
+    const refused = await p1.send("notes:update", {
+      id: randomUUID(),
+      circleId,
+      update: b64(Y.encodeStateAsUpdate(docWith("hi"))),
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
-    expect(await p1.send("notes:awareness", { circleId, update: "AA==" })).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
+    expect(await p1.send("notes:awareness", { circleId, update: "AA==" })).toMatchObject({
+      ok: false,
+      error: { code: "RULE_VIOLATION" },
+    });
     await p1.ok("circle:agree", { id: randomUUID(), circleId });
     const again = await p1.ok<CircleJoined>("circle:join", { circleId });
     expect(again.needsAgreement).toBe(false);
     expect(again.sync.events.length).toBeGreaterThan(0);
     // A later circle in the same cohort does not ask again.
-    const { circleId: second } = await fac.ok<{ circleId: string }>("circle:start", { id: randomUUID(), cohortId: `cohort-${node.tag}`, title: "Week 2" });
+    const { circleId: second } = await fac.ok<{ circleId: string }>("circle:start", {
+      id: randomUUID(),
+      cohortId: `cohort-${node.tag}`,
+      title: "Week 2",
+    });
     expect((await p1.ok<CircleJoined>("circle:join", { circleId: second })).needsAgreement).toBe(false);
     // A circle links only to a session of its own cohort; a participant cannot start one.
-    expect(await fac.send("circle:start", { id: randomUUID(), cohortId: `cohort-${node.tag}`, title: "x", sessionId: "nope" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
-    expect(await p1.send("circle:start", { id: randomUUID(), cohortId: `cohort-${node.tag}`, title: "x" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(
+      await fac.send("circle:start", {
+        id: randomUUID(),
+        cohortId: `cohort-${node.tag}`,
+        title: "x",
+        sessionId: "nope",
+      }),
+    ).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(
+      await p1.send("circle:start", { id: randomUUID(), cohortId: `cohort-${node.tag}`, title: "x" }),
+    ).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     // Both circles are listed in the cohort for the home screen.
     const cohort = await node.app.services.streams.state("cohort", `cohort-${node.tag}`);
     expect(cohort.circles.map((c) => c.id)).toEqual([circleId, second]);
@@ -80,7 +107,12 @@ describe("integration circle room (one node, Redis)", () => {
     expect(notHolder).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
     await fac.ok("circle:piece", { id: randomUUID(), circleId, action: "finish" });
     await p1.ok("circle:piece", { id: randomUUID(), circleId, action: "pass" });
-    const forbidden = await p1.send("circle:piece", { id: randomUUID(), circleId, action: "hand", to: await idOf("p3") });
+    const forbidden = await p1.send("circle:piece", {
+      id: randomUUID(),
+      circleId,
+      action: "hand",
+      to: await idOf("p3"),
+    });
     expect(forbidden).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     const again = await joinAgreed("p3", circleId);
     const joined = await again.ok<CircleJoined>("circle:join", { circleId });
@@ -95,16 +127,32 @@ describe("integration circle room (one node, Redis)", () => {
     const { fac, circleId } = await startCircle();
     const p1 = await joinAgreed("p1", circleId);
     const stream = streamName("notes", circleId);
-    const ok = await p1.ok<{ seq: number }>("notes:update", { id: randomUUID(), circleId, update: b64(Y.encodeStateAsUpdate(docWith("hello"))) });
+    const ok = await p1.ok<{ seq: number }>("notes:update", {
+      id: randomUUID(),
+      circleId,
+      update: b64(Y.encodeStateAsUpdate(docWith("hello"))),
+    });
     expect(ok.seq).toBe(1);
-    const garbage = await p1.send("notes:update", { id: randomUUID(), circleId, update: b64(new Uint8Array([255, 255, 255, 255, 7, 1, 2, 3])) });
+    const garbage = await p1.send("notes:update", {
+      id: randomUUID(),
+      circleId,
+      update: b64(new Uint8Array([255, 255, 255, 255, 7, 1, 2, 3])),
+    });
     expect(garbage).toMatchObject({ ok: false, error: { code: "INVALID_PAYLOAD" } });
     const notB64 = await p1.send("notes:update", { id: randomUUID(), circleId, update: "not base64 !!" });
     expect(notB64).toMatchObject({ ok: false, error: { code: "INVALID_PAYLOAD" } });
-    const huge = await p1.send("notes:update", { id: randomUUID(), circleId, update: b64(new Uint8Array(MAX_NOTES_UPDATE_BYTES + 10)) });
+    const huge = await p1.send("notes:update", {
+      id: randomUUID(),
+      circleId,
+      update: b64(new Uint8Array(MAX_NOTES_UPDATE_BYTES + 10)),
+    });
     expect(huge).toMatchObject({ ok: false, error: { code: "PAYLOAD_TOO_LARGE" } });
     await fac.ok("circle:lock", { id: randomUUID(), circleId });
-    const locked = await p1.send("notes:update", { id: randomUUID(), circleId, update: b64(Y.encodeStateAsUpdate(docWith("late"))) });
+    const locked = await p1.send("notes:update", {
+      id: randomUUID(),
+      circleId,
+      update: b64(Y.encodeStateAsUpdate(docWith("late"))),
+    });
     expect(locked).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
     // Only the lock's seal follows the one accepted update [CIR4].
     expect((await node.stores.log.head(stream)).seq).toBe(2);
@@ -118,24 +166,45 @@ describe("integration circle room (one node, Redis)", () => {
     await fac.ok("stream:sync", { stream: streamName("fnote", circleId), epoch: null, seq: 0 });
     await fac.ok("fnote:save", { id: randomUUID(), circleId, about: p1Id, text: "FNOTE-SECRET about p1" });
     await fac.ok("fnote:save", { id: randomUUID(), circleId, about: null, text: "FNOTE-GROUP process" });
-    const entry = await p1.ok<{ entryId: string }>("journal:write", { id: randomUUID(), text: "JOURNAL-PRIVATE words", circleId });
+    const entry = await p1.ok<{ entryId: string }>("journal:write", {
+      id: randomUUID(),
+      text: "JOURNAL-PRIVATE words",
+      circleId,
+    });
     await p1.ok("journal:write", { id: randomUUID(), text: "JOURNAL-SHARED words", circleId });
     // Another participant, a facilitator and even the journal's own facilitator cannot read it.
     for (const c of [p2, fac]) {
-      expect(await c.send("stream:sync", { stream: streamName("journal", p1Id), epoch: null, seq: 0 })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+      expect(await c.send("stream:sync", { stream: streamName("journal", p1Id), epoch: null, seq: 0 })).toMatchObject({
+        ok: false,
+        error: { code: "NOT_FOUND" },
+      });
     }
     for (const c of [p1, p2]) {
-      expect(await c.send("stream:sync", { stream: streamName("fnote", circleId), epoch: null, seq: 0 })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
-      expect(await c.send("fnote:save", { id: randomUUID(), circleId, about: null, text: "x" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+      expect(await c.send("stream:sync", { stream: streamName("fnote", circleId), epoch: null, seq: 0 })).toMatchObject(
+        { ok: false, error: { code: "NOT_FOUND" } },
+      );
+      expect(await c.send("fnote:save", { id: randomUUID(), circleId, about: null, text: "x" })).toMatchObject({
+        ok: false,
+        error: { code: "NOT_FOUND" },
+      });
     }
     const own = await p1.ok<SyncResult>("stream:sync", { stream: streamName("journal", p1Id), epoch: null, seq: 0 });
     expect(own.events).toHaveLength(2);
     // Sharing someone else's entry id is refused; sharing your own lands in the circle.
-    expect(await p2.send("journal:share", { id: randomUUID(), entryId: entry.entryId, circleId })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
-    const shared = (await p1.ok<SyncResult>("stream:sync", { stream: streamName("journal", p1Id), epoch: null, seq: 0 })).events[1];
+    expect(await p2.send("journal:share", { id: randomUUID(), entryId: entry.entryId, circleId })).toMatchObject({
+      ok: false,
+      error: { code: "NOT_FOUND" },
+    });
+    const shared = (
+      await p1.ok<SyncResult>("stream:sync", { stream: streamName("journal", p1Id), epoch: null, seq: 0 })
+    ).events[1];
     const sharedId = shared && "data" in shared ? String(shared.data["entryId"]) : "";
     const ack = await p1.ok<{ seq: number }>("journal:share", { id: randomUUID(), entryId: sharedId, circleId });
-    await p2.until(() => p2.events.some((m) => m.event.seq === ack.seq && m.stream === streamName("circle", circleId)), 5000, "shared entry on p2");
+    await p2.until(
+      () => p2.events.some((m) => m.event.seq === ack.seq && m.stream === streamName("circle", circleId)),
+      5000,
+      "shared entry on p2",
+    );
     const seenByP2 = JSON.stringify(p2.received);
     expect(seenByP2).toContain("JOURNAL-SHARED words");
     expect(seenByP2).not.toContain("JOURNAL-PRIVATE");
@@ -144,7 +213,9 @@ describe("integration circle room (one node, Redis)", () => {
     // Facilitators of another cohort see nothing of this circle.
     const ofac = await connect("ofac", otherCohort);
     expect(await ofac.send("circle:join", { circleId })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
-    expect(await ofac.send("stream:sync", { stream: streamName("notes", circleId), epoch: null, seq: 0 })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(
+      await ofac.send("stream:sync", { stream: streamName("notes", circleId), epoch: null, seq: 0 }),
+    ).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
   });
 
   it("[CIR4] [LOG4] compaction leaves the document unchanged and a client before the snapshot gets the snapshot", async () => {
@@ -180,14 +251,33 @@ describe("integration circle room (one node, Redis)", () => {
     const seal = await node.stores.log.read(stream, 1, 10);
     expect(seal.events.map((e) => e.type)).toEqual(["notes.sealed"]);
     // The normal refusal: checked after the lock, nothing written.
-    expect(await p1.send("notes:update", { id: randomUUID(), circleId, update: b64(Y.encodeStateAsUpdate(docWith("refused"))) })).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
+    expect(
+      await p1.send("notes:update", {
+        id: randomUUID(),
+        circleId,
+        update: b64(Y.encodeStateAsUpdate(docWith("refused"))),
+      }),
+    ).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
     expect((await node.stores.log.head(stream)).seq).toBe(2);
     // The race: an update that passed the lock check before the lock lands after the seal.
     const lateId = randomUUID();
     const p1Id = await idOf("p1");
-    await appendOne(node.stores.log, stream, { id: lateId, type: "notes.update", actor: p1Id, at: new Date().toISOString(), data: { u: b64(Y.encodeStateAsUpdate(docWith("LATE"))) } }, { owner: clientKey(p1Id, "notes:update", lateId).owner });
+    await appendOne(
+      node.stores.log,
+      stream,
+      {
+        id: lateId,
+        type: "notes.update",
+        actor: p1Id,
+        at: new Date().toISOString(),
+        data: { u: b64(Y.encodeStateAsUpdate(docWith("LATE"))) },
+      },
+      { owner: clientKey(p1Id, "notes:update", lateId).owner },
+    );
     // Its sender's retry is told it is locked, not that it was saved.
-    expect(await p1.send("notes:update", { id: lateId, circleId, update: b64(Y.encodeStateAsUpdate(docWith("LATE"))) })).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
+    expect(
+      await p1.send("notes:update", { id: lateId, circleId, update: b64(Y.encodeStateAsUpdate(docWith("LATE"))) }),
+    ).toMatchObject({ ok: false, error: { code: "RULE_VIOLATION" } });
     const reader = new NotesPeer(await joinAgreed("p2", circleId), circleId);
     await reader.sync();
     expect(reader.sealedAt).toBe(2);

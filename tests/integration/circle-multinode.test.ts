@@ -29,8 +29,18 @@ describe("circle notes on two nodes", () => {
 
   it("[CIR4] [LOG3] five clients on two nodes converge with nothing lost; the text survives kill -9 of a node, a reload and compaction", async () => {
     const fac = await connect("fac1", 0);
-    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", { id: randomUUID(), cohortId: `cohort-${two.tag}`, title: "Notes" });
-    const people: [string, number][] = [["fac1", 0], ["fac2", 1], ["p1", 0], ["p2", 1], ["p3", 1]];
+    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", {
+      id: randomUUID(),
+      cohortId: `cohort-${two.tag}`,
+      title: "Notes",
+    });
+    const people: [string, number][] = [
+      ["fac1", 0],
+      ["fac2", 1],
+      ["p1", 0],
+      ["p2", 1],
+      ["p3", 1],
+    ];
     const writers = await Promise.all(people.map(([key, on]) => peer(key, on, circleId)));
     // Everyone types at once: 20 rounds, each writer inserting a tagged word at a pseudo-random place.
     let seed = 7;

@@ -22,7 +22,10 @@ export class NotesPeer {
   private sending: Promise<unknown> = Promise.resolve();
   readonly acked: number[] = [];
 
-  constructor(readonly client: TestClient, readonly circleId: string) {
+  constructor(
+    readonly client: TestClient,
+    readonly circleId: string,
+  ) {
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === "remote") return;
       const id = randomUUID();
@@ -51,7 +54,11 @@ export class NotesPeer {
     const pages: SyncResult[] = [];
     let seq = 0;
     for (;;) {
-      const r = await this.client.ok<SyncResult>("stream:sync", { stream: streamName("notes", this.circleId), epoch: null, seq });
+      const r = await this.client.ok<SyncResult>("stream:sync", {
+        stream: streamName("notes", this.circleId),
+        epoch: null,
+        seq,
+      });
       pages.push(r);
       if (r.snapshot) Y.applyUpdate(this.doc, bytes(r.snapshot.data), "remote");
       for (const e of r.events) if (!isHidden(e)) this.applyEvent(e);

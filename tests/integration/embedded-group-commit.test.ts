@@ -53,7 +53,8 @@ function heldSync(): { sync: SyncFn; calls: HeldSync[]; called(n: number): Promi
       calls.push(held);
       for (const w of waiting.filter((x) => calls.length >= x.n)) w.resolve();
     });
-  const called = (n: number) => (calls.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve })));
+  const called = (n: number) =>
+    calls.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }));
   return { sync, calls, called };
 }
 
@@ -97,7 +98,9 @@ describe("embedded journal group commit", () => {
   it("[LOG3] 200 concurrent appends to 50 streams all land in order and share far fewer fdatasyncs", async () => {
     const log = await logStore();
     const streams = Array.from({ length: 50 }, (_, i) => `session:s${i}`);
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => log.append(streams[i % 50] ?? S, one(`e${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => log.append(streams[i % 50] ?? S, one(`e${i}`))),
+    );
     const { appends, syncs } = log.stats();
     expect(appends).toBe(200);
     expect(syncs).toBeGreaterThan(0);
@@ -132,7 +135,9 @@ describe("embedded journal group commit", () => {
     await hold.called(2);
     expect(await settledYet(second)).toBe(false);
     expect((await log.read(S, 0, 10)).events.map((e) => e.id)).toEqual(["a"]);
-    expect(await log.readMany([{ stream: S, afterSeq: 0, limit: 10 }])).toEqual([{ epoch: a.events[0]?.epoch, events: a.events, head: 1 }]);
+    expect(await log.readMany([{ stream: S, afterSeq: 0, limit: 10 }])).toEqual([
+      { epoch: a.events[0]?.epoch, events: a.events, head: 1 },
+    ]);
     expect(await log.head(S)).toMatchObject({ seq: 1 });
     expect(await log.lookup(S, "b")).toBeNull();
     // The next append still decides after the pending one: seq 3, not 2.
@@ -162,7 +167,9 @@ describe("embedded journal group commit", () => {
     expect(await settledYet(Promise.race(group2))).toBe(false);
     call(hold, 1).fail(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }));
     const outcomes = await Promise.allSettled([...group1, ...group2]);
-    expect(outcomes.map((o) => (o.status === "rejected" && o.reason instanceof Error ? o.reason.message : o.status))).toEqual(Array.from({ length: 4 }, () => stringMatching(/EIO/)));
+    expect(
+      outcomes.map((o) => (o.status === "rejected" && o.reason instanceof Error ? o.reason.message : o.status)),
+    ).toEqual(Array.from({ length: 4 }, () => stringMatching(/EIO/)));
     expect(hold.calls).toHaveLength(2); // the second group was never synced
     expect(log.stats()).toMatchObject({ appends: 5, syncs: 2 });
 

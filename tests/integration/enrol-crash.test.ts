@@ -15,7 +15,11 @@ describe.each<StoreKind>(["embedded", "redis"])("enrolment that fails halfway, o
   it("[LOG2] [AC1] a failure after the account is made and before the enrolment is finished by the same person's retry; the link is spent only then", async () => {
     node = await startApp(kind);
     const admin = await Http.as(node.url, node.tag, "admin");
-    const created = await admin.post("/api/admin/cohorts", { programId: `prog-${node.tag}`, name: "Spring cohort", capacity: 4 });
+    const created = await admin.post("/api/admin/cohorts", {
+      programId: `prog-${node.tag}`,
+      name: "Spring cohort",
+      capacity: 4,
+    });
     const cohortId = String(created.json.cohortId);
     const token = String((await admin.post(`/api/admin/cohorts/${cohortId}/invites`, { ttlHours: 24 })).json.token);
     const email = `halfway.${node.tag}@example.test`;

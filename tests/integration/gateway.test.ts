@@ -23,7 +23,13 @@ describe.each(kinds)("gateway on the %s store", (kind) => {
     node = await startApp(kind);
     const [f1, f2, p1] = [await connect("fac1"), await connect("fac2"), await connect("p1")];
     for (const c of [f1, f2, p1]) await c.ok("session:join", { sessionId: sessionId(), since: null });
-    const ack = await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "struggling", intensity: 7, text: "waves of fear" });
+    const ack = await p1.ok<{ seq: number }>("checkin:send", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      status: "struggling",
+      intensity: 7,
+      text: "waves of fear",
+    });
     for (const f of [f1, f2]) {
       await f.until(() => f.events.some((m) => m.event.seq === ack.seq), 5000, "check-in on facilitator");
       const got = f.events.find((m) => m.event.seq === ack.seq)?.event;
@@ -36,12 +42,25 @@ describe.each(kinds)("gateway on the %s store", (kind) => {
     node = await startApp(kind);
     const [p1, p2] = [await connect("p1"), await connect("p2")];
     for (const c of [p1, p2]) await c.ok("session:join", { sessionId: sessionId(), since: null });
-    const ack = await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "need_support", text: "private words" });
+    const ack = await p1.ok<{ seq: number }>("checkin:send", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      status: "need_support",
+      text: "private words",
+    });
     await p2.until(() => p2.events.some((m) => m.event.seq === ack.seq), 5000, "position on p2");
     await p1.until(() => p1.events.some((m) => m.event.seq === ack.seq), 5000, "own event on p1");
-    expect(p2.events.find((m) => m.event.seq === ack.seq)?.event).toEqual({ seq: ack.seq, epoch: anyString(), hidden: true });
+    expect(p2.events.find((m) => m.event.seq === ack.seq)?.event).toEqual({
+      seq: ack.seq,
+      epoch: anyString(),
+      hidden: true,
+    });
     expect(isFull(p1.events.find((m) => m.event.seq === ack.seq)?.event)).toBe(true);
-    const sync = await p2.ok<SyncResult>("stream:sync", { stream: streamName("session", sessionId()), epoch: null, seq: 0 });
+    const sync = await p2.ok<SyncResult>("stream:sync", {
+      stream: streamName("session", sessionId()),
+      epoch: null,
+      seq: 0,
+    });
     expect(JSON.stringify(sync)).not.toContain("private words");
     expect(JSON.stringify(p2.received)).not.toContain("private words");
   });
@@ -62,12 +81,21 @@ describe.each(kinds)("gateway on the %s store", (kind) => {
   it("[AC1] a wrong password is refused; an invite link signs in exactly once", async () => {
     node = await startApp(kind);
     const p1 = mainCohort(node.tag).people[3];
-    const bad = await fetch(`${node.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: p1?.email, password: "nope" }) });
+    const bad = await fetch(`${node.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: p1?.email, password: "nope" }),
+    });
     expect(bad.status).toBe(401);
     expect(jsonAt(await bad.json(), "error", "code")).toBe("BAD_CREDENTIALS");
     const user = await node.app.services.users.byEmail(p1?.email ?? "");
     const token = await node.app.services.users.createInvite(user?.id ?? "");
-    const use = () => fetch(`${node.url}/api/auth/invite`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
+    const use = () =>
+      fetch(`${node.url}/api/auth/invite`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token }),
+      });
     const [a, b] = await Promise.all([use(), use()]);
     expect([a.status, b.status].sort()).toEqual([200, 410]);
     const winner = a.status === 200 ? a : b;
@@ -83,10 +111,22 @@ describe.each(kinds)("gateway on the %s store", (kind) => {
     await p1.ok("session:join", { sessionId: sessionId(), since: null });
     const join = await outsider.send("session:join", { sessionId: sessionId(), since: null });
     expect(join).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
-    const sync = await outsider.send("stream:sync", { stream: streamName("session", sessionId()), epoch: null, seq: 0 });
+    const sync = await outsider.send("stream:sync", {
+      stream: streamName("session", sessionId()),
+      epoch: null,
+      seq: 0,
+    });
     expect(sync).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
-    const ack = await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" });
-    const checkinOutsider = await outsider.send("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" });
+    const ack = await p1.ok<{ seq: number }>("checkin:send", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      status: "ok",
+    });
+    const checkinOutsider = await outsider.send("checkin:send", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      status: "ok",
+    });
     expect(checkinOutsider).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
     // Barrier: the outsider's own room still works, so silence about the other room is a fact, not a delay.
     await outsider.ok("session:join", { sessionId: `other-live-${node.tag}`, since: null });
@@ -112,7 +152,10 @@ describe.each(kinds)("gateway on the %s store", (kind) => {
     const p1 = await connect("p1");
     await p1.ok("session:join", { sessionId: sessionId(), since: null });
     const cmd = { id: randomUUID(), sessionId: sessionId(), status: "ok" };
-    const [a, b] = await Promise.all([p1.ok<{ seq: number }>("checkin:send", cmd), p1.ok<{ seq: number }>("checkin:send", cmd)]);
+    const [a, b] = await Promise.all([
+      p1.ok<{ seq: number }>("checkin:send", cmd),
+      p1.ok<{ seq: number }>("checkin:send", cmd),
+    ]);
     const c = await p1.ok<{ seq: number }>("checkin:send", cmd);
     expect(b.seq).toBe(a.seq);
     expect(c.seq).toBe(a.seq);
@@ -127,12 +170,19 @@ describe.each(kinds)("gateway on the %s store", (kind) => {
     await p1.ok("session:join", { sessionId: sessionId(), since: null });
     const held = { epoch: joined.sync.epoch, seq: joined.sync.head };
     const seqs: number[] = [];
-    for (let i = 0; i < 3; i++) seqs.push((await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" })).seq);
+    for (let i = 0; i < 3; i++)
+      seqs.push(
+        (await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" })).seq,
+      );
     const missed = await f1.ok<SyncResult>("stream:sync", { stream: streamName("session", sessionId()), ...held });
     expect(missed.reset).toBe(false);
     expect(missed.events.map((e) => e.seq).filter((s) => seqs.includes(s))).toEqual(seqs);
     expect(missed.events[0]?.seq).toBe(held.seq + 1);
-    const other = await f1.ok<SyncResult>("stream:sync", { stream: streamName("session", sessionId()), epoch: "some-old-epoch", seq: 3 });
+    const other = await f1.ok<SyncResult>("stream:sync", {
+      stream: streamName("session", sessionId()),
+      epoch: "some-old-epoch",
+      seq: 3,
+    });
     expect(other.reset).toBe(true);
     expect(other.events[0]?.seq).toBe(1);
   });

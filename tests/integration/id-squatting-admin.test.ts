@@ -21,8 +21,18 @@ describe("ids nobody can squat: invites, cohorts and programs (one node, Redis, 
   /** A second admin of the seeded program (another person with the same authority). */
   async function secondAdmin(): Promise<Http> {
     const { liveSession: _none, ...rest } = mainCohort(tag());
-    const person: PersonSpec = { key: "admin2", role: "admin", name: `admin2 ${tag()}`, email: `admin2.${tag()}@example.test` };
-    await seedProgram(t.node.app.services, { ...rest, cohortId: `cohort2-${tag()}`, cohortName: "Second cohort", people: [person] });
+    const person: PersonSpec = {
+      key: "admin2",
+      role: "admin",
+      name: `admin2 ${tag()}`,
+      email: `admin2.${tag()}@example.test`,
+    };
+    await seedProgram(t.node.app.services, {
+      ...rest,
+      cohortId: `cohort2-${tag()}`,
+      cohortName: "Second cohort",
+      people: [person],
+    });
     return new Http(t.node.url, await signIn(t.node.url, person.email, TEST_PASSWORD));
   }
 
@@ -35,11 +45,27 @@ describe("ids nobody can squat: invites, cohorts and programs (one node, Redis, 
     const [inviteId, facInviteId] = [`inv_${inviteCmd}`, `finv_${facInviteCmd}`];
     const invite = await admin.post(`/api/admin/cohorts/${cohortId()}/invites`, { id: inviteCmd, ttlHours: 24 });
     expect(invite.status).toBe(201);
-    const facInvite = await admin.post(`/api/admin/programs/${programId}/facilitator-invites`, { id: facInviteCmd, cohortId: cohortId(), ttlHours: 24 });
+    const facInvite = await admin.post(`/api/admin/programs/${programId}/facilitator-invites`, {
+      id: facInviteCmd,
+      cohortId: cohortId(),
+      ttlHours: 24,
+    });
     expect(facInvite.status).toBe(201);
 
-    const squatted = await squatHttp(p1Http, `/api/cohorts/${cohortId()}/consent`, [`enrol:${inviteId}`, `assign:${facInviteId}`, sid("enrol", inviteId), sid("assign", facInviteId)], { agreed: true }, 200);
-    const squattedByAdmin = await squatHttp(admin2, `/api/admin/programs/${programId}/facilitator-invites`, [`joined:${facInviteId}`, sid("joined", facInviteId)], { ttlHours: 24 }, 201);
+    const squatted = await squatHttp(
+      p1Http,
+      `/api/cohorts/${cohortId()}/consent`,
+      [`enrol:${inviteId}`, `assign:${facInviteId}`, sid("enrol", inviteId), sid("assign", facInviteId)],
+      { agreed: true },
+      200,
+    );
+    const squattedByAdmin = await squatHttp(
+      admin2,
+      `/api/admin/programs/${programId}/facilitator-invites`,
+      [`joined:${facInviteId}`, sid("joined", facInviteId)],
+      { ttlHours: 24 },
+      201,
+    );
     // The invite's own command id, from someone else (another command, or the same command by another admin).
     const cohortStream = streamName("cohort", cohortId());
     const before = await head(cohortStream);
@@ -57,7 +83,9 @@ describe("ids nobody can squat: invites, cohorts and programs (one node, Redis, 
     const cohort = await t.node.app.services.streams.state("cohort", cohortId());
     expect(cohort.participants).toContain(joiner?.id);
     const cohortEvents = await logOf(cohortStream);
-    expect(cohortEvents.filter((e) => e.id === sid("enrol", inviteId)).map((e) => `${e.type} ${String(e.data.userId)}`)).toEqual([`participant.enrolled ${joiner?.id}`]);
+    expect(
+      cohortEvents.filter((e) => e.id === sid("enrol", inviteId)).map((e) => `${e.type} ${String(e.data.userId)}`),
+    ).toEqual([`participant.enrolled ${joiner?.id}`]);
 
     // The new facilitator joins the program and is assigned to the cohort the link named.
     const facEmail = `newfac.${tag()}@example.test`;
@@ -68,13 +96,25 @@ describe("ids nobody can squat: invites, cohorts and programs (one node, Redis, 
     expect(program.facilitators).toContain(robin?.id);
     expect((await t.node.app.services.streams.state("cohort", cohortId())).facilitators).toContain(robin?.id);
     const programEvents = await logOf(streamName("program", programId));
-    expect(programEvents.filter((e) => e.id === sid("joined", facInviteId)).map((e) => e.type)).toEqual(["facilitator.joined"]);
-    expect((await logOf(cohortStream)).filter((e) => e.id === sid("assign", facInviteId)).map((e) => e.type)).toEqual(["facilitator.assigned"]);
+    expect(programEvents.filter((e) => e.id === sid("joined", facInviteId)).map((e) => e.type)).toEqual([
+      "facilitator.joined",
+    ]);
+    expect((await logOf(cohortStream)).filter((e) => e.id === sid("assign", facInviteId)).map((e) => e.type)).toEqual([
+      "facilitator.assigned",
+    ]);
     expect((await new Http(t.node.url, joined.cookie).get(`/api/cohorts/${cohortId()}/readiness`)).status).toBe(200);
 
     // The squats are what their senders asked for, nothing more.
-    for (const id of squatted) expect(cohortEvents.filter((e) => e.id === id).map((e) => e.type), id).toEqual(["consent.recorded"]);
-    for (const id of squattedByAdmin) expect(programEvents.filter((e) => e.id === id).map((e) => e.type), id).toEqual(["facilitator.invited"]);
+    for (const id of squatted)
+      expect(
+        cohortEvents.filter((e) => e.id === id).map((e) => e.type),
+        id,
+      ).toEqual(["consent.recorded"]);
+    for (const id of squattedByAdmin)
+      expect(
+        programEvents.filter((e) => e.id === id).map((e) => e.type),
+        id,
+      ).toEqual(["facilitator.invited"]);
   });
 
   // Found by this suite: invite ids used to drop `.`/`:` from the command id, so `X` and `X.` made
@@ -96,8 +136,16 @@ describe("ids nobody can squat: invites, cohorts and programs (one node, Redis, 
     const early = await accept(theirs.json.token, "early");
     const victim = await accept(mine.json.token, "victim");
     // Facilitator links, the same way.
-    const theirsF = await admin2.post(`/api/admin/programs/prog-${tag()}/facilitator-invites`, { id: `${cmd}:`, cohortId: cohortId(), ttlHours: 24 });
-    const mineF = await admin.post(`/api/admin/programs/prog-${tag()}/facilitator-invites`, { id: cmd, cohortId: cohortId(), ttlHours: 24 });
+    const theirsF = await admin2.post(`/api/admin/programs/prog-${tag()}/facilitator-invites`, {
+      id: `${cmd}:`,
+      cohortId: cohortId(),
+      ttlHours: 24,
+    });
+    const mineF = await admin.post(`/api/admin/programs/prog-${tag()}/facilitator-invites`, {
+      id: cmd,
+      cohortId: cohortId(),
+      ttlHours: 24,
+    });
     expect([theirsF.status, mineF.status]).toEqual([201, 201]);
     const earlyFac = await accept(theirsF.json.token, "earlyfac");
     const victimFac = await accept(mineF.json.token, "victimfac");
@@ -121,33 +169,65 @@ describe("ids nobody can squat: invites, cohorts and programs (one node, Redis, 
 
     // Program A: a cohort, fac1 assigned, one participant enrolled, a live session open.
     const cmd = randomUUID();
-    const created = await adminA.post("/api/admin/cohorts", { id: cmd, programId: programA, name: "Spring cohort", capacity: 8 });
+    const created = await adminA.post("/api/admin/cohorts", {
+      id: cmd,
+      programId: programA,
+      name: "Spring cohort",
+      capacity: 8,
+    });
     expect(created.status).toBe(201);
     const cohortA = String(created.json.cohortId);
-    expect((await adminA.post(`/api/admin/cohorts/${cohortA}/facilitators`, { userId: await idOf("fac1") })).status).toBe(200);
+    expect(
+      (await adminA.post(`/api/admin/cohorts/${cohortA}/facilitators`, { userId: await idOf("fac1") })).status,
+    ).toBe(200);
     const inv = await adminA.post(`/api/admin/cohorts/${cohortA}/invites`, { ttlHours: 24 });
-    expect((await enrol(t.node.url, String(inv.json.token), "ZZSPRING participant", `spring.${tag()}@example.test`)).status).toBe(201);
+    expect(
+      (await enrol(t.node.url, String(inv.json.token), "ZZSPRING participant", `spring.${tag()}@example.test`)).status,
+    ).toBe(201);
     const fac1 = await pool.connect("fac1");
-    const { sessionId: liveA } = await fac1.ok<{ sessionId: string }>("session:open", { id: randomUUID(), cohortId: cohortA, title: "Spring dosing day" });
+    const { sessionId: liveA } = await fac1.ok<{ sessionId: string }>("session:open", {
+      id: randomUUID(),
+      cohortId: cohortA,
+      title: "Spring dosing day",
+    });
 
     // Program B's admin reuses the command id (visible in the cohort id): refused, nothing written.
     // A look-alike spelling derives another cohort id (derived ids are one-to-one): B's own cohort.
     const programBHead = await head(streamName("program", programB));
-    const squat = await adminB.post("/api/admin/cohorts", { id: cmd, programId: programB, name: "Mine now", capacity: 8 });
+    const squat = await adminB.post("/api/admin/cohorts", {
+      id: cmd,
+      programId: programB,
+      name: "Mine now",
+      capacity: 8,
+    });
     expect(`${squat.status} ${errorOf(squat).code}`).toBe("409 DUPLICATE_ID");
     expect(await head(streamName("program", programB))).toBe(programBHead);
-    const lookAlike = await adminB.post("/api/admin/cohorts", { id: `${cmd}.`, programId: programB, name: "Mine now", capacity: 8 });
+    const lookAlike = await adminB.post("/api/admin/cohorts", {
+      id: `${cmd}.`,
+      programId: programB,
+      name: "Mine now",
+      capacity: 8,
+    });
     expect(lookAlike.status).toBe(201);
     expect(lookAlike.json.cohortId).not.toBe(cohortA);
     expect((await t.node.app.services.streams.state("program", programB)).cohorts).not.toContain(cohortA);
-    expect(await t.node.app.services.streams.state("cohort", cohortA)).toMatchObject({ programId: programA, name: "Spring cohort" });
+    expect(await t.node.app.services.streams.state("cohort", cohortA)).toMatchObject({
+      programId: programA,
+      name: "Spring cohort",
+    });
     expect((await t.node.app.services.streams.state("program", programA)).cohorts).toContain(cohortA);
 
     // B cannot invite a facilitator into A's cohort; one invited into B's own cohort sees nothing of A's.
-    const intoA = await adminB.post(`/api/admin/programs/${programB}/facilitator-invites`, { cohortId: cohortA, ttlHours: 24 });
+    const intoA = await adminB.post(`/api/admin/programs/${programB}/facilitator-invites`, {
+      cohortId: cohortA,
+      ttlHours: 24,
+    });
     expect(intoA.status).toBe(404);
     expect(intoA.json.token).toBeUndefined();
-    const intoB = await adminB.post(`/api/admin/programs/${programB}/facilitator-invites`, { cohortId: foreign.cohortId, ttlHours: 24 });
+    const intoB = await adminB.post(`/api/admin/programs/${programB}/facilitator-invites`, {
+      cohortId: foreign.cohortId,
+      ttlHours: 24,
+    });
     expect(intoB.status).toBe(201);
     const joined = await enrol(t.node.url, String(intoB.json.token), "Bea", `bea.${tag()}@example.test`);
     expect(joined.status).toBe(201);
@@ -174,7 +254,9 @@ describe("ids nobody can squat: invites, cohorts and programs (one node, Redis, 
     const created = await adminA.post("/api/admin/programs", { id: cmd, name: "A's second program", zone: "UTC" });
     expect(created.status).toBe(201);
     const programId = String(created.json.programId);
-    expect((await adminA.post("/api/admin/cohorts", { programId, name: "ZZAUTUMN cohort", capacity: 8 })).status).toBe(201);
+    expect((await adminA.post("/api/admin/cohorts", { programId, name: "ZZAUTUMN cohort", capacity: 8 })).status).toBe(
+      201,
+    );
     const before = await head(streamName("program", programId));
 
     const squat = await adminB.post("/api/admin/programs", { id: cmd, name: "B's program", zone: "UTC" });
@@ -186,12 +268,17 @@ describe("ids nobody can squat: invites, cohorts and programs (one node, Redis, 
     expect(lookAlike.json.programId).not.toBe(programId);
     expect(await head(streamName("program", programId))).toBe(before);
     const adminAId = (await t.node.app.services.users.byEmail(`admin.${tag()}@example.test`))?.id;
-    expect(await t.node.app.services.streams.state("program", programId)).toMatchObject({ name: "A's second program", admins: [adminAId] });
+    expect(await t.node.app.services.streams.state("program", programId)).toMatchObject({
+      name: "A's second program",
+      admins: [adminAId],
+    });
 
     expect(JSON.stringify((await adminB.get("/api/admin/programs")).json)).not.toContain(programId);
     expect(JSON.stringify((await adminB.get("/api/me")).json)).not.toContain("ZZAUTUMN");
     expect((await adminB.get(`/api/admin/programs/${programId}`)).status).toBe(404);
     expect((await adminB.post("/api/admin/cohorts", { programId, name: "Sneaky", capacity: 8 })).status).toBe(404);
-    expect((await adminB.post(`/api/admin/programs/${programId}/facilitator-invites`, { ttlHours: 24 })).status).toBe(404);
+    expect((await adminB.post(`/api/admin/programs/${programId}/facilitator-invites`, { ttlHours: 24 })).status).toBe(
+      404,
+    );
   });
 });

@@ -12,7 +12,21 @@ import { codeOf, fullEvents, notices, sid, squatting } from "./id-squatting-supp
 
 describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)", () => {
   const t = useClockedNode("redis");
-  const { pool, sessionId, stream, head, session, idOf, join, tick, ofType, supportAlertOf, squat, ownCheckins, serverIdsOnly } = squatting(t);
+  const {
+    pool,
+    sessionId,
+    stream,
+    head,
+    session,
+    idOf,
+    join,
+    tick,
+    ofType,
+    supportAlertOf,
+    squat,
+    ownCheckins,
+    serverIdsOnly,
+  } = squatting(t);
 
   it("[LIVE6] [LOG2] a participant sending escalate:<alertId>:1 first stops no escalation: both alerts in the room escalate at 15 s and 60 s, and can still be acknowledged and the session closed", async () => {
     const fac = await join("fac1");
@@ -21,11 +35,19 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     const p2 = await join("p2");
     const [fac1Id, p1Id, p2Id] = [await idOf("fac1"), await idOf("p1"), await idOf("p2")];
     // The victim's alert (the button) and another participant's, raised by a need_support check-in.
-    const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() })).alertId;
+    const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() }))
+      .alertId;
     await p2.ok("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "need_support" });
     const a2 = (await supportAlertOf(p2Id)).id;
 
-    const ids = [`escalate:${a1}:1`, `escalate:${a1}:2`, `escalate:${a2}:1`, sid("escalate", a1, 1), sid("escalate", a1, 2), sid("escalate", a2, 1)];
+    const ids = [
+      `escalate:${a1}:1`,
+      `escalate:${a1}:2`,
+      `escalate:${a2}:1`,
+      sid("escalate", a1, 1),
+      sid("escalate", a1, 2),
+      sid("escalate", a2, 1),
+    ];
     const landed = await squat(p1, "checkin:send", ids, (id) => ({ id, sessionId: sessionId(), status: "ok" }));
     await ownCheckins(landed, p1Id);
 
@@ -34,16 +56,39 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     expect(await ofType("alert.escalated")).toEqual([]);
     t.clock.advance(1_000);
     await tick();
-    expect((await ofType("alert.escalated")).map((e) => e.id)).toEqual([sid("escalate", a1, 1), sid("escalate", a2, 1)]);
-    await admin.until(() => [a1, a2].every((a) => notices(admin).some((n) => n.alertId === a && n.tier === 1)), 5000, "tier-1 notices of both alerts to the admin");
-    await fac.until(() => [a1, a2].every((a) => notices(fac).some((n) => n.alertId === a && n.tier === 1)), 5000, "tier-1 notices of both alerts to the facilitator");
+    expect((await ofType("alert.escalated")).map((e) => e.id)).toEqual([
+      sid("escalate", a1, 1),
+      sid("escalate", a2, 1),
+    ]);
+    await admin.until(
+      () => [a1, a2].every((a) => notices(admin).some((n) => n.alertId === a && n.tier === 1)),
+      5000,
+      "tier-1 notices of both alerts to the admin",
+    );
+    await fac.until(
+      () => [a1, a2].every((a) => notices(fac).some((n) => n.alertId === a && n.tier === 1)),
+      5000,
+      "tier-1 notices of both alerts to the facilitator",
+    );
 
     t.clock.advance(45_000);
     await tick();
-    expect((await ofType("alert.escalated")).map((e) => e.id)).toEqual([sid("escalate", a1, 1), sid("escalate", a2, 1), sid("escalate", a1, 2), sid("escalate", a2, 2)]);
-    await admin.until(() => [a1, a2].every((a) => notices(admin).some((n) => n.alertId === a && n.tier === 2)), 5000, "tier-2 notices of both alerts");
+    expect((await ofType("alert.escalated")).map((e) => e.id)).toEqual([
+      sid("escalate", a1, 1),
+      sid("escalate", a2, 1),
+      sid("escalate", a1, 2),
+      sid("escalate", a2, 2),
+    ]);
+    await admin.until(
+      () => [a1, a2].every((a) => notices(admin).some((n) => n.alertId === a && n.tier === 2)),
+      5000,
+      "tier-2 notices of both alerts",
+    );
 
-    for (const alertId of [a1, a2]) expect((await fac.ok<{ by: string }>("alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId })).by).toBe(fac1Id);
+    for (const alertId of [a1, a2])
+      expect(
+        (await fac.ok<{ by: string }>("alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId })).by,
+      ).toBe(fac1Id);
     const closed = await fac.send<{ closedBy: string }>("session:close", { id: randomUUID(), sessionId: sessionId() });
     expect(closed.ok ? closed.data.closedBy : codeOf(closed)).toBe(fac1Id);
     await ownCheckins(landed, p1Id);
@@ -55,7 +100,8 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     const p1 = await join("p1");
     const p2 = await join("p2");
     const [p1Id, p2Id] = [await idOf("p1"), await idOf("p2")];
-    const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() })).alertId;
+    const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() }))
+      .alertId;
     await p2.ok("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "need_support" });
     const a2 = (await supportAlertOf(p2Id)).id;
     const ids = [`remind:${a1}:1`, `remind:${a1}:2`, `remind:${a2}:1`, sid("remind", a1, 1), sid("remind", a2, 1)];
@@ -67,9 +113,18 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     for (const minute of [1, 2]) {
       t.clock.advance(60_000);
       await tick();
-      await admin.until(() => [a1, a2].every((a) => notices(admin).some((n) => n.alertId === a && n.reminder === minute)), 5000, `reminder ${minute} of both alerts`);
+      await admin.until(
+        () => [a1, a2].every((a) => notices(admin).some((n) => n.alertId === a && n.reminder === minute)),
+        5000,
+        `reminder ${minute} of both alerts`,
+      );
     }
-    expect((await ofType("alert.reminded")).map((e) => e.id)).toEqual([sid("remind", a1, 1), sid("remind", a2, 1), sid("remind", a1, 2), sid("remind", a2, 2)]);
+    expect((await ofType("alert.reminded")).map((e) => e.id)).toEqual([
+      sid("remind", a1, 1),
+      sid("remind", a2, 1),
+      sid("remind", a1, 2),
+      sid("remind", a2, 2),
+    ]);
     await ownCheckins(landed, p1Id);
     await serverIdsOnly();
   });
@@ -79,29 +134,61 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     const p1 = await join("p1");
     const p2 = await join("p2");
     const [fac1Id, p1Id, p2Id, p3Id] = [await idOf("fac1"), await idOf("p1"), await idOf("p2"), await idOf("p3")];
-    const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() })).alertId;
+    const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() }))
+      .alertId;
     await p2.ok("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "need_support" });
     const a2 = (await supportAlertOf(p2Id)).id;
-    const vitals = await fac.ok<{ alert: boolean }>("vitals:record", { id: randomUUID(), sessionId: sessionId(), participantId: p3Id, systolic: 186, diastolic: 100, heartRate: 90 });
+    const vitals = await fac.ok<{ alert: boolean }>("vitals:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: p3Id,
+      systolic: 186,
+      diastolic: 100,
+      heartRate: 90,
+    });
     expect(vitals.alert).toBe(true);
     const a3 = Object.values((await session()).live.alerts).find((a) => a.kind === "vitals")?.id ?? "";
     expect(a3).not.toBe("");
 
-    const landed = await squat(p1, "checkin:send", [`ack:${a1}`, `ack:${a2}`, `ack:${a3}`, sid("ack", a1), sid("ack", a2), sid("ack", a3)], (id) => ({ id, sessionId: sessionId(), status: "ok" }));
+    const landed = await squat(
+      p1,
+      "checkin:send",
+      [`ack:${a1}`, `ack:${a2}`, `ack:${a3}`, sid("ack", a1), sid("ack", a2), sid("ack", a3)],
+      (id) => ({ id, sessionId: sessionId(), status: "ok" }),
+    );
     await ownCheckins(landed, p1Id);
     // The alert's own id is the raising event's: reused by another person, or by its sender for another command, it is not a retry.
     const before = await head();
-    const reuses: [TestClient, string][] = [[p2, a1], [p1, a1], [p1, a2]];
-    for (const [c, id] of reuses) expect(`${id}: ${codeOf(await c.send("checkin:send", { id, sessionId: sessionId(), status: "ok" }))}`).toBe(`${id}: DUPLICATE_ID`);
+    const reuses: [TestClient, string][] = [
+      [p2, a1],
+      [p1, a1],
+      [p1, a2],
+    ];
+    for (const [c, id] of reuses)
+      expect(`${id}: ${codeOf(await c.send("checkin:send", { id, sessionId: sessionId(), status: "ok" }))}`).toBe(
+        `${id}: DUPLICATE_ID`,
+      );
     expect(await head()).toBe(before);
 
     for (const alertId of [a1, a2, a3]) {
-      const ack = await fac.send<{ by: string; alertId: string }>("alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId });
-      expect(ack.ok ? `${ack.data.alertId} by ${ack.data.by}` : `${alertId}: ${codeOf(ack)} ${ack.error.message}`).toBe(`${alertId} by ${fac1Id}`);
+      const ack = await fac.send<{ by: string; alertId: string }>("alert:ack", {
+        id: randomUUID(),
+        sessionId: sessionId(),
+        alertId,
+      });
+      expect(ack.ok ? `${ack.data.alertId} by ${ack.data.by}` : `${alertId}: ${codeOf(ack)} ${ack.error.message}`).toBe(
+        `${alertId} by ${fac1Id}`,
+      );
     }
-    expect((await ofType("alert.acknowledged")).map((e) => `${e.id} ${String(e.data.alertId)}`)).toEqual([a1, a2, a3].map((a) => `${sid("ack", a)} ${a}`));
+    expect((await ofType("alert.acknowledged")).map((e) => `${e.id} ${String(e.data.alertId)}`)).toEqual(
+      [a1, a2, a3].map((a) => `${sid("ack", a)} ${a}`),
+    );
     // The participant learns their request was answered.
-    await p1.until(() => fullEvents(p1, "alert.acknowledged").some((e) => e.data.alertId === a1), 5000, "p1 told who is coming");
+    await p1.until(
+      () => fullEvents(p1, "alert.acknowledged").some((e) => e.data.alertId === a1),
+      5000,
+      "p1 told who is coming",
+    );
     const closed = await fac.send<{ closedBy: string }>("session:close", { id: randomUUID(), sessionId: sessionId() });
     expect(closed.ok ? closed.data.closedBy : `${codeOf(closed)} ${closed.error.message}`).toBe(fac1Id);
     await serverIdsOnly();
@@ -112,7 +199,8 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     const fac = await join("fac1");
     const admin = await pool.connect("admin");
     const pIds = [await idOf("p1"), await idOf("p2"), await idOf("p3")];
-    for (const participantId of pIds) await fac.ok("participant:admit", { id: randomUUID(), sessionId: sessionId(), participantId });
+    for (const participantId of pIds)
+      await fac.ok("participant:admit", { id: randomUUID(), sessionId: sessionId(), participantId });
     return { fac, admin, pIds };
   }
 
@@ -123,14 +211,30 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     // Eight check-ins land at h+1..h+8; the dose that breaks the ratio lands at h+9. The ids
     // cover every seq the ratio could be decided on next (the old `ratio-<seq>`) and the
     // numbered form without `$`.
-    const ids = ["ratio:1", "ratio:2", ...[0, 1, 2, 3, 4, 5].map((j) => `ratio-${h + 9 + j}`), sid("ratio", 1), sid("ratio", 2)];
+    const ids = [
+      "ratio:1",
+      "ratio:2",
+      ...[0, 1, 2, 3, 4, 5].map((j) => `ratio-${h + 9 + j}`),
+      sid("ratio", 1),
+      sid("ratio", 2),
+    ];
     const landed = await squat(p1, "checkin:send", ids, (id) => ({ id, sessionId: sessionId(), status: "ok" }));
     expect(landed).toHaveLength(8);
-    const dose = await fac.ok<{ seq: number }>("dose:record", { id: randomUUID(), sessionId: sessionId(), participantId: pIds[0], mg: 40, kind: "primary" });
+    const dose = await fac.ok<{ seq: number }>("dose:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: pIds[0],
+      mg: 40,
+      kind: "primary",
+    });
     expect(dose.seq).toBe(h + 9);
 
     await tick();
-    await fac.until(() => fullEvents(fac, "alert.raised").some((e) => e.data.kind === "ratio"), 5000, "the ratio alert on the facilitator's screen");
+    await fac.until(
+      () => fullEvents(fac, "alert.raised").some((e) => e.data.kind === "ratio"),
+      5000,
+      "the ratio alert on the facilitator's screen",
+    );
     await admin.until(() => notices(admin).some((n) => n.kind === "ratio"), 5000, "the ratio alert to the admin");
     const raised = (await ofType("alert.raised")).filter((e) => e.data.kind === "ratio");
     expect(raised.map((e) => e.id)).toEqual([sid("ratio", 1)]);
@@ -141,19 +245,36 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
   it("[LIVE3] [LOG2] a participant sending resolve:<alertId> first cannot keep a restored ratio's alert up: it is resolved as $resolve:<alertId>", async () => {
     const { fac, pIds } = await roomOfThree();
     const p1 = await pool.connect("p1");
-    await fac.ok("dose:record", { id: randomUUID(), sessionId: sessionId(), participantId: pIds[0], mg: 40, kind: "primary" });
+    await fac.ok("dose:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: pIds[0],
+      mg: 40,
+      kind: "primary",
+    });
     await tick();
     const alertId = visibleAlerts((await session()).live.alerts).find((a) => a.kind === "ratio")?.id ?? "";
     expect(alertId).not.toBe("");
     // `resolve:<alertId>` itself (a `$` inside now), the server's spelling, and the form with every `$` dropped.
-    const landed = await squat(p1, "checkin:send", [`resolve:${alertId}`, sid("resolve", alertId), `resolve:${alertId.replace(/\$/g, "")}`], (id) => ({ id, sessionId: sessionId(), status: "ok" }));
+    const landed = await squat(
+      p1,
+      "checkin:send",
+      [`resolve:${alertId}`, sid("resolve", alertId), `resolve:${alertId.replace(/\$/g, "")}`],
+      (id) => ({ id, sessionId: sessionId(), status: "ok" }),
+    );
     expect(landed.length).toBeGreaterThan(0);
 
     // fac2 comes in: 2 facilitators for 3 participants at 40 mg, the ratio holds again.
     await join("fac2");
     await tick();
-    await fac.until(() => fullEvents(fac, "alert.resolved").some((e) => e.data.alertId === alertId), 5000, "the ratio alert resolved on the facilitator's screen");
-    expect((await ofType("alert.resolved")).map((e) => `${e.id} ${String(e.data.alertId)}`)).toEqual([`${sid("resolve", alertId)} ${alertId}`]);
+    await fac.until(
+      () => fullEvents(fac, "alert.resolved").some((e) => e.data.alertId === alertId),
+      5000,
+      "the ratio alert resolved on the facilitator's screen",
+    );
+    expect((await ofType("alert.resolved")).map((e) => `${e.id} ${String(e.data.alertId)}`)).toEqual([
+      `${sid("resolve", alertId)} ${alertId}`,
+    ]);
     expect(visibleAlerts((await session()).live.alerts)).toEqual([]);
     await ownCheckins(landed, pIds[0] ?? "");
   });
@@ -163,19 +284,36 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     const fac2 = await join("fac2");
     const p1 = await pool.connect("p1");
     const [fac1Id, p1Id] = [await idOf("fac1"), await idOf("p1")];
-    const started = await fac1.ok<{ seq: number; onBreak: boolean }>("break:set", { id: randomUUID(), sessionId: sessionId(), onBreak: true });
+    const started = await fac1.ok<{ seq: number; onBreak: boolean }>("break:set", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      onBreak: true,
+    });
     expect(started.onBreak).toBe(true);
     const b = started.seq;
     const breakId = sid("break", b);
-    const ids = [`break-${b}`, `break:${b}`, `resolve:break-${b}`, `resolve:break:${b}`, breakId, sid("resolve", breakId)];
+    const ids = [
+      `break-${b}`,
+      `break:${b}`,
+      `resolve:break-${b}`,
+      `resolve:break:${b}`,
+      breakId,
+      sid("resolve", breakId),
+    ];
     const landed = await squat(p1, "checkin:send", ids, (id) => ({ id, sessionId: sessionId(), status: "ok" }));
 
     t.clock.advance(5 * 60_000 + 1000);
     await tick();
-    await fac2.until(() => fullEvents(fac2, "alert.raised").some((e) => e.data.kind === "break" && e.data.subjectId === fac1Id), 5000, "the break alert on the other facilitator's screen");
+    await fac2.until(
+      () => fullEvents(fac2, "alert.raised").some((e) => e.data.kind === "break" && e.data.subjectId === fac1Id),
+      5000,
+      "the break alert on the other facilitator's screen",
+    );
     expect((await ofType("alert.raised")).filter((e) => e.data.kind === "break").map((e) => e.id)).toEqual([breakId]);
     await fac1.ok("break:set", { id: randomUUID(), sessionId: sessionId(), onBreak: false });
-    expect((await ofType("alert.resolved")).map((e) => `${e.id} ${String(e.data.alertId)}`)).toEqual([`${sid("resolve", breakId)} ${breakId}`]);
+    expect((await ofType("alert.resolved")).map((e) => `${e.id} ${String(e.data.alertId)}`)).toEqual([
+      `${sid("resolve", breakId)} ${breakId}`,
+    ]);
     expect(visibleAlerts((await session()).live.alerts)).toEqual([]);
     await ownCheckins(landed, p1Id);
   });
@@ -183,7 +321,12 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
   it("[LIVE7] [LOG2] a participant sending prompt:1 first stops no check-in prompt: each round lands at its 30-minute interval as $prompt:<round> and reaches every participant", async () => {
     const p1 = await join("p1");
     const p2 = await join("p2");
-    const landed = await squat(p1, "checkin:send", ["prompt:1", "prompt:2", sid("prompt", 1), sid("prompt", 2)], (id) => ({ id, sessionId: sessionId(), status: "ok" }));
+    const landed = await squat(
+      p1,
+      "checkin:send",
+      ["prompt:1", "prompt:2", sid("prompt", 1), sid("prompt", 2)],
+      (id) => ({ id, sessionId: sessionId(), status: "ok" }),
+    );
     t.clock.advance(30 * 60_000 - 1000);
     await tick();
     expect(await ofType("checkin.prompted")).toEqual([]);
@@ -193,7 +336,10 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     t.clock.advance(30 * 60_000);
     await tick();
     for (const c of [p1, p2]) await c.until(() => fullEvents(c, "checkin.prompted").length === 2, 5000, "round 2");
-    expect((await ofType("checkin.prompted")).map((e) => `${e.id} ${String(e.data.round)}`)).toEqual([`${sid("prompt", 1)} 1`, `${sid("prompt", 2)} 2`]);
+    expect((await ofType("checkin.prompted")).map((e) => `${e.id} ${String(e.data.round)}`)).toEqual([
+      `${sid("prompt", 1)} 1`,
+      `${sid("prompt", 2)} 2`,
+    ]);
     await ownCheckins(landed, await idOf("p1"));
   });
 
@@ -202,8 +348,10 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     const admin = await pool.connect("admin");
     const p1 = await join("p1");
     const p2 = await join("p2");
-    const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() })).alertId;
-    const a2 = (await p2.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() })).alertId;
+    const a1 = (await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() }))
+      .alertId;
+    const a2 = (await p2.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() }))
+      .alertId;
     return { admin, p1, p2, a1, a2 };
   }
 
@@ -212,7 +360,12 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     t.clock.advance(15_000);
     // This node's view of the log, just before another node appends the first escalation.
     const stale = await session();
-    await t.node.app.services.streams.appendSystem(stream(), { id: sid("escalate", a1, 1), type: "alert.escalated", actor: "system", data: { alertId: a1, tier: 1 } });
+    await t.node.app.services.streams.appendSystem(stream(), {
+      id: sid("escalate", a1, 1),
+      type: "alert.escalated",
+      actor: "system",
+      data: { alertId: a1, tier: 1 },
+    });
     // Streams are caught up through readMany (one round trip for several streams).
     const log = t.node.stores.log;
     const readMany = log.readMany.bind(log);
@@ -231,20 +384,39 @@ describe("ids nobody can squat: alerts and jobs (one node, Redis, moved clock)",
     await tick();
     log.readMany = readMany;
     expect(staleReads).toBe(1);
-    expect((await ofType("alert.escalated")).map((e) => e.id)).toEqual([sid("escalate", a1, 1), sid("escalate", a2, 1)]);
-    await admin.until(() => notices(admin).some((n) => n.alertId === a2 && n.tier === 1), 5000, "the second alert's tier-1 notice");
+    expect((await ofType("alert.escalated")).map((e) => e.id)).toEqual([
+      sid("escalate", a1, 1),
+      sid("escalate", a2, 1),
+    ]);
+    await admin.until(
+      () => notices(admin).some((n) => n.alertId === a2 && n.tier === 1),
+      5000,
+      "the second alert's tier-1 notice",
+    );
   });
 
   it("[LIVE6] [LOG2] a job never stops at one duplicate that never goes away: with the first alert's escalation id already taken, the second alert and the prompt still land in the same round", async () => {
     const { admin, p1, p2, a1, a2 } = await twoPresses();
     // An event of a type this server does not know (a newer server's) holds the id: every round decides it, every round it is a duplicate.
-    await t.node.app.services.streams.appendSystem(stream(), { id: sid("escalate", a1, 1), type: "test.id-taken", actor: "system", data: {} });
+    await t.node.app.services.streams.appendSystem(stream(), {
+      id: sid("escalate", a1, 1),
+      type: "test.id-taken",
+      actor: "system",
+      data: {},
+    });
     t.clock.advance(30 * 60_000);
     await tick();
     const escalated = await ofType("alert.escalated");
-    expect(escalated.filter((e) => e.data.alertId === a2).map((e) => e.id)).toEqual([sid("escalate", a2, 1), sid("escalate", a2, 2)]);
+    expect(escalated.filter((e) => e.data.alertId === a2).map((e) => e.id)).toEqual([
+      sid("escalate", a2, 1),
+      sid("escalate", a2, 2),
+    ]);
     expect((await ofType("checkin.prompted")).map((e) => e.id)).toEqual([sid("prompt", 1)]);
-    await admin.until(() => notices(admin).some((n) => n.alertId === a2 && n.tier === 2), 5000, "the second alert's escalation");
+    await admin.until(
+      () => notices(admin).some((n) => n.alertId === a2 && n.tier === 2),
+      5000,
+      "the second alert's escalation",
+    );
     for (const c of [p1, p2]) await c.until(() => fullEvents(c, "checkin.prompted").length === 1, 5000, "the prompt");
   });
 });

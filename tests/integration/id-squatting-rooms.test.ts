@@ -16,7 +16,8 @@ import { codeOf, sid, squatting, update } from "./id-squatting-support.js";
 
 describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved clock)", () => {
   const t = useClockedNode("redis");
-  const { pool, tag, sessionId, cohortId, logOf, head, session, idOf, join, squat, squatHttp, serverIdsOnly } = squatting(t);
+  const { pool, tag, sessionId, cohortId, logOf, head, session, idOf, join, squat, squatHttp, serverIdsOnly } =
+    squatting(t);
 
   it("[PR5] [LIVE3] [LOG2] a participant sending arrived:/left:<user>:at:<seq> first cannot keep a person's arrival or departure out of the log", async () => {
     await join("fac1");
@@ -25,11 +26,19 @@ describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved c
     const squatNext = async (way: "arrived" | "left", userId: string): Promise<string> => {
       // The transition will be decided on the state right after this squat lands.
       const at = (await head()) + 1;
-      const landed = await squat(p1, "checkin:send", [`${way}:${userId}:at:${at}`, sid(way, userId, "at", at)], (id) => ({ id, sessionId: sessionId(), status: "ok" }));
+      const landed = await squat(
+        p1,
+        "checkin:send",
+        [`${way}:${userId}:at:${at}`, sid(way, userId, "at", at)],
+        (id) => ({ id, sessionId: sessionId(), status: "ok" }),
+      );
       expect(landed).toHaveLength(1);
       return sid(way, userId, "at", at);
     };
-    const transitions = async (userId: string) => (await logOf()).filter((e) => e.data.userId === userId && /\.(arrived|left)$/.test(e.type)).map((e) => `${e.type} ${e.id}`);
+    const transitions = async (userId: string) =>
+      (await logOf())
+        .filter((e) => e.data.userId === userId && /\.(arrived|left)$/.test(e.type))
+        .map((e) => `${e.type} ${e.id}`);
 
     const p2Arrives = await squatNext("arrived", p2Id);
     const p2 = await join("p2");
@@ -51,7 +60,11 @@ describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved c
 
   it("[CIR4] [LOG2] a participant's notes:update with id notes-seal locks nothing: everyone keeps editing, and the real lock still seals the notes with $notes-seal", async () => {
     const fac = await pool.connect("fac1");
-    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", { id: randomUUID(), cohortId: cohortId(), title: "Week 1 circle" });
+    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", {
+      id: randomUUID(),
+      cohortId: cohortId(),
+      title: "Week 1 circle",
+    });
     await fac.ok("circle:join", { circleId });
     const member = async (key: string) => {
       const c = await pool.connect(key);
@@ -62,7 +75,13 @@ describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved c
     };
     const [p1, p2] = [await member("p1"), await member("p2")];
     const notes = () => streamName("notes", circleId);
-    const landed = await squat(p1, "notes:update", ["notes-seal", sid("notes-seal")], (id) => ({ id, circleId, update: update("ZZP1 ") }), notes);
+    const landed = await squat(
+      p1,
+      "notes:update",
+      ["notes-seal", sid("notes-seal")],
+      (id) => ({ id, circleId, update: update("ZZP1 ") }),
+      notes,
+    );
     expect(landed).toEqual(["notes-seal"]);
     // Another member edits after it, and so does its sender.
     await p2.ok("notes:update", { id: randomUUID(), circleId, update: update("ZZP2 ") });
@@ -75,7 +94,9 @@ describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved c
     await fac.ok("circle:lock", { id: randomUUID(), circleId });
     const sealed = (await logOf(notes())).filter((e) => e.type === "notes.sealed");
     expect(sealed.map((e) => e.id)).toEqual([sid("notes-seal")]);
-    expect(codeOf(await p2.send("notes:update", { id: randomUUID(), circleId, update: update("LATE") }))).toBe("RULE_VIOLATION");
+    expect(codeOf(await p2.send("notes:update", { id: randomUUID(), circleId, update: update("LATE") }))).toBe(
+      "RULE_VIOLATION",
+    );
     const after = new NotesPeer(await member("p3"), circleId);
     await after.sync();
     expect(after.sealedAt).toBe(sealed[0]?.seq);
@@ -92,14 +113,28 @@ describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved c
     const [sessionOf, circleOf] = [`s_${openId}`, `c_${circleCmd}`];
     const cohortStream = streamName("cohort", cohortId());
     const before = await head(cohortStream);
-    const ids = [`listed:${sessionOf}`, `circle-listed:${circleOf}`, sid("listed", sessionOf), sid("circle-listed", circleOf)];
+    const ids = [
+      `listed:${sessionOf}`,
+      `circle-listed:${circleOf}`,
+      sid("listed", sessionOf),
+      sid("circle-listed", circleOf),
+    ];
     const landed = await squatHttp(p1Http, `/api/cohorts/${cohortId()}/consent`, ids, { agreed: true }, 200);
     expect(await head(cohortStream)).toBe(before + landed.length);
 
-    const opened = await fac.ok<{ sessionId: string }>("session:open", { id: openId, cohortId: cohortId(), title: "Second dosing day" });
+    const opened = await fac.ok<{ sessionId: string }>("session:open", {
+      id: openId,
+      cohortId: cohortId(),
+      title: "Second dosing day",
+    });
     expect(opened.sessionId).toBe(sessionOf);
     // A circle linked to the new session: only a session on the cohort's list can be linked.
-    const started = await fac.send<{ circleId: string }>("circle:start", { id: circleCmd, cohortId: cohortId(), title: "Its circle", sessionId: sessionOf });
+    const started = await fac.send<{ circleId: string }>("circle:start", {
+      id: circleCmd,
+      cohortId: cohortId(),
+      title: "Its circle",
+      sessionId: sessionOf,
+    });
     expect(started.ok ? started.data.circleId : `${codeOf(started)} ${started.error.message}`).toBe(circleOf);
 
     const cohort = await t.node.app.services.streams.state("cohort", cohortId());
@@ -108,7 +143,11 @@ describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved c
     const events = await logOf(cohortStream);
     expect(events.filter((e) => e.id === sid("listed", sessionOf)).map((e) => e.type)).toEqual(["session.opened"]);
     expect(events.filter((e) => e.id === sid("circle-listed", circleOf)).map((e) => e.type)).toEqual(["circle.listed"]);
-    for (const id of landed) expect(events.filter((e) => e.id === id).map((e) => e.type), id).toEqual(["consent.recorded"]);
+    for (const id of landed)
+      expect(
+        events.filter((e) => e.id === id).map((e) => e.type),
+        id,
+      ).toEqual(["consent.recorded"]);
     // The participant's home screen lists both.
     const me = JSON.stringify((await p1Http.get("/api/me")).json);
     expect(me).toContain(sessionOf);
@@ -121,30 +160,62 @@ describe("ids nobody can squat: rooms, notes and lists (one node, Redis, moved c
     const p1 = await pool.connect("p1");
     const other = `other-${tag()}`;
     const [openId, circleCmd] = [randomUUID(), randomUUID()];
-    const opened = await fac1.ok<{ sessionId: string; seq: number }>("session:open", { id: openId, cohortId: cohortId(), title: "ZZFAC1 session" });
-    const { circleId } = await fac1.ok<{ circleId: string }>("circle:start", { id: circleCmd, cohortId: cohortId(), title: "ZZFAC1 circle" });
+    const opened = await fac1.ok<{ sessionId: string; seq: number }>("session:open", {
+      id: openId,
+      cohortId: cohortId(),
+      title: "ZZFAC1 session",
+    });
+    const { circleId } = await fac1.ok<{ circleId: string }>("circle:start", {
+      id: circleCmd,
+      cohortId: cohortId(),
+      title: "ZZFAC1 circle",
+    });
     const otherBefore = await head(streamName("cohort", other));
 
-    expect(codeOf(await ofac.send("session:open", { id: openId, cohortId: other, title: "Mine" }))).toBe("DUPLICATE_ID");
-    expect(codeOf(await ofac.send("circle:start", { id: circleCmd, cohortId: other, title: "Mine" }))).toBe("DUPLICATE_ID");
+    expect(codeOf(await ofac.send("session:open", { id: openId, cohortId: other, title: "Mine" }))).toBe(
+      "DUPLICATE_ID",
+    );
+    expect(codeOf(await ofac.send("circle:start", { id: circleCmd, cohortId: other, title: "Mine" }))).toBe(
+      "DUPLICATE_ID",
+    );
     // A participant of fac1's own cohort reusing the id is not fac1 either.
-    expect(codeOf(await p1.send("session:open", { id: openId, cohortId: cohortId(), title: "Mine" }))).toBe("DUPLICATE_ID");
+    expect(codeOf(await p1.send("session:open", { id: openId, cohortId: cohortId(), title: "Mine" }))).toBe(
+      "DUPLICATE_ID",
+    );
     expect(await head(streamName("cohort", other))).toBe(otherBefore);
     // A look-alike command id derives other ids (one-to-one): the other facilitator's own session and circle.
-    const ownSession = await ofac.ok<{ sessionId: string }>("session:open", { id: `${openId}.`, cohortId: other, title: "Mine" });
-    const ownCircle = await ofac.ok<{ circleId: string }>("circle:start", { id: `${circleCmd}.`, cohortId: other, title: "Mine" });
+    const ownSession = await ofac.ok<{ sessionId: string }>("session:open", {
+      id: `${openId}.`,
+      cohortId: other,
+      title: "Mine",
+    });
+    const ownCircle = await ofac.ok<{ circleId: string }>("circle:start", {
+      id: `${circleCmd}.`,
+      cohortId: other,
+      title: "Mine",
+    });
     expect(ownSession.sessionId).not.toBe(opened.sessionId);
     expect(ownCircle.circleId).not.toBe(circleId);
     const otherCohortState = await t.node.app.services.streams.state("cohort", other);
     expect(otherCohortState.sessions.map((x) => x.id)).not.toContain(opened.sessionId);
     expect(otherCohortState.circles.map((x) => x.id)).not.toContain(circleId);
-    expect(await t.node.app.services.streams.state("session", opened.sessionId)).toMatchObject({ cohortId: cohortId(), title: "ZZFAC1 session", openedBy: await idOf("fac1") });
+    expect(await t.node.app.services.streams.state("session", opened.sessionId)).toMatchObject({
+      cohortId: cohortId(),
+      title: "ZZFAC1 session",
+      openedBy: await idOf("fac1"),
+    });
     expect(await t.node.app.services.streams.state("circle", circleId)).toMatchObject({ cohortId: cohortId() });
 
     expect(codeOf(await ofac.send("session:join", { sessionId: opened.sessionId, since: null }))).toBe("NOT_FOUND");
     expect(codeOf(await ofac.send("circle:join", { circleId }))).toBe("NOT_FOUND");
     expect(JSON.stringify(ofac.received)).not.toContain("ZZFAC1");
     // [LOG2] fac1's own retry still gets its first answer.
-    expect(await fac1.ok<{ sessionId: string; seq: number }>("session:open", { id: openId, cohortId: cohortId(), title: "ZZFAC1 session" })).toEqual(opened);
+    expect(
+      await fac1.ok<{ sessionId: string; seq: number }>("session:open", {
+        id: openId,
+        cohortId: cohortId(),
+        title: "ZZFAC1 session",
+      }),
+    ).toEqual(opened);
   });
 });

@@ -21,9 +21,15 @@ import { errorOf, type Http } from "./admin-support.js";
 /** A server-made id as `serverId` spells it: `$` + parts joined by `:` (shared/log.ts). */
 export const sid = (...parts: (string | number)[]): string => `$${parts.join(":")}`;
 export const codeOf = (r: Ack<unknown>): string => (r.ok ? "ok" : r.error.code);
-export const fullEvents = (c: TestClient, type: string): StoredEvent[] => c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e && e.type === type);
-const isNotice = (x: unknown): x is AlertNotice => typeof x === "object" && x !== null && "alertId" in x && "tier" in x && "kind" in x;
-export const notices = (c: TestClient): AlertNotice[] => c.received.filter((r) => r.name === "alert:notice").map((r) => r.payload).filter(isNotice);
+export const fullEvents = (c: TestClient, type: string): StoredEvent[] =>
+  c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e && e.type === type);
+const isNotice = (x: unknown): x is AlertNotice =>
+  typeof x === "object" && x !== null && "alertId" in x && "tier" in x && "kind" in x;
+export const notices = (c: TestClient): AlertNotice[] =>
+  c.received
+    .filter((r) => r.name === "alert:notice")
+    .map((r) => r.payload)
+    .filter(isNotice);
 const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
 export const update = (text: string): string => {
   const d = new Y.Doc();
@@ -54,9 +60,12 @@ export function squatting(t: ClockedNode) {
     return c;
   };
   const tick = () => t.node.app.tick();
-  const ofType = async (type: string, s = stream()): Promise<StoredEvent[]> => (await logOf(s)).filter((e) => e.type === type);
+  const ofType = async (type: string, s = stream()): Promise<StoredEvent[]> =>
+    (await logOf(s)).filter((e) => e.type === type);
   const supportAlertOf = async (participantId: string): Promise<Alert> => {
-    const a = Object.values((await session()).live.alerts).find((x) => x.kind === "support" && x.participantId === participantId);
+    const a = Object.values((await session()).live.alerts).find(
+      (x) => x.kind === "support" && x.participantId === participantId,
+    );
     if (!a) throw new Error(`no support alert for ${participantId}`);
     return a;
   };
@@ -65,7 +74,13 @@ export function squatting(t: ClockedNode) {
    * Send `name` once per id, first: an id with `$` in it is refused as input (INVALID_PAYLOAD) and
    * writes nothing; any other id lands as the sender's own event. Returns the ids that landed.
    */
-  async function squat(c: TestClient, name: string, ids: readonly string[], payload: (id: string) => Record<string, unknown>, streamOf = stream): Promise<string[]> {
+  async function squat(
+    c: TestClient,
+    name: string,
+    ids: readonly string[],
+    payload: (id: string) => Record<string, unknown>,
+    streamOf = stream,
+  ): Promise<string[]> {
     const landed: string[] = [];
     for (const id of ids) {
       const before = await head(streamOf());
@@ -82,7 +97,13 @@ export function squatting(t: ClockedNode) {
   }
 
   /** The same over HTTP: `$` ids are a 400 INVALID_PAYLOAD; the others succeed with `okStatus`. */
-  async function squatHttp(who: Http, path: string, ids: readonly string[], body: Record<string, unknown>, okStatus: number): Promise<string[]> {
+  async function squatHttp(
+    who: Http,
+    path: string,
+    ids: readonly string[],
+    body: Record<string, unknown>,
+    okStatus: number,
+  ): Promise<string[]> {
     const landed: string[] = [];
     for (const id of ids) {
       const r = await who.call("POST", path, { ...body, id });
@@ -98,15 +119,48 @@ export function squatting(t: ClockedNode) {
     const events = await logOf();
     for (const id of ids) {
       const e = events.filter((x) => x.id === id);
-      expect(e.map((x) => `${x.type} by ${x.actor} alert=${JSON.stringify(x.data.alert ?? null)}`), id).toEqual([`checkin.recorded by ${actor} alert=null`]);
+      expect(
+        e.map((x) => `${x.type} by ${x.actor} alert=${JSON.stringify(x.data.alert ?? null)}`),
+        id,
+      ).toEqual([`checkin.recorded by ${actor} alert=null`]);
     }
   }
 
   /** Every server-decided alert event in the log carries a `$` id. */
   async function serverIdsOnly(): Promise<void> {
-    const jobs = (await logOf()).filter((e) => ["alert.escalated", "alert.reminded", "alert.acknowledged", "alert.resolved", "checkin.prompted", "participant.arrived", "participant.left", "facilitator.arrived", "facilitator.left"].includes(e.type));
+    const jobs = (await logOf()).filter((e) =>
+      [
+        "alert.escalated",
+        "alert.reminded",
+        "alert.acknowledged",
+        "alert.resolved",
+        "checkin.prompted",
+        "participant.arrived",
+        "participant.left",
+        "facilitator.arrived",
+        "facilitator.left",
+      ].includes(e.type),
+    );
     expect(jobs.filter((e) => !e.id.startsWith("$")).map((e) => `${e.type} ${e.id}`)).toEqual([]);
   }
 
-  return { pool, tag, sessionId, cohortId, stream, logOf, head, session, idOf, join, tick, ofType, supportAlertOf, squat, squatHttp, ownCheckins, serverIdsOnly };
+  return {
+    pool,
+    tag,
+    sessionId,
+    cohortId,
+    stream,
+    logOf,
+    head,
+    session,
+    idOf,
+    join,
+    tick,
+    ofType,
+    supportAlertOf,
+    squat,
+    squatHttp,
+    ownCheckins,
+    serverIdsOnly,
+  };
 }

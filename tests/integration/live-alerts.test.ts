@@ -43,8 +43,13 @@ describe("live alerts across two nodes", () => {
   const logged = async (): Promise<StoredEvent[]> => (await A.stores.log.read(stream(), 0, 1000)).events;
   const fullEvents = (c: TestClient, type: string): StoredEvent[] =>
     c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e && e.type === type);
-  const isNotice = (x: unknown): x is AlertNotice => typeof x === "object" && x !== null && "alertId" in x && "tier" in x && "kind" in x;
-  const notices = (c: TestClient): AlertNotice[] => c.received.filter((r) => r.name === "alert:notice").map((r) => r.payload).filter(isNotice);
+  const isNotice = (x: unknown): x is AlertNotice =>
+    typeof x === "object" && x !== null && "alertId" in x && "tier" in x && "kind" in x;
+  const notices = (c: TestClient): AlertNotice[] =>
+    c.received
+      .filter((r) => r.name === "alert:notice")
+      .map((r) => r.payload)
+      .filter(isNotice);
   /** Both nodes run the check at the same moved instant, as their timers would. */
   const tickBoth = () => Promise.all([A.app.tick(), B.app.tick()]);
 
@@ -56,9 +61,16 @@ describe("live alerts across two nodes", () => {
     for (const c of [facB, facA, p1]) await join(c);
     const [fac1Id, p1Id] = [await idOf("fac1"), await idOf("p1")];
 
-    const reply = await p1.ok<{ alertId: string; seq: number }>("support:request", { id: randomUUID(), sessionId: sessionId() });
+    const reply = await p1.ok<{ alertId: string; seq: number }>("support:request", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+    });
     await facB.until(() => facB.events.some((m) => m.event.seq === reply.seq), 5000, "the alert on node B");
-    expect(fullEvents(facB, "alert.raised")[0]?.data).toMatchObject({ alertId: reply.alertId, kind: "support", participantId: p1Id });
+    expect(fullEvents(facB, "alert.raised")[0]?.data).toMatchObject({
+      alertId: reply.alertId,
+      kind: "support",
+      participantId: p1Id,
+    });
 
     clock.advance(14_000);
     await tickBoth();
@@ -67,24 +79,41 @@ describe("live alerts across two nodes", () => {
     await tickBoth();
     await tickBoth();
     await admin.until(() => notices(admin).some((n) => n.tier === 1), 5000, "tier 1 notice to the admin");
-    expect((await logged()).filter((e) => e.type === "alert.escalated").map((e) => e.id)).toEqual([`$escalate:${reply.alertId}:1`]);
+    expect((await logged()).filter((e) => e.type === "alert.escalated").map((e) => e.id)).toEqual([
+      `$escalate:${reply.alertId}:1`,
+    ]);
 
     clock.advance(45_000);
     await tickBoth();
     await tickBoth();
     await admin.until(() => notices(admin).some((n) => n.tier === 2), 5000, "tier 2 notice to the admin");
-    expect((await logged()).filter((e) => e.type === "alert.escalated").map((e) => e.id)).toEqual([`$escalate:${reply.alertId}:1`, `$escalate:${reply.alertId}:2`]);
+    expect((await logged()).filter((e) => e.type === "alert.escalated").map((e) => e.id)).toEqual([
+      `$escalate:${reply.alertId}:1`,
+      `$escalate:${reply.alertId}:2`,
+    ]);
 
-    const ack = await facB.ok<{ by: string }>("alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: reply.alertId });
+    const ack = await facB.ok<{ by: string }>("alert:ack", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      alertId: reply.alertId,
+    });
     expect(ack.by).toBe(fac1Id);
     await facA.until(() => fullEvents(facA, "alert.acknowledged").length === 1, 5000, "the ack on node A");
-    await p1.until(() => fullEvents(p1, "alert.acknowledged").length === 1, 5000, "the participant learns who is coming");
+    await p1.until(
+      () => fullEvents(p1, "alert.acknowledged").length === 1,
+      5000,
+      "the participant learns who is coming",
+    );
     expect(fullEvents(p1, "alert.acknowledged")[0]?.data).toMatchObject({ alertId: reply.alertId, by: fac1Id });
 
     clock.advance(120_000);
     await tickBoth();
     // A barrier: a check-in after the ticks; once it arrives, anything the ticks sent has too.
-    const barrier = await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" });
+    const barrier = await p1.ok<{ seq: number }>("checkin:send", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      status: "ok",
+    });
     await facA.until(() => facA.events.some((m) => m.event.seq === barrier.seq), 5000, "barrier");
     expect((await logged()).filter((e) => e.type === "alert.escalated")).toHaveLength(2);
     expect(notices(admin).map((n) => n.tier)).toEqual([1, 2]);
@@ -103,7 +132,11 @@ describe("live alerts across two nodes", () => {
       clock.advance(60_000);
       await tickBoth();
       await tickBoth();
-      await admin.until(() => notices(admin).some((n) => n.reminder === minute), 5000, `reminder ${minute} to the admin on node B`);
+      await admin.until(
+        () => notices(admin).some((n) => n.reminder === minute),
+        5000,
+        `reminder ${minute} to the admin on node B`,
+      );
     }
     const reminded = (await logged()).filter((e) => e.type === "alert.reminded").map((e) => e.id);
     expect(reminded).toEqual([1, 2, 3].map((n) => `$remind:${reply.alertId}:${n}`));
@@ -126,10 +159,18 @@ describe("live alerts across two nodes", () => {
     // Nobody staff was connected when it escalated; they come (back) now, on either node.
     const admin = await on(B, "admin");
     const fac = await on(A, "fac2");
-    for (const c of [admin, fac]) await c.until(() => notices(c).some((n) => n.alertId === reply.alertId && n.tier === 1), 5000, "the missed escalation");
+    for (const c of [admin, fac])
+      await c.until(
+        () => notices(c).some((n) => n.alertId === reply.alertId && n.tier === 1),
+        5000,
+        "the missed escalation",
+      );
     // A facilitator of another cohort hears nothing of it.
     const other = await pool.connect("ofac", otherCohort, B.url);
-    const barrier = await other.ok<{ sessionId: string }>("session:join", { sessionId: `other-live-${A.tag}`, since: null });
+    const barrier = await other.ok<{ sessionId: string }>("session:join", {
+      sessionId: `other-live-${A.tag}`,
+      since: null,
+    });
     expect(barrier.sessionId).toBe(`other-live-${A.tag}`);
     expect(notices(other)).toEqual([]);
   });
@@ -138,7 +179,12 @@ describe("live alerts across two nodes", () => {
     const fac = await on(B, "fac1");
     await join(fac);
     const fac1Id = await idOf("fac1");
-    await A.app.services.streams.appendSystem(stream(), { id: "$test:stale-left", type: "facilitator.left", actor: fac1Id, data: { userId: fac1Id } });
+    await A.app.services.streams.appendSystem(stream(), {
+      id: "$test:stale-left",
+      type: "facilitator.left",
+      actor: fac1Id,
+      data: { userId: fac1Id },
+    });
     await tickBoth();
     await tickBoth();
     const mine = (await logged()).filter((e) => e.data.userId === fac1Id).map((e) => e.type);
@@ -165,8 +211,15 @@ describe("live alerts across two nodes", () => {
     const admin = await on(B, "admin");
     for (const c of [fac1, fac2]) await join(c);
     const pIds = [await idOf("p1"), await idOf("p2"), await idOf("p3")];
-    for (const participantId of pIds) await fac1.ok("participant:admit", { id: randomUUID(), sessionId: sessionId(), participantId });
-    await fac1.ok("dose:record", { id: randomUUID(), sessionId: sessionId(), participantId: pIds[0], mg: 40, kind: "primary" });
+    for (const participantId of pIds)
+      await fac1.ok("participant:admit", { id: randomUUID(), sessionId: sessionId(), participantId });
+    await fac1.ok("dose:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: pIds[0],
+      mg: 40,
+      kind: "primary",
+    });
     // 3 participants at 40 mg: 1 facilitator per 2, so both facilitators are needed.
     const refused = await fac2.send("break:set", { id: randomUUID(), sessionId: sessionId(), onBreak: true });
     expect(refused.ok ? null : refused.error.code).toBe("RULE_VIOLATION");
@@ -174,7 +227,11 @@ describe("live alerts across two nodes", () => {
 
     await fac2.ok("session:leave", { sessionId: sessionId() });
     await tickBoth();
-    await fac1.until(() => fullEvents(fac1, "alert.raised").some((e) => e.data.kind === "ratio"), 5000, "ratio alert on the facilitator");
+    await fac1.until(
+      () => fullEvents(fac1, "alert.raised").some((e) => e.data.kind === "ratio"),
+      5000,
+      "ratio alert on the facilitator",
+    );
     await admin.until(() => notices(admin).some((n) => n.kind === "ratio"), 5000, "ratio alert to the admin");
     // Back in the room on a new connection, as after closing the laptop.
     await join(await on(B, "fac2"));
@@ -194,7 +251,11 @@ describe("live alerts across two nodes", () => {
     expect((await logged()).some((e) => e.type === "alert.raised")).toBe(false);
     clock.advance(1000);
     await tickBoth();
-    await fac2.until(() => fullEvents(fac2, "alert.raised").some((e) => e.data.kind === "break" && e.data.subjectId === fac1Id), 5000, "break alert");
+    await fac2.until(
+      () => fullEvents(fac2, "alert.raised").some((e) => e.data.kind === "break" && e.data.subjectId === fac1Id),
+      5000,
+      "break alert",
+    );
     await fac1.ok("break:set", { id: randomUUID(), sessionId: sessionId(), onBreak: false });
     const types = (await logged()).map((e) => e.type);
     expect(types).toContain("break.started");

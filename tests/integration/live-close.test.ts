@@ -12,7 +12,8 @@ import { ClientPool, useClockedNode } from "../support/pool.js";
 
 const codeOf = (r: Ack<unknown>): string => (r.ok ? "ok" : r.error.code);
 const messageOf = (r: Ack<unknown>): string => (r.ok ? "" : r.error.message);
-const fullEvents = (c: TestClient): StoredEvent[] => c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e);
+const fullEvents = (c: TestClient): StoredEvent[] =>
+  c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e);
 
 describe.each<StoreKind>(["embedded", "redis"])("ending a live session on %s", (kind) => {
   const t = useClockedNode(kind);
@@ -22,11 +23,14 @@ describe.each<StoreKind>(["embedded", "redis"])("ending a live session on %s", (
   const head = async () => (await t.node.stores.log.head(streamName("session", sessionId()))).seq;
   const listed = async () => (await t.node.app.services.streams.state("index", LIVE_INDEX_ID)).sessions;
   const idOf = async (key: string): Promise<string> => {
-    const u = await t.node.app.services.users.byEmail(mainCohort(t.node.tag).people.find((p) => p.key === key)?.email ?? "");
+    const u = await t.node.app.services.users.byEmail(
+      mainCohort(t.node.tag).people.find((p) => p.key === key)?.email ?? "",
+    );
     if (!u) throw new Error(`no user ${key}`);
     return u.id;
   };
-  const close = (c: TestClient) => c.send<{ seq: number; closedBy: string }>("session:close", { id: randomUUID(), sessionId: sessionId() });
+  const close = (c: TestClient) =>
+    c.send<{ seq: number; closedBy: string }>("session:close", { id: randomUUID(), sessionId: sessionId() });
 
   it("[LIVE10] [LIVE6] [LOG1] refused while someone is admitted and not released or an alert waits; allowed after release and ack; then support is refused and the index drops it", async () => {
     const fac = await pool.connect("fac1");
@@ -46,7 +50,13 @@ describe.each<StoreKind>(["embedded", "redis"])("ending a live session on %s", (
     // Participants never end a session.
     expect(codeOf(await close(p1))).toBe("FORBIDDEN");
 
-    await fac.ok("release:record", { id: randomUUID(), sessionId: sessionId(), participantId: p1Id, transportBy: "Partner", planConfirmed: true });
+    await fac.ok("release:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: p1Id,
+      transportBy: "Partner",
+      planConfirmed: true,
+    });
     const help = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
 
     // [LIVE6] A pending alert: refused, and it names it.
@@ -59,19 +69,30 @@ describe.each<StoreKind>(["embedded", "redis"])("ending a live session on %s", (
 
     await fac.ok("alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: help.alertId });
     const closeId = randomUUID();
-    const done = await fac.ok<{ seq: number; closedBy: string }>("session:close", { id: closeId, sessionId: sessionId() });
+    const done = await fac.ok<{ seq: number; closedBy: string }>("session:close", {
+      id: closeId,
+      sessionId: sessionId(),
+    });
     expect(done.closedBy).toBe(await idOf("fac1"));
     // [LOG2] A retry gets the first answer.
-    expect((await fac.ok<{ seq: number }>("session:close", { id: closeId, sessionId: sessionId() })).seq).toBe(done.seq);
+    expect((await fac.ok<{ seq: number }>("session:close", { id: closeId, sessionId: sessionId() })).seq).toBe(
+      done.seq,
+    );
     // Everyone's screen learns it live: the participant's socket gets the event itself.
-    await p1.until(() => fullEvents(p1).some((e) => e.type === "session.closed"), 5000, "session.closed on the participant's socket");
+    await p1.until(
+      () => fullEvents(p1).some((e) => e.type === "session.closed"),
+      5000,
+      "session.closed on the participant's socket",
+    );
 
     // After the close: support and check-ins are refused with words that say to call out.
     before = await head();
     const late = await p1.send("support:request", { id: randomUUID(), sessionId: sessionId() });
     expect(codeOf(late)).toBe("RULE_VIOLATION");
     expect(messageOf(late)).toMatch(/session has ended.*call out or wave to a facilitator/);
-    expect(codeOf(await p1.send("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "need_support" }))).toBe("RULE_VIOLATION");
+    expect(
+      codeOf(await p1.send("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "need_support" })),
+    ).toBe("RULE_VIOLATION");
     expect(await head()).toBe(before);
 
     // [LOG1] The index no longer lists it (a session.unlisted event), joining again does not re-list it,
@@ -141,7 +162,11 @@ describe("a support request racing the close", () => {
     const joined = await fac.ok<{ cohortId: string }>("session:join", { sessionId: `live-${A.tag}`, since: null });
     const outcomes: string[] = [];
     for (let round = 0; round < 6; round++) {
-      const { sessionId } = await fac.ok<{ sessionId: string }>("session:open", { id: randomUUID(), cohortId: joined.cohortId, title: `Race ${round}` });
+      const { sessionId } = await fac.ok<{ sessionId: string }>("session:open", {
+        id: randomUUID(),
+        cohortId: joined.cohortId,
+        title: `Race ${round}`,
+      });
       const [help, close] = await Promise.all([
         p1.send("support:request", { id: randomUUID(), sessionId }),
         fac.send("session:close", { id: randomUUID(), sessionId }),

@@ -7,7 +7,8 @@ import { useTwoNodes } from "../support/two-nodes.js";
 /** Real server processes on real Redis: the node that took an alert dies with kill -9. */
 describe("a live alert survives the crash of the node that took it", () => {
   const two = useTwoNodes("lc");
-  const full = (c: TestClient, type: string): StoredEvent[] => c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e && e.type === type);
+  const full = (c: TestClient, type: string): StoredEvent[] =>
+    c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e && e.type === type);
 
   it("[LIVE6] [LOG3] after kill -9 of the node that acknowledged an alert it stays pending and escalates from the other node", async () => {
     const sessionId = `live-${two.tag}`;
@@ -19,9 +20,17 @@ describe("a live alert survives the crash of the node that took it", () => {
     await two.node(0).kill9();
     const killedAt = performance.now();
     // Node B never took the request, yet its own check escalates it (15 s, real time).
-    await fac.until(() => full(fac, "alert.escalated").some((e) => e.data.alertId === reply.alertId && e.data.tier === 1), 25_000, "tier 1 escalation from node B");
-    console.info(`escalated by the surviving node ${((performance.now() - killedAt) / 1000).toFixed(1)} s after the crash`);
-    const raised = (await two.stores.log.read(streamName("session", sessionId), 0, 1000)).events.filter((e) => e.type === "alert.raised");
+    await fac.until(
+      () => full(fac, "alert.escalated").some((e) => e.data.alertId === reply.alertId && e.data.tier === 1),
+      25_000,
+      "tier 1 escalation from node B",
+    );
+    console.info(
+      `escalated by the surviving node ${((performance.now() - killedAt) / 1000).toFixed(1)} s after the crash`,
+    );
+    const raised = (await two.stores.log.read(streamName("session", sessionId), 0, 1000)).events.filter(
+      (e) => e.type === "alert.raised",
+    );
     expect(raised.map((e) => e.id)).toEqual([reply.alertId]);
     const ack = await fac.ok<{ alertId: string }>("alert:ack", { id: randomUUID(), sessionId, alertId: reply.alertId });
     expect(ack.alertId).toBe(reply.alertId);

@@ -30,7 +30,9 @@ describe("live checks on a slow store", () => {
       }
     };
     await expect.poll(() => done, { timeout: 20_000, interval: 200 }).toBeGreaterThanOrEqual(2);
-    console.info(`slow store (${slowMs} ms per read, check every ${LIVE_CHECK_MS} ms): at most ${most} run(s) at once over ${done} runs`);
+    console.info(
+      `slow store (${slowMs} ms per read, check every ${LIVE_CHECK_MS} ms): at most ${most} run(s) at once over ${done} runs`,
+    );
     expect(most).toBe(1);
   }, 30_000);
 });

@@ -14,7 +14,9 @@ describe("live session rules on one node", () => {
   const sessionId = () => `live-${t.node.tag}`;
   const head = async () => (await t.node.stores.log.head(streamName("session", sessionId()))).seq;
   const idOf = async (key: string, cohort = mainCohort): Promise<string> => {
-    const u = await t.node.app.services.users.byEmail(cohort(t.node.tag).people.find((p) => p.key === key)?.email ?? "");
+    const u = await t.node.app.services.users.byEmail(
+      cohort(t.node.tag).people.find((p) => p.key === key)?.email ?? "",
+    );
     if (!u) throw new Error(`no user ${key}`);
     return u.id;
   };
@@ -35,11 +37,23 @@ describe("live session rules on one node", () => {
     const p1Id = await idOf("p1");
     const base = { sessionId: sessionId(), participantId: p1Id };
     await fac.ok("participant:admit", { id: randomUUID(), ...base });
-    expect(await refused(fac, "dose:record", { id: randomUUID(), ...base, mg: 60, kind: "primary" }, "RULE_VIOLATION")).toMatch(/total to 60 mg; the most allowed .* is 50 mg/);
+    expect(
+      await refused(fac, "dose:record", { id: randomUUID(), ...base, mg: 60, kind: "primary" }, "RULE_VIOLATION"),
+    ).toMatch(/total to 60 mg; the most allowed .* is 50 mg/);
     await refused(fac, "dose:record", { id: randomUUID(), ...base, mg: 5000, kind: "primary" }, "INVALID_PAYLOAD");
     await refused(p1, "dose:record", { id: randomUUID(), ...base, mg: 5, kind: "primary" }, "FORBIDDEN");
-    await refused(fac, "vitals:record", { id: randomUUID(), ...base, systolic: -5, diastolic: 80, heartRate: 70 }, "INVALID_PAYLOAD");
-    await refused(fac, "vitals:record", { id: randomUUID(), ...base, systolic: 120, diastolic: 80, heartRate: 900 }, "INVALID_PAYLOAD");
+    await refused(
+      fac,
+      "vitals:record",
+      { id: randomUUID(), ...base, systolic: -5, diastolic: 80, heartRate: 70 },
+      "INVALID_PAYLOAD",
+    );
+    await refused(
+      fac,
+      "vitals:record",
+      { id: randomUUID(), ...base, systolic: 120, diastolic: 80, heartRate: 900 },
+      "INVALID_PAYLOAD",
+    );
     await fac.ok("dose:record", { id: randomUUID(), ...base, mg: 20, kind: "primary" });
     t.clock.advance(60 * 60_000);
     const release = { id: randomUUID(), ...base, transportBy: "Partner", planConfirmed: true };
@@ -66,7 +80,9 @@ describe("live session rules on one node", () => {
     await fac.ok("session:join", { sessionId: sessionId(), since: null });
     const state = await t.node.app.services.streams.state("session", sessionId());
     expect(state.live.facilitatorsInRoom).toEqual([facId]);
-    const types = (await t.node.stores.log.read(streamName("session", sessionId()), 0, 100)).events.filter((e) => e.data.userId === facId).map((e) => e.type);
+    const types = (await t.node.stores.log.read(streamName("session", sessionId()), 0, 100)).events
+      .filter((e) => e.data.userId === facId)
+      .map((e) => e.type);
     expect(types).toEqual(["facilitator.arrived", "facilitator.left", "facilitator.arrived"]);
   });
 
@@ -80,9 +96,26 @@ describe("live session rules on one node", () => {
       id: "$test:hard-stop",
       type: "screening.submitted",
       actor: "system",
-      data: { participantId: op1, answers: { lithiumLastTaken: null, psychoticDisorder: true, bipolarI: false, thoughtsOfHarm: false, heartCondition: false, pregnant: false, maoi: false, ssriSnri: false, familyPsychosis: false, seizures: false } },
+      data: {
+        participantId: op1,
+        answers: {
+          lithiumLastTaken: null,
+          psychoticDisorder: true,
+          bipolarI: false,
+          thoughtsOfHarm: false,
+          heartCondition: false,
+          pregnant: false,
+          maoi: false,
+          ssriSnri: false,
+          familyPsychosis: false,
+          seizures: false,
+        },
+      },
     });
-    const context = await fac.ok<{ readiness: Record<string, { ready: boolean; missing: { label: string }[] }> }>("live:context", { sessionId: sid });
+    const context = await fac.ok<{ readiness: Record<string, { ready: boolean; missing: { label: string }[] }> }>(
+      "live:context",
+      { sessionId: sid },
+    );
     expect(context.readiness[op1]?.ready).toBe(false);
     const before = (await t.node.stores.log.head(streamName("session", sid))).seq;
     const r = await fac.send("participant:admit", { id: randomUUID(), sessionId: sid, participantId: op1 });
@@ -97,27 +130,83 @@ describe("live session rules on one node", () => {
     const p2 = await pool.connect("p2");
     for (const c of [fac, p1, p2]) await c.ok("session:join", { sessionId: sessionId(), since: null });
     const [p1Id, p2Id] = [await idOf("p1"), await idOf("p2")];
-    for (const participantId of [p1Id, p2Id]) await fac.ok("participant:admit", { id: randomUUID(), sessionId: sessionId(), participantId });
-    await fac.ok("dose:record", { id: randomUUID(), sessionId: sessionId(), participantId: p1Id, mg: 25, kind: "primary" });
-    await fac.ok("vitals:record", { id: randomUUID(), sessionId: sessionId(), participantId: p1Id, systolic: 187, diastolic: 113, heartRate: 97 });
-    await fac.ok("vitals:record", { id: randomUUID(), sessionId: sessionId(), participantId: p2Id, systolic: 131, diastolic: 77, heartRate: 61 });
-    await fac.ok("adverse:record", { id: randomUUID(), sessionId: sessionId(), participantId: p1Id, kind: "behavioral", severity: "mild", emergencyServicesCalled: false, description: "ZZADVERSE wandered toward door" });
-    await p1.ok("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "struggling", text: "ZZPRIVATE words of p1" });
+    for (const participantId of [p1Id, p2Id])
+      await fac.ok("participant:admit", { id: randomUUID(), sessionId: sessionId(), participantId });
+    await fac.ok("dose:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: p1Id,
+      mg: 25,
+      kind: "primary",
+    });
+    await fac.ok("vitals:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: p1Id,
+      systolic: 187,
+      diastolic: 113,
+      heartRate: 97,
+    });
+    await fac.ok("vitals:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: p2Id,
+      systolic: 131,
+      diastolic: 77,
+      heartRate: 61,
+    });
+    await fac.ok("adverse:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: p1Id,
+      kind: "behavioral",
+      severity: "mild",
+      emergencyServicesCalled: false,
+      description: "ZZADVERSE wandered toward door",
+    });
+    await p1.ok("checkin:send", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      status: "struggling",
+      text: "ZZPRIVATE words of p1",
+    });
     const help = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
     t.clock.advance(16_000);
     await t.node.app.tick();
     await fac.ok("alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: help.alertId });
     t.clock.advance(5 * 3600_000);
-    await fac.ok("release:record", { id: randomUUID(), sessionId: sessionId(), participantId: p1Id, transportBy: "ZZDRIVER Sam", planConfirmed: true });
-    const last = await p2.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" });
-    for (const c of [p1, p2]) await c.until(() => c.events.some((m) => m.event.seq === last.seq), 5000, "the last position");
+    await fac.ok("release:record", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      participantId: p1Id,
+      transportBy: "ZZDRIVER Sam",
+      planConfirmed: true,
+    });
+    const last = await p2.ok<{ seq: number }>("checkin:send", {
+      id: randomUUID(),
+      sessionId: sessionId(),
+      status: "ok",
+    });
+    for (const c of [p1, p2])
+      await c.until(() => c.events.some((m) => m.event.seq === last.seq), 5000, "the last position");
     // A resync from zero too: the HTTP-free read path sees the same.
-    for (const c of [p1, p2]) await c.ok("stream:sync", { stream: streamName("session", sessionId()), epoch: null, seq: 0 });
+    for (const c of [p1, p2])
+      await c.ok("stream:sync", { stream: streamName("session", sessionId()), epoch: null, seq: 0 });
 
     const seenBy = (c: TestClient) => JSON.stringify(c.received);
     for (const c of [p1, p2]) {
       const all = seenBy(c);
-      for (const secret of ["systolic", "diastolic", "heartRate", "ZZADVERSE", "vitals.recorded", "adverse.recorded", "dose.recorded", "ZZDRIVER"]) expect(all).not.toContain(secret);
+      for (const secret of [
+        "systolic",
+        "diastolic",
+        "heartRate",
+        "ZZADVERSE",
+        "vitals.recorded",
+        "adverse.recorded",
+        "dose.recorded",
+        "ZZDRIVER",
+      ])
+        expect(all).not.toContain(secret);
     }
     expect(seenBy(p2)).not.toContain("ZZPRIVATE");
     expect(seenBy(p2)).not.toContain(help.alertId);

@@ -9,7 +9,8 @@ import { useTwoNodes } from "../support/two-nodes.js";
 describe("two nodes on one Redis", () => {
   const two = useTwoNodes("mn");
   const [A, B] = [0, 1];
-  const connect = (key: string, on: number, reconnection = false): Promise<TestClient> => two.connect(key, on, { reconnection });
+  const connect = (key: string, on: number, reconnection = false): Promise<TestClient> =>
+    two.connect(key, on, { reconnection });
   const sessionId = () => `live-${two.tag}`;
 
   it("[PR3] [PR4] a facilitator on node A sees a participant who is on node B within 1 s, and the reverse", async () => {
@@ -33,7 +34,12 @@ describe("two nodes on one Redis", () => {
     const latencies: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
-      const ack = await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: i % 2 ? "ok" : "struggling", intensity: i % 11 });
+      const ack = await p1.ok<{ seq: number }>("checkin:send", {
+        id: randomUUID(),
+        sessionId: sessionId(),
+        status: i % 2 ? "ok" : "struggling",
+        intensity: i % 11,
+      });
       await f1.until(() => f1.events.some((m) => m.event.seq === ack.seq), 1000, `check-in ${i} on node A within 1 s`);
       latencies.push(performance.now() - started);
     }
@@ -51,7 +57,10 @@ describe("two nodes on one Redis", () => {
     const p1 = await connect("p1", B);
     await p1.ok("session:join", { sessionId: sessionId(), since: null });
     const sent: number[] = [];
-    for (let i = 0; i < 3; i++) sent.push((await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" })).seq);
+    for (let i = 0; i < 3; i++)
+      sent.push(
+        (await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" })).seq,
+      );
     const back = await connect("fac1", B);
     const rejoined = await back.ok<SessionJoined>("session:join", { sessionId: sessionId(), since: held });
     const seqs = rejoined.sync.events.map((e) => e.seq);
@@ -64,7 +73,10 @@ describe("two nodes on one Redis", () => {
     const pA = await connect("p1", A);
     const pB = await connect("p1", B);
     const cmd = { id: randomUUID(), sessionId: sessionId(), status: "need_support", text: "retry" };
-    const [a, b] = await Promise.all([pA.ok<{ seq: number }>("checkin:send", cmd), pB.ok<{ seq: number }>("checkin:send", cmd)]);
+    const [a, b] = await Promise.all([
+      pA.ok<{ seq: number }>("checkin:send", cmd),
+      pB.ok<{ seq: number }>("checkin:send", cmd),
+    ]);
     expect(a.seq).toBe(b.seq);
     const read = await two.stores.log.read(streamName("session", sessionId()), 0, 500);
     expect(read.events.filter((e: StoredEvent) => e.id === cmd.id)).toHaveLength(1);
@@ -78,14 +90,21 @@ describe("two nodes on one Redis", () => {
     const p1Id = joined.people.find((p) => p.name.startsWith("p1"))?.id ?? "";
     await f1.until(() => f1.presenceOf(p1Id) === "online", 5000, "p1 online");
     const acked: number[] = [];
-    for (let i = 0; i < 5; i++) acked.push((await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" })).seq);
+    for (let i = 0; i < 5; i++)
+      acked.push(
+        (await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: sessionId(), status: "ok" })).seq,
+      );
     const killedAt = performance.now();
     await two.node(B).kill9();
     await f1.until(() => f1.presenceOf(p1Id) === "offline", 30_000, "p1 offline within 30 s of the crash");
     const took = performance.now() - killedAt;
     console.info(`offline after kill -9 in ${(took / 1000).toFixed(1)} s`);
     expect(took).toBeLessThan(30_000);
-    const sync = await f1.ok<SyncResult>("stream:sync", { stream: streamName("session", sessionId()), epoch: null, seq: 0 });
+    const sync = await f1.ok<SyncResult>("stream:sync", {
+      stream: streamName("session", sessionId()),
+      epoch: null,
+      seq: 0,
+    });
     const seqs = sync.events.map((e) => e.seq);
     expect(acked.every((s) => seqs.includes(s))).toBe(true);
   }, 60_000);

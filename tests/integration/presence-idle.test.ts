@@ -68,7 +68,13 @@ async function commandsOf(run: () => Promise<void>): Promise<number> {
   return (await commandsProcessed()) - before - 1;
 }
 
-const entry = (userId: string, nodeId: string, connId: string, expiresAt: number, state: ConnectionEntry["state"] = "online"): ConnectionEntry => ({ userId, nodeId, connId, state, expiresAt });
+const entry = (
+  userId: string,
+  nodeId: string,
+  connId: string,
+  expiresAt: number,
+  state: ConnectionEntry["state"] = "online",
+): ConnectionEntry => ({ userId, nodeId, connId, state, expiresAt });
 
 describe("presence while nothing happens", () => {
   /** Per sweep and per heartbeat, on two nodes with `rooms` × `members` connected people and one dropped tab per room still in its grace. */
@@ -78,22 +84,29 @@ describe("presence while nothing happens", () => {
     await a.presence.heartbeat("node-a", HOUR);
     await b.presence.heartbeat("node-b", HOUR);
     const now = Date.now();
-    await Promise.all(Array.from({ length: rooms }, async (_, r) => {
-      for (let m = 0; m < members; m++) {
-        const [store, nodeId] = m % 2 ? [a, "node-a"] : [b, "node-b"];
-        await store.presence.upsert(`session:${r}`, entry(`u${m}`, nodeId, `c${r}-${m}`, WHILE_NODE_ALIVE, m % 3 ? "online" : "away"));
-      }
-      await a.presence.upsert(`session:${r}`, entry("dropped", "node-a", `d${r}`, now + HOUR, "disconnected"));
-    }));
+    await Promise.all(
+      Array.from({ length: rooms }, async (_, r) => {
+        for (let m = 0; m < members; m++) {
+          const [store, nodeId] = m % 2 ? [a, "node-a"] : [b, "node-b"];
+          await store.presence.upsert(
+            `session:${r}`,
+            entry(`u${m}`, nodeId, `c${r}-${m}`, WHILE_NODE_ALIVE, m % 3 ? "online" : "away"),
+          );
+        }
+        await a.presence.upsert(`session:${r}`, entry("dropped", "node-a", `d${r}`, now + HOUR, "disconnected"));
+      }),
+    );
     // Once per Redis, a script's first EVALSHA misses and falls back to EVAL: not idle cost.
     await Promise.all([a.presence.sweep(now), b.presence.sweep(now)]);
     const rounds = 20;
     const swept: SweptEntry[] = [];
     const sweep = await commandsOf(async () => {
-      for (let k = 0; k < rounds; k++) swept.push(...(await Promise.all([a.presence.sweep(now), b.presence.sweep(now)])).flat());
+      for (let k = 0; k < rounds; k++)
+        swept.push(...(await Promise.all([a.presence.sweep(now), b.presence.sweep(now)])).flat());
     });
     const heartbeat = await commandsOf(async () => {
-      for (let k = 0; k < rounds; k++) await Promise.all([a.presence.heartbeat("node-a", HOUR), b.presence.heartbeat("node-b", HOUR)]);
+      for (let k = 0; k < rounds; k++)
+        await Promise.all([a.presence.heartbeat("node-a", HOUR), b.presence.heartbeat("node-b", HOUR)]);
     });
     expect(swept).toEqual([]);
     expect(await b.presence.list("session:0")).toHaveLength(members + 1);
@@ -105,7 +118,9 @@ describe("presence while nothing happens", () => {
     const small = await idleCost(2, 2);
     const manyRooms = await idleCost(200, 2);
     const manyPeople = await idleCost(200, 10);
-    console.info(`idle Redis commands per sweep / heartbeat (2 nodes): 2×2 ${small.sweep} / ${small.heartbeat}; 200×2 ${manyRooms.sweep} / ${manyRooms.heartbeat}; 200×10 ${manyPeople.sweep} / ${manyPeople.heartbeat}`);
+    console.info(
+      `idle Redis commands per sweep / heartbeat (2 nodes): 2×2 ${small.sweep} / ${small.heartbeat}; 200×2 ${manyRooms.sweep} / ${manyRooms.heartbeat}; 200×10 ${manyPeople.sweep} / ${manyPeople.heartbeat}`,
+    );
     expect(manyRooms).toEqual(small);
     expect(manyPeople).toEqual(small);
     expect(small.sweep).toBeLessThanOrEqual(5);
@@ -123,7 +138,8 @@ describe("a node that dies", () => {
     await a.presence.heartbeat("node-a", HOUR);
     await b.presence.heartbeat("node-b", HOUR);
     for (let r = 0; r < 20; r++) {
-      for (let m = 0; m < 3; m++) await b.presence.upsert(`session:${r}`, entry(`p${m}`, "node-dying", `c${r}-${m}`, WHILE_NODE_ALIVE));
+      for (let m = 0; m < 3; m++)
+        await b.presence.upsert(`session:${r}`, entry(`p${m}`, "node-dying", `c${r}-${m}`, WHILE_NODE_ALIVE));
       await a.presence.upsert(`session:${r}`, entry("f1", "node-a", `f${r}`, WHILE_NODE_ALIVE));
     }
     // The dying node's last heartbeat; node liveness runs on Redis's clock, so this waits for real.
@@ -161,13 +177,20 @@ describe("a node that dies", () => {
     const s = await embeddedNode(clock);
     await s.presence.heartbeat("node-a", HOUR);
     await s.presence.heartbeat("node-dying", nodeTtlMs);
-    for (let r = 0; r < 5; r++) await s.presence.upsert(`session:${r}`, entry("p1", "node-dying", `c${r}`, WHILE_NODE_ALIVE));
+    for (let r = 0; r < 5; r++)
+      await s.presence.upsert(`session:${r}`, entry("p1", "node-dying", `c${r}`, WHILE_NODE_ALIVE));
     await s.presence.upsert("session:0", entry("f1", "node-a", "f0", WHILE_NODE_ALIVE));
     clock.advance(nodeTtlMs - 1);
     expect(await s.presence.sweep(clock.now())).toEqual([]);
     clock.advance(1);
     const [first, second] = await Promise.all([s.presence.sweep(clock.now()), s.presence.sweep(clock.now())]);
-    expect([...first, ...second].map((e) => e.room).sort()).toEqual(["session:0", "session:1", "session:2", "session:3", "session:4"]);
+    expect([...first, ...second].map((e) => e.room).sort()).toEqual([
+      "session:0",
+      "session:1",
+      "session:2",
+      "session:3",
+      "session:4",
+    ]);
     expect(await s.presence.list("session:0")).toEqual([entry("f1", "node-a", "f0", WHILE_NODE_ALIVE)]);
   });
 });
@@ -182,7 +205,12 @@ describe.each(["embedded", "redis"] as const)("a dropped connection's grace on t
     await other.presence.heartbeat("node-b", HOUR);
     const room = "session:grace";
     const t0 = clock.now();
-    const stateOf = async (userId: string, at: number) => personState((await a.presence.list(room)).filter((e) => e.userId === userId), at, false);
+    const stateOf = async (userId: string, at: number) =>
+      personState(
+        (await a.presence.list(room)).filter((e) => e.userId === userId),
+        at,
+        false,
+      );
     // p1 drops and never comes back; p2 drops and reconnects (a new socket, on the other node) halfway through.
     await a.presence.upsert(room, entry("p1", "node-a", "c1", WHILE_NODE_ALIVE));
     await a.presence.upsert(room, entry("p2", "node-a", "c2", WHILE_NODE_ALIVE));
@@ -205,34 +233,51 @@ describe.each(["embedded", "redis"] as const)("a dropped connection's grace on t
   });
 });
 
-describe.each(["embedded", "redis"] as const)("a tab that reconnects within the grace, through the app on the %s store", (kind) => {
-  let node: Running & { tag: string };
-  const pool = usePool(() => node);
+describe.each(["embedded", "redis"] as const)(
+  "a tab that reconnects within the grace, through the app on the %s store",
+  (kind) => {
+    let node: Running & { tag: string };
+    const pool = usePool(() => node);
 
-  it("[PR2] [PR5] keeps its person online through the sweep that ends the old tab's grace, and logs no departure", async () => {
-    const clock = new ManualClock();
-    node = await startApp(kind, { clock });
-    const sessionId = `live-${node.tag}`;
-    const person = mainCohort(node.tag).people.find((p) => p.key === "p1");
-    const p1 = (await node.app.services.users.byEmail(person?.email ?? ""))?.id ?? "";
-    const f1 = await pool.connect("fac1");
-    await f1.ok("session:join", { sessionId, since: null });
-    const tab = await pool.connect("p1");
-    await tab.ok("session:join", { sessionId, since: null });
-    await f1.until(() => f1.presenceOf(p1) === "online", 5000, "p1 online");
-    const dropped = tab.socket.id;
-    tab.close();
-    await expect.poll(async () => (await node.stores.presence.list(sessionId)).some((e) => e.connId === dropped && e.state === "disconnected"), { timeout: 5000 }).toBe(true);
-    clock.advance(graceMs / 2);
-    const again = await pool.connect("p1");
-    await again.ok("session:join", { sessionId, since: null });
-    clock.advance(graceMs / 2 + 1);
-    await node.app.tick();
-    await expect.poll(async () => (await node.stores.presence.list(sessionId)).some((e) => e.connId === dropped), { timeout: 5000 }).toBe(false);
-    const joined = await f1.ok<SessionJoined>("session:join", { sessionId, since: null });
-    expect(joined.presence.find((p) => p.userId === p1)?.state).toBe("online");
-    expect(f1.presenceOf(p1)).toBe("online");
-    const log = await node.stores.log.read(streamName("session", sessionId), 0, 200);
-    expect(log.events.filter((e) => e.actor === p1 && e.type.startsWith("participant.")).map((e) => e.type)).toEqual(["participant.arrived"]);
-  });
-});
+    it("[PR2] [PR5] keeps its person online through the sweep that ends the old tab's grace, and logs no departure", async () => {
+      const clock = new ManualClock();
+      node = await startApp(kind, { clock });
+      const sessionId = `live-${node.tag}`;
+      const person = mainCohort(node.tag).people.find((p) => p.key === "p1");
+      const p1 = (await node.app.services.users.byEmail(person?.email ?? ""))?.id ?? "";
+      const f1 = await pool.connect("fac1");
+      await f1.ok("session:join", { sessionId, since: null });
+      const tab = await pool.connect("p1");
+      await tab.ok("session:join", { sessionId, since: null });
+      await f1.until(() => f1.presenceOf(p1) === "online", 5000, "p1 online");
+      const dropped = tab.socket.id;
+      tab.close();
+      await expect
+        .poll(
+          async () =>
+            (await node.stores.presence.list(sessionId)).some(
+              (e) => e.connId === dropped && e.state === "disconnected",
+            ),
+          { timeout: 5000 },
+        )
+        .toBe(true);
+      clock.advance(graceMs / 2);
+      const again = await pool.connect("p1");
+      await again.ok("session:join", { sessionId, since: null });
+      clock.advance(graceMs / 2 + 1);
+      await node.app.tick();
+      await expect
+        .poll(async () => (await node.stores.presence.list(sessionId)).some((e) => e.connId === dropped), {
+          timeout: 5000,
+        })
+        .toBe(false);
+      const joined = await f1.ok<SessionJoined>("session:join", { sessionId, since: null });
+      expect(joined.presence.find((p) => p.userId === p1)?.state).toBe("online");
+      expect(f1.presenceOf(p1)).toBe("online");
+      const log = await node.stores.log.read(streamName("session", sessionId), 0, 200);
+      expect(log.events.filter((e) => e.actor === p1 && e.type.startsWith("participant.")).map((e) => e.type)).toEqual([
+        "participant.arrived",
+      ]);
+    });
+  },
+);

@@ -23,7 +23,9 @@ describe("joins and the presence log", () => {
       const n = await startApp(kind);
       nodes.push(n);
       const sessionId = `live-${n.tag}`;
-      const p1Id = (await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === "p1")?.email ?? ""))?.id ?? "";
+      const p1Id =
+        (await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === "p1")?.email ?? ""))?.id ??
+        "";
       const streams = n.app.services.streams;
       // The store refuses every "arrived" the moment presence tries to log it.
       const execute = streams.execute.bind(streams);

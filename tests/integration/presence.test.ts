@@ -23,7 +23,13 @@ describe.each(kinds)("presence on the %s store", (kind) => {
   const closeAndWait = async (c: TestClient) => {
     const id = c.socket.id;
     c.close();
-    await expect.poll(async () => (await node.stores.presence.list(sessionId())).some((e) => e.connId === id && e.state === "disconnected"), { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await node.stores.presence.list(sessionId())).some((e) => e.connId === id && e.state === "disconnected"),
+        { timeout: 5000 },
+      )
+      .toBe(true);
   };
 
   async function setup() {
@@ -81,6 +87,10 @@ describe.each(kinds)("presence on the %s store", (kind) => {
     const log = await node.stores.log.read(streamName("session", sessionId()), 0, 200);
     const mine = log.events.filter((e) => e.actor === p1 && e.type.startsWith("participant."));
     expect(mine.map((e) => e.type)).toEqual(["participant.arrived", "participant.left"]);
-    await f1.until(() => f1.events.some((m) => "type" in m.event && m.event.type === "participant.left"), 5000, "left event on facilitator");
+    await f1.until(
+      () => f1.events.some((m) => "type" in m.event && m.event.type === "participant.left"),
+      5000,
+      "left event on facilitator",
+    );
   });
 });

@@ -18,7 +18,12 @@ describe("privacy side doors (one node, Redis)", () => {
     await node.stop();
   });
   const as = async (key: string) => {
-    const w = await witness(node.url, mainCohort(node.tag), key, async (email) => (await node.app.services.users.byEmail(email))?.id ?? "");
+    const w = await witness(
+      node.url,
+      mainCohort(node.tag),
+      key,
+      async (email) => (await node.app.services.users.byEmail(email))?.id ?? "",
+    );
     open.push(w);
     return w;
   };
@@ -34,7 +39,11 @@ describe("privacy side doors (one node, Redis)", () => {
     // as a command id used to be answered from the log's first event, skipping the facilitator
     // check, with p1's total. Server-made ids ($…) are not even valid command ids.
     await p2.ok("checkin:send", { id: randomUUID(), sessionId, status: "ok" });
-    const sync = await p2.ok<SyncResult>("stream:sync", { stream: streamName("session", sessionId), epoch: null, seq: 0 });
+    const sync = await p2.ok<SyncResult>("stream:sync", {
+      stream: streamName("session", sessionId),
+      epoch: null,
+      seq: 0,
+    });
     const visible = sync.events.filter((e) => !isHidden(e)).map((e) => ("id" in e ? e.id : ""));
     expect(visible.some((id) => id.startsWith("$"))).toBe(true);
     expect(visible.some((id) => !id.startsWith("$"))).toBe(true);
@@ -43,11 +52,15 @@ describe("privacy side doors (one node, Redis)", () => {
       const commands: [string, Record<string, unknown>][] = [
         ["dose:record", { ...base, mg: 1, kind: "secondary" }],
         ["vitals:record", { ...base, systolic: 120, diastolic: 80, heartRate: 60 }],
-        ["adverse:record", { ...base, kind: "medical", severity: "mild", emergencyServicesCalled: false, description: "x" }],
+        [
+          "adverse:record",
+          { ...base, kind: "medical", severity: "mild", emergencyServicesCalled: false, description: "x" },
+        ],
         ["release:record", { ...base, transportBy: "x", planConfirmed: true }],
       ];
       const refusal = id.startsWith("$") ? "INVALID_PAYLOAD" : "FORBIDDEN";
-      for (const [name, payload] of commands) expect(`${name} ${await p2.code(name, payload)}`).toBe(`${name} ${refusal}`);
+      for (const [name, payload] of commands)
+        expect(`${name} ${await p2.code(name, payload)}`).toBe(`${name} ${refusal}`);
     }
     expect(leaked(p2.seen(), ["21.73", '"totalMg"'])).toEqual([]);
   });
@@ -109,7 +122,10 @@ describe("privacy side doors (one node, Redis)", () => {
     node = await startApp("redis");
     const sessionId = `live-${node.tag}`;
     const email = mainCohort(node.tag).people.find((p) => p.key === "p1")?.email ?? "";
-    const [tabletCookie, phoneCookie] = [await signIn(node.url, email, TEST_PASSWORD), await signIn(node.url, email, TEST_PASSWORD)];
+    const [tabletCookie, phoneCookie] = [
+      await signIn(node.url, email, TEST_PASSWORD),
+      await signIn(node.url, email, TEST_PASSWORD),
+    ];
     const [tablet, phone] = [new TestClient(node.url, tabletCookie), new TestClient(node.url, phoneCookie)];
     try {
       await Promise.all([tablet.connected(), phone.connected()]);
@@ -119,7 +135,9 @@ describe("privacy side doors (one node, Redis)", () => {
       expect(out.status).toBe(200);
       expect(await closed).toBe("io server disconnect");
       expect(phone.socket.connected).toBe(true);
-      expect((await phone.send("stream:sync", { stream: streamName("session", sessionId), epoch: null, seq: 0 })).ok).toBe(true);
+      expect(
+        (await phone.send("stream:sync", { stream: streamName("session", sessionId), epoch: null, seq: 0 })).ok,
+      ).toBe(true);
     } finally {
       tablet.close();
       phone.close();
@@ -129,9 +147,20 @@ describe("privacy side doors (one node, Redis)", () => {
 
 describe("audiences fail closed", () => {
   it("[AC2] a circle event of a type this server does not know is staff-only, not everyone's", () => {
-    const event = (type: string, data: Record<string, unknown>): StoredEvent => ({ id: "e1", seq: 1, epoch: "x", type, actor: "f1", at: "2026-11-26T18:00:00.000Z", data });
+    const event = (type: string, data: Record<string, unknown>): StoredEvent => ({
+      id: "e1",
+      seq: 1,
+      epoch: "x",
+      type,
+      actor: "f1",
+      at: "2026-11-26T18:00:00.000Z",
+      data,
+    });
     expect(circleAudience(event("facilitator.observation", { about: "p1", text: "x" }))).toEqual({ kind: "staff" });
     expect(circleAudience(event("journal.shared", { userId: "p1", entryId: "e", text: "x" }))).toEqual({ kind: "all" });
-    expect(circleAudience(event("agreement.accepted", { userId: "p1" }))).toEqual({ kind: "participant", userId: "p1" });
+    expect(circleAudience(event("agreement.accepted", { userId: "p1" }))).toEqual({
+      kind: "participant",
+      userId: "p1",
+    });
   });
 });

@@ -23,7 +23,12 @@ export class RecordingHttp extends Http {
 export class Witness {
   readonly acks: string[] = [];
 
-  constructor(readonly key: string, readonly socket: TestClient, readonly http: RecordingHttp, readonly id: string) {}
+  constructor(
+    readonly key: string,
+    readonly socket: TestClient,
+    readonly http: RecordingHttp,
+    readonly id: string,
+  ) {}
 
   async send<T>(name: string, payload: unknown): Promise<Ack<T>> {
     const reply = await this.socket.send<T>(name, payload);
@@ -57,11 +62,23 @@ export function foreignProgram(tag: string): ProgramSpec {
   const admin = { key: "xadmin", role: "admin" as const, name: `xadmin ${tag}`, email: `xadmin.${tag}@example.test` };
   const fac = { key: "xfac", role: "facilitator" as const, name: `xfac ${tag}`, email: `xfac.${tag}@example.test` };
   const { liveSession: _none, ...rest } = mainCohort(tag);
-  return { ...rest, programId: `xprog-${tag}`, programName: "Foreign program", cohortId: `xco-${tag}`, cohortName: "Foreign cohort", people: [admin, fac] };
+  return {
+    ...rest,
+    programId: `xprog-${tag}`,
+    programName: "Foreign program",
+    cohortId: `xco-${tag}`,
+    cohortName: "Foreign cohort",
+    people: [admin, fac],
+  };
 }
 
 /** Sign in a seeded person of `spec` on socket and HTTP. */
-export async function witness(base: string, spec: ProgramSpec, key: string, idOf: (email: string) => Promise<string>): Promise<Witness> {
+export async function witness(
+  base: string,
+  spec: ProgramSpec,
+  key: string,
+  idOf: (email: string) => Promise<string>,
+): Promise<Witness> {
   const person = spec.people.find((p) => p.key === key);
   if (!person) throw new Error(`no person ${key}`);
   const cookie = await signIn(base, person.email, TEST_PASSWORD);

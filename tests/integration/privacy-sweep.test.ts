@@ -36,55 +36,139 @@ describe("privacy sweep (one node, Redis)", () => {
       everyone.push(w);
       return w;
     };
-    const [admin, fac1, p1, p2, p3] = [await join(mainCohort, "admin"), await join(mainCohort, "fac1"), await join(mainCohort, "p1"), await join(mainCohort, "p2"), await join(mainCohort, "p3")];
-    const [ofac, op1, xadmin] = [await join(otherCohort, "ofac"), await join(otherCohort, "op1"), await join(foreignProgram, "xadmin")];
+    const [admin, fac1, p1, p2, p3] = [
+      await join(mainCohort, "admin"),
+      await join(mainCohort, "fac1"),
+      await join(mainCohort, "p1"),
+      await join(mainCohort, "p2"),
+      await join(mainCohort, "p3"),
+    ];
+    const [ofac, op1, xadmin] = [
+      await join(otherCohort, "ofac"),
+      await join(otherCohort, "op1"),
+      await join(foreignProgram, "xadmin"),
+    ];
     const cohortId = `cohort-${tag}`;
     const sessionId = `live-${tag}`;
     const M = (what: string) => `SECRET-${what}-${tag}`;
 
     // The secrets, by whom they belong to.
-    const P1 = { checkin: M("CHECKIN-P1"), lithium: "2011-02-13", driver: M("DRIVER-P1"), contact: M("CONTACT-P1"), tnotes: M("TNOTES-P1"), journal: M("JOURNAL-P1") };
-    const P2 = { checkin: M("CHECKIN-P2"), lithium: "2012-03-14", driver: M("DRIVER-P2"), contact: M("CONTACT-P2"), tnotes: M("TNOTES-P2"), journal: M("JOURNAL-P2"), support: "Pressed" };
-    const STAFF = { vitals: "187/119", heartRate: '"heartRate"', systolic: '"systolic"', dose: "13.37", planned: "17.37", adverse: M("ADVERSE"), release: M("RELEASE-BY"), transfer: M("TRANSFER"), plan: M("PLANCHANGE"), flags: '"flags"' };
+    const P1 = {
+      checkin: M("CHECKIN-P1"),
+      lithium: "2011-02-13",
+      driver: M("DRIVER-P1"),
+      contact: M("CONTACT-P1"),
+      tnotes: M("TNOTES-P1"),
+      journal: M("JOURNAL-P1"),
+    };
+    const P2 = {
+      checkin: M("CHECKIN-P2"),
+      lithium: "2012-03-14",
+      driver: M("DRIVER-P2"),
+      contact: M("CONTACT-P2"),
+      tnotes: M("TNOTES-P2"),
+      journal: M("JOURNAL-P2"),
+      support: "Pressed",
+    };
+    const STAFF = {
+      vitals: "187/119",
+      heartRate: '"heartRate"',
+      systolic: '"systolic"',
+      dose: "13.37",
+      planned: "17.37",
+      adverse: M("ADVERSE"),
+      release: M("RELEASE-BY"),
+      transfer: M("TRANSFER"),
+      plan: M("PLANCHANGE"),
+      flags: '"flags"',
+    };
     const FNOTE = { group: M("FNOTE-GROUP"), aboutP1: M("FNOTE-P1") };
     const CIRCLE = { shared: M("SHARED-JOURNAL-P1"), awareness: b64(M("AWARENESS-P1")) };
     const title = M("DOSING-TITLE");
     const vals = (o: Record<string, string>) => Object.values(o);
 
     // Everyone asks for the cohort's stream; members get live events from here on [AC4].
-    for (const w of [admin, fac1, p1, p2, p3]) await w.ok("stream:sync", { stream: streamName("cohort", cohortId), epoch: null, seq: 0 });
-    for (const w of [ofac, op1, xadmin]) expect(await w.code("stream:sync", { stream: streamName("cohort", cohortId), epoch: null, seq: 0 })).toBe("NOT_FOUND");
+    for (const w of [admin, fac1, p1, p2, p3])
+      await w.ok("stream:sync", { stream: streamName("cohort", cohortId), epoch: null, seq: 0 });
+    for (const w of [ofac, op1, xadmin])
+      expect(await w.code("stream:sync", { stream: streamName("cohort", cohortId), epoch: null, seq: 0 })).toBe(
+        "NOT_FOUND",
+      );
 
     // Enrolment records and readiness [RDY1]: screening, consent and transport of p1 and p2.
-    for (const [w, s] of [[p1, P1], [p2, P2]] as const) {
-      expect((await w.post(`/api/cohorts/${cohortId}/screening`, { answers: { ...CLEAN_SCREENING, lithiumLastTaken: s.lithium, ssriSnri: true } })).status).toBe(200);
+    for (const [w, s] of [
+      [p1, P1],
+      [p2, P2],
+    ] as const) {
+      expect(
+        (
+          await w.post(`/api/cohorts/${cohortId}/screening`, {
+            answers: { ...CLEAN_SCREENING, lithiumLastTaken: s.lithium, ssriSnri: true },
+          })
+        ).status,
+      ).toBe(200);
       expect((await w.post(`/api/cohorts/${cohortId}/consent`, { agreed: true })).status).toBe(200);
-      expect((await w.post(`/api/cohorts/${cohortId}/transport`, { driver: s.driver, contact: s.contact, notes: s.tnotes })).status).toBe(200);
+      expect(
+        (await w.post(`/api/cohorts/${cohortId}/transport`, { driver: s.driver, contact: s.contact, notes: s.tnotes }))
+          .status,
+      ).toBe(200);
       expect((await fac1.post(`/api/cohorts/${cohortId}/reviews`, { participantId: w.id })).status).toBe(200);
     }
 
     // A dosing day: check-ins with words, admission, a dose, vitals past the limit, an adverse event, support, release.
     for (const w of [fac1, admin, p1, p2, p3]) await w.ok("session:join", { sessionId, since: null });
-    for (const w of [ofac, op1, xadmin]) expect(await w.code("session:join", { sessionId, since: null })).toBe("NOT_FOUND");
+    for (const w of [ofac, op1, xadmin])
+      expect(await w.code("session:join", { sessionId, since: null })).toBe("NOT_FOUND");
     expect(await p1.code("session:join", { sessionId: `other-live-${tag}`, since: null })).toBe("NOT_FOUND");
     await p1.ok("checkin:send", { id: randomUUID(), sessionId, status: "struggling", intensity: 7, text: P1.checkin });
     await p2.ok("checkin:send", { id: randomUUID(), sessionId, status: "ok", intensity: 2, text: P2.checkin });
     for (const w of [p1, p2]) await fac1.ok("participant:admit", { id: randomUUID(), sessionId, participantId: w.id });
     await fac1.ok("dose:record", { id: randomUUID(), sessionId, participantId: p1.id, mg: 13.37, kind: "primary" });
-    await fac1.ok("vitals:record", { id: randomUUID(), sessionId, participantId: p1.id, systolic: 187, diastolic: 119, heartRate: 143 });
-    await fac1.ok("adverse:record", { id: randomUUID(), sessionId, participantId: p1.id, kind: "medical", severity: "moderate", emergencyServicesCalled: false, description: STAFF.adverse });
+    await fac1.ok("vitals:record", {
+      id: randomUUID(),
+      sessionId,
+      participantId: p1.id,
+      systolic: 187,
+      diastolic: 119,
+      heartRate: 143,
+    });
+    await fac1.ok("adverse:record", {
+      id: randomUUID(),
+      sessionId,
+      participantId: p1.id,
+      kind: "medical",
+      severity: "moderate",
+      emergencyServicesCalled: false,
+      description: STAFF.adverse,
+    });
     const help = await p2.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId });
     // Unacknowledged past 15 s it escalates to the staff inboxes [LIVE6]; never to a participant.
     clock.advance(16_000);
     await node.app.tick();
-    await fac1.socket.until(() => fac1.socket.received.some((m) => m.name === "alert:notice"), 5000, "escalation notice");
+    await fac1.socket.until(
+      () => fac1.socket.received.some((m) => m.name === "alert:notice"),
+      5000,
+      "escalation notice",
+    );
     await fac1.ok("alert:ack", { id: randomUUID(), sessionId, alertId: help.alertId });
-    await fac1.ok("release:record", { id: randomUUID(), sessionId, participantId: p1.id, transportBy: STAFF.release, planConfirmed: false, planChange: STAFF.plan, medicalTransferReason: STAFF.transfer });
+    await fac1.ok("release:record", {
+      id: randomUUID(),
+      sessionId,
+      participantId: p1.id,
+      transportBy: STAFF.release,
+      planConfirmed: false,
+      planChange: STAFF.plan,
+      medicalTransferReason: STAFF.transfer,
+    });
     expect(await fac1.code("live:context", { sessionId })).toBe("ok");
     for (const w of [p1, p2, p3]) expect(await w.code("live:context", { sessionId })).toBe("FORBIDDEN");
 
     // An integration circle: p1 and p2 accept the agreement, p3 does not [CIR1].
-    const { circleId } = await fac1.ok<{ circleId: string }>("circle:start", { id: randomUUID(), cohortId, title: "Week 1" });
+    const { circleId } = await fac1.ok<{ circleId: string }>("circle:start", {
+      id: randomUUID(),
+      cohortId,
+      title: "Week 1",
+    });
     await fac1.ok("circle:join", { circleId });
     for (const w of [p1, p2]) {
       await w.ok("circle:agree", { id: randomUUID(), circleId });
@@ -93,16 +177,27 @@ describe("privacy sweep (one node, Redis)", () => {
     }
     await fac1.ok("stream:sync", { stream: streamName("notes", circleId), epoch: null, seq: 0 });
     await p3.ok("circle:join", { circleId });
-    expect(await p3.code("stream:sync", { stream: streamName("notes", circleId), epoch: null, seq: 0 })).toBe("RULE_VIOLATION");
-    expect(await p3.code("stream:sync", { stream: streamName("circle", circleId), epoch: null, seq: 0 })).toBe("RULE_VIOLATION");
+    expect(await p3.code("stream:sync", { stream: streamName("notes", circleId), epoch: null, seq: 0 })).toBe(
+      "RULE_VIOLATION",
+    );
+    expect(await p3.code("stream:sync", { stream: streamName("circle", circleId), epoch: null, seq: 0 })).toBe(
+      "RULE_VIOLATION",
+    );
     await fac1.ok("stream:sync", { stream: streamName("fnote", circleId), epoch: null, seq: 0 });
     await fac1.ok("fnote:save", { id: randomUUID(), circleId, about: null, text: FNOTE.group });
     await fac1.ok("fnote:save", { id: randomUUID(), circleId, about: p1.id, text: FNOTE.aboutP1 });
-    for (const [w, text] of [[p1, P1.journal], [p2, P2.journal]] as const) {
+    for (const [w, text] of [
+      [p1, P1.journal],
+      [p2, P2.journal],
+    ] as const) {
       await w.ok("stream:sync", { stream: streamName("journal", w.id), epoch: null, seq: 0 });
       await w.ok("journal:write", { id: randomUUID(), text, circleId });
     }
-    const entry = await p1.ok<{ entryId: string }>("journal:write", { id: randomUUID(), text: CIRCLE.shared, circleId });
+    const entry = await p1.ok<{ entryId: string }>("journal:write", {
+      id: randomUUID(),
+      text: CIRCLE.shared,
+      circleId,
+    });
     await p1.ok("journal:share", { id: randomUUID(), entryId: entry.entryId, circleId });
     const doc = new Y.Doc();
     doc.getText(NOTES_TEXT).insert(0, M("NOTES-P1"));
@@ -110,14 +205,31 @@ describe("privacy sweep (one node, Redis)", () => {
     doc.destroy();
     await p1.ok("notes:update", { id: randomUUID(), circleId, update: noteUpdate });
     await p1.ok("notes:awareness", { circleId, update: CIRCLE.awareness });
-    await p2.socket.until(() => JSON.stringify(p2.socket.received).includes(CIRCLE.awareness), 5000, "awareness relayed to a member");
+    await p2.socket.until(
+      () => JSON.stringify(p2.socket.received).includes(CIRCLE.awareness),
+      5000,
+      "awareness relayed to a member",
+    );
 
     // Everyone but the cohort's facilitators is refused every private stream [CIR5][CIR6].
-    const refused = [...[ofac, op1, xadmin].flatMap((w) => [
-      [w, streamName("session", sessionId)], [w, streamName("circle", circleId)], [w, streamName("notes", circleId)], [w, streamName("program", `prog-${tag}`)],
-    ] as const), ...[admin, fac1, p2, p3, ofac].map((w) => [w, streamName("journal", p1.id)] as const), ...[admin, p1, p2, p3, ofac].map((w) => [w, streamName("fnote", circleId)] as const)];
+    const refused = [
+      ...[ofac, op1, xadmin].flatMap(
+        (w) =>
+          [
+            [w, streamName("session", sessionId)],
+            [w, streamName("circle", circleId)],
+            [w, streamName("notes", circleId)],
+            [w, streamName("program", `prog-${tag}`)],
+          ] as const,
+      ),
+      ...[admin, fac1, p2, p3, ofac].map((w) => [w, streamName("journal", p1.id)] as const),
+      ...[admin, p1, p2, p3, ofac].map((w) => [w, streamName("fnote", circleId)] as const),
+    ];
     for (const w of [p1, fac1, admin, ofac]) refused.push([w, streamName("index", "live")]);
-    for (const [w, stream] of refused) expect(`${w.key} ${stream} ${await w.code("stream:sync", { stream, epoch: null, seq: 0 })}`).toMatch(/ (NOT_FOUND|FORBIDDEN)$/);
+    for (const [w, stream] of refused)
+      expect(`${w.key} ${stream} ${await w.code("stream:sync", { stream, epoch: null, seq: 0 })}`).toMatch(
+        / (NOT_FOUND|FORBIDDEN)$/,
+      );
     for (const w of [ofac, op1, xadmin]) {
       expect(await w.code("circle:join", { circleId })).toBe("NOT_FOUND");
       expect(await w.code("notes:awareness", { circleId, update: b64("peek") })).toBe("NOT_FOUND");
@@ -127,13 +239,28 @@ describe("privacy sweep (one node, Redis)", () => {
 
     // The schedule and the calendar [SCH9]: a dosing day for p1 and p2 with a planned dose.
     const booked = await admin.post(`/api/admin/cohorts/${cohortId}/sessions`, {
-      kind: "dosing", title, start: "2027-01-10T09:00", end: "2027-01-10T16:00", facilitators: [fac1.id], participants: [p1.id, p2.id], plannedDoseMg: 17.37,
+      kind: "dosing",
+      title,
+      start: "2027-01-10T09:00",
+      end: "2027-01-10T16:00",
+      facilitators: [fac1.id],
+      participants: [p1.id, p2.id],
+      plannedDoseMg: 17.37,
     });
     expect(booked.status).toBe(201);
     const dosingId = String(booked.json.sessionId);
     const feeds: Record<string, string> = {};
     for (const w of [admin, fac1, p1, p2, p3, ofac, op1, xadmin]) {
-      for (const path of ["/api/me", "/api/me/schedule", `/api/cohorts/${cohortId}`, `/api/cohorts/${cohortId}/readiness`, `/api/cohorts/${cohortId}/my-record`, `/api/calendar/${cohortId}/${dosingId}.ics`, `/api/admin/programs/prog-${tag}`, "/api/admin/programs"]) {
+      for (const path of [
+        "/api/me",
+        "/api/me/schedule",
+        `/api/cohorts/${cohortId}`,
+        `/api/cohorts/${cohortId}/readiness`,
+        `/api/cohorts/${cohortId}/my-record`,
+        `/api/calendar/${cohortId}/${dosingId}.ics`,
+        `/api/admin/programs/prog-${tag}`,
+        "/api/admin/programs",
+      ]) {
         await w.http.get(path);
       }
       const feed = await w.post("/api/calendar-feed", {});
@@ -143,7 +270,8 @@ describe("privacy sweep (one node, Redis)", () => {
     const anonymous = new RecordingHttp(node.url, null);
     const p1Ics = (await anonymous.get(feeds.p1 ?? "")).text;
     expect(p1Ics).toContain("BEGIN:VEVENT");
-    for (const line of p1Ics.split("\r\n").filter((l) => /^(SUMMARY|DESCRIPTION|LOCATION)/.test(l))) expect(line).toMatch(/^(SUMMARY:Holdspace: group session|DESCRIPTION:Details are in Holdspace\.)$/);
+    for (const line of p1Ics.split("\r\n").filter((l) => /^(SUMMARY|DESCRIPTION|LOCATION)/.test(l)))
+      expect(line).toMatch(/^(SUMMARY:Holdspace: group session|DESCRIPTION:Details are in Holdspace\.)$/);
     expect(leaked(p1Ics, [title, STAFF.planned, "p1 ", "p2 ", "fac1 "])).toEqual([]);
     for (const w of [ofac, op1, xadmin]) {
       expect((await w.http.get(`/api/cohorts/${cohortId}`)).status).toBe(404);
@@ -154,7 +282,19 @@ describe("privacy sweep (one node, Redis)", () => {
 
     // The facilitators did get it all: the sweep below is not vacuous.
     const facSaw = fac1.seen();
-    expect(leaked(facSaw, [...vals(STAFF), ...vals(FNOTE), P1.checkin, P2.checkin, P1.lithium, P1.driver, CIRCLE.shared, noteUpdate, CIRCLE.awareness])).toHaveLength(vals(STAFF).length + vals(FNOTE).length + 7);
+    expect(
+      leaked(facSaw, [
+        ...vals(STAFF),
+        ...vals(FNOTE),
+        P1.checkin,
+        P2.checkin,
+        P1.lithium,
+        P1.driver,
+        CIRCLE.shared,
+        noteUpdate,
+        CIRCLE.awareness,
+      ]),
+    ).toHaveLength(vals(STAFF).length + vals(FNOTE).length + 7);
     expect(leaked(p1.seen(), [P1.checkin, P1.lithium, P1.driver, P1.journal])).toHaveLength(4);
     expect(leaked(p2.seen(), [CIRCLE.shared, noteUpdate, title])).toHaveLength(3);
 
@@ -170,7 +310,9 @@ describe("privacy sweep (one node, Redis)", () => {
       [fac1, [P1.journal, P2.journal]],
       [admin, [P1.journal, P2.journal, ...vals(FNOTE)]],
     ];
-    for (const w of [p1, p2, p3, op1, ofac, xadmin]) expect(`${w.key} ${w.socket.received.filter((m) => m.name === "alert:notice").length}`).toBe(`${w.key} 0`);
-    for (const [w, secrets] of forbidden) expect(`${w.key}: ${leaked(w.seen(), secrets).join(", ")}`).toBe(`${w.key}: `);
+    for (const w of [p1, p2, p3, op1, ofac, xadmin])
+      expect(`${w.key} ${w.socket.received.filter((m) => m.name === "alert:notice").length}`).toBe(`${w.key} 0`);
+    for (const [w, secrets] of forbidden)
+      expect(`${w.key}: ${leaked(w.seen(), secrets).join(", ")}`).toBe(`${w.key}: `);
   });
 });

@@ -62,7 +62,9 @@ const FloodReport = z.object({
   sent: z.number(),
   ms: z.number(),
   codes: z.record(z.string(), z.number()),
-  sample: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }).nullable(),
+  sample: z
+    .object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() })
+    .nullable(),
   connects: z.number(),
   disconnects: z.number(),
   connectErrors: z.array(z.string()),
@@ -112,7 +114,8 @@ export const codeOf = (a: Ack<unknown>) => (a.ok ? "ok" : a.error.code);
 
 /** Sockets of the node's seeded people: one sign-in, then `n` tabs, each closed with the pool. */
 export function personTabs(pool: ClientPool, node: () => { url: string; tag: string }) {
-  const emailOf = (cohort: (tag: string) => ProgramSpec, key: string, tag = node().tag) => cohort(tag).people.find((p) => p.key === key)?.email ?? "";
+  const emailOf = (cohort: (tag: string) => ProgramSpec, key: string, tag = node().tag) =>
+    cohort(tag).people.find((p) => p.key === key)?.email ?? "";
   /** One sign-in, then `n` sockets (tabs) of that person on `url`. */
   const tabs = async (key: string, n: number, cohort = mainCohort, url = node().url) => {
     const cookie = await signIn(url, emailOf(cohort, key), TEST_PASSWORD);

@@ -23,7 +23,10 @@ describe("the socket cap per person", () => {
     const open = await tabs("p1", LIMITS.socketsPerPerson);
     const cookie = await signIn(node.url, emailOf(mainCohort, "p1"), TEST_PASSWORD);
     const extra = pool.track(new TestClient(node.url, cookie));
-    await expect(extra.connected()).rejects.toMatchObject({ message: "RATE_LIMITED", data: { code: "RATE_LIMITED", message: stringMatching(/at most 10 at once/) } });
+    await expect(extra.connected()).rejects.toMatchObject({
+      message: "RATE_LIMITED",
+      data: { code: "RATE_LIMITED", message: stringMatching(/at most 10 at once/) },
+    });
     // Another person is not affected.
     await tabs("p2", 1);
     const closed = open[0];
@@ -32,10 +35,18 @@ describe("the socket cap per person", () => {
     closed.close();
     // The server's release follows the close; wait on it, not on time.
     await expect.poll(() => node.app.io.of("/").sockets.has(id ?? ""), { timeout: 5000 }).toBe(false);
-    await expect.poll(async () => {
-      const next = pool.track(new TestClient(node.url, cookie));
-      return next.connected().then(() => true, () => false);
-    }, { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const next = pool.track(new TestClient(node.url, cookie));
+          return next.connected().then(
+            () => true,
+            () => false,
+          );
+        },
+        { timeout: 5000 },
+      )
+      .toBe(true);
   });
 
   it("[AC1] the socket cap holds across nodes, and a dead node's sockets stop counting once its entry lapses", async () => {
@@ -48,7 +59,19 @@ describe("the socket cap per person", () => {
       const cookie = await signIn(node.url, emailOf(mainCohort, "p1"), TEST_PASSWORD);
       await expect(pool.track(new TestClient(node.url, cookie)).connected()).rejects.toThrow("RATE_LIMITED");
       onB?.close();
-      await expect.poll(async () => pool.track(new TestClient(node.url, cookie)).connected().then(() => true, () => false), { timeout: 5000 }).toBe(true);
+      await expect
+        .poll(
+          async () =>
+            pool
+              .track(new TestClient(node.url, cookie))
+              .connected()
+              .then(
+                () => true,
+                () => false,
+              ),
+          { timeout: 5000 },
+        )
+        .toBe(true);
     } finally {
       await second.stop();
       second = undefined;
@@ -61,7 +84,11 @@ describe("the socket cap per person", () => {
     try {
       let t = 1_000_000;
       const shared = freshPrefix("cap");
-      const node = (): ReturnType<typeof createCommandLimits> => createCommandLimits({ kind: "redis", client, prefix: shared }, { now: () => t, settings: { socketsPerPerson: 2 } });
+      const node = (): ReturnType<typeof createCommandLimits> =>
+        createCommandLimits(
+          { kind: "redis", client, prefix: shared },
+          { now: () => t, settings: { socketsPerPerson: 2 } },
+        );
       const dead = node();
       const alive = node();
       await dead.openSocket({ userId: "u1", socketId: "dead-1" });
@@ -72,7 +99,9 @@ describe("the socket cap per person", () => {
       await expect(alive.openSocket({ userId: "u1", socketId: "new" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
       t += 2; // the dead node's last word has lapsed; the live one's has not
       await alive.openSocket({ userId: "u1", socketId: "new" });
-      await expect(alive.openSocket({ userId: "u1", socketId: "newer" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+      await expect(alive.openSocket({ userId: "u1", socketId: "newer" })).rejects.toMatchObject({
+        code: "RATE_LIMITED",
+      });
     } finally {
       await client.close();
     }

@@ -38,7 +38,12 @@ describe("command limits per socket and per person", () => {
         const c = others[i % others.length];
         if (!c) throw new Error("no client");
         const t0 = performance.now();
-        const ack = await c.send<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId: otherSession, status: "ok", intensity: i % 11 });
+        const ack = await c.send<{ seq: number }>("checkin:send", {
+          id: randomUUID(),
+          sessionId: otherSession,
+          status: "ok",
+          intensity: i % 11,
+        });
         expect(codeOf(ack)).toBe("ok");
         ms.push(performance.now() - t0);
       }
@@ -86,7 +91,9 @@ describe("command limits per socket and per person", () => {
       expect(result.disconnects).toBeGreaterThanOrEqual(1);
       // However often it reconnects, the person's budget holds: 40 a second plus a burst of 40.
       const person = LIMITS.commands.person;
-      expect(Math.max(accepted, landed)).toBeLessThanOrEqual(person.burst + person.points * Math.ceil(result.ms / 1000 + 1));
+      expect(Math.max(accepted, landed)).toBeLessThanOrEqual(
+        person.burst + person.points * Math.ceil(result.ms / 1000 + 1),
+      );
       expect(result.sample?.message).toMatch(/Too many requests on this connection/);
       expect(Number(result.sample?.fields?.retryAfterMs)).toBeGreaterThan(0);
       // The issue's number is 100 ms. On two shared cores with other suites running, the p99 before
@@ -104,8 +111,13 @@ describe("command limits per socket and per person", () => {
     const [p1] = await tabs("p1", 1);
     if (!p1) throw new Error("no client");
     const session = `live-${node.tag}`;
-    const flood = Array.from({ length: 150 }, (_, i) => p1.send("checkin:send", { id: randomUUID(), sessionId: session, status: "ok", intensity: i % 11 }));
-    const help = [p1.send("support:request", { id: randomUUID(), sessionId: session }), p1.send("checkin:send", { id: randomUUID(), sessionId: session, status: "need_support" })];
+    const flood = Array.from({ length: 150 }, (_, i) =>
+      p1.send("checkin:send", { id: randomUUID(), sessionId: session, status: "ok", intensity: i % 11 }),
+    );
+    const help = [
+      p1.send("support:request", { id: randomUUID(), sessionId: session }),
+      p1.send("checkin:send", { id: randomUUID(), sessionId: session, status: "need_support" }),
+    ];
     expect((await Promise.all(flood)).map(codeOf)).toContain("RATE_LIMITED");
     expect((await Promise.all(help)).map(codeOf)).toEqual(["ok", "ok"]);
   });
@@ -115,16 +127,28 @@ describe("command limits per socket and per person", () => {
     const [p2] = await tabs("p2", 1);
     if (!p2) throw new Error("no client");
     const session = `live-${node.tag}`;
-    const acks = await Promise.all(Array.from({ length: 60 }, () => p2.send("checkin:send", { id: randomUUID(), sessionId: session, status: "need_support" })));
-    const presses = await Promise.all(Array.from({ length: 30 }, () => p2.send("support:request", { id: randomUUID(), sessionId: session })));
+    const acks = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        p2.send("checkin:send", { id: randomUUID(), sessionId: session, status: "need_support" }),
+      ),
+    );
+    const presses = await Promise.all(
+      Array.from({ length: 30 }, () => p2.send("support:request", { id: randomUUID(), sessionId: session })),
+    );
     expect([...acks, ...presses].map(codeOf).filter((c) => c !== "ok")).toEqual([]);
     // Ordinary check-ins still spend their own budget.
-    const plain = await Promise.all(Array.from({ length: 60 }, (_, i) => p2.send("checkin:send", { id: randomUUID(), sessionId: session, status: "ok", intensity: i % 11 })));
+    const plain = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        p2.send("checkin:send", { id: randomUUID(), sessionId: session, status: "ok", intensity: i % 11 }),
+      ),
+    );
     expect(plain.map(codeOf)).toContain("RATE_LIMITED");
   });
 
   it("[AC5] a socket that piles up safety commands past the queue limit is disconnected (a phone sends one at a time)", async () => {
-    node = await startApp("redis", { limits: { safety: { socket: { points: 1, durationS: 60, burst: 1, burstDurationS: 60 } }, safetyQueueMax: 5 } });
+    node = await startApp("redis", {
+      limits: { safety: { socket: { points: 1, durationS: 60, burst: 1, burstDurationS: 60 } }, safetyQueueMax: 5 },
+    });
     const [p3] = await tabs("p3", 1);
     if (!p3) throw new Error("no client");
     const gone = new Promise<string>((resolve) => p3.socket.once("disconnect", (reason) => resolve(reason)));
@@ -135,7 +159,12 @@ describe("command limits per socket and per person", () => {
   it("[AC5] two nodes on one Redis share one count per person", async () => {
     const prefix = freshPrefix("rl");
     // Small numbers and long windows, so the count cannot reset in the middle of the test.
-    const limits = { commands: { socket: { points: 100, durationS: 60, burst: 1, burstDurationS: 60 }, person: { points: 10, durationS: 60, burst: 1, burstDurationS: 60 } } };
+    const limits = {
+      commands: {
+        socket: { points: 100, durationS: 60, burst: 1, burstDurationS: 60 },
+        person: { points: 10, durationS: 60, burst: 1, burstDurationS: 60 },
+      },
+    };
     node = await startApp("redis", { prefix, limits });
     second = await startApp("redis", { prefix, limits, seed: false });
     try {
@@ -164,8 +193,23 @@ describe("command limits when their store fails", () => {
     client.on("error", () => undefined);
     await client.connect();
     const warnings: string[] = [];
-    const logger = { info: () => undefined, error: () => undefined, warn: (msg: string, f?: Record<string, unknown>) => warnings.push(`${msg} ${JSON.stringify(f)}`) };
-    const limits = createCommandLimits({ kind: "redis", client, prefix: freshPrefix("down") }, { logger, settings: { commands: { socket: { points: 100, durationS: 60, burst: 1, burstDurationS: 60 }, person: { points: 1, durationS: 60, burst: 1, burstDurationS: 60 } } } });
+    const logger = {
+      info: () => undefined,
+      error: () => undefined,
+      warn: (msg: string, f?: Record<string, unknown>) => warnings.push(`${msg} ${JSON.stringify(f)}`),
+    };
+    const limits = createCommandLimits(
+      { kind: "redis", client, prefix: freshPrefix("down") },
+      {
+        logger,
+        settings: {
+          commands: {
+            socket: { points: 100, durationS: 60, burst: 1, burstDurationS: 60 },
+            person: { points: 1, durationS: 60, burst: 1, burstDurationS: 60 },
+          },
+        },
+      },
+    );
     const who = { userId: "u1", socketId: "s1" };
     expect(await limits.admit(who, "checkin:send", {})).toBe("run");
     await client.close(); // the store is gone

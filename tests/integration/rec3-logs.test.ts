@@ -40,8 +40,21 @@ describe("server logs (REC3)", () => {
     const lines: string[] = [];
     const made = await makeStores("redis", prefix);
     stores = made.stores;
-    const failing: Stores = { kind: stores.kind, presence: stores.presence, due: stores.due, ping: () => stores.ping(), close: () => stores.close(), log: breakable(stores.log, () => down, `store down for ${M("STORE-ERROR")}`), kv: breakable(stores.kv, () => down, `kv down for ${M("STORE-ERROR")}`) };
-    app = createApp({ stores: failing, clock: new ManualClock(), timers: false, logger: createLogger("rec3", (l) => lines.push(l)) });
+    const failing: Stores = {
+      kind: stores.kind,
+      presence: stores.presence,
+      due: stores.due,
+      ping: () => stores.ping(),
+      close: () => stores.close(),
+      log: breakable(stores.log, () => down, `store down for ${M("STORE-ERROR")}`),
+      kv: breakable(stores.kv, () => down, `kv down for ${M("STORE-ERROR")}`),
+    };
+    app = createApp({
+      stores: failing,
+      clock: new ManualClock(),
+      timers: false,
+      logger: createLogger("rec3", (l) => lines.push(l)),
+    });
     const url = `http://127.0.0.1:${await app.listen(0, "127.0.0.1")}`;
     await seedProgram(app.services, mainCohort(tag));
     const cohortId = `cohort-${tag}`;
@@ -59,8 +72,22 @@ describe("server logs (REC3)", () => {
     expect(joined.status).toBe(201);
     const me = new Http(url, joined.cookie);
     const meId = (await app.services.users.byEmail(`rec3.${tag}@example.test`))?.id ?? "";
-    expect((await me.post(`/api/cohorts/${cohortId}/screening`, { answers: { ...CLEAN_SCREENING, lithiumLastTaken: "2013-04-15", heartCondition: true } })).status).toBe(200);
-    expect((await me.post(`/api/cohorts/${cohortId}/transport`, { driver: M("DRIVER"), contact: M("CONTACT"), notes: M("TNOTES") })).status).toBe(200);
+    expect(
+      (
+        await me.post(`/api/cohorts/${cohortId}/screening`, {
+          answers: { ...CLEAN_SCREENING, lithiumLastTaken: "2013-04-15", heartCondition: true },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await me.post(`/api/cohorts/${cohortId}/transport`, {
+          driver: M("DRIVER"),
+          contact: M("CONTACT"),
+          notes: M("TNOTES"),
+        })
+      ).status,
+    ).toBe(200);
     const feed = new URL(String((await me.post("/api/calendar-feed", {})).json.url)).pathname;
 
     // A dosing day with words and numbers, and a circle with notes and a journal.
@@ -69,37 +96,132 @@ describe("server logs (REC3)", () => {
     await Promise.all([fac.connected(), p1.connected()]);
     for (const c of [fac, p1]) await c.ok("session:join", { sessionId, since: null });
     const p1Id = (await app.services.users.byEmail(person("p1")))?.id ?? "";
-    await p1.ok("checkin:send", { id: randomUUID(), sessionId, status: "struggling", intensity: 8, text: M("CHECKIN") });
+    await p1.ok("checkin:send", {
+      id: randomUUID(),
+      sessionId,
+      status: "struggling",
+      intensity: 8,
+      text: M("CHECKIN"),
+    });
     await fac.ok("participant:admit", { id: randomUUID(), sessionId, participantId: p1Id });
-    await fac.ok("vitals:record", { id: randomUUID(), sessionId, participantId: p1Id, systolic: 191, diastolic: 123, heartRate: 147 });
-    await fac.ok("adverse:record", { id: randomUUID(), sessionId, participantId: p1Id, kind: "behavioral", severity: "mild", emergencyServicesCalled: false, description: M("ADVERSE") });
-    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", { id: randomUUID(), cohortId, title: M("CIRCLE-TITLE") });
+    await fac.ok("vitals:record", {
+      id: randomUUID(),
+      sessionId,
+      participantId: p1Id,
+      systolic: 191,
+      diastolic: 123,
+      heartRate: 147,
+    });
+    await fac.ok("adverse:record", {
+      id: randomUUID(),
+      sessionId,
+      participantId: p1Id,
+      kind: "behavioral",
+      severity: "mild",
+      emergencyServicesCalled: false,
+      description: M("ADVERSE"),
+    });
+    const { circleId } = await fac.ok<{ circleId: string }>("circle:start", {
+      id: randomUUID(),
+      cohortId,
+      title: M("CIRCLE-TITLE"),
+    });
     await fac.ok("fnote:save", { id: randomUUID(), circleId, about: p1Id, text: M("FNOTE") });
     await p1.ok("journal:write", { id: randomUUID(), text: M("JOURNAL"), circleId: null });
 
     // Bad input that carries clinical words: refused, and not logged.
-    expect((await p1.send("checkin:send", { id: randomUUID(), sessionId, status: "ok", text: `${M("TOO-LONG")}${"x".repeat(600)}` })).ok).toBe(false);
-    expect((await fac.send("vitals:record", { id: randomUUID(), sessionId, participantId: M("WHO"), systolic: 9999, diastolic: 1, heartRate: 1 })).ok).toBe(false);
+    expect(
+      (
+        await p1.send("checkin:send", {
+          id: randomUUID(),
+          sessionId,
+          status: "ok",
+          text: `${M("TOO-LONG")}${"x".repeat(600)}`,
+        })
+      ).ok,
+    ).toBe(false);
+    expect(
+      (
+        await fac.send("vitals:record", {
+          id: randomUUID(),
+          sessionId,
+          participantId: M("WHO"),
+          systolic: 9999,
+          diastolic: 1,
+          heartRate: 1,
+        })
+      ).ok,
+    ).toBe(false);
     expect((await p1.send(M("UNKNOWN-EVENT"), { text: M("UNKNOWN-PAYLOAD") })).ok).toBe(false);
-    const raw = await fetch(`${url}/api/cohorts/${cohortId}/transport`, { method: "POST", headers: { "content-type": "application/json", cookie: joined.cookie ?? "" }, body: `{"driver": "${M("BAD-JSON")}"` });
+    const raw = await fetch(`${url}/api/cohorts/${cohortId}/transport`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: joined.cookie ?? "" },
+      body: `{"driver": "${M("BAD-JSON")}"`,
+    });
     expect(raw.status).toBe(400);
 
     // The store fails under requests that carry names, notes, vitals and tokens in body and path.
     down = true;
-    expect((await p1.send("checkin:send", { id: randomUUID(), sessionId, status: "need_support", text: M("DOWN-CHECKIN") })).ok).toBe(false);
-    expect((await fac.send("vitals:record", { id: randomUUID(), sessionId, participantId: p1Id, systolic: 193, diastolic: 125, heartRate: 149 })).ok).toBe(false);
-    expect((await fac.send("fnote:save", { id: randomUUID(), circleId, about: p1Id, text: M("DOWN-FNOTE") })).ok).toBe(false);
-    expect((await me.post(`/api/cohorts/${cohortId}/transport`, { driver: M("DOWN-DRIVER"), contact: M("DOWN-CONTACT"), notes: "" })).status).toBe(503);
+    expect(
+      (await p1.send("checkin:send", { id: randomUUID(), sessionId, status: "need_support", text: M("DOWN-CHECKIN") }))
+        .ok,
+    ).toBe(false);
+    expect(
+      (
+        await fac.send("vitals:record", {
+          id: randomUUID(),
+          sessionId,
+          participantId: p1Id,
+          systolic: 193,
+          diastolic: 125,
+          heartRate: 149,
+        })
+      ).ok,
+    ).toBe(false);
+    expect((await fac.send("fnote:save", { id: randomUUID(), circleId, about: p1Id, text: M("DOWN-FNOTE") })).ok).toBe(
+      false,
+    );
+    expect(
+      (
+        await me.post(`/api/cohorts/${cohortId}/transport`, {
+          driver: M("DOWN-DRIVER"),
+          contact: M("DOWN-CONTACT"),
+          notes: "",
+        })
+      ).status,
+    ).toBe(503);
     expect((await me.get(feed)).status).toBe(503);
     expect((await new Http(url, null).get(`/api/auth/enrol/${token}`)).status).toBe(503);
-    expect((await new Http(url, null).call("POST", "/api/auth/enrol", { token, name: M("DOWN-NAME"), email: `down.${tag}@example.test`, password: "a long enough password" })).status).toBe(503);
+    expect(
+      (
+        await new Http(url, null).call("POST", "/api/auth/enrol", {
+          token,
+          name: M("DOWN-NAME"),
+          email: `down.${tag}@example.test`,
+          password: "a long enough password",
+        })
+      ).status,
+    ).toBe(503);
     down = false;
 
     // The failures were logged (so the check below is not vacuous), with ids and kinds only.
     // Without the timestamp, whose digits could match a number by chance.
-    const log = lines.map((l) => JSON.stringify({ ...z.record(z.string(), z.unknown()).parse(JSON.parse(l)), t: null })).join("\n");
+    const log = lines
+      .map((l) => JSON.stringify({ ...z.record(z.string(), z.unknown()).parse(JSON.parse(l)), t: null }))
+      .join("\n");
     expect(lines.filter((l) => l.includes('"command failed"')).length).toBeGreaterThanOrEqual(7);
-    const secrets = [tag, meId, token, feed.replace(/^.*\//, "").replace(/\.ics$/, ""), "2013-04-15", "191/123", "193/125", "heartRate", "systolic", `rec3.${tag}`];
+    const secrets = [
+      tag,
+      meId,
+      token,
+      feed.replace(/^.*\//, "").replace(/\.ics$/, ""),
+      "2013-04-15",
+      "191/123",
+      "193/125",
+      "heartRate",
+      "systolic",
+      `rec3.${tag}`,
+    ];
     expect(secrets.filter((s) => log.includes(s))).toEqual([]);
   });
 });

@@ -100,7 +100,12 @@ class RedisRelay {
 }
 
 /** Polls a condition (bounded): for process output and HTTP status, which push no events. */
-async function until(test: () => boolean | Promise<boolean>, ms: number, what: string, detail: () => string = () => ""): Promise<void> {
+async function until(
+  test: () => boolean | Promise<boolean>,
+  ms: number,
+  what: string,
+  detail: () => string = () => "",
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await test())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${detail()}`);
@@ -181,21 +186,41 @@ describe("a Redis restart under a real server process", () => {
 
     // Back from its AOF: the node finds it again.
     await redis.restart();
-    await until(async () => (await fetch(`${running.url}/healthz`).catch(() => null))?.status === 200, 30_000, "/healthz 200 after the restart", () => output);
+    await until(
+      async () => (await fetch(`${running.url}/healthz`).catch(() => null))?.status === 200,
+      30_000,
+      "/healthz 200 after the restart",
+      () => output,
+    );
     // And works: a check-in lands and reaches the facilitator.
     const after = await p1.ok<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId, status: "ok" });
     await fac.until(() => fac.events.some((m) => m.event.seq === after.seq), 10_000, "the check-in after the restart");
 
     // The event acknowledged just before the crash came back with Redis's AOF [LOG3].
-    const rejoined = await p1.ok<SessionJoined>("session:join", { sessionId, since: { epoch: joined.sync.epoch, seq: joined.sync.head } });
+    const rejoined = await p1.ok<SessionJoined>("session:join", {
+      sessionId,
+      since: { epoch: joined.sync.epoch, seq: joined.sync.head },
+    });
     expect(rejoined.sync.events.map((e) => e.seq)).toContain(inFlight.seq);
 
     // The lost PUBLISH was handled where it started, and said so with its code.
-    await until(() => /adapter command failed|unhandled rejection/.test(output), 15_000, "the lost PUBLISH to be reported", () => output);
+    await until(
+      () => /adapter command failed|unhandled rejection/.test(output),
+      15_000,
+      "the lost PUBLISH to be reported",
+      () => output,
+    );
     const lines = output.split("\n");
     console.info(lines.filter((l) => /adapter|rejection/.test(l)).join("\n"));
     expect(alive()).toBe(true);
     expect(lines.filter((l) => l.includes("unhandled rejection"))).toEqual([]);
-    expect(lines.some((l) => l.includes('"msg":"redis adapter command failed"') && l.includes('"command":"PUBLISH"') && l.includes('"error":"SocketClosedUnexpectedlyError"'))).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.includes('"msg":"redis adapter command failed"') &&
+          l.includes('"command":"PUBLISH"') &&
+          l.includes('"error":"SocketClosedUnexpectedlyError"'),
+      ),
+    ).toBe(true);
   }, 90_000);
 });

@@ -24,10 +24,27 @@ describe("retries and fan-out", () => {
   });
 
   const heads = (c: TestClient, stream: string): StreamHeadMessage[] =>
-    c.received.flatMap((r) => (r.name === "stream:head" && typeof r.payload === "object" && r.payload !== null && "stream" in r.payload && r.payload.stream === stream && "seq" in r.payload && typeof r.payload.seq === "number" && "epoch" in r.payload && typeof r.payload.epoch === "string" ? [{ stream: r.payload.stream, seq: r.payload.seq, epoch: r.payload.epoch }] : []));
+    c.received.flatMap((r) =>
+      r.name === "stream:head" &&
+      typeof r.payload === "object" &&
+      r.payload !== null &&
+      "stream" in r.payload &&
+      r.payload.stream === stream &&
+      "seq" in r.payload &&
+      typeof r.payload.seq === "number" &&
+      "epoch" in r.payload &&
+      typeof r.payload.epoch === "string"
+        ? [{ stream: r.payload.stream, seq: r.payload.seq, epoch: r.payload.epoch }]
+        : [],
+    );
 
   describe.each(["embedded", "redis"] as const)("%s store", (kind: StoreKind) => {
-    async function room(): Promise<{ n: Running & { tag: string }; sessionId: string; fac: TestClient; p1: TestClient }> {
+    async function room(): Promise<{
+      n: Running & { tag: string };
+      sessionId: string;
+      fac: TestClient;
+      p1: TestClient;
+    }> {
       const n = await startApp(kind);
       nodes.push(n);
       const pool = new ClientPool(() => n);
@@ -53,13 +70,17 @@ describe("retries and fan-out", () => {
     it("[LIVE6] a need_support check-in whose node died before broadcasting it reaches the facilitator through the participant's retry", async () => {
       const { n, sessionId, fac, p1 } = await room();
       const stream = streamName("session", sessionId);
-      const p1Id = (await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === "p1")?.email ?? ""))?.id ?? "";
+      const p1Id =
+        (await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === "p1")?.email ?? ""))?.id ??
+        "";
       expect(p1Id).not.toBe("");
       // "The first node": it appended the check-in (same person, same command id) and died
       // before its broadcast — another StreamService on the same log, with no fan-out at all.
       const id = randomUUID();
       const dead = new StreamService(n.stores.log, systemClock);
-      const appended = await dead.execute("session", sessionId, clientKey(p1Id, "checkin:send", id), (st) => decideCheckin(st, { id, status: "need_support" }, { userId: p1Id, role: "participant" }));
+      const appended = await dead.execute("session", sessionId, clientKey(p1Id, "checkin:send", id), (st) =>
+        decideCheckin(st, { id, status: "need_support" }, { userId: p1Id, role: "participant" }),
+      );
       const seq = appended.events[0]?.seq ?? 0;
       expect(seq).toBeGreaterThan(0);
       const before = fac.events.length;

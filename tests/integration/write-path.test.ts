@@ -25,7 +25,10 @@ describe("write path with a second writer", () => {
     for (const n of nodes.splice(0)) await n.stop();
   });
 
-  async function node(kind: StoreKind, opts: { prefix?: string; seed?: boolean } = {}): Promise<Running & { tag: string }> {
+  async function node(
+    kind: StoreKind,
+    opts: { prefix?: string; seed?: boolean } = {},
+  ): Promise<Running & { tag: string }> {
     const n = await startApp(kind, opts);
     nodes.push(n);
     return n;
@@ -36,10 +39,14 @@ describe("write path with a second writer", () => {
     async function secondWriter(n: Running & { tag: string }, key: string): Promise<() => Promise<void>> {
       const other = new StreamService(n.stores.log, systemClock);
       const sessionId = `live-${n.tag}`;
-      const userId = (await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === key)?.email ?? ""))?.id ?? "";
+      const userId =
+        (await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === key)?.email ?? ""))?.id ??
+        "";
       return async () => {
         const id = randomUUID();
-        await other.execute("session", sessionId, clientKey(userId, "checkin:send", id), (st) => decideCheckin(st, { id, status: "ok" }, { userId, role: "participant" }));
+        await other.execute("session", sessionId, clientKey(userId, "checkin:send", id), (st) =>
+          decideCheckin(st, { id, status: "ok" }, { userId, role: "participant" }),
+        );
       };
     }
 
@@ -69,15 +76,33 @@ describe("write path with a second writer", () => {
       // The second writer (another node, another participant) lands the moment p1's check-in has
       // been written — or its first part, on a path that wrote one command as several appends.
       const hook = between(n, "need_support", await secondWriter(n, "p2"));
-      const reply = await p1.send<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId, status: "need_support" });
+      const reply = await p1.send<{ seq: number }>("checkin:send", {
+        id: randomUUID(),
+        sessionId,
+        status: "need_support",
+      });
       expect(reply.ok ? "ok" : reply.error.code).toBe("ok");
       expect(hook.ran()).toBe(true);
       const state = await n.app.services.streams.state("session", sessionId);
       expect(state.checkinCount).toBe(2);
-      const p1Id = (await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === "p1")?.email ?? ""))?.id;
-      expect(pendingAlerts(state.live.alerts).filter((a) => a.kind === "support").map((a) => a.participantId)).toEqual([p1Id]);
+      const p1Id = (
+        await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === "p1")?.email ?? "")
+      )?.id;
+      expect(
+        pendingAlerts(state.live.alerts)
+          .filter((a) => a.kind === "support")
+          .map((a) => a.participantId),
+      ).toEqual([p1Id]);
       // What reached the facilitator carries the alert too.
-      await fac.until(() => fac.events.some((m) => !isHidden(m.event) && m.event.type === "checkin.recorded" && typeof m.event.data["alert"] === "string"), 5000, "the need_support check-in with its alert");
+      await fac.until(
+        () =>
+          fac.events.some(
+            (m) =>
+              !isHidden(m.event) && m.event.type === "checkin.recorded" && typeof m.event.data["alert"] === "string",
+          ),
+        5000,
+        "the need_support check-in with its alert",
+      );
     });
 
     it("[LIVE8] [LOG1] an alarming reading with another writer between its decision and its append lands with its alert", async () => {
@@ -87,9 +112,18 @@ describe("write path with a second writer", () => {
       const fac = await pool.connect("fac1");
       clients.push(fac);
       await fac.ok("session:join", { sessionId, since: null });
-      const p1Id = (await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === "p1")?.email ?? ""))?.id ?? "";
+      const p1Id =
+        (await n.app.services.users.byEmail(mainCohort(n.tag).people.find((p) => p.key === "p1")?.email ?? ""))?.id ??
+        "";
       const hook = between(n, "vitals.recorded", await secondWriter(n, "p2"));
-      const reply = await fac.send<{ seq: number; alert: boolean }>("vitals:record", { id: randomUUID(), sessionId, participantId: p1Id, systolic: 190, diastolic: 100, heartRate: 90 });
+      const reply = await fac.send<{ seq: number; alert: boolean }>("vitals:record", {
+        id: randomUUID(),
+        sessionId,
+        participantId: p1Id,
+        systolic: 190,
+        diastolic: 100,
+        heartRate: 90,
+      });
       expect(reply.ok ? reply.data.alert : reply.error.code).toBe(true);
       expect(hook.ran()).toBe(true);
       const state = await n.app.services.streams.state("session", sessionId);
@@ -99,7 +133,12 @@ describe("write path with a second writer", () => {
 
   /** A cohort as large as a group session may be [SCH5]: 25 participants, 2 facilitators. */
   function roomOf(tag: string): ProgramSpec {
-    const person = (key: string, role: "admin" | "facilitator" | "participant") => ({ key, role, name: `${key} ${tag}`, email: `${key}.${tag}@example.test` });
+    const person = (key: string, role: "admin" | "facilitator" | "participant") => ({
+      key,
+      role,
+      name: `${key} ${tag}`,
+      email: `${key}.${tag}@example.test`,
+    });
     return {
       programId: `burst-prog-${tag}`,
       programName: "Burst program",
@@ -109,7 +148,12 @@ describe("write path with a second writer", () => {
       capacity: 25,
       password: TEST_PASSWORD,
       liveSession: { id: `burst-live-${tag}`, title: "Full room dosing day" },
-      people: [person("badmin", "admin"), person("bf1", "facilitator"), person("bf2", "facilitator"), ...Array.from({ length: 25 }, (_, i) => person(`bp${i}`, "participant"))],
+      people: [
+        person("badmin", "admin"),
+        person("bf1", "facilitator"),
+        person("bf2", "facilitator"),
+        ...Array.from({ length: 25 }, (_, i) => person(`bp${i}`, "participant")),
+      ],
     };
   }
 
@@ -131,14 +175,29 @@ describe("write path with a second writer", () => {
     const facs = [await connect("bf1", a.url), await connect("bf2", b.url)];
     const people: TestClient[] = [];
     for (let i = 0; i < 25; i++) people.push(await connect(`bp${i}`, i % 2 === 0 ? a.url : b.url));
-    const seen = (f: TestClient) => f.events.filter((m) => m.stream === streamName("session", sessionId) && !isHidden(m.event) && m.event.type === "checkin.recorded").length;
+    const seen = (f: TestClient) =>
+      f.events.filter(
+        (m) =>
+          m.stream === streamName("session", sessionId) && !isHidden(m.event) && m.event.type === "checkin.recorded",
+      ).length;
     const before = facs.map(seen);
 
     const started = performance.now();
-    const replies = await Promise.all(people.map((c, i) => c.send<{ seq: number }>("checkin:send", { id: randomUUID(), sessionId, status: i % 5 === 0 ? "need_support" : "ok", intensity: 3 })));
+    const replies = await Promise.all(
+      people.map((c, i) =>
+        c.send<{ seq: number }>("checkin:send", {
+          id: randomUUID(),
+          sessionId,
+          status: i % 5 === 0 ? "need_support" : "ok",
+          intensity: 3,
+        }),
+      ),
+    );
     const acked = performance.now() - started;
     const codes = replies.map((r) => (r.ok ? "ok" : r.error.code));
-    console.log(`burst: acks=${codes.filter((c) => c === "ok").length} conflicts=${codes.filter((c) => c === "CONFLICT").length} last_ack_ms=${acked.toFixed(0)}`);
+    console.log(
+      `burst: acks=${codes.filter((c) => c === "ok").length} conflicts=${codes.filter((c) => c === "CONFLICT").length} last_ack_ms=${acked.toFixed(0)}`,
+    );
     expect(codes.filter((c) => c !== "ok")).toEqual([]);
     await Promise.all(facs.map((f, i) => f.until(() => seen(f) - (before[i] ?? 0) >= 25, 5000, "all 25 check-ins")));
     const allSeen = performance.now() - started;

@@ -5,7 +5,11 @@ import type { ServerToClientEvents, StreamEventMessage, PresenceUpdate } from ".
 
 /** Sign in over HTTP and return the session cookie, as a browser would hold it. */
 export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   const cookie = res.headers.get("set-cookie");
   if (!cookie) throw new Error("no session cookie");
@@ -37,7 +41,8 @@ export class TestClient {
     // a listed position it got no event for is a hidden one.
     this.socket.on("stream:hidden", (m) => {
       for (const seq of m.seqs) {
-        if (!this.events.some((x) => x.stream === m.stream && x.event.epoch === m.epoch && x.event.seq === seq)) this.events.push({ stream: m.stream, event: { seq, epoch: m.epoch, hidden: true } });
+        if (!this.events.some((x) => x.stream === m.stream && x.event.epoch === m.epoch && x.event.seq === seq))
+          this.events.push({ stream: m.stream, event: { seq, epoch: m.epoch, hidden: true } });
       }
     });
     this.socket.on("presence:update", (p) => this.presence.push(p));
@@ -60,7 +65,9 @@ export class TestClient {
   // the callback's reply takes the type given (as in client/src/live/command.ts).
   send<T>(name: string, payload: unknown): Promise<Ack<T>> {
     return new Promise((resolve, reject) => {
-      this.socket.timeout(10_000).emit(name, payload, (err: Error | null, reply: Ack<T>) => (err ? reject(err) : resolve(reply)));
+      this.socket
+        .timeout(10_000)
+        .emit(name, payload, (err: Error | null, reply: Ack<T>) => (err ? reject(err) : resolve(reply)));
     });
   }
 
@@ -84,7 +91,13 @@ export class TestClient {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(new Error(`timed out waiting for ${what}`));
       }, ms);
-      const waiter = { test, resolve: () => { clearTimeout(timer); resolve(); } };
+      const waiter = {
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
       this.waiters.push(waiter);
     });
   }

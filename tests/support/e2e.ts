@@ -9,7 +9,12 @@ import { startApp, type Running } from "./harness.js";
 /** A facilitator's or admin's laptop in a dim room. */
 export const LAPTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, colorScheme: "dark" };
 /** A participant's phone. */
-export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" };
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  colorScheme: "dark",
+};
 
 export interface BrowserApp {
   readonly node: Running & { tag: string };
@@ -73,7 +78,11 @@ export async function signInPage(context: BrowserContext, url: string, email: st
 }
 
 /** A participant of the main cohort on a new phone, signed in through a one-time link. */
-export async function invitePhone(app: BrowserApp, key: string, options: BrowserContextOptions = PHONE): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
+export async function invitePhone(
+  app: BrowserApp,
+  key: string,
+  options: BrowserContextOptions = PHONE,
+): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
   const user = await app.person(key);
   const ctx = await app.context(options);
   const page = await ctx.newPage();

@@ -18,7 +18,14 @@ export function mainCohort(tag: string): ProgramSpec {
     capacity: 10,
     password: TEST_PASSWORD,
     liveSession: { id: `live-${tag}`, title: "Dosing day" },
-    people: [person("admin", "admin", tag), person("fac1", "facilitator", tag), person("fac2", "facilitator", tag), person("p1", "participant", tag), person("p2", "participant", tag), person("p3", "participant", tag)],
+    people: [
+      person("admin", "admin", tag),
+      person("fac1", "facilitator", tag),
+      person("fac2", "facilitator", tag),
+      person("p1", "participant", tag),
+      person("p2", "participant", tag),
+      person("p3", "participant", tag),
+    ],
   };
 }
 

@@ -36,7 +36,11 @@ export class ManualClock implements Clock {
   }
 }
 
-export async function makeStores(kind: StoreKind, prefix = freshPrefix(), now?: () => number): Promise<{ stores: Stores; cleanup: () => Promise<void> }> {
+export async function makeStores(
+  kind: StoreKind,
+  prefix = freshPrefix(),
+  now?: () => number,
+): Promise<{ stores: Stores; cleanup: () => Promise<void> }> {
   if (kind === "redis") {
     const stores = await createRedisStores({ url: inject("redisUrl"), prefix });
     return { stores, cleanup: async () => undefined };
@@ -47,7 +51,17 @@ export async function makeStores(kind: StoreKind, prefix = freshPrefix(), now?: 
 }
 
 /** An in-process node on port 0 (with the Redis adapter when on Redis), seeded with the test cohorts. */
-export async function startApp(kind: StoreKind, opts: { clock?: Clock; prefix?: string; timers?: boolean; seed?: boolean; staticDir?: string; limits?: Partial<LimitSettings> } = {}): Promise<Running & { tag: string }> {
+export async function startApp(
+  kind: StoreKind,
+  opts: {
+    clock?: Clock;
+    prefix?: string;
+    timers?: boolean;
+    seed?: boolean;
+    staticDir?: string;
+    limits?: Partial<LimitSettings>;
+  } = {},
+): Promise<Running & { tag: string }> {
   const prefix = opts.prefix ?? freshPrefix();
   const clock = opts.clock;
   const { stores, cleanup } = await makeStores(kind, prefix, clock ? () => clock.now() : undefined);
@@ -67,7 +81,14 @@ export async function startApp(kind: StoreKind, opts: { clock?: Clock; prefix?: 
       await Promise.allSettled([pub.close(), sub.close()]);
     });
   }
-  const app = createApp({ stores, adapter, limits, clock: opts.clock, timers: opts.timers ?? false, staticDir: opts.staticDir ?? null });
+  const app = createApp({
+    stores,
+    adapter,
+    limits,
+    clock: opts.clock,
+    timers: opts.timers ?? false,
+    staticDir: opts.staticDir ?? null,
+  });
   const port = await app.listen(0, "127.0.0.1");
   const tag = prefix.replace(/[^a-z0-9]/gi, "").slice(-8);
   if (opts.seed !== false) {

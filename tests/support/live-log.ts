@@ -13,7 +13,13 @@ export class Log {
   state: SessionState = emptySession("s1");
   now = T0;
   apply(drafts: Draft[]): SessionState {
-    for (const d of drafts) this.state = reduceSession(this.state, { ...d, seq: this.state.seq + 1, epoch: "e1", at: new Date(this.now).toISOString() });
+    for (const d of drafts)
+      this.state = reduceSession(this.state, {
+        ...d,
+        seq: this.state.seq + 1,
+        epoch: "e1",
+        at: new Date(this.now).toISOString(),
+      });
     return this.state;
   }
   ctx(): LiveContext {

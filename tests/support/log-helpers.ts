@@ -8,7 +8,12 @@ export const TEST_OWNER = "$";
  * One event as its own batch, touching the whole stream: the shape of most store tests.
  * `expectedSeq` is the whole-stream guard.
  */
-export async function appendOne(log: LogStore, stream: StreamName, draft: DraftEvent, opts: { expectedSeq?: number; owner?: string } = {}): Promise<{ event: StoredEvent; duplicate: boolean }> {
+export async function appendOne(
+  log: LogStore,
+  stream: StreamName,
+  draft: DraftEvent,
+  opts: { expectedSeq?: number; owner?: string } = {},
+): Promise<{ event: StoredEvent; duplicate: boolean }> {
   const guard = opts.expectedSeq === undefined ? undefined : { seq: opts.expectedSeq, scopes: "stream" as const };
   const r = await log.append(stream, { owner: opts.owner ?? TEST_OWNER, events: [draft], touches: [["*"]] }, guard);
   const event = r.events.find((e) => e.id === draft.id) ?? r.events[0];

@@ -15,9 +15,22 @@ export interface NodeProcess {
 const ARGS = ["--import", "tsx", join(process.cwd(), "server", "main.ts")];
 
 /** A real server process (`server/main.ts`) on port 0 against Redis, as production runs it. */
-export async function startNodeProcess(env: { redisUrl: string; prefix: string; nodeId: string }): Promise<NodeProcess> {
+export async function startNodeProcess(env: {
+  redisUrl: string;
+  prefix: string;
+  nodeId: string;
+}): Promise<NodeProcess> {
   const child = spawn(process.execPath, ARGS, {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", REDIS_URL: env.redisUrl, REDIS_PREFIX: env.prefix, NODE_ID: env.nodeId, DEMO: "0", STATIC_DIR: "/nonexistent" },
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      REDIS_URL: env.redisUrl,
+      REDIS_PREFIX: env.prefix,
+      NODE_ID: env.nodeId,
+      DEMO: "0",
+      STATIC_DIR: "/nonexistent",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -30,7 +43,8 @@ export async function startNodeProcess(env: { redisUrl: string; prefix: string; 
     lines.once("line", (line) => {
       clearTimeout(timer);
       const parsed: unknown = JSON.parse(line);
-      if (typeof parsed === "object" && parsed !== null && "port" in parsed && typeof parsed.port === "number") resolve(parsed.port);
+      if (typeof parsed === "object" && parsed !== null && "port" in parsed && typeof parsed.port === "number")
+        resolve(parsed.port);
       else reject(new Error(`unexpected first line: ${line}`));
     });
   }).catch((err: unknown) => {

@@ -10,7 +10,12 @@ export class ClientPool {
 
   constructor(private readonly target: () => { url: string; tag: string }) {}
 
-  async connect(key: string, cohort: (tag: string) => ProgramSpec = mainCohort, url?: string, opts: { reconnection?: boolean } = {}): Promise<TestClient> {
+  async connect(
+    key: string,
+    cohort: (tag: string) => ProgramSpec = mainCohort,
+    url?: string,
+    opts: { reconnection?: boolean } = {},
+  ): Promise<TestClient> {
     const { url: nodeUrl, tag } = this.target();
     const person = cohort(tag).people.find((p) => p.key === key);
     if (!person) throw new Error(`no person ${key} in the fixture`);

@@ -23,16 +23,25 @@ export interface RedisServer {
  */
 export function redisServerArgs(port: number, dir: string, pidfile: string, opts: { debug?: boolean } = {}): string[] {
   return [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--dir", dir,
-    "--appendonly", "yes",
-    "--appendfsync", "always",
-    "--save", "",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "always",
+    "--save",
+    "",
     ...(opts.debug ? ["--enable-debug-command", "local"] : []),
-    "--daemonize", "yes",
-    "--pidfile", pidfile,
-    "--logfile", join(dir, "redis.log"),
+    "--daemonize",
+    "yes",
+    "--pidfile",
+    pidfile,
+    "--logfile",
+    join(dir, "redis.log"),
   ];
 }
 

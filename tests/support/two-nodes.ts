@@ -37,7 +37,9 @@ export function useTwoNodes(label: string): TwoNodes {
     const seeder = createApp({ stores, timers: false });
     await seedProgram(seeder.services, mainCohort(tag));
     await seeder.close();
-    nodes = await Promise.all(["A", "B"].map((nodeId) => startNodeProcess({ redisUrl: inject("redisUrl"), prefix, nodeId })));
+    nodes = await Promise.all(
+      ["A", "B"].map((nodeId) => startNodeProcess({ redisUrl: inject("redisUrl"), prefix, nodeId })),
+    );
   });
   afterEach(async () => {
     pool.closeAll();

@@ -12,7 +12,8 @@ const online: ConnectionEntry = { userId: "f1", nodeId: "n1", connId: "c1", stat
 function room(): Log {
   const log = new Log();
   log.apply(decideOpenSession(log.state, { id: "open", cohortId: "c1", title: "Dosing" }, fac));
-  for (const f of [fac, fac2]) log.apply(decideRoomTransition(log.state, { userId: f.userId, role: "facilitator", present: true }));
+  for (const f of [fac, fac2])
+    log.apply(decideRoomTransition(log.state, { userId: f.userId, role: "facilitator", present: true }));
   return log;
 }
 

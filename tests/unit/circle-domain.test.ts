@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../shared/protocol/errors.js";
-import { decideAgree, decideLock, decidePiece, decideStartCircle, emptyCircle, isRoundOver, reduceCircle, shareRemainingMs, type CircleState } from "../../shared/domain/circle.js";
+import {
+  decideAgree,
+  decideLock,
+  decidePiece,
+  decideStartCircle,
+  emptyCircle,
+  isRoundOver,
+  reduceCircle,
+  shareRemainingMs,
+  type CircleState,
+} from "../../shared/domain/circle.js";
 import { decideFnote, emptyFnotes, reduceFnotes } from "../../shared/domain/circle-facilitator.js";
 import { decideShare, decideWrite, emptyJournal, reduceJournal } from "../../shared/domain/journal.js";
 import { estimateOffset, formatRemaining } from "../../shared/domain/circle-time.js";
@@ -24,7 +34,14 @@ function apply(state: CircleState, drafts: Omit<DraftEvent, "at">[], at = T0): C
 
 function started(seats = ["f1", "a", "b", "c"], endsInMin = 60): CircleState {
   const endsAt = new Date(T0 + endsInMin * 60_000).toISOString();
-  return apply(emptyCircle("c1"), decideStartCircle(emptyCircle("c1"), { id: "start", cohortId: "co", sessionId: null, title: "Week 1", shareSeconds: 300, endsAt, seats }, fac));
+  return apply(
+    emptyCircle("c1"),
+    decideStartCircle(
+      emptyCircle("c1"),
+      { id: "start", cohortId: "co", sessionId: null, title: "Week 1", shareSeconds: 300, endsAt, seats },
+      fac,
+    ),
+  );
 }
 
 function code(fn: () => unknown): string {
@@ -73,7 +90,8 @@ describe("talking piece [CIR2]", () => {
     const order = ["f1", "a", "b", "c"];
     // One share breaks the run of passes: a full circle of passes must follow it.
     s = apply(s, decidePiece(s, { id: "s", action: "finish", to: null }, fac, T0));
-    for (const [i, who] of ["a", "b", "c"].entries()) s = apply(s, decidePiece(s, { id: `p${i}`, action: "pass", to: null }, who === "f1" ? fac : p(who), T0));
+    for (const [i, who] of ["a", "b", "c"].entries())
+      s = apply(s, decidePiece(s, { id: `p${i}`, action: "pass", to: null }, who === "f1" ? fac : p(who), T0));
     expect(s.roundOver).toBe(false);
     expect(s.holder).toBe("f1");
     s = apply(s, decidePiece(s, { id: "last", action: "pass", to: null }, fac, T0));
@@ -145,7 +163,10 @@ describe("journal and facilitator notes [CIR5] [CIR6]", () => {
     const [d] = decideWrite({ id: "e1", text: "I felt held", circleId: null }, p("a"));
     if (!d) throw new Error("no draft");
     const j = reduceJournal(emptyJournal("a"), { ...d, at: new Date(T0).toISOString(), seq: 1, epoch: "ep" });
-    expect(decideShare(j, { id: "sh", entryId: "e1" }, p("a"))[0]?.data).toMatchObject({ userId: "a", text: "I felt held" });
+    expect(decideShare(j, { id: "sh", entryId: "e1" }, p("a"))[0]?.data).toMatchObject({
+      userId: "a",
+      text: "I felt held",
+    });
     expect(code(() => decideShare(j, { id: "sh", entryId: "e1" }, p("b")))).toBe("NOT_FOUND");
     expect(code(() => decideShare(j, { id: "sh", entryId: "nope" }, p("a")))).toBe("NOT_FOUND");
     expect(code(() => decideWrite({ id: "e2", text: "x", circleId: null }, fac))).toBe("FORBIDDEN");
@@ -184,8 +205,21 @@ describe("notes textarea binding [CIR4]", () => {
 
 describe("notes seal", () => {
   it("[CIR4] folding a notes stream counts updates before the seal only; the first seal wins", () => {
-    const ev = (seq: number, type: string, data: Record<string, unknown>): StoredEvent => ({ id: `e${seq}`, seq, epoch: "ep", type, actor: "a", at: new Date(T0).toISOString(), data });
-    const events = [ev(1, "notes.update", { u: "AA==" }), ev(2, "notes.sealed", { by: "f1" }), ev(3, "notes.update", { u: "BB==" }), ev(4, "notes.sealed", { by: "f1" })];
+    const ev = (seq: number, type: string, data: Record<string, unknown>): StoredEvent => ({
+      id: `e${seq}`,
+      seq,
+      epoch: "ep",
+      type,
+      actor: "a",
+      at: new Date(T0).toISOString(),
+      data,
+    });
+    const events = [
+      ev(1, "notes.update", { u: "AA==" }),
+      ev(2, "notes.sealed", { by: "f1" }),
+      ev(3, "notes.update", { u: "BB==" }),
+      ev(4, "notes.sealed", { by: "f1" }),
+    ];
     let sealedAt: number | null = null;
     const counted: string[] = [];
     for (const e of events) {

@@ -8,8 +8,16 @@ const idle: SupportFacts = { sending: false, sendingForMs: 0, pending: false, an
 describe("the participant's support request on the client", () => {
   it("[LIVE6] [LOG2] a transient server error is retried with the same id; only a considered refusal is final", () => {
     // What the gateway answers for any store failure, a race, or a rate limit: try again.
-    for (const code of [ErrorCode.UNAVAILABLE, ErrorCode.CONFLICT, ErrorCode.RATE_LIMITED]) expect(isRetryable(code)).toBe(true);
-    for (const code of [ErrorCode.INVALID_PAYLOAD, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.RULE_VIOLATION, ErrorCode.PAYLOAD_TOO_LARGE]) expect(isRetryable(code)).toBe(false);
+    for (const code of [ErrorCode.UNAVAILABLE, ErrorCode.CONFLICT, ErrorCode.RATE_LIMITED])
+      expect(isRetryable(code)).toBe(true);
+    for (const code of [
+      ErrorCode.INVALID_PAYLOAD,
+      ErrorCode.FORBIDDEN,
+      ErrorCode.NOT_FOUND,
+      ErrorCode.RULE_VIOLATION,
+      ErrorCode.PAYLOAD_TOO_LARGE,
+    ])
+      expect(isRetryable(code)).toBe(false);
     // The pause grows to 10 s and never beyond, even after hours of retrying.
     expect(backoffMs(0, () => 1)).toBe(500);
     expect(backoffMs(5, () => 1)).toBe(10_000);
@@ -21,7 +29,9 @@ describe("the participant's support request on the client", () => {
     expect(supportView({ ...idle, sending: true }).state).toBe("sending");
     expect(supportView({ ...idle, sending: true }).text).not.toMatch(/sent\b/i);
     expect(supportView({ ...idle, sending: true, pending: true }).state).toBe("sent");
-    expect(supportView({ ...idle, answered: { by: "Ana", at: "14:05" } }).text).toBe("Ana is coming to you (answered at 14:05).");
+    expect(supportView({ ...idle, answered: { by: "Ana", at: "14:05" } }).text).toBe(
+      "Ana is coming to you (answered at 14:05).",
+    );
   });
 
   it("[LIVE6] a request that has not got through for a while tells the person to call out to a facilitator", () => {
@@ -41,7 +51,10 @@ describe("the participant's support request on the client", () => {
   });
 
   it("[LIVE6] the refusal of an ended session already says to call out, so it is said once", () => {
-    const v = supportView({ ...idle, failed: "This session has ended. If you need someone, call out or wave to a facilitator." });
+    const v = supportView({
+      ...idle,
+      failed: "This session has ended. If you need someone, call out or wave to a facilitator.",
+    });
     expect(v.state).toBe("failed");
     expect(v.text).toBe("Not sent: This session has ended. If you need someone, call out or wave to a facilitator.");
     expect(v.hint).toBeNull();

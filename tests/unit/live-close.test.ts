@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decideCheckin, decideOpenSession, decideRoomTransition, emptySession, reduceSession, sessionAudience } from "../../shared/domain/session.js";
+import {
+  decideCheckin,
+  decideOpenSession,
+  decideRoomTransition,
+  emptySession,
+  reduceSession,
+  sessionAudience,
+} from "../../shared/domain/session.js";
 import { decideAck, decideAdmit, decideDose, decideRelease, decideSupport } from "../../shared/domain/live-decide.js";
 import { decideClose, describeOpenItems, openItems } from "../../shared/domain/live-close.js";
 import { decideLiveChecks } from "../../shared/domain/live-checks.js";
@@ -15,12 +22,20 @@ function admitted(...ids: string[]): Log {
   const log = new Log();
   log.apply(decideOpenSession(log.state, { id: "open", cohortId: "c1", title: "Dosing" }, fac));
   log.apply(decideRoomTransition(log.state, { userId: "f1", role: "facilitator", present: true }));
-  for (const id of ids) log.apply(decideAdmit(log.state, { id: `adm-${id}`, participantId: id }, fac, log.ctx(), READY));
+  for (const id of ids)
+    log.apply(decideAdmit(log.state, { id: `adm-${id}`, participantId: id }, fac, log.ctx(), READY));
   return log;
 }
 
 function release(log: Log, id: string): void {
-  log.apply(decideRelease(log.state, { id: `rel-${id}`, sessionId: "s1", participantId: id, transportBy: "Partner", planConfirmed: true }, fac, log.ctx()));
+  log.apply(
+    decideRelease(
+      log.state,
+      { id: `rel-${id}`, sessionId: "s1", participantId: id, transportBy: "Partner", planConfirmed: true },
+      fac,
+      log.ctx(),
+    ),
+  );
 }
 
 function refusal(f: () => unknown): { code: string; message: string } {
@@ -39,12 +54,21 @@ describe("ending a live session (decide rules)", () => {
     log.apply(decideSupport(log.state, { id: "help-1" }, p1));
     const r = refusal(() => decideClose(log.state, { id: "close" }, fac, name));
     expect(r.code).toBe("RULE_VIOLATION");
-    expect(r.message).toContain("2 participants are still admitted and not released (Ava, Ben); 1 alert is waiting for a response (support request from Ava).");
+    expect(r.message).toContain(
+      "2 participants are still admitted and not released (Ava, Ben); 1 alert is waiting for a response (support request from Ava).",
+    );
   });
 
   it("[LIVE6] is refused under a pending alert even when everyone is released", () => {
     const log = admitted("p1");
-    log.apply(decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 10, kind: "primary" }, fac, log.ctx()));
+    log.apply(
+      decideDose(
+        log.state,
+        { id: "d1", sessionId: "s1", participantId: "p1", mg: 10, kind: "primary" },
+        fac,
+        log.ctx(),
+      ),
+    );
     log.now += 8 * 60 * 60_000;
     release(log, "p1");
     log.apply(decideSupport(log.state, { id: "help-2" }, p1));
@@ -74,14 +98,27 @@ describe("ending a live session (decide rules)", () => {
   it("[LIVE6] after the close, support requests and check-ins are refused with words that say to call out", () => {
     const log = admitted();
     log.apply(decideClose(log.state, { id: "c" }, fac, name));
-    for (const f of [() => decideSupport(log.state, { id: "h" }, p1), () => decideCheckin(log.state, { id: "k", status: "need_support" }, p1)]) {
+    for (const f of [
+      () => decideSupport(log.state, { id: "h" }, p1),
+      () => decideCheckin(log.state, { id: "k", status: "need_support" }, p1),
+    ]) {
       const r = refusal(f);
       expect(r.code).toBe("RULE_VIOLATION");
       expect(r.message).toMatch(/has ended.*call out or wave to a facilitator/);
     }
-    expect(refusal(() => decideAdmit(log.state, { id: "a", participantId: "p1" }, fac, log.ctx(), READY)).message).toBe("This session has ended.");
+    expect(refusal(() => decideAdmit(log.state, { id: "a", participantId: "p1" }, fac, log.ctx(), READY)).message).toBe(
+      "This session has ended.",
+    );
     // [AC2] Everyone in the session sees that it ended.
-    const event = { id: "c", type: "session.closed", actor: "f1", data: { closedBy: "f1" }, seq: 9, epoch: "e1", at: "2026-11-26T20:00:00Z" };
+    const event = {
+      id: "c",
+      type: "session.closed",
+      actor: "f1",
+      data: { closedBy: "f1" },
+      seq: 9,
+      epoch: "e1",
+      at: "2026-11-26T20:00:00Z",
+    };
     expect(sessionAudience(event)).toEqual({ kind: "all" });
   });
 
@@ -91,15 +128,33 @@ describe("ending a live session (decide rules)", () => {
     log.now += 60 * 60_000;
     expect(decideLiveChecks(log.state, log.now, oregon2025)).toEqual([]);
     // A state the close command can never produce (alert raised after the close), decided defensively.
-    const raced = reduceSession(log.state, { id: "a1", type: "alert.raised", actor: "p1", seq: log.state.seq + 1, epoch: "e1", at: new Date(log.now).toISOString(), data: { alertId: "a1", kind: "support", participantId: "p1", subjectId: null, detail: "x" } });
+    const raced = reduceSession(log.state, {
+      id: "a1",
+      type: "alert.raised",
+      actor: "p1",
+      seq: log.state.seq + 1,
+      epoch: "e1",
+      at: new Date(log.now).toISOString(),
+      data: { alertId: "a1", kind: "support", participantId: "p1", subjectId: null, detail: "x" },
+    });
     expect(decideLiveChecks(raced, log.now + 16_000, oregon2025).map((d) => d.type)).toEqual(["alert.escalated"]);
   });
 
   it("[LOG1] the index drops an unlisted session and does not list it again", () => {
-    const ev = (seq: number, type: string) => ({ id: `${type}:${seq}`, type, actor: "system", data: { sessionId: "s1" }, seq, epoch: "e", at: "2026-11-26T20:00:00Z" });
+    const ev = (seq: number, type: string) => ({
+      id: `${type}:${seq}`,
+      type,
+      actor: "system",
+      data: { sessionId: "s1" },
+      seq,
+      epoch: "e",
+      at: "2026-11-26T20:00:00Z",
+    });
     let idx = emptyLiveIndex("live");
     for (const e of [ev(1, "session.listed"), ev(2, "session.unlisted")]) idx = reduceLiveIndex(idx, e);
     expect(idx.sessions).toEqual([]);
-    expect(describeOpenItems({ unreleased: ["p3"], alerts: [] }, name)).toBe("1 participant is still admitted and not released (Cy).");
+    expect(describeOpenItems({ unreleased: ["p3"], alerts: [] }, name)).toBe(
+      "1 participant is still admitted and not released (Cy).",
+    );
   });
 });

@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { decideCheckin, decideOpenSession, decideRoomTransition, sessionAudience } from "../../shared/domain/session.js";
-import { decideAck, decideAdmit, decideAdverse, decideBreak, decideDose, decideRelease, decideSupport, decideVitals } from "../../shared/domain/live-decide.js";
+import {
+  decideCheckin,
+  decideOpenSession,
+  decideRoomTransition,
+  sessionAudience,
+} from "../../shared/domain/session.js";
+import {
+  decideAck,
+  decideAdmit,
+  decideAdverse,
+  decideBreak,
+  decideDose,
+  decideRelease,
+  decideSupport,
+  decideVitals,
+} from "../../shared/domain/live-decide.js";
 import { decideLiveChecks } from "../../shared/domain/live-checks.js";
 import { earliestRelease, needsLookIn, ratioStatus } from "../../shared/domain/live-rules.js";
 import { pendingAlerts } from "../../shared/domain/alerts.js";
@@ -14,13 +28,15 @@ const fac2 = { userId: "f2", role: "facilitator" as const };
 function opened(): Log {
   const log = new Log();
   log.apply(decideOpenSession(log.state, { id: "open", cohortId: "c1", title: "Dosing" }, fac));
-  for (const f of [fac, fac2]) log.apply(decideRoomTransition(log.state, { userId: f.userId, role: "facilitator", present: true }));
+  for (const f of [fac, fac2])
+    log.apply(decideRoomTransition(log.state, { userId: f.userId, role: "facilitator", present: true }));
   return log;
 }
 
 function admitted(...ids: string[]): Log {
   const log = opened();
-  for (const id of ids) log.apply(decideAdmit(log.state, { id: `adm-${id}`, participantId: id }, fac, log.ctx(), READY));
+  for (const id of ids)
+    log.apply(decideAdmit(log.state, { id: `adm-${id}`, participantId: id }, fac, log.ctx(), READY));
   return log;
 }
 
@@ -37,24 +53,83 @@ const code = (f: () => unknown): string => {
 describe("live dosing session domain", () => {
   it("[LIVE1] doses are recorded by facilitators and add up to the total; over the profile's maximum is refused", () => {
     const log = admitted("p1");
-    log.apply(decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 20, kind: "primary" }, fac, log.ctx()));
-    log.apply(decideDose(log.state, { id: "d2", sessionId: "s1", participantId: "p1", mg: 5, kind: "secondary" }, fac, log.ctx()));
+    log.apply(
+      decideDose(
+        log.state,
+        { id: "d1", sessionId: "s1", participantId: "p1", mg: 20, kind: "primary" },
+        fac,
+        log.ctx(),
+      ),
+    );
+    log.apply(
+      decideDose(
+        log.state,
+        { id: "d2", sessionId: "s1", participantId: "p1", mg: 5, kind: "secondary" },
+        fac,
+        log.ctx(),
+      ),
+    );
     expect(log.state.live.participants.p1?.totalMg).toBe(25);
-    expect(() => decideDose(log.state, { id: "d3", sessionId: "s1", participantId: "p1", mg: 30, kind: "secondary" }, fac, log.ctx())).toThrow(/total to 55 mg; the most allowed .* is 50 mg/);
-    expect(code(() => decideDose(log.state, { id: "d4", sessionId: "s1", participantId: "p1", mg: 1, kind: "secondary" }, p1, log.ctx()))).toBe("FORBIDDEN");
-    expect(code(() => decideDose(log.state, { id: "d5", sessionId: "s1", participantId: "p9", mg: 1, kind: "secondary" }, fac, log.ctx()))).toBe("NOT_FOUND");
+    expect(() =>
+      decideDose(
+        log.state,
+        { id: "d3", sessionId: "s1", participantId: "p1", mg: 30, kind: "secondary" },
+        fac,
+        log.ctx(),
+      ),
+    ).toThrow(/total to 55 mg; the most allowed .* is 50 mg/);
+    expect(
+      code(() =>
+        decideDose(
+          log.state,
+          { id: "d4", sessionId: "s1", participantId: "p1", mg: 1, kind: "secondary" },
+          p1,
+          log.ctx(),
+        ),
+      ),
+    ).toBe("FORBIDDEN");
+    expect(
+      code(() =>
+        decideDose(
+          log.state,
+          { id: "d5", sessionId: "s1", participantId: "p9", mg: 1, kind: "secondary" },
+          fac,
+          log.ctx(),
+        ),
+      ),
+    ).toBe("NOT_FOUND");
   });
 
   it("[LIVE2] earliest release is the first dose plus the minimum for the total; earlier needs a medical-transfer reason", () => {
     const log = admitted("p1");
-    log.apply(decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 12, kind: "primary" }, fac, log.ctx()));
+    log.apply(
+      decideDose(
+        log.state,
+        { id: "d1", sessionId: "s1", participantId: "p1", mg: 12, kind: "primary" },
+        fac,
+        log.ctx(),
+      ),
+    );
     const p = log.state.live.participants.p1;
     if (!p) throw new Error("no participant");
     expect(earliestRelease(p, oregon2025)).toBe(new Date(T0 + 4 * 3600_000).toISOString());
     log.now = T0 + 3 * 3600_000;
-    const release = { id: "r1", sessionId: "s1", participantId: "p1", transportBy: "Sam (partner)", planConfirmed: true };
-    expect(() => decideRelease(log.state, release, fac, log.ctx())).toThrow(/Earliest release is 21:00 UTC \(first dose at 17:00 UTC/);
-    const transfer = decideRelease(log.state, { ...release, medicalTransferReason: "Chest pain, ambulance to St. Vincent" }, fac, log.ctx());
+    const release = {
+      id: "r1",
+      sessionId: "s1",
+      participantId: "p1",
+      transportBy: "Sam (partner)",
+      planConfirmed: true,
+    };
+    expect(() => decideRelease(log.state, release, fac, log.ctx())).toThrow(
+      /Earliest release is 21:00 UTC \(first dose at 17:00 UTC/,
+    );
+    const transfer = decideRelease(
+      log.state,
+      { ...release, medicalTransferReason: "Chest pain, ambulance to St. Vincent" },
+      fac,
+      log.ctx(),
+    );
     expect(transfer[0]?.data).toMatchObject({ medicalTransferReason: "Chest pain, ambulance to St. Vincent" });
     log.now = T0 + 4 * 3600_000;
     expect(decideRelease(log.state, release, fac, log.ctx())).toHaveLength(1);
@@ -65,13 +140,30 @@ describe("live dosing session domain", () => {
     const base = { id: "r1", sessionId: "s1", participantId: "p1", transportBy: "A taxi", planConfirmed: false };
     expect(() => decideRelease(log.state, base, fac, log.ctx())).toThrow(/describe the change/);
     log.apply(decideRelease(log.state, { ...base, planChange: "Partner could not come; taxi booked" }, fac, log.ctx()));
-    expect(log.state.live.participants.p1?.release).toMatchObject({ transportBy: "A taxi", planConfirmed: false, planChange: "Partner could not come; taxi booked" });
+    expect(log.state.live.participants.p1?.release).toMatchObject({
+      transportBy: "A taxi",
+      planConfirmed: false,
+      planChange: "Partner could not come; taxi booked",
+    });
   });
 
   it("[LIVE3] the ratio counts facilitators in the room and not on break, with the cap of the highest dose so far", () => {
     const log = admitted("p1", "p2", "p3");
-    expect(ratioStatus(log.state.live, oregon2025)).toMatchObject({ participants: 3, facilitators: 2, cap: 25, needed: 1, holds: true });
-    log.apply(decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 40, kind: "primary" }, fac, log.ctx()));
+    expect(ratioStatus(log.state.live, oregon2025)).toMatchObject({
+      participants: 3,
+      facilitators: 2,
+      cap: 25,
+      needed: 1,
+      holds: true,
+    });
+    log.apply(
+      decideDose(
+        log.state,
+        { id: "d1", sessionId: "s1", participantId: "p1", mg: 40, kind: "primary" },
+        fac,
+        log.ctx(),
+      ),
+    );
     expect(ratioStatus(log.state.live, oregon2025)).toMatchObject({ cap: 2, needed: 2, holds: true });
     log.apply(decideRoomTransition(log.state, { userId: "f2", role: "facilitator", present: false }));
     expect(ratioStatus(log.state.live, oregon2025).holds).toBe(false);
@@ -85,8 +177,17 @@ describe("live dosing session domain", () => {
 
   it("[LIVE4] a break is allowed only while the ratio holds without the facilitator; past 5 minutes it alerts", () => {
     const log = admitted("p1", "p2", "p3");
-    log.apply(decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 40, kind: "primary" }, fac, log.ctx()));
-    expect(() => decideBreak(log.state, { id: "b1", onBreak: true }, fac, log.ctx())).toThrow(/would break the ratio: 3 participants at 40 mg \(1 facilitator per 2\) need 2 facilitators/);
+    log.apply(
+      decideDose(
+        log.state,
+        { id: "d1", sessionId: "s1", participantId: "p1", mg: 40, kind: "primary" },
+        fac,
+        log.ctx(),
+      ),
+    );
+    expect(() => decideBreak(log.state, { id: "b1", onBreak: true }, fac, log.ctx())).toThrow(
+      /would break the ratio: 3 participants at 40 mg \(1 facilitator per 2\) need 2 facilitators/,
+    );
     const calm = admitted("p1", "p2");
     calm.apply(decideBreak(calm.state, { id: "b1", onBreak: true }, fac, calm.ctx()));
     expect(ratioStatus(calm.state.live, oregon2025).facilitators).toBe(1);
@@ -194,29 +295,80 @@ describe("live dosing session domain", () => {
     expect(alarming.map((d) => d.type)).toEqual(["vitals.recorded"]);
     expect(alarming[0]?.data.alert).toMatch(/180\/90 reaches the alert limit/);
     log.apply(alarming);
-    expect(pendingAlerts(log.state.live.alerts).map((a) => [a.id, a.kind, a.participantId])).toEqual([["v1", "vitals", "p1"]]);
-    expect(decideVitals(log.state, { ...v, id: "v2", diastolic: 120, systolic: 150 }, fac, log.ctx())[0]?.data.alert).toMatch(/150\/120/);
-    expect(() => decideVitals(log.state, { ...v, diastolic: 160 }, fac, log.ctx())).toThrow(/Diastolic \(160\) must be below systolic \(150\)/);
+    expect(pendingAlerts(log.state.live.alerts).map((a) => [a.id, a.kind, a.participantId])).toEqual([
+      ["v1", "vitals", "p1"],
+    ]);
+    expect(
+      decideVitals(log.state, { ...v, id: "v2", diastolic: 120, systolic: 150 }, fac, log.ctx())[0]?.data.alert,
+    ).toMatch(/150\/120/);
+    expect(() => decideVitals(log.state, { ...v, diastolic: 160 }, fac, log.ctx())).toThrow(
+      /Diastolic \(160\) must be below systolic \(150\)/,
+    );
   });
 
   it("[LIVE9] an adverse event keeps kind, severity, emergency services and description", () => {
     const log = admitted("p1");
-    const [d] = decideAdverse(log.state, { id: "a1", sessionId: "s1", participantId: "p1", kind: "medical", severity: "moderate", emergencyServicesCalled: false, description: "Vomited twice" }, fac, log.ctx());
-    expect(d).toMatchObject({ type: "adverse.recorded", data: { kind: "medical", severity: "moderate", emergencyServicesCalled: false } });
+    const [d] = decideAdverse(
+      log.state,
+      {
+        id: "a1",
+        sessionId: "s1",
+        participantId: "p1",
+        kind: "medical",
+        severity: "moderate",
+        emergencyServicesCalled: false,
+        description: "Vomited twice",
+      },
+      fac,
+      log.ctx(),
+    );
+    expect(d).toMatchObject({
+      type: "adverse.recorded",
+      data: { kind: "medical", severity: "moderate", emergencyServicesCalled: false },
+    });
   });
 
   it("[RDY1] only a Ready participant is admitted; the refusal names each missing item", () => {
     const log = opened();
-    const notReady = { ready: false, missing: [{ label: "Informed consent not yet recorded" }, { label: "No transportation plan (who takes them home)" }] };
-    expect(() => decideAdmit(log.state, { id: "a", participantId: "p1" }, fac, log.ctx(), notReady)).toThrow(/Informed consent not yet recorded; No transportation plan/);
-    expect(() => decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 5, kind: "primary" }, fac, log.ctx())).toThrow(/Admit this participant/);
+    const notReady = {
+      ready: false,
+      missing: [
+        { label: "Informed consent not yet recorded" },
+        { label: "No transportation plan (who takes them home)" },
+      ],
+    };
+    expect(() => decideAdmit(log.state, { id: "a", participantId: "p1" }, fac, log.ctx(), notReady)).toThrow(
+      /Informed consent not yet recorded; No transportation plan/,
+    );
+    expect(() =>
+      decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 5, kind: "primary" }, fac, log.ctx()),
+    ).toThrow(/Admit this participant/);
   });
 
   it("[AC3] vitals, doses, adverse events and staff alerts are staff-only; a participant sees their own support alert and who acknowledged it", () => {
     const log = admitted("p1");
-    const audiences = (drafts: Draft[]) => drafts.map((d) => sessionAudience({ ...d, seq: 1, epoch: "e", at: new Date(T0).toISOString() }).kind);
-    expect(audiences(decideVitals(log.state, { id: "v1", sessionId: "s1", participantId: "p1", systolic: 190, diastolic: 100, heartRate: 90 }, fac, log.ctx()))).toEqual(["staff"]);
-    expect(audiences(decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 5, kind: "primary" }, fac, log.ctx()))).toEqual(["staff"]);
+    const audiences = (drafts: Draft[]) =>
+      drafts.map((d) => sessionAudience({ ...d, seq: 1, epoch: "e", at: new Date(T0).toISOString() }).kind);
+    expect(
+      audiences(
+        decideVitals(
+          log.state,
+          { id: "v1", sessionId: "s1", participantId: "p1", systolic: 190, diastolic: 100, heartRate: 90 },
+          fac,
+          log.ctx(),
+        ),
+      ),
+    ).toEqual(["staff"]);
+    expect(
+      audiences(
+        decideDose(
+          log.state,
+          { id: "d1", sessionId: "s1", participantId: "p1", mg: 5, kind: "primary" },
+          fac,
+          log.ctx(),
+        ),
+      ),
+    ).toEqual(["staff"]);
     log.apply(decideSupport(log.state, { id: "h1" }, p1));
     expect(audiences(decideAck(log.state, { alertId: "h1" }, fac))).toEqual(["participant"]);
   });

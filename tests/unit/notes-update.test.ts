@@ -1,10 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { assertBeforeSeal, beforeSeal, COMPACT_AFTER, compactionDue, decideNotesUpdate, foldNotesEvent, NOTES_LOCKED } from "../../shared/domain/notes.js";
+import {
+  assertBeforeSeal,
+  beforeSeal,
+  COMPACT_AFTER,
+  compactionDue,
+  decideNotesUpdate,
+  foldNotesEvent,
+  NOTES_LOCKED,
+} from "../../shared/domain/notes.js";
 import { refusal } from "./scheduling-support.js";
 
 describe("a shared-notes update [CIR4]", () => {
   it("[CIR4] an update to open notes is one notes.update event by its writer; locked notes refuse it", () => {
-    expect(decideNotesUpdate({ locked: false }, { id: "u1", update: "AAEC" }, "a")).toEqual([{ id: "u1", type: "notes.update", actor: "a", data: { u: "AAEC" } }]);
+    expect(decideNotesUpdate({ locked: false }, { id: "u1", update: "AAEC" }, "a")).toEqual([
+      { id: "u1", type: "notes.update", actor: "a", data: { u: "AAEC" } },
+    ]);
     const refused = refusal(() => decideNotesUpdate({ locked: true }, { id: "u2", update: "AAEC" }, "a"));
     expect(refused.code).toBe("RULE_VIOLATION");
     expect(refused.message).toBe(NOTES_LOCKED);
@@ -14,7 +24,11 @@ describe("a shared-notes update [CIR4]", () => {
     expect(() => assertBeforeSeal(null, 7)).not.toThrow();
     expect(() => assertBeforeSeal(10, 9)).not.toThrow();
     expect(refusal(() => assertBeforeSeal(10, 11)).code).toBe("RULE_VIOLATION");
-    for (const [sealedAt, seq] of [[null, 5], [10, 9], [10, 11]] as const) {
+    for (const [sealedAt, seq] of [
+      [null, 5],
+      [10, 9],
+      [10, 11],
+    ] as const) {
       const counted = foldNotesEvent(sealedAt, { seq, type: "notes.update", data: { u: "AAEC" } }).update !== null;
       expect(counted).toBe(beforeSeal(sealedAt, seq));
     }

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { peopleStates, personState, type ConnectionEntry } from "../../shared/protocol/presence.js";
 
 const now = 1_000_000;
-const entry = (connId: string, state: ConnectionEntry["state"], expiresAt = now + 20_000, userId = "u1"): ConnectionEntry => ({ userId, nodeId: "n1", connId, state, expiresAt });
+const entry = (
+  connId: string,
+  state: ConnectionEntry["state"],
+  expiresAt = now + 20_000,
+  userId = "u1",
+): ConnectionEntry => ({ userId, nodeId: "n1", connId, state, expiresAt });
 
 describe("presence folding", () => {
   it("[PR1] a person is online while any tab is online", () => {
@@ -20,6 +25,9 @@ describe("presence folding", () => {
   });
   it("[PR1] states are per person, not per socket", () => {
     const states = peopleStates([entry("a", "online"), entry("b", "online"), entry("c", "away", now + 5, "u2")], now);
-    expect([...states]).toEqual([["u1", "online"], ["u2", "away"]]);
+    expect([...states]).toEqual([
+      ["u1", "online"],
+      ["u2", "away"],
+    ]);
   });
 });

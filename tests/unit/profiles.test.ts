@@ -1,11 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { PROFILES, facilitatorsNeeded, maxGroupSize, minimumMinutes, participantsPerFacilitator, resolveProfile } from "../../shared/profiles/index.js";
+import {
+  PROFILES,
+  facilitatorsNeeded,
+  maxGroupSize,
+  minimumMinutes,
+  participantsPerFacilitator,
+  resolveProfile,
+} from "../../shared/profiles/index.js";
 
 const or = PROFILES["oregon-2025"];
 
 describe("rule profiles", () => {
   it.each([
-    [0.5, 25], [5, 25], [5.01, 15], [9.99, 15], [10, 8], [14.99, 8], [15, 6], [24.99, 6], [25, 4], [35, 4], [35.01, 2], [50, 2],
+    [0.5, 25],
+    [5, 25],
+    [5.01, 15],
+    [9.99, 15],
+    [10, 8],
+    [14.99, 8],
+    [15, 6],
+    [24.99, 6],
+    [25, 4],
+    [35, 4],
+    [35.01, 2],
+    [50, 2],
   ])("[SCH6] %s mg allows %s participants per facilitator", (mg, cap) => {
     expect(participantsPerFacilitator(or, mg)).toBe(cap);
   });
@@ -18,7 +36,18 @@ describe("rule profiles", () => {
     expect(facilitatorsNeeded(or, 5, 51)).toBeNull();
   });
   it.each([
-    [1, false, 60], [2.49, true, 30], [2.5, true, 60], [4.99, false, 60], [5, false, 120], [9.99, false, 120], [10, false, 240], [24.99, false, 240], [25, false, 300], [35, false, 300], [35.01, false, 360], [50, false, 360],
+    [1, false, 60],
+    [2.49, true, 30],
+    [2.5, true, 60],
+    [4.99, false, 60],
+    [5, false, 120],
+    [9.99, false, 120],
+    [10, false, 240],
+    [24.99, false, 240],
+    [25, false, 300],
+    [35, false, 300],
+    [35.01, false, 360],
+    [50, false, 360],
   ])("[SCH7] %s mg (returning: %s) needs at least %s minutes", (mg, returning, minutes) => {
     expect(minimumMinutes(or, mg, returning)).toBe(minutes);
   });

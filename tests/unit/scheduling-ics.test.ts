@@ -24,7 +24,13 @@ function parse(text: string) {
 }
 
 function series(zone: string, firstDate: string, until: string): IcsEvent[] {
-  return expandSeries({ firstDate, until, time: "18:00", durationMinutes: 90, everyWeeks: 1, zone }).map((o) => ({ uid: `sr_x_${o.index}@holdspace`, kind: "circle", start: o.start, end: o.end, zone }));
+  return expandSeries({ firstDate, until, time: "18:00", durationMinutes: 90, everyWeeks: 1, zone }).map((o) => ({
+    uid: `sr_x_${o.index}@holdspace`,
+    kind: "circle",
+    start: o.start,
+    end: o.end,
+    zone,
+  }));
 }
 
 describe("[SCH9] iCalendar export", () => {
@@ -34,29 +40,46 @@ describe("[SCH9] iCalendar export", () => {
     ["Europe/London", "2026-03-22", "2026-04-05"],
     ["Australia/Sydney", "2026-03-29", "2026-04-12"],
     ["Australia/Sydney", "2026-09-27", "2026-10-11"],
-  ])("[SCH9] [SCH2] a %s series from %s round-trips through ical.js with DST-correct instants", (zone, first, until) => {
-    const events = series(zone, first, until);
-    const text = writeCalendar(events, { stampMs: STAMP, name: "My Holdspace sessions" });
-    const parsed = parse(text);
-    expect(parsed.map((p) => p.start)).toEqual(events.map((e) => new Date(e.start).toISOString()));
-    expect(parsed.map((p) => p.end)).toEqual(events.map((e) => new Date(e.end).toISOString()));
-    for (const p of parsed) {
-      expect(p.tzid).toBe(zone);
-      expect(p.stamp).toBe("2026-11-26T18:00:00Z");
-      expect(p.uid).toMatch(/^sr_x_\d+@holdspace$/);
-    }
-    expect(new Set(parsed.map((p) => p.uid)).size).toBe(parsed.length);
-    expect(text).toContain(`BEGIN:VTIMEZONE\r\nTZID:${zone}\r\n`);
-  });
+  ])(
+    "[SCH9] [SCH2] a %s series from %s round-trips through ical.js with DST-correct instants",
+    (zone, first, until) => {
+      const events = series(zone, first, until);
+      const text = writeCalendar(events, { stampMs: STAMP, name: "My Holdspace sessions" });
+      const parsed = parse(text);
+      expect(parsed.map((p) => p.start)).toEqual(events.map((e) => new Date(e.start).toISOString()));
+      expect(parsed.map((p) => p.end)).toEqual(events.map((e) => new Date(e.end).toISOString()));
+      for (const p of parsed) {
+        expect(p.tzid).toBe(zone);
+        expect(p.stamp).toBe("2026-11-26T18:00:00Z");
+        expect(p.uid).toMatch(/^sr_x_\d+@holdspace$/);
+      }
+      expect(new Set(parsed.map((p) => p.uid)).size).toBe(parsed.length);
+      expect(text).toContain(`BEGIN:VTIMEZONE\r\nTZID:${zone}\r\n`);
+    },
+  );
 
   it("[SCH9] no clinical detail in SUMMARY or DESCRIPTION; lines are CRLF and at most 75 octets", () => {
     const text = writeCalendar(
-      [{ uid: "ss_1@holdspace", kind: "dosing", start: "2026-12-10T17:00:00.000Z", end: "2026-12-10T23:00:00.000Z", zone: "America/Los_Angeles" }],
-      { stampMs: STAMP, name: "Ava's sessions", url: "https://holdspace.example/schedule?with=a,very;long\\query-string-that-needs-folding-across-lines" },
+      [
+        {
+          uid: "ss_1@holdspace",
+          kind: "dosing",
+          start: "2026-12-10T17:00:00.000Z",
+          end: "2026-12-10T23:00:00.000Z",
+          zone: "America/Los_Angeles",
+        },
+      ],
+      {
+        stampMs: STAMP,
+        name: "Ava's sessions",
+        url: "https://holdspace.example/schedule?with=a,very;long\\query-string-that-needs-folding-across-lines",
+      },
     );
     const [event] = parse(text);
     expect(event?.summary).toBe("Holdspace: group session");
-    expect(event?.description).toBe("Details are in Holdspace: https://holdspace.example/schedule?with=a,very;long\\query-string-that-needs-folding-across-lines");
+    expect(event?.description).toBe(
+      "Details are in Holdspace: https://holdspace.example/schedule?with=a,very;long\\query-string-that-needs-folding-across-lines",
+    );
     expect(text).not.toMatch(/dos(e|ing)|mg|psilocybin/i);
     for (const line of text.split("\r\n")) expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
     expect(text.endsWith("\r\n")).toBe(true);
@@ -72,7 +95,18 @@ describe("[SCH9] iCalendar export", () => {
   });
 
   it("[SCH9] a zone without DST still gets a VTIMEZONE that parses", () => {
-    const text = writeCalendar([{ uid: "u1@holdspace", kind: "preparation", start: "2026-12-10T01:00:00.000Z", end: "2026-12-10T02:00:00.000Z", zone: "Asia/Tokyo" }], { stampMs: STAMP, name: "x" });
+    const text = writeCalendar(
+      [
+        {
+          uid: "u1@holdspace",
+          kind: "preparation",
+          start: "2026-12-10T01:00:00.000Z",
+          end: "2026-12-10T02:00:00.000Z",
+          zone: "Asia/Tokyo",
+        },
+      ],
+      { stampMs: STAMP, name: "x" },
+    );
     expect(parse(text)[0]?.start).toBe("2026-12-10T01:00:00.000Z");
     expect(text).toContain("DTSTART;TZID=Asia/Tokyo:20261210T100000");
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { cohortAudience, firstDosingAt } from "../../shared/domain/cohort.js";
-import { decideConsent, decideEnrol, decidePreparation, decideReview, decideScreening, decideTransport } from "../../shared/domain/cohort-decide.js";
+import {
+  decideConsent,
+  decideEnrol,
+  decidePreparation,
+  decideReview,
+  decideScreening,
+  decideTransport,
+} from "../../shared/domain/cohort-decide.js";
 import { readinessOf } from "../../shared/domain/readiness.js";
 import type { ScreeningAnswers } from "../../shared/domain/screening.js";
 import type { Viewer } from "../../shared/domain/roles.js";
@@ -9,15 +16,30 @@ import { applyDrafts, cohortWith, oregon, refusal, schedule } from "./scheduling
 
 const p1: Viewer = { userId: "p1", role: "participant" };
 const f1: Viewer = { userId: "f1", role: "facilitator" };
-const clean: ScreeningAnswers = { lithiumLastTaken: null, psychoticDisorder: false, bipolarI: false, thoughtsOfHarm: false, heartCondition: false, pregnant: false, maoi: false, ssriSnri: false, familyPsychosis: false, seizures: false };
+const clean: ScreeningAnswers = {
+  lithiumLastTaken: null,
+  psychoticDisorder: false,
+  bipolarI: false,
+  thoughtsOfHarm: false,
+  heartCondition: false,
+  pregnant: false,
+  maoi: false,
+  ssriSnri: false,
+  familyPsychosis: false,
+  seizures: false,
+};
 
 function planned() {
   let c = cohortWith();
   c = applyDrafts(c, schedule(c, { kind: "preparation", start: "2026-12-01T10:00", end: "2026-12-01T11:00" }));
-  c = applyDrafts(c, schedule(c, { kind: "dosing", start: "2026-12-10T09:00", end: "2026-12-10T15:00", plannedDoseMg: 20 }));
+  c = applyDrafts(
+    c,
+    schedule(c, { kind: "dosing", start: "2026-12-10T09:00", end: "2026-12-10T15:00", plannedDoseMg: 20 }),
+  );
   return c;
 }
-const items = (c: ReturnType<typeof planned>, at = firstDosingAt(c, "p1")) => readinessOf(c, "p1", oregon, at).missing.map((m) => m.item);
+const items = (c: ReturnType<typeof planned>, at = firstDosingAt(c, "p1")) =>
+  readinessOf(c, "p1", oregon, at).missing.map((m) => m.item);
 
 describe("readiness", () => {
   it("[RDY1] lists each missing item by name until every one is done, then Ready", () => {
@@ -39,11 +61,23 @@ describe("readiness", () => {
     c = applyDrafts(c, decideTransport(c, { id: "t1", driver: "Sam (partner)", contact: "555-0100", notes: "" }, p1));
     expect(items(c)).toEqual(["preparation"]);
     const prep = c.schedule.find((s) => s.kind === "preparation");
-    c = applyDrafts(c, decidePreparation(c, { id: "a1", participantId: "p1", sessionId: prep?.id ?? "" }, f1, "2026-12-01T18:30:00.000Z"));
+    c = applyDrafts(
+      c,
+      decidePreparation(
+        c,
+        { id: "a1", participantId: "p1", sessionId: prep?.id ?? "" },
+        f1,
+        "2026-12-01T18:30:00.000Z",
+      ),
+    );
     expect(readinessOf(c, "p1", oregon, firstDosingAt(c, "p1"))).toEqual({ ready: true, missing: [], flags: [] });
     // A new submission needs a new review.
     c = applyDrafts(c, decideScreening(c, { id: "s2", answers: { ...clean, ssriSnri: true } }, p1));
-    expect(readinessOf(c, "p1", oregon, firstDosingAt(c, "p1"))).toMatchObject({ ready: false, missing: [{ item: "screening_review" }], flags: ["Takes an SSRI or SNRI"] });
+    expect(readinessOf(c, "p1", oregon, firstDosingAt(c, "p1"))).toMatchObject({
+      ready: false,
+      missing: [{ item: "screening_review" }],
+      flags: ["Takes an SSRI or SNRI"],
+    });
   });
 
   it.each([
@@ -73,18 +107,48 @@ describe("readiness", () => {
   it("[RDY1] [SCH8] an attended preparation counts only inside the window before the first dosing", () => {
     let c = planned();
     const prep = c.schedule.find((s) => s.kind === "preparation");
-    c = applyDrafts(c, decidePreparation(c, { id: "a1", participantId: "p1", sessionId: prep?.id ?? "" }, f1, "2026-12-01T18:30:00.000Z"));
+    c = applyDrafts(
+      c,
+      decidePreparation(
+        c,
+        { id: "a1", participantId: "p1", sessionId: prep?.id ?? "" },
+        f1,
+        "2026-12-01T18:30:00.000Z",
+      ),
+    );
     expect(items(c)).not.toContain("preparation");
     // Judged against a dosing day 100 days later, the same attendance is too early.
     const late = "2027-03-11T17:00:00.000Z";
     const r = readinessOf(c, "p1", oregon, late);
-    expect(r.missing.find((m) => m.item === "preparation")?.label).toMatch(/^Preparation session outside the window: .*at most 90 days/);
-    expect(readinessOf(c, "p1", oregon, "2026-12-02T17:00:00.000Z").missing.find((m) => m.item === "preparation")?.label).toMatch(/at least 24 h/);
+    expect(r.missing.find((m) => m.item === "preparation")?.label).toMatch(
+      /^Preparation session outside the window: .*at most 90 days/,
+    );
+    expect(
+      readinessOf(c, "p1", oregon, "2026-12-02T17:00:00.000Z").missing.find((m) => m.item === "preparation")?.label,
+    ).toMatch(/at least 24 h/);
   });
 
   it("[RDY3] review flags are shown and never block", () => {
     let c = planned();
-    c = applyDrafts(c, decideScreening(c, { id: "s1", answers: { ...clean, heartCondition: true, pregnant: true, maoi: true, ssriSnri: true, familyPsychosis: true, seizures: true } }, p1));
+    c = applyDrafts(
+      c,
+      decideScreening(
+        c,
+        {
+          id: "s1",
+          answers: {
+            ...clean,
+            heartCondition: true,
+            pregnant: true,
+            maoi: true,
+            ssriSnri: true,
+            familyPsychosis: true,
+            seizures: true,
+          },
+        },
+        p1,
+      ),
+    );
     const r = readinessOf(c, "p1", oregon, firstDosingAt(c, "p1"));
     expect(r.flags).toHaveLength(6);
     expect(r.missing.map((m) => m.item)).not.toContain("hard_stop");
@@ -103,14 +167,29 @@ describe("readiness", () => {
     const c = planned();
     expect(refusal(() => decideScreening(c, { id: "x", answers: clean }, f1)).code).toBe("FORBIDDEN");
     expect(refusal(() => decideReview(c, { id: "x", participantId: "p1" }, p1)).code).toBe("FORBIDDEN");
-    expect(refusal(() => decideReview(c, { id: "x", participantId: "p1" }, f1)).message).toContain("has not submitted a screening");
+    expect(refusal(() => decideReview(c, { id: "x", participantId: "p1" }, f1)).message).toContain(
+      "has not submitted a screening",
+    );
     const prep = c.schedule.find((s) => s.kind === "preparation");
-    expect(refusal(() => decidePreparation(c, { id: "x", participantId: "p1", sessionId: prep?.id ?? "" }, f1, "2026-11-30T00:00:00.000Z")).message).toContain("once the preparation session has started");
+    expect(
+      refusal(() =>
+        decidePreparation(
+          c,
+          { id: "x", participantId: "p1", sessionId: prep?.id ?? "" },
+          f1,
+          "2026-11-30T00:00:00.000Z",
+        ),
+      ).message,
+    ).toContain("once the preparation session has started");
   });
 
   it("[AC5] a cohort never enrols more participants than its room holds", () => {
     const full = cohortWith({ capacity: 3, participants: 3 });
-    expect(refusal(() => decideEnrol(full, { id: "e", userId: "new", via: "invite" }, "sys")).message).toBe("This cohort is full: its room holds 3 participants and 3 are enrolled.");
-    expect(decideEnrol(cohortWith({ capacity: 4, participants: 3 }), { id: "e", userId: "new", via: "invite" }, "sys")).toHaveLength(1);
+    expect(refusal(() => decideEnrol(full, { id: "e", userId: "new", via: "invite" }, "sys")).message).toBe(
+      "This cohort is full: its room holds 3 participants and 3 are enrolled.",
+    );
+    expect(
+      decideEnrol(cohortWith({ capacity: 4, participants: 3 }), { id: "e", userId: "new", via: "invite" }, "sys"),
+    ).toHaveLength(1);
   });
 });

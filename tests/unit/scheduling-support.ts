@@ -15,8 +15,19 @@ export const facs = (n: number) => Array.from({ length: n }, (_, i) => `f${i + 1
 export const parts = (n: number) => Array.from({ length: n }, (_, i) => `p${i + 1}`);
 
 /** A cohort with its people, for decisions. */
-export function cohortWith(opts: { capacity?: number; facilitators?: number; participants?: number; schedule?: ScheduledSession[] } = {}): CohortState {
-  return { ...emptyCohort("c1"), exists: true, programId: "prog", name: "Spring cohort", capacity: opts.capacity ?? 30, facilitators: facs(opts.facilitators ?? 15), participants: parts(opts.participants ?? 30), schedule: opts.schedule ?? [] };
+export function cohortWith(
+  opts: { capacity?: number; facilitators?: number; participants?: number; schedule?: ScheduledSession[] } = {},
+): CohortState {
+  return {
+    ...emptyCohort("c1"),
+    exists: true,
+    programId: "prog",
+    name: "Spring cohort",
+    capacity: opts.capacity ?? 30,
+    facilitators: facs(opts.facilitators ?? 15),
+    participants: parts(opts.participants ?? 30),
+    schedule: opts.schedule ?? [],
+  };
 }
 
 let n = 0;
@@ -31,7 +42,11 @@ export function schedule(cohort: CohortState, cmd: Record<string, unknown>, cont
 }
 
 /** Apply drafts as if appended, to build up a cohort's state. */
-export function applyDrafts(state: CohortState, drafts: { id: string; type: string; actor: string; data: Record<string, unknown> }[], at = "2026-12-01T00:00:00.000Z"): CohortState {
+export function applyDrafts(
+  state: CohortState,
+  drafts: { id: string; type: string; actor: string; data: Record<string, unknown> }[],
+  at = "2026-12-01T00:00:00.000Z",
+): CohortState {
   let s = state;
   for (const d of drafts) {
     const e: StoredEvent = { ...d, at, seq: s.seq + 1, epoch: "e" };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decideCheckin, decideOpenSession, decideRoomTransition, emptySession, reduceSession } from "../../shared/domain/session.js";
+import {
+  decideCheckin,
+  decideOpenSession,
+  decideRoomTransition,
+  emptySession,
+  reduceSession,
+} from "../../shared/domain/session.js";
 import { foldEvents, sessionStream, viewOf } from "../../shared/domain/streams.js";
 import { AppError } from "../../shared/protocol/errors.js";
 import type { StoredEvent } from "../../shared/log.js";
@@ -41,8 +47,18 @@ describe("live session domain", () => {
     seq = 0;
     const events = [
       stored({ id: "a", type: "session.opened", actor: "f1", data: { cohortId: "co1", title: "T", openedBy: "f1" } }),
-      stored({ id: "b", type: "checkin.recorded", actor: "p1", data: { participantId: "p1", status: "ok", intensity: null, text: null } }),
-      stored({ id: "c", type: "checkin.recorded", actor: "p2", data: { participantId: "p2", status: "need_support", intensity: 9, text: null } }),
+      stored({
+        id: "b",
+        type: "checkin.recorded",
+        actor: "p1",
+        data: { participantId: "p1", status: "ok", intensity: null, text: null },
+      }),
+      stored({
+        id: "c",
+        type: "checkin.recorded",
+        actor: "p2",
+        data: { participantId: "p2", status: "need_support", intensity: 9, text: null },
+      }),
     ];
     const oneByOne = events.reduce(reduceSession, s0);
     const folded = foldEvents(sessionStream, s0, events);
@@ -53,7 +69,12 @@ describe("live session domain", () => {
 
   it("[AC3] a participant's view of someone else's check-in is only its position", () => {
     seq = 0;
-    const e = stored({ id: "b", type: "checkin.recorded", actor: "p1", data: { participantId: "p1", status: "struggling", intensity: 4, text: "secret" } });
+    const e = stored({
+      id: "b",
+      type: "checkin.recorded",
+      actor: "p1",
+      data: { participantId: "p1", status: "struggling", intensity: 4, text: "secret" },
+    });
     expect(viewOf("session", e, p2)).toEqual({ seq: e.seq, epoch: "e1", hidden: true });
     expect(viewOf("session", e, p1)).toBe(e);
     expect(viewOf("session", e, fac)).toBe(e);
@@ -65,7 +86,12 @@ describe("live session domain", () => {
     seq = 0;
     const events = [
       stored({ id: "a", type: "session.opened", actor: "f1", data: { cohortId: "co1", title: "T", openedBy: "f1" } }),
-      stored({ id: "b", type: "checkin.recorded", actor: "p1", data: { participantId: "p1", status: "ok", intensity: null, text: null } }),
+      stored({
+        id: "b",
+        type: "checkin.recorded",
+        actor: "p1",
+        data: { participantId: "p1", status: "ok", intensity: null, text: null },
+      }),
     ];
     const view = events.map((e) => viewOf("session", e, p2));
     const state = foldEvents(sessionStream, emptySession("s1"), view);
@@ -83,7 +109,9 @@ describe("live session domain", () => {
     expect(leave.map((d) => d.type)).toEqual(["participant.left"]);
     s = leave.reduce((st, d) => reduceSession(st, stored(d)), s);
     expect(s.inRoom).toEqual([]);
-    expect(decideRoomTransition(s, { userId: "f1", role: "facilitator", present: true }).map((d) => d.type)).toEqual(["facilitator.arrived"]);
+    expect(decideRoomTransition(s, { userId: "f1", role: "facilitator", present: true }).map((d) => d.type)).toEqual([
+      "facilitator.arrived",
+    ]);
     expect(decideRoomTransition(s, { userId: "ad", role: "admin", present: true })).toEqual([]);
   });
 });

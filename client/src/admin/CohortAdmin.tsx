@@ -1,6 +1,11 @@
 import { useEffect, useState } from "react";
 import { z } from "zod";
-import { CohortOverview, ProgramOverview, type Person, type ScheduleItem } from "../../../shared/protocol/admin-views.js";
+import {
+  CohortOverview,
+  ProgramOverview,
+  type Person,
+  type ScheduleItem,
+} from "../../../shared/protocol/admin-views.js";
 import { SeriesForm, SessionForm } from "../forms/ScheduleForms.js";
 import { dateTime } from "../time.js";
 import { commandId, http } from "./http.js";
@@ -26,29 +31,59 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
   const roster = stream.state.participants.length + stream.state.facilitators.length;
 
   useEffect(() => {
-    void http("GET", `/api/cohorts/${encodeURIComponent(cohortId)}`, CohortOverview).then((r) => (r.ok ? setOverview(r.data) : setError(r.error.message)));
+    void http("GET", `/api/cohorts/${encodeURIComponent(cohortId)}`, CohortOverview).then((r) =>
+      r.ok ? setOverview(r.data) : setError(r.error.message),
+    );
   }, [cohortId, roster]);
   useEffect(() => {
     if (!admin || !overview) return;
-    void http("GET", `/api/admin/programs/${encodeURIComponent(overview.program.id)}`, ProgramOverview).then((r) => r.ok && setProgramFacs(r.data.facilitators));
+    void http("GET", `/api/admin/programs/${encodeURIComponent(overview.program.id)}`, ProgramOverview).then(
+      (r) => r.ok && setProgramFacs(r.data.facilitators),
+    );
   }, [admin, overview]);
 
-  if (error && !overview) return <main className="page"><p className="form-error" role="alert">{error}</p></main>;
-  if (!overview) return <main className="page"><p className="muted" role="status">Loading…</p></main>;
+  if (error && !overview)
+    return (
+      <main className="page">
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      </main>
+    );
+  if (!overview)
+    return (
+      <main className="page">
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      </main>
+    );
   const people = new Map(overview.people.map((p) => [p.id, p]));
-  const facilitators = stream.state.facilitators.map((id) => people.get(id)).filter((p): p is Person => p !== undefined);
-  const participants = stream.state.participants.map((id) => people.get(id)).filter((p): p is Person => p !== undefined);
+  const facilitators = stream.state.facilitators
+    .map((id) => people.get(id))
+    .filter((p): p is Person => p !== undefined);
+  const participants = stream.state.participants
+    .map((id) => people.get(id))
+    .filter((p): p is Person => p !== undefined);
   const schedule: ScheduleItem[] = stream.ready
     ? stream.state.schedule.map((s) => ({ ...s, cohortId, cohortName: stream.state.name }))
     : overview.schedule;
 
   async function newInvite(): Promise<void> {
-    const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(cohortId)}/invites`, Invite, { id: commandId(), ttlHours: 168 });
+    const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(cohortId)}/invites`, Invite, {
+      id: commandId(),
+      ttlHours: 168,
+    });
     if (r.ok) setInvite(r.data);
     else setError(r.error.message);
   }
   async function assign(userId: string): Promise<void> {
-    const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(cohortId)}/facilitators`, z.object({ seq: z.number() }), { id: commandId(), userId });
+    const r = await http(
+      "POST",
+      `/api/admin/cohorts/${encodeURIComponent(cohortId)}/facilitators`,
+      z.object({ seq: z.number() }),
+      { id: commandId(), userId },
+    );
     if (!r.ok) setError(r.error.message);
   }
 
@@ -56,25 +91,44 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
     <main className="page" data-testid="cohort-admin">
       <h1>{overview.cohort.name}</h1>
       <p className="muted">
-        {stream.state.participants.length} of {overview.cohort.capacity} places taken · {overview.program.name} · times in {overview.program.zone}
+        {stream.state.participants.length} of {overview.cohort.capacity} places taken · {overview.program.name} · times
+        in {overview.program.zone}
       </p>
-      {error && <p className="form-error" role="alert">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
       {admin && (
         <div className="admin-grid">
           <section className="card">
             <h2>Facilitators</h2>
             <p>{facilitators.map((f) => f.name).join(", ") || <span className="muted">None assigned yet.</span>}</p>
-            {programFacs.filter((f) => !stream.state.facilitators.includes(f.id)).map((f) => (
-              <button key={f.id} type="button" onClick={() => void assign(f.id)}>Assign {f.name}</button>
-            ))}
+            {programFacs
+              .filter((f) => !stream.state.facilitators.includes(f.id))
+              .map((f) => (
+                <button key={f.id} type="button" onClick={() => void assign(f.id)}>
+                  Assign {f.name}
+                </button>
+              ))}
           </section>
           <section className="card">
             <h2>Enrolment link</h2>
-            <p className="muted small">Each link works once and for 7 days. The person chooses their own name and password.</p>
-            <button type="button" onClick={() => void newInvite()} data-testid="invite-create">Create an enrolment link</button>
+            <p className="muted small">
+              Each link works once and for 7 days. The person chooses their own name and password.
+            </p>
+            <button type="button" onClick={() => void newInvite()} data-testid="invite-create">
+              Create an enrolment link
+            </button>
             {invite && (
               <p>
-                <input readOnly value={`${window.location.origin}${invite.path}`} aria-label="Enrolment link" data-testid="invite-url" onFocus={(e) => e.target.select()} />
+                <input
+                  readOnly
+                  value={`${window.location.origin}${invite.path}`}
+                  aria-label="Enrolment link"
+                  data-testid="invite-url"
+                  onFocus={(e) => e.target.select()}
+                />
                 <span className="muted small">Expires {dateTime(invite.expiresAt)}</span>
               </p>
             )}
@@ -89,12 +143,42 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
         <h2>Schedule</h2>
         {admin && (
           <div className="toolbar">
-            <button type="button" aria-pressed={tab === "session"} onClick={() => setTab(tab === "session" ? null : "session")} data-testid="open-session-form">Schedule a session</button>
-            <button type="button" aria-pressed={tab === "series"} onClick={() => setTab(tab === "series" ? null : "series")} data-testid="open-series-form">Weekly circles</button>
+            <button
+              type="button"
+              aria-pressed={tab === "session"}
+              onClick={() => setTab(tab === "session" ? null : "session")}
+              data-testid="open-session-form"
+            >
+              Schedule a session
+            </button>
+            <button
+              type="button"
+              aria-pressed={tab === "series"}
+              onClick={() => setTab(tab === "series" ? null : "series")}
+              data-testid="open-series-form"
+            >
+              Weekly circles
+            </button>
           </div>
         )}
-        {admin && tab === "session" && <SessionForm cohortId={cohortId} zone={overview.program.zone} facilitators={facilitators} participants={participants} onDone={() => setTab(null)} />}
-        {admin && tab === "series" && <SeriesForm cohortId={cohortId} zone={overview.program.zone} facilitators={facilitators} participants={participants} onDone={() => setTab(null)} />}
+        {admin && tab === "session" && (
+          <SessionForm
+            cohortId={cohortId}
+            zone={overview.program.zone}
+            facilitators={facilitators}
+            participants={participants}
+            onDone={() => setTab(null)}
+          />
+        )}
+        {admin && tab === "series" && (
+          <SeriesForm
+            cohortId={cohortId}
+            zone={overview.program.zone}
+            facilitators={facilitators}
+            participants={participants}
+            onDone={() => setTab(null)}
+          />
+        )}
         <ScheduleView sessions={schedule} programZone={overview.program.zone} />
       </section>
     </main>

@@ -26,10 +26,19 @@ export function FacilitatorInvite(props: { programId: string; cohorts: { id: str
   async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
     errors.clear();
-    const parsed = FacilitatorInviteCreate.safeParse({ id: commandId(), cohortId: cohortId === "" ? null : cohortId, ttlHours: Number(ttlHours) });
+    const parsed = FacilitatorInviteCreate.safeParse({
+      id: commandId(),
+      cohortId: cohortId === "" ? null : cohortId,
+      ttlHours: Number(ttlHours),
+    });
     if (!parsed.success) return errors.fromZod(parsed.error);
     setBusy(true);
-    const r = await http("POST", `/api/admin/programs/${encodeURIComponent(props.programId)}/facilitator-invites`, Invite, parsed.data);
+    const r = await http(
+      "POST",
+      `/api/admin/programs/${encodeURIComponent(props.programId)}/facilitator-invites`,
+      Invite,
+      parsed.data,
+    );
     setBusy(false);
     if (r.ok) setInvite(r.data);
     else errors.fromServer(r.error);
@@ -38,29 +47,48 @@ export function FacilitatorInvite(props: { programId: string; cohorts: { id: str
   return (
     <section className="card" data-testid="facilitator-invite">
       <h2>Invite a facilitator</h2>
-      <p className="muted small">The link works once. Whoever opens it chooses their name, email and password and joins this program as a facilitator.</p>
+      <p className="muted small">
+        The link works once. Whoever opens it chooses their name, email and password and joins this program as a
+        facilitator.
+      </p>
       <form className="inline-form" onSubmit={(e) => void submit(e)} noValidate data-testid="facilitator-invite-form">
         <Field id="finv-cohort" label="Assign to a cohort (optional)" error={errors.fields.cohortId}>
           {(a) => (
             <select {...a} value={cohortId} onChange={(e) => setCohortId(e.target.value)} data-testid="finv-cohort">
               <option value="">No cohort yet</option>
-              {props.cohorts.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              {props.cohorts.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <Field id="finv-ttl" label="Link works for" error={errors.fields.ttlHours}>
           {(a) => (
             <select {...a} value={ttlHours} onChange={(e) => setTtlHours(e.target.value)}>
-              {LIFETIMES.map((l) => <option key={l.hours} value={String(l.hours)}>{l.label}</option>)}
+              {LIFETIMES.map((l) => (
+                <option key={l.hours} value={String(l.hours)}>
+                  {l.label}
+                </option>
+              ))}
             </select>
           )}
         </Field>
-        <button type="submit" className="primary" disabled={busy} data-testid="finv-submit">{busy ? "Creating…" : "Create invite link"}</button>
+        <button type="submit" className="primary" disabled={busy} data-testid="finv-submit">
+          {busy ? "Creating…" : "Create invite link"}
+        </button>
         <FormError message={errors.form} testId="finv-error" />
       </form>
       {invite && (
         <p>
-          <input readOnly value={`${window.location.origin}${invite.path}`} aria-label="Facilitator invite link" data-testid="finv-url" onFocus={(e) => e.target.select()} />
+          <input
+            readOnly
+            value={`${window.location.origin}${invite.path}`}
+            aria-label="Facilitator invite link"
+            data-testid="finv-url"
+            onFocus={(e) => e.target.select()}
+          />
           <span className="muted small">Expires {dateTime(invite.expiresAt)}</span>
         </p>
       )}

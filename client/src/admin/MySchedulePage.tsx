@@ -27,23 +27,50 @@ export function MySchedulePage(props: { participant: boolean; cohortIds: readonl
   };
   return (
     <main className={props.participant ? "page dim" : "page"} data-testid="my-schedule">
-      {props.cohortIds.map((id) => <CohortWatch key={id} cohortId={id} onChange={load} />)}
+      {props.cohortIds.map((id) => (
+        <CohortWatch key={id} cohortId={id} onChange={load} />
+      ))}
       <h1>My schedule</h1>
-      {error && <p className="form-error" role="alert">{error}</p>}
-      {data ? <ScheduleView sessions={data.sessions} programZone={data.zone} /> : <p className="muted" role="status">Loading…</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {data ? (
+        <ScheduleView sessions={data.sessions} programZone={data.zone} />
+      ) : (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      )}
       <section className="card">
         <h2>Calendar feed</h2>
-        <p className="muted small">A private address your calendar app can subscribe to. It shows times only, never what a session is about. Anyone with the address can see your times, so you can turn it off.</p>
+        <p className="muted small">
+          A private address your calendar app can subscribe to. It shows times only, never what a session is about.
+          Anyone with the address can see your times, so you can turn it off.
+        </p>
         {feed ? (
           <>
-            <input readOnly value={feed} aria-label="Your private calendar address" data-testid="feed-url" onFocus={(e) => e.target.select()} />
+            <input
+              readOnly
+              value={feed}
+              aria-label="Your private calendar address"
+              data-testid="feed-url"
+              onFocus={(e) => e.target.select()}
+            />
             <div className="staff-actions">
-              <button type="button" onClick={() => void change("POST")}>Make a new address</button>
-              <button type="button" onClick={() => void change("DELETE")} data-testid="feed-revoke">Turn off</button>
+              <button type="button" onClick={() => void change("POST")}>
+                Make a new address
+              </button>
+              <button type="button" onClick={() => void change("DELETE")} data-testid="feed-revoke">
+                Turn off
+              </button>
             </div>
           </>
         ) : (
-          <button type="button" onClick={() => void change("POST")} data-testid="feed-create">Create my calendar address</button>
+          <button type="button" onClick={() => void change("POST")} data-testid="feed-create">
+            Create my calendar address
+          </button>
         )}
       </section>
     </main>

@@ -33,7 +33,9 @@ export function ReadinessBoard(props: { cohortId: string; now?: number }) {
       if (r.ok) setOverview(r.data);
       else setError(r.error.message);
     });
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [cohortId, roster]);
 
   const profile = useMemo(() => {
@@ -51,12 +53,26 @@ export function ReadinessBoard(props: { cohortId: string; now?: number }) {
     if (!r.ok) setError(r.error.message);
   }
 
-  if (error && !stream.ready) return <p className="form-error" role="alert">{error}</p>;
-  if (!stream.ready) return <p className="muted" role="status">Loading the readiness board…</p>;
+  if (error && !stream.ready)
+    return (
+      <p className="form-error" role="alert">
+        {error}
+      </p>
+    );
+  if (!stream.ready)
+    return (
+      <p className="muted" role="status">
+        Loading the readiness board…
+      </p>
+    );
 
   return (
     <section className="readiness" data-testid="readiness-board" aria-live="polite">
-      {error && <p className="form-error" role="alert">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
       {state.participants.length === 0 && <p className="muted">Nobody is enrolled yet.</p>}
       <ul className="ready-list">
         {state.participants.map((pid) => {
@@ -64,28 +80,74 @@ export function ReadinessBoard(props: { cohortId: string; now?: number }) {
           const r = readinessOf(state, pid, profile, first);
           const record = state.records[pid];
           const needsReview = record?.screening && !record.review;
-          const preps = state.schedule.filter((s) => s.kind === "preparation" && s.participants.includes(pid) && s.start <= nowIso && !record?.preparations.some((p) => p.sessionId === s.id));
+          const preps = state.schedule.filter(
+            (s) =>
+              s.kind === "preparation" &&
+              s.participants.includes(pid) &&
+              s.start <= nowIso &&
+              !record?.preparations.some((p) => p.sessionId === s.id),
+          );
           return (
-            <li key={pid} className={r.ready ? "ready-row is-ready" : "ready-row"} data-testid={`ready-${pid}`} data-ready={r.ready ? "yes" : "no"}>
+            <li
+              key={pid}
+              className={r.ready ? "ready-row is-ready" : "ready-row"}
+              data-testid={`ready-${pid}`}
+              data-ready={r.ready ? "yes" : "no"}
+            >
               <div className="ready-head">
                 <strong className="name">{names.get(pid) ?? "Participant"}</strong>
-                <span className={r.ready ? "ready-badge yes" : "ready-badge no"} data-testid={`ready-state-${pid}`}>{r.ready ? "✓ Ready" : `Not ready · ${r.missing.length} missing`}</span>
+                <span className={r.ready ? "ready-badge yes" : "ready-badge no"} data-testid={`ready-state-${pid}`}>
+                  {r.ready ? "✓ Ready" : `Not ready · ${r.missing.length} missing`}
+                </span>
               </div>
               {!r.ready && (
                 <ul className="missing" data-testid={`missing-${pid}`}>
-                  {r.missing.map((m) => <li key={m.item + m.label} data-item={m.item} className={m.item === "hard_stop" ? "hard-stop" : undefined}>{m.item === "hard_stop" ? "⛔ " : "○ "}{m.label}</li>)}
+                  {r.missing.map((m) => (
+                    <li
+                      key={m.item + m.label}
+                      data-item={m.item}
+                      className={m.item === "hard_stop" ? "hard-stop" : undefined}
+                    >
+                      {m.item === "hard_stop" ? "⛔ " : "○ "}
+                      {m.label}
+                    </li>
+                  ))}
                 </ul>
               )}
               {record?.screening && <Answers answers={record.screening.answers} />}
-              {r.flags.length > 0 && <p className="flags" data-testid={`flags-${pid}`}>Review flags: {r.flags.join("; ")}</p>}
+              {r.flags.length > 0 && (
+                <p className="flags" data-testid={`flags-${pid}`}>
+                  Review flags: {r.flags.join("; ")}
+                </p>
+              )}
               <div className="staff-actions">
                 {needsReview && (
-                  <button type="button" disabled={busy !== null} data-testid={`review-${pid}`} onClick={() => void act(`review-${pid}`, `/api/cohorts/${encodeURIComponent(cohortId)}/reviews`, { participantId: pid })}>
+                  <button
+                    type="button"
+                    disabled={busy !== null}
+                    data-testid={`review-${pid}`}
+                    onClick={() =>
+                      void act(`review-${pid}`, `/api/cohorts/${encodeURIComponent(cohortId)}/reviews`, {
+                        participantId: pid,
+                      })
+                    }
+                  >
                     Mark screening reviewed
                   </button>
                 )}
                 {preps.map((s) => (
-                  <button key={s.id} type="button" disabled={busy !== null} data-testid={`attended-${pid}`} onClick={() => void act(`prep-${s.id}`, `/api/cohorts/${encodeURIComponent(cohortId)}/preparations`, { participantId: pid, sessionId: s.id })}>
+                  <button
+                    key={s.id}
+                    type="button"
+                    disabled={busy !== null}
+                    data-testid={`attended-${pid}`}
+                    onClick={() =>
+                      void act(`prep-${s.id}`, `/api/cohorts/${encodeURIComponent(cohortId)}/preparations`, {
+                        participantId: pid,
+                        sessionId: s.id,
+                      })
+                    }
+                  >
                     Attended preparation ({dateTime(s.start, s.zone)})
                   </button>
                 ))}
@@ -105,8 +167,14 @@ function Answers(props: { answers: ScreeningAnswers }) {
     <details className="answers">
       <summary>Screening answers</summary>
       <ul>
-        {yes.map((q) => <li key={q.key}>Yes: {q.text}</li>)}
-        {props.answers.lithiumLastTaken && <li>{LITHIUM_QUESTION} {props.answers.lithiumLastTaken}</li>}
+        {yes.map((q) => (
+          <li key={q.key}>Yes: {q.text}</li>
+        ))}
+        {props.answers.lithiumLastTaken && (
+          <li>
+            {LITHIUM_QUESTION} {props.answers.lithiumLastTaken}
+          </li>
+        )}
         {yes.length === 0 && !props.answers.lithiumLastTaken && <li>No to every question.</li>}
       </ul>
     </details>

@@ -4,7 +4,11 @@ import type { ScheduleItem } from "../../../shared/protocol/admin-views.js";
 import "./admin.css";
 import "./schedule.css";
 
-const KIND: Record<ScheduleItem["kind"], string> = { preparation: "Preparation (individual)", dosing: "Group dosing", circle: "Integration circle" };
+const KIND: Record<ScheduleItem["kind"], string> = {
+  preparation: "Preparation (individual)",
+  dosing: "Group dosing",
+  circle: "Integration circle",
+};
 
 export function viewerZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
@@ -14,7 +18,12 @@ export function viewerZone(): string {
  * [SCH1] The schedule in the program's zone, with a switch to the viewer's own; every time is
  * shown with its zone named, so nobody has to guess which clock a time is on.
  */
-export function ScheduleView(props: { sessions: ScheduleItem[]; programZone: string; names?: Map<string, string>; testId?: string }) {
+export function ScheduleView(props: {
+  sessions: ScheduleItem[];
+  programZone: string;
+  names?: Map<string, string>;
+  testId?: string;
+}) {
   const mine = viewerZone();
   const [zone, setZone] = useState(props.programZone);
   const [mode, setMode] = useState<"agenda" | "week">("agenda");
@@ -25,29 +34,55 @@ export function ScheduleView(props: { sessions: ScheduleItem[]; programZone: str
   const item = (s: ScheduleItem) => (
     <li key={s.id} className={`sched-item kind-${s.kind}`} data-testid={`sched-${s.id}`}>
       <span className="sched-time">
-        {inZone(s.start).toFormat("HH:mm")}–{inZone(s.end).toFormat("HH:mm")} <abbr title={zone}>{inZone(s.start).toFormat("ZZZZ")}</abbr>
+        {inZone(s.start).toFormat("HH:mm")}–{inZone(s.end).toFormat("HH:mm")}{" "}
+        <abbr title={zone}>{inZone(s.start).toFormat("ZZZZ")}</abbr>
       </span>
       <span className="sched-title">
         <strong>{s.title}</strong> <span className="muted">· {KIND[s.kind]}</span>
         {s.plannedDoseMg !== null && <span className="muted"> · planned {s.plannedDoseMg} mg</span>}
-        {s.shifted && <span className="badge" title="This date's time fell in a daylight-saving gap">moved forward 1 h (clock change)</span>}
+        {s.shifted && (
+          <span className="badge" title="This date's time fell in a daylight-saving gap">
+            moved forward 1 h (clock change)
+          </span>
+        )}
       </span>
-      <a className="small" href={`/api/calendar/${encodeURIComponent(s.cohortId)}/${encodeURIComponent(s.id)}.ics`} download>Add to calendar</a>
+      <a
+        className="small"
+        href={`/api/calendar/${encodeURIComponent(s.cohortId)}/${encodeURIComponent(s.id)}.ics`}
+        download
+      >
+        Add to calendar
+      </a>
     </li>
   );
 
   return (
     <section className="schedule" data-testid={props.testId ?? "schedule"} data-zone={zone}>
       <div className="toolbar" role="group" aria-label="Schedule view">
-        <button type="button" aria-pressed={zone === props.programZone} onClick={() => setZone(props.programZone)} data-testid="zone-program">Program time ({props.programZone})</button>
+        <button
+          type="button"
+          aria-pressed={zone === props.programZone}
+          onClick={() => setZone(props.programZone)}
+          data-testid="zone-program"
+        >
+          Program time ({props.programZone})
+        </button>
         {mine !== props.programZone && (
-          <button type="button" aria-pressed={zone === mine} onClick={() => setZone(mine)} data-testid="zone-mine">My time ({mine})</button>
+          <button type="button" aria-pressed={zone === mine} onClick={() => setZone(mine)} data-testid="zone-mine">
+            My time ({mine})
+          </button>
         )}
         <span className="spacer" />
-        <button type="button" aria-pressed={mode === "agenda"} onClick={() => setMode("agenda")}>Agenda</button>
-        <button type="button" aria-pressed={mode === "week"} onClick={() => setMode("week")} data-testid="view-week">Week</button>
+        <button type="button" aria-pressed={mode === "agenda"} onClick={() => setMode("agenda")}>
+          Agenda
+        </button>
+        <button type="button" aria-pressed={mode === "week"} onClick={() => setMode("week")} data-testid="view-week">
+          Week
+        </button>
       </div>
-      <p className="muted small" data-testid="zone-shown">Times shown in {zone}.</p>
+      <p className="muted small" data-testid="zone-shown">
+        Times shown in {zone}.
+      </p>
       {props.sessions.length === 0 && <p className="muted">Nothing scheduled yet.</p>}
       {mode === "agenda" ? (
         <ol className="agenda">
@@ -61,9 +96,13 @@ export function ScheduleView(props: { sessions: ScheduleItem[]; programZone: str
       ) : (
         <div>
           <div className="toolbar">
-            <button type="button" onClick={() => setWeekStart((w) => w.minus({ weeks: 1 }))}>← Previous week</button>
+            <button type="button" onClick={() => setWeekStart((w) => w.minus({ weeks: 1 }))}>
+              ← Previous week
+            </button>
             <strong>Week of {week.toFormat("d LLL yyyy")}</strong>
-            <button type="button" onClick={() => setWeekStart((w) => w.plus({ weeks: 1 }))}>Next week →</button>
+            <button type="button" onClick={() => setWeekStart((w) => w.plus({ weeks: 1 }))}>
+              Next week →
+            </button>
           </div>
           <div className="week-grid">
             {Array.from({ length: 7 }, (_, i) => week.plus({ days: i })).map((d) => {

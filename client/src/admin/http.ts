@@ -12,9 +12,16 @@ export interface HttpError {
 }
 export type HttpResult<T> = { ok: true; data: T } | { ok: false; error: HttpError };
 
-const ErrorReply = z.object({ error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }) });
+const ErrorReply = z.object({
+  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
+});
 
-export async function http<T>(method: "GET" | "POST" | "DELETE", path: string, schema: z.ZodType<T>, body?: unknown): Promise<HttpResult<T>> {
+export async function http<T>(
+  method: "GET" | "POST" | "DELETE",
+  path: string,
+  schema: z.ZodType<T>,
+  body?: unknown,
+): Promise<HttpResult<T>> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -24,16 +31,50 @@ export async function http<T>(method: "GET" | "POST" | "DELETE", path: string, s
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch {
-    return { ok: false, error: { status: 0, code: "NETWORK", message: "Holdspace could not be reached. Check the connection and try again.", fields: {} } };
+    return {
+      ok: false,
+      error: {
+        status: 0,
+        code: "NETWORK",
+        message: "Holdspace could not be reached. Check the connection and try again.",
+        fields: {},
+      },
+    };
   }
   const json: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const e = ErrorReply.safeParse(json);
-    if (e.success) return { ok: false, error: { status: res.status, code: e.data.error.code, message: e.data.error.message, fields: e.data.error.fields ?? {} } };
-    return { ok: false, error: { status: res.status, code: `HTTP_${res.status}`, message: "Something went wrong on the server. Please try again.", fields: {} } };
+    if (e.success)
+      return {
+        ok: false,
+        error: {
+          status: res.status,
+          code: e.data.error.code,
+          message: e.data.error.message,
+          fields: e.data.error.fields ?? {},
+        },
+      };
+    return {
+      ok: false,
+      error: {
+        status: res.status,
+        code: `HTTP_${res.status}`,
+        message: "Something went wrong on the server. Please try again.",
+        fields: {},
+      },
+    };
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) return { ok: false, error: { status: res.status, code: "BAD_REPLY", message: "The server sent a reply this page does not understand. Try reloading.", fields: {} } };
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: {
+        status: res.status,
+        code: "BAD_REPLY",
+        message: "The server sent a reply this page does not understand. Try reloading.",
+        fields: {},
+      },
+    };
   return { ok: true, data: parsed.data };
 }
 

@@ -18,13 +18,26 @@ export function Agreement(props: { circleId: string; onAccepted: () => void }) {
       <h1 id="agreement-title">Before we begin: the circle agreement</h1>
       <ul>
         <li>What is shared in the circle stays in the circle. I will keep it confidential.</li>
-        <li>I understand that other members are <strong>not bound by law</strong> to keep what I share confidential, so I share what I am comfortable with.</li>
+        <li>
+          I understand that other members are <strong>not bound by law</strong> to keep what I share confidential, so I
+          share what I am comfortable with.
+        </li>
         <li>I speak when I hold the talking piece and listen when others do. I may always pass.</li>
       </ul>
-      <button type="button" className="primary circle-btn" disabled={busy} onClick={() => void accept()} data-testid="agreement-accept">
+      <button
+        type="button"
+        className="primary circle-btn"
+        disabled={busy}
+        onClick={() => void accept()}
+        data-testid="agreement-accept"
+      >
         {busy ? "Saving…" : "I agree"}
       </button>
-      {error && <p className="form-error" role="alert">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -4,7 +4,11 @@ import { StartCircleForm } from "./StartCircleForm.js";
 import "../screens/home.css";
 
 /** The cohort's integration circles on the home screen; facilitators can start one. */
-export function CircleList(props: { cohortId: string; circles: { id: string; title: string; startedAt: string }[]; canStart: boolean }) {
+export function CircleList(props: {
+  cohortId: string;
+  circles: { id: string; title: string; startedAt: string }[];
+  canStart: boolean;
+}) {
   const circles = [...props.circles].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   return (
     <div className="circle-list" data-testid={`circles-${props.cohortId}`}>
@@ -15,7 +19,9 @@ export function CircleList(props: { cohortId: string; circles: { id: string; tit
         <ul className="session-list">
           {circles.map((c) => (
             <li key={c.id}>
-              <Link href={`/circle/${encodeURIComponent(c.id)}`} data-testid={`circle-link-${c.id}`}>{c.title}</Link>
+              <Link href={`/circle/${encodeURIComponent(c.id)}`} data-testid={`circle-link-${c.id}`}>
+                {c.title}
+              </Link>
               <span className="muted"> · started {dateTime(c.startedAt)}</span>
             </li>
           ))}

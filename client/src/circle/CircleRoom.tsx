@@ -21,9 +21,24 @@ export function CircleRoom(props: { circleId: string; me: PublicUser }) {
   const { state } = room;
   const staff = me.role === "facilitator";
 
-  if (room.error && !room.ready) return <main className="page"><p role="alert">{room.error}</p></main>;
-  if (room.needsAgreement) return <main className="page narrow-page"><Agreement circleId={circleId} onAccepted={room.agreed} /></main>;
-  if (!room.ready || !state.exists) return <p className="page center muted" role="status">Opening the circle…</p>;
+  if (room.error && !room.ready)
+    return (
+      <main className="page">
+        <p role="alert">{room.error}</p>
+      </main>
+    );
+  if (room.needsAgreement)
+    return (
+      <main className="page narrow-page">
+        <Agreement circleId={circleId} onAccepted={room.agreed} />
+      </main>
+    );
+  if (!room.ready || !state.exists)
+    return (
+      <p className="page center muted" role="status">
+        Opening the circle…
+      </p>
+    );
 
   const name = (id: string) => room.people.find((p) => p.id === id)?.name ?? "Someone";
   const participants = room.people.filter((p) => p.role === "participant");
@@ -43,7 +58,10 @@ export function CircleRoom(props: { circleId: string; me: PublicUser }) {
     <main className="page circle-room" data-testid="circle-room" data-role={staff ? "staff" : "participant"}>
       <div className="room-head">
         <h1>{state.title}</h1>
-        <span className="muted">Round {state.round}{state.ended ? " · ended" : roundOver ? " · round complete" : ""}</span>
+        <span className="muted">
+          Round {state.round}
+          {state.ended ? " · ended" : roundOver ? " · round complete" : ""}
+        </span>
       </div>
       <div className="circle-grid">
         <section className="card circle-main" aria-label="Talking piece">
@@ -51,37 +69,87 @@ export function CircleRoom(props: { circleId: string; me: PublicUser }) {
           <ShareTimer state={state} />
           {holding && (
             <div className="piece-actions">
-              <button type="button" className="primary circle-btn" onClick={() => void piece("finish")} data-testid="piece-finish">I&apos;m finished</button>
-              <button type="button" className="circle-btn" onClick={() => void piece("pass")} data-testid="piece-pass">Pass</button>
+              <button
+                type="button"
+                className="primary circle-btn"
+                onClick={() => void piece("finish")}
+                data-testid="piece-finish"
+              >
+                I&apos;m finished
+              </button>
+              <button type="button" className="circle-btn" onClick={() => void piece("pass")} data-testid="piece-pass">
+                Pass
+              </button>
             </div>
           )}
           {staff && !state.ended && (
             <div className="staff-actions">
               <label className="field">
                 <span>Hand the piece to</span>
-                <select value="" onChange={(e) => { if (e.target.value) void piece("hand", e.target.value); }} data-testid="piece-hand">
+                <select
+                  value=""
+                  onChange={(e) => {
+                    if (e.target.value) void piece("hand", e.target.value);
+                  }}
+                  data-testid="piece-hand"
+                >
                   <option value="">Choose…</option>
-                  {state.seats.map((id) => <option key={id} value={id}>{name(id)}</option>)}
+                  {state.seats.map((id) => (
+                    <option key={id} value={id}>
+                      {name(id)}
+                    </option>
+                  ))}
                 </select>
               </label>
-              <button type="button" onClick={() => void piece("take")} data-testid="piece-take">Take the piece back</button>
-              <button type="button" onClick={() => void facilitate("circle:lock")} disabled={state.locked} data-testid="notes-lock">{state.locked ? "Notes locked" : "Lock notes"}</button>
-              <button type="button" onClick={() => void facilitate("circle:end")} data-testid="circle-end">End circle</button>
+              <button type="button" onClick={() => void piece("take")} data-testid="piece-take">
+                Take the piece back
+              </button>
+              <button
+                type="button"
+                onClick={() => void facilitate("circle:lock")}
+                disabled={state.locked}
+                data-testid="notes-lock"
+              >
+                {state.locked ? "Notes locked" : "Lock notes"}
+              </button>
+              <button type="button" onClick={() => void facilitate("circle:end")} data-testid="circle-end">
+                End circle
+              </button>
             </div>
           )}
-          {error && <p className="form-error" role="alert" data-testid="circle-error">{error}</p>}
+          {error && (
+            <p className="form-error" role="alert" data-testid="circle-error">
+              {error}
+            </p>
+          )}
         </section>
         <div className="circle-side">
-          <NotesEditor circleId={circleId} locked={state.locked} canEdit={!state.ended} me={{ id: me.id, name: me.name }} />
+          <NotesEditor
+            circleId={circleId}
+            locked={state.locked}
+            canEdit={!state.ended}
+            me={{ id: me.id, name: me.name }}
+          />
           {state.shared.length > 0 && (
             <section className="card" aria-labelledby="shared-title" data-testid="shared-entries">
               <h2 id="shared-title">Shared with the circle</h2>
               <ul className="journal-list">
-                {state.shared.map((s) => <li key={s.entryId}><p className="note">{s.text}</p><span className="muted small">— {name(s.userId)}</span></li>)}
+                {state.shared.map((s) => (
+                  <li key={s.entryId}>
+                    <p className="note">{s.text}</p>
+                    <span className="muted small">— {name(s.userId)}</span>
+                  </li>
+                ))}
               </ul>
             </section>
           )}
-          {me.role === "participant" && <Journal circleId={circleId} meId={me.id} shared={new Set(state.shared.filter((s) => s.userId === me.id).map((s) => s.entryId))} />}
+          {me.role === "participant" && (
+            <Journal
+              circleId={circleId}
+              meId={me.id}
+              shared={new Set(state.shared.filter((s) => s.userId === me.id).map((s) => s.entryId))}
+            />
+          )}
           {staff && <FacilitatorNotes circleId={circleId} participants={participants} />}
         </div>
       </div>

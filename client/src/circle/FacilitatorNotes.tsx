@@ -21,24 +21,53 @@ export function FacilitatorNotes(props: { circleId: string; participants: Public
   const text = draft ?? current?.text ?? "";
 
   async function save(): Promise<void> {
-    const ack = await sendCommand("fnote:save", (id) => ({ id, circleId, about: about === "" ? null : about, text })).result;
+    const ack = await sendCommand("fnote:save", (id) => ({ id, circleId, about: about === "" ? null : about, text }))
+      .result;
     setMsg(ack.ok ? "Saved." : ack.error.message);
     if (ack.ok) setDraft(null);
   }
 
   return (
     <section className="card staff-only" aria-labelledby="fnotes-title" data-testid="facilitator-notes">
-      <h2 id="fnotes-title">Facilitator notes <span className="badge">facilitators only</span></h2>
+      <h2 id="fnotes-title">
+        Facilitator notes <span className="badge">facilitators only</span>
+      </h2>
       <label className="field">
         <span>About</span>
-        <select value={about} onChange={(e) => { setAbout(e.target.value); setDraft(null); setMsg(null); }} data-testid="fnote-about">
+        <select
+          value={about}
+          onChange={(e) => {
+            setAbout(e.target.value);
+            setDraft(null);
+            setMsg(null);
+          }}
+          data-testid="fnote-about"
+        >
           <option value="">The group process</option>
-          {participants.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          {participants.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
         </select>
       </label>
-      <textarea aria-label="Facilitator note" rows={5} value={text} onChange={(e) => { setDraft(e.target.value); }} data-testid="fnote-text" />
-      <button type="button" onClick={() => void save()} data-testid="fnote-save">Save note</button>
-      {msg && <p className="muted small" role="status">{msg}</p>}
+      <textarea
+        aria-label="Facilitator note"
+        rows={5}
+        value={text}
+        onChange={(e) => {
+          setDraft(e.target.value);
+        }}
+        data-testid="fnote-text"
+      />
+      <button type="button" onClick={() => void save()} data-testid="fnote-save">
+        Save note
+      </button>
+      {msg && (
+        <p className="muted small" role="status">
+          {msg}
+        </p>
+      )}
     </section>
   );
 }

@@ -39,10 +39,26 @@ export function Journal(props: { circleId: string; meId: string; shared: Readonl
   return (
     <section className="card" aria-labelledby="journal-title" data-testid="journal">
       <h2 id="journal-title">My journal</h2>
-      <p className="muted small">Private to you. Nobody else sees an entry unless you choose to share it with the circle.</p>
-      <textarea aria-label="New journal entry" rows={4} value={text} onChange={(e) => { setText(e.target.value); }} data-testid="journal-text" />
-      <button type="button" className="primary" disabled={busy} onClick={() => void save()} data-testid="journal-save">Save to my journal</button>
-      {error && <p className="field-error" role="alert">{error}</p>}
+      <p className="muted small">
+        Private to you. Nobody else sees an entry unless you choose to share it with the circle.
+      </p>
+      <textarea
+        aria-label="New journal entry"
+        rows={4}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+        }}
+        data-testid="journal-text"
+      />
+      <button type="button" className="primary" disabled={busy} onClick={() => void save()} data-testid="journal-save">
+        Save to my journal
+      </button>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
       <ul className="journal-list">
         {[...journal.state.entries].reverse().map((e) => (
           <li key={e.entryId} data-testid={`journal-entry-${e.entryId}`}>
@@ -50,7 +66,9 @@ export function Journal(props: { circleId: string; meId: string; shared: Readonl
             {shared.has(e.entryId) ? (
               <span className="muted small">Shared with the circle</span>
             ) : (
-              <button type="button" className="quiet" onClick={() => void share(e.entryId)}>Share with the circle</button>
+              <button type="button" className="quiet" onClick={() => void share(e.entryId)}>
+                Share with the circle
+              </button>
             )}
           </li>
         ))}

@@ -6,7 +6,12 @@ import { applyTextareaChange, shiftIndex } from "./textBinding.js";
 import "./circle.css";
 
 /** [CIR4] The circle's shared notes: a textarea bound to one Y.Text that every member edits. */
-export function NotesEditor(props: { circleId: string; locked: boolean; canEdit: boolean; me: { id: string; name: string } }) {
+export function NotesEditor(props: {
+  circleId: string;
+  locked: boolean;
+  canEdit: boolean;
+  me: { id: string; name: string };
+}) {
   const { circleId } = props;
   // Made in an effect (not a memo) so it is disposed exactly once per mount, StrictMode included.
   const [sync, setSync] = useState<NotesSync | null>(null);
@@ -32,7 +37,9 @@ function BoundNotes(props: { sync: NotesSync; locked: boolean; canEdit: boolean;
   const editors = useAwarenessNames(sync, me.id);
 
   useEffect(() => {
-    sync.onStatus = () => { setStatus({ save: sync.save, refusal: sync.refusal }); };
+    sync.onStatus = () => {
+      setStatus({ save: sync.save, refusal: sync.refusal });
+    };
     sync.awareness.setLocalStateField("user", { id: me.id, name: me.name, typing: false });
     // Remote edits: new text, and the caret kept where it was relative to the text around it.
     const observer = (e: Y.YTextEvent, tr: Y.Transaction): void => {
@@ -50,7 +57,9 @@ function BoundNotes(props: { sync: NotesSync; locked: boolean; canEdit: boolean;
     };
     ytext.observe(observer);
     setValue(ytext.toJSON());
-    return () => { ytext.unobserve(observer); };
+    return () => {
+      ytext.unobserve(observer);
+    };
   }, [sync, ytext, me.id, me.name]);
 
   const readOnly = locked || !canEdit;
@@ -58,11 +67,24 @@ function BoundNotes(props: { sync: NotesSync; locked: boolean; canEdit: boolean;
     <section className="card notes" aria-labelledby="notes-title" data-testid="notes">
       <div className="notes-head">
         <h2 id="notes-title">Shared circle notes</h2>
-        <span className="muted small" role="status" data-testid="notes-status" data-state={locked ? "locked" : status.save}>
-          {locked ? "Locked by a facilitator" : status.save === "saving" ? "Saving…" : status.save === "refused" ? (status.refusal ?? "Not saved") : "Saved"}
+        <span
+          className="muted small"
+          role="status"
+          data-testid="notes-status"
+          data-state={locked ? "locked" : status.save}
+        >
+          {locked
+            ? "Locked by a facilitator"
+            : status.save === "saving"
+              ? "Saving…"
+              : status.save === "refused"
+                ? (status.refusal ?? "Not saved")
+                : "Saved"}
         </span>
       </div>
-      <p className="muted small" data-testid="notes-editors">{editors.length ? `Also here: ${editors.join(", ")}` : "Everyone in the circle can write here."}</p>
+      <p className="muted small" data-testid="notes-editors">
+        {editors.length ? `Also here: ${editors.join(", ")}` : "Everyone in the circle can write here."}
+      </p>
       <textarea
         ref={area}
         className="notes-area"
@@ -76,8 +98,12 @@ function BoundNotes(props: { sync: NotesSync; locked: boolean; canEdit: boolean;
           applyTextareaChange(ytext, ytext.toJSON(), next);
           setValue(next);
         }}
-        onFocus={() => { sync.awareness.setLocalStateField("user", { id: me.id, name: me.name, typing: true }); }}
-        onBlur={() => { sync.awareness.setLocalStateField("user", { id: me.id, name: me.name, typing: false }); }}
+        onFocus={() => {
+          sync.awareness.setLocalStateField("user", { id: me.id, name: me.name, typing: true });
+        }}
+        onBlur={() => {
+          sync.awareness.setLocalStateField("user", { id: me.id, name: me.name, typing: false });
+        }}
       />
     </section>
   );
@@ -85,15 +111,30 @@ function BoundNotes(props: { sync: NotesSync; locked: boolean; canEdit: boolean;
 
 /** Names of the others whose cursor is in the notes now (ephemeral awareness). */
 function useAwarenessNames(sync: NotesSync, myId: string): string[] {
-  const subscribe = useMemo(() => (l: () => void) => {
-    sync.awareness.on("change", l);
-    return () => { sync.awareness.off("change", l); };
-  }, [sync]);
+  const subscribe = useMemo(
+    () => (l: () => void) => {
+      sync.awareness.on("change", l);
+      return () => {
+        sync.awareness.off("change", l);
+      };
+    },
+    [sync],
+  );
   const key = useSyncExternalStore(subscribe, () => {
     const names: string[] = [];
     for (const st of sync.awareness.getStates().values()) {
       const u: unknown = st["user"];
-      if (typeof u === "object" && u !== null && "id" in u && "name" in u && "typing" in u && u.id !== myId && u.typing === true && typeof u.name === "string") names.push(u.name);
+      if (
+        typeof u === "object" &&
+        u !== null &&
+        "id" in u &&
+        "name" in u &&
+        "typing" in u &&
+        u.id !== myId &&
+        u.typing === true &&
+        typeof u.name === "string"
+      )
+        names.push(u.name);
     }
     return [...new Set(names)].sort().join("\u0000");
   });

@@ -18,7 +18,10 @@ export function SeatRing(props: { state: CircleState; people: PublicUser[]; meId
           const role = id === state.holder ? "holder" : id === next ? "next" : "seat";
           return (
             <li key={id} className={`seat seat-${role}`} style={style} data-testid={`seat-${id}`} data-role={role}>
-              <span className="seat-name">{name(id)}{id === meId ? " (you)" : ""}</span>
+              <span className="seat-name">
+                {name(id)}
+                {id === meId ? " (you)" : ""}
+              </span>
               {role === "holder" && <span className="seat-tag">holds the piece</span>}
               {role === "next" && <span className="seat-tag">next</span>}
             </li>

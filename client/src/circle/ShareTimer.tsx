@@ -35,8 +35,12 @@ export function ShareTimer(props: { state: CircleState }) {
   const chimedFor = useRef<string | null>(null);
   useEffect(() => {
     // 100 ms keeps a screen's own repaint lag well inside the half second screens may differ by [CIR3].
-    const t = setInterval(() => { setNow(circleNow()); }, 100);
-    return () => { clearInterval(t); };
+    const t = setInterval(() => {
+      setNow(circleNow());
+    }, 100);
+    return () => {
+      clearInterval(t);
+    };
   }, []);
   const raw = shareRemainingMs(state, now);
   // A few ms of clock error must not show 5:01 of a 5:00 share.
@@ -49,9 +53,20 @@ export function ShareTimer(props: { state: CircleState }) {
       chime();
     }
   }, [over, shareKey]);
-  if (remaining === null) return <p className="timer muted" data-testid="share-timer" data-state="idle">No share in progress</p>;
+  if (remaining === null)
+    return (
+      <p className="timer muted" data-testid="share-timer" data-state="idle">
+        No share in progress
+      </p>
+    );
   return (
-    <p className={`timer${over ? " timer-over" : ""}`} data-testid="share-timer" data-state={over ? "overtime" : "running"} data-remaining-ms={Math.round(remaining)} aria-live="off">
+    <p
+      className={`timer${over ? " timer-over" : ""}`}
+      data-testid="share-timer"
+      data-state={over ? "overtime" : "running"}
+      data-remaining-ms={Math.round(remaining)}
+      aria-live="off"
+    >
       <span className="timer-label">{over ? "Time is up — take the time you need to finish" : "Share time left"}</span>
       <span className="timer-value">{formatRemaining(remaining)}</span>
     </p>

@@ -16,23 +16,55 @@ export function StartCircleForm(props: { cohortId: string }) {
       return;
     }
     setBusy(true);
-    const ack = await sendCommand("circle:start", (id) => ({ id, cohortId, title: clean, shareMinutes: minutes })).result;
+    const ack = await sendCommand("circle:start", (id) => ({ id, cohortId, title: clean, shareMinutes: minutes }))
+      .result;
     setBusy(false);
     if (ack.ok) navigate(`/circle/${encodeURIComponent(ack.data.circleId)}`);
     else setError(ack.error.message);
   }
   return (
-    <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void start(); }} noValidate data-testid={`start-circle-form-${cohortId}`}>
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void start();
+      }}
+      noValidate
+      data-testid={`start-circle-form-${cohortId}`}
+    >
       <label className="field">
         <span>Start integration circle</span>
-        <input type="text" placeholder="Circle title, e.g. Integration circle 1" maxLength={120} value={title} onChange={(e) => { setTitle(e.target.value); }} data-testid={`start-circle-title-${cohortId}`} />
+        <input
+          type="text"
+          placeholder="Circle title, e.g. Integration circle 1"
+          maxLength={120}
+          value={title}
+          onChange={(e) => {
+            setTitle(e.target.value);
+          }}
+          data-testid={`start-circle-title-${cohortId}`}
+        />
       </label>
       <label className="field narrow-field">
         <span>Minutes per share</span>
-        <input type="number" min={1} max={30} value={minutes} onChange={(e) => { setMinutes(Math.max(1, Math.min(30, Number(e.target.value) || 5))); }} />
+        <input
+          type="number"
+          min={1}
+          max={30}
+          value={minutes}
+          onChange={(e) => {
+            setMinutes(Math.max(1, Math.min(30, Number(e.target.value) || 5)));
+          }}
+        />
       </label>
-      <button type="submit" className="primary" disabled={busy} data-testid={`start-circle-submit-${cohortId}`}>{busy ? "Starting…" : "Start circle"}</button>
-      {error && <p className="field-error" role="alert">{error}</p>}
+      <button type="submit" className="primary" disabled={busy} data-testid={`start-circle-submit-${cohortId}`}>
+        {busy ? "Starting…" : "Start circle"}
+      </button>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -36,7 +36,9 @@ export class NotesSync {
       this.fold(run);
       this.epoch = epoch;
     },
-    sync: () => { void this.resync(); },
+    sync: () => {
+      void this.resync();
+    },
   });
   /** Set by dispose: a sync still on its way must not write into a destroyed document. */
   private disposed = false;
@@ -167,7 +169,10 @@ export class NotesSync {
   }
 
   /** Awareness (who is editing) goes out throttled and is never stored [CIR4]. */
-  private readonly onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
+  private readonly onAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
     if (origin === REMOTE) return;
     for (const c of [...added, ...updated, ...removed]) this.changedClients.add(c);
     if (this.awarenessTimer) return;

@@ -43,7 +43,9 @@ export function useServerClock(): number | null {
     const onConnect = (): void => void measure();
     socket.on("connect", onConnect);
     if (socket.connected) void measure();
-    return () => { socket.off("connect", onConnect); };
+    return () => {
+      socket.off("connect", onConnect);
+    };
   }, []);
   return useSyncExternalStore(subscribe, () => offsetMs);
 }

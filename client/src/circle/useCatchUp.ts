@@ -12,6 +12,8 @@ export function useCatchUpOnConnect<S extends { seq: number }>(follower: StreamF
     const load = (): void => void follower.catchUp(null);
     socket.on("connect", load);
     if (socket.connected) load();
-    return () => { socket.off("connect", load); };
+    return () => {
+      socket.off("connect", load);
+    };
   }, [follower]);
 }

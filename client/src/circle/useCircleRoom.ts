@@ -59,8 +59,16 @@ export function useCircleRoom(circleId: string): CircleRoomState {
     };
   }, [follower, circleId, joins]);
 
-  return { state: stream.state, ready: stream.ready, people, cohortId, needsAgreement, error: error ?? stream.error, agreed: () => {
-    setNeedsAgreement(false);
-    setJoins((n) => n + 1);
-  } };
+  return {
+    state: stream.state,
+    ready: stream.ready,
+    people,
+    cohortId,
+    needsAgreement,
+    error: error ?? stream.error,
+    agreed: () => {
+      setNeedsAgreement(false);
+      setJoins((n) => n + 1);
+    },
+  };
 }

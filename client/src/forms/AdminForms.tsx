@@ -21,8 +21,17 @@ export function ProgramForm(props: { onDone: (programId: string) => void }) {
   }
   return (
     <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="program-form">
-      <Field id="program-name" label="Program name" error={errors.fields.name}>{(a) => <input {...a} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
-      <Field id="program-zone" label="Time zone" hint="An IANA name, e.g. America/Los_Angeles" error={errors.fields.zone}>{(a) => <input {...a} value={zone} onChange={(e) => setZone(e.target.value)} />}</Field>
+      <Field id="program-name" label="Program name" error={errors.fields.name}>
+        {(a) => <input {...a} value={name} onChange={(e) => setName(e.target.value)} />}
+      </Field>
+      <Field
+        id="program-zone"
+        label="Time zone"
+        hint="An IANA name, e.g. America/Los_Angeles"
+        error={errors.fields.zone}
+      >
+        {(a) => <input {...a} value={zone} onChange={(e) => setZone(e.target.value)} />}
+      </Field>
       <Field id="program-profile" label="Rule profile" error={errors.fields.profile}>
         {(a) => (
           <select {...a} value={profile} onChange={(e) => setProfile(e.target.value)}>
@@ -32,7 +41,9 @@ export function ProgramForm(props: { onDone: (programId: string) => void }) {
         )}
       </Field>
       <FormError message={errors.form} testId="program-form-error" />
-      <button type="submit" className="primary">Create program</button>
+      <button type="submit" className="primary">
+        Create program
+      </button>
     </form>
   );
 }
@@ -45,7 +56,12 @@ export function CohortForm(props: { programId: string; onDone: (cohortId: string
   async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
     errors.clear();
-    const parsed = CohortCreate.safeParse({ id: commandId(), programId: props.programId, name, capacity: capacity.trim() === "" ? Number.NaN : Number(capacity) });
+    const parsed = CohortCreate.safeParse({
+      id: commandId(),
+      programId: props.programId,
+      name,
+      capacity: capacity.trim() === "" ? Number.NaN : Number(capacity),
+    });
     if (!parsed.success) return errors.fromZod(parsed.error);
     const r = await http("POST", "/api/admin/cohorts", z.object({ cohortId: z.string() }), parsed.data);
     if (r.ok) props.onDone(r.data.cohortId);
@@ -53,9 +69,23 @@ export function CohortForm(props: { programId: string; onDone: (cohortId: string
   }
   return (
     <form className="inline-form" onSubmit={(e) => void submit(e)} noValidate data-testid="cohort-form">
-      <Field id="cohort-name" label="New cohort name" error={errors.fields.name}>{(a) => <input {...a} value={name} onChange={(e) => setName(e.target.value)} data-testid="cohort-name" />}</Field>
-      <Field id="cohort-capacity" label="Room capacity" error={errors.fields.capacity}>{(a) => <input {...a} inputMode="numeric" value={capacity} onChange={(e) => setCapacity(e.target.value)} data-testid="cohort-capacity" />}</Field>
-      <button type="submit" className="primary" data-testid="cohort-submit">Create cohort</button>
+      <Field id="cohort-name" label="New cohort name" error={errors.fields.name}>
+        {(a) => <input {...a} value={name} onChange={(e) => setName(e.target.value)} data-testid="cohort-name" />}
+      </Field>
+      <Field id="cohort-capacity" label="Room capacity" error={errors.fields.capacity}>
+        {(a) => (
+          <input
+            {...a}
+            inputMode="numeric"
+            value={capacity}
+            onChange={(e) => setCapacity(e.target.value)}
+            data-testid="cohort-capacity"
+          />
+        )}
+      </Field>
+      <button type="submit" className="primary" data-testid="cohort-submit">
+        Create cohort
+      </button>
       <FormError message={errors.form} testId="cohort-form-error" />
     </form>
   );

@@ -21,7 +21,9 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
 
   // Only describes the link, so running twice (StrictMode) is harmless; the Join button spends it.
   useEffect(() => {
-    void http("GET", `/api/auth/enrol/${encodeURIComponent(props.token)}`, InviteInfo).then((r) => (r.ok ? setInfo(r.data) : setInvalid(r.error.message)));
+    void http("GET", `/api/auth/enrol/${encodeURIComponent(props.token)}`, InviteInfo).then((r) =>
+      r.ok ? setInfo(r.data) : setInvalid(r.error.message),
+    );
   }, [props.token]);
 
   async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
@@ -30,7 +32,12 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
     const parsed = EnrolAccept.safeParse({ token: props.token, name, email, password });
     if (!parsed.success) return errors.fromZod(parsed.error);
     setBusy(true);
-    const r = await http("POST", "/api/auth/enrol", z.object({ user: z.object({ id: z.string(), role: z.string() }) }), parsed.data);
+    const r = await http(
+      "POST",
+      "/api/auth/enrol",
+      z.object({ user: z.object({ id: z.string(), role: z.string() }) }),
+      parsed.data,
+    );
     setBusy(false);
     if (!r.ok) {
       if (r.error.code === "INVITE_INVALID") setInvalid(r.error.message);
@@ -44,7 +51,9 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
     return (
       <main className="page narrow center dim">
         <h1>Holdspace</h1>
-        <p className="form-error" role="alert" data-testid="enrol-invalid">{invalid}</p>
+        <p className="form-error" role="alert" data-testid="enrol-invalid">
+          {invalid}
+        </p>
         <Link href="/">Go to sign-in</Link>
       </main>
     );
@@ -52,24 +61,78 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
   return (
     <main className="page narrow dim">
       <h1>Welcome</h1>
-      {info ? <p data-testid="enrol-cohort">{joining(info)}</p> : <p className="muted" role="status">Checking your link…</p>}
+      {info ? (
+        <p data-testid="enrol-cohort">{joining(info)}</p>
+      ) : (
+        <p className="muted" role="status">
+          Checking your link…
+        </p>
+      )}
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="enrol-form">
-        <Field id="enrol-name" label="Your name" hint={info?.kind === "facilitator" ? "Shown to your colleagues and the participants you work with." : "First name is enough; others in your group will see it."} error={errors.fields.name}>{(a) => <input {...a} autoComplete="given-name" value={name} onChange={(e) => setName(e.target.value)} />}</Field>
-        <Field id="enrol-email" label="Email (to sign in later)" error={errors.fields.email}>{(a) => <input {...a} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />}</Field>
-        <Field id="enrol-password" label="Choose a password" hint="At least 10 characters." error={errors.fields.password}>{(a) => <input {...a} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}</Field>
+        <Field
+          id="enrol-name"
+          label="Your name"
+          hint={
+            info?.kind === "facilitator"
+              ? "Shown to your colleagues and the participants you work with."
+              : "First name is enough; others in your group will see it."
+          }
+          error={errors.fields.name}
+        >
+          {(a) => <input {...a} autoComplete="given-name" value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field id="enrol-email" label="Email (to sign in later)" error={errors.fields.email}>
+          {(a) => (
+            <input
+              {...a}
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          id="enrol-password"
+          label="Choose a password"
+          hint="At least 10 characters."
+          error={errors.fields.password}
+        >
+          {(a) => (
+            <input
+              {...a}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
         <FormError message={errors.form} testId="enrol-error" />
-        <button type="submit" className="primary big" disabled={busy || !info} data-testid="enrol-submit">{busy ? "Creating your account…" : "Join"}</button>
+        <button type="submit" className="primary big" disabled={busy || !info} data-testid="enrol-submit">
+          {busy ? "Creating your account…" : "Join"}
+        </button>
       </form>
     </main>
   );
 }
 
 function joining(info: InviteInfo) {
-  if (info.kind === "participant") return <>You are joining <strong>{info.cohortName}</strong> of {info.programName}.</>;
+  if (info.kind === "participant")
+    return (
+      <>
+        You are joining <strong>{info.cohortName}</strong> of {info.programName}.
+      </>
+    );
   return (
     <>
       You are invited to join <strong>{info.programName}</strong> as a facilitator
-      {info.cohortName !== null && <>, working with <strong>{info.cohortName}</strong></>}.
+      {info.cohortName !== null && (
+        <>
+          , working with <strong>{info.cohortName}</strong>
+        </>
+      )}
+      .
     </>
   );
 }

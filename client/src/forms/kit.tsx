@@ -46,7 +46,13 @@ export function useFormErrors() {
 }
 
 /** A labelled field with its error right under it, wired for screen readers. */
-export function Field(props: { id: string; label: string; error?: string | undefined; hint?: string; children: (aria: { id: string; "aria-invalid"?: boolean; "aria-describedby"?: string }) => ReactNode }) {
+export function Field(props: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  children: (aria: { id: string; "aria-invalid"?: boolean; "aria-describedby"?: string }) => ReactNode;
+}) {
   const errId = `${props.id}-error`;
   return (
     <div className="field">
@@ -54,12 +60,18 @@ export function Field(props: { id: string; label: string; error?: string | undef
       {props.hint && <span className="muted small">{props.hint}</span>}
       {props.children({ id: props.id, ...(props.error ? { "aria-invalid": true, "aria-describedby": errId } : {}) })}
       {props.error && (
-        <span className="field-error" id={errId} data-testid={`${props.id}-error`}>{props.error}</span>
+        <span className="field-error" id={errId} data-testid={`${props.id}-error`}>
+          {props.error}
+        </span>
       )}
     </div>
   );
 }
 
 export function FormError(props: { message: string | null; testId: string }) {
-  return props.message ? <p className="form-error" role="alert" data-testid={props.testId}>{props.message}</p> : null;
+  return props.message ? (
+    <p className="form-error" role="alert" data-testid={props.testId}>
+      {props.message}
+    </p>
+  ) : null;
 }

@@ -6,7 +6,11 @@ import { getSocket, type HoldspaceSocket } from "./socket.js";
 /** How long one attempt waits for its ack before it counts as lost. */
 const ACK_TIMEOUT_MS = 8000;
 
-type Emit<K extends CommandName> = (s: HoldspaceSocket, payload: CommandPayload<K>, ms: number) => Promise<Ack<CommandReplies[K]>>;
+type Emit<K extends CommandName> = (
+  s: HoldspaceSocket,
+  payload: CommandPayload<K>,
+  ms: number,
+) => Promise<Ack<CommandReplies[K]>>;
 
 function settle<T>(resolve: (v: T) => void, reject: (e: Error) => void) {
   return (err: Error | null, reply: T): void => {
@@ -28,14 +32,16 @@ const emitters: { [K in CommandName]: Emit<K> } = {
   "checkin:send": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("checkin:send", p, settle(res, rej))),
   "stream:sync": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("stream:sync", p, settle(res, rej))),
   "presence:set": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("presence:set", p, settle(res, rej))),
-  "support:request": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("support:request", p, settle(res, rej))),
+  "support:request": (s, p, ms) =>
+    new Promise((res, rej) => s.timeout(ms).emit("support:request", p, settle(res, rej))),
   "alert:ack": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("alert:ack", p, settle(res, rej))),
   "dose:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("dose:record", p, settle(res, rej))),
   "vitals:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("vitals:record", p, settle(res, rej))),
   "adverse:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("adverse:record", p, settle(res, rej))),
   "release:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("release:record", p, settle(res, rej))),
   "break:set": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("break:set", p, settle(res, rej))),
-  "participant:admit": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("participant:admit", p, settle(res, rej))),
+  "participant:admit": (s, p, ms) =>
+    new Promise((res, rej) => s.timeout(ms).emit("participant:admit", p, settle(res, rej))),
   "live:context": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("live:context", p, settle(res, rej))),
   "session:close": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("session:close", p, settle(res, rej))),
   "circle:start": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:start", p, settle(res, rej))),
@@ -45,7 +51,8 @@ const emitters: { [K in CommandName]: Emit<K> } = {
   "circle:lock": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:lock", p, settle(res, rej))),
   "circle:end": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:end", p, settle(res, rej))),
   "notes:update": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("notes:update", p, settle(res, rej))),
-  "notes:awareness": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("notes:awareness", p, settle(res, rej))),
+  "notes:awareness": (s, p, ms) =>
+    new Promise((res, rej) => s.timeout(ms).emit("notes:awareness", p, settle(res, rej))),
   "journal:write": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("journal:write", p, settle(res, rej))),
   "journal:share": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("journal:share", p, settle(res, rej))),
   "fnote:save": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("fnote:save", p, settle(res, rej))),
@@ -56,18 +63,23 @@ const emitters: { [K in CommandName]: Emit<K> } = {
  * One attempt on the current connection. Rejects on timeout, and at once if the connection
  * drops: an ack can only come back on the connection that carried the command.
  */
-export function request<K extends CommandName>(name: K, payload: CommandPayload<K>, ms = ACK_TIMEOUT_MS): Promise<Ack<CommandReplies[K]>> {
+export function request<K extends CommandName>(
+  name: K,
+  payload: CommandPayload<K>,
+  ms = ACK_TIMEOUT_MS,
+): Promise<Ack<CommandReplies[K]>> {
   const s = getSocket();
   if (!s.connected) return Promise.reject(new Error("Not connected."));
   return new Promise((resolve, reject) => {
-    const onDrop = (): void => { reject(new Error("Connection dropped before the reply.")); };
+    const onDrop = (): void => {
+      reject(new Error("Connection dropped before the reply."));
+    };
     s.once("disconnect", onDrop);
     emitters[name](s, payload, ms)
       .then(resolve, reject)
       .finally(() => s.off("disconnect", onDrop));
   });
 }
-
 
 function waitConnected(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -106,9 +118,27 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 /** Commands whose payload carries a client-made id. */
 export type IdCommand = "session:open" | "checkin:send" | LiveIdCommand | CircleIdCommand;
 /** Circle commands that carry an id (issue 5). */
-type CircleIdCommand = "circle:start" | "circle:agree" | "circle:piece" | "circle:lock" | "circle:end" | "notes:update" | "journal:write" | "journal:share" | "fnote:save";
+type CircleIdCommand =
+  | "circle:start"
+  | "circle:agree"
+  | "circle:piece"
+  | "circle:lock"
+  | "circle:end"
+  | "notes:update"
+  | "journal:write"
+  | "journal:share"
+  | "fnote:save";
 /** The dosing-day commands (shared/protocol/live.ts); each carries its own id. */
-type LiveIdCommand = "support:request" | "alert:ack" | "dose:record" | "vitals:record" | "adverse:record" | "release:record" | "break:set" | "participant:admit" | "session:close";
+type LiveIdCommand =
+  | "support:request"
+  | "alert:ack"
+  | "dose:record"
+  | "vitals:record"
+  | "adverse:record"
+  | "release:record"
+  | "break:set"
+  | "participant:admit"
+  | "session:close";
 
 export interface SentCommand<T> {
   /** The id every attempt carries. */

@@ -11,7 +11,9 @@ const ACTIVITY = ["pointerdown", "pointermove", "keydown", "touchstart", "wheel"
  * touched it for 2 minutes, `online` otherwise. The server folds tabs into one state [PR1].
  */
 export function useOwnPresence(): ClientPresence {
-  const [presence, setPresence] = useState<ClientPresence>(() => (document.visibilityState === "hidden" ? "away" : "online"));
+  const [presence, setPresence] = useState<ClientPresence>(() =>
+    document.visibilityState === "hidden" ? "away" : "online",
+  );
 
   useEffect(() => {
     let lastActivity = Date.now();

@@ -1,6 +1,11 @@
 import { io, type Socket } from "socket.io-client";
 import { useSyncExternalStore } from "react";
-import { PROTOCOL_VERSION, type ClientToServerEvents, type PublicUser, type ServerToClientEvents } from "../../../shared/protocol/events.js";
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type PublicUser,
+  type ServerToClientEvents,
+} from "../../../shared/protocol/events.js";
 import { fetchMe } from "../api.js";
 
 export type HoldspaceSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -40,7 +45,9 @@ function create(): HoldspaceSocket {
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
   });
-  s.on("connect", () => { setState({ connected: true }); });
+  s.on("connect", () => {
+    setState({ connected: true });
+  });
   s.on("disconnect", (reason) => {
     setState({ connected: false });
     // Socket.IO reconnects by itself except after a server-side disconnect (a node draining,

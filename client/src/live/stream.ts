@@ -36,8 +36,12 @@ export class StreamFollower<S extends { seq: number }> {
     this.view = { state: def.empty(streamId(stream)), epoch: null, ready: false, error: null };
     this.order = new StreamOrder({
       held: () => ({ epoch: this.view.epoch, seq: this.view.state.seq }),
-      fold: (run: readonly ViewEvent[], epoch: string) => { this.set({ state: foldEvents(this.def, this.view.state, run), epoch }); },
-      sync: () => { this.requestSync(); },
+      fold: (run: readonly ViewEvent[], epoch: string) => {
+        this.set({ state: foldEvents(this.def, this.view.state, run), epoch });
+      },
+      sync: () => {
+        this.requestSync();
+      },
     });
   }
 
@@ -124,7 +128,10 @@ export class StreamFollower<S extends { seq: number }> {
     } catch {
       // Timed out or disconnected. A reconnect re-joins from what we hold; if the connection is
       // still up, try again shortly so a lost sync does not leave a hole until then.
-      if (getSocket().connected) this.retryTimer = setTimeout(() => { this.requestSync(); }, 2000);
+      if (getSocket().connected)
+        this.retryTimer = setTimeout(() => {
+          this.requestSync();
+        }, 2000);
     } finally {
       this.busy = false;
     }

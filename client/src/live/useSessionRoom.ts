@@ -63,7 +63,8 @@ export function useSessionRoom(sessionId: string): SessionRoom {
         return ack.data.sync;
       });
       // A join lost to a timeout is retried while connected; a refusal is final.
-      if (!outcome.joined && !outcome.refused && !cancelled && socket.connected) retry = setTimeout(() => void join(), JOIN_RETRY_MS);
+      if (!outcome.joined && !outcome.refused && !cancelled && socket.connected)
+        retry = setTimeout(() => void join(), JOIN_RETRY_MS);
     };
 
     const onPresence = (p: PresenceUpdate): void => {

@@ -10,7 +10,10 @@ import { StreamFollower, type StreamView } from "./stream.js";
  * `{epoch, seq}` and the state folded by the shared reducer. Joining (which rooms this socket
  * gets pushes for) is the caller's business, e.g. useSessionRoom.
  */
-export function useStream<S extends { seq: number }>(def: StreamDef<S>, stream: StreamName): StreamView<S> & { follower: StreamFollower<S> } {
+export function useStream<S extends { seq: number }>(
+  def: StreamDef<S>,
+  stream: StreamName,
+): StreamView<S> & { follower: StreamFollower<S> } {
   const follower = useMemo(() => new StreamFollower(def, stream), [def, stream]);
 
   useEffect(() => {

@@ -28,7 +28,9 @@ export function AlertNotices() {
       setNotices((prev) => [n, ...prev.filter((p) => p.alertId !== n.alertId)].slice(0, 5));
     };
     socket.on("alert:notice", onNotice);
-    return () => { socket.off("alert:notice", onNotice); };
+    return () => {
+      socket.off("alert:notice", onNotice);
+    };
   }, []);
   if (notices.length === 0) return null;
   return (
@@ -39,7 +41,15 @@ export function AlertNotices() {
           {why(n)}
           {ALERT_LABEL[n.kind]} · raised {clock(n.raisedAt)} ·{" "}
           <Link href={`/session/${encodeURIComponent(n.sessionId)}`}>Open the session</Link>
-          <button type="button" className="quiet" onClick={() => { setNotices((prev) => prev.filter((p) => p.alertId !== n.alertId)); }}>Dismiss</button>
+          <button
+            type="button"
+            className="quiet"
+            onClick={() => {
+              setNotices((prev) => prev.filter((p) => p.alertId !== n.alertId));
+            }}
+          >
+            Dismiss
+          </button>
         </p>
       ))}
       {!sound && (

@@ -14,9 +14,13 @@ function useOnScreen(ref: RefObject<HTMLElement | null>): boolean {
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof IntersectionObserver === "undefined") return;
-    const io = new IntersectionObserver((entries) => { setOnScreen(entries.some((e) => e.isIntersecting)); });
+    const io = new IntersectionObserver((entries) => {
+      setOnScreen(entries.some((e) => e.isIntersecting));
+    });
     io.observe(el);
-    return () => { io.disconnect(); };
+    return () => {
+      io.disconnect();
+    };
   }, [ref]);
   return onScreen;
 }
@@ -28,7 +32,13 @@ function useOnScreen(ref: RefObject<HTMLElement | null>): boolean {
  */
 export function AlertsPanel(props: { sessionId: string; alerts: Alerts; name: (id: string) => string; now: number }) {
   // Answered support and vitals alerts stay a few minutes, so everyone sees who responded.
-  const recent = Object.values(props.alerts).filter((a) => a.ack !== null && a.resolved === null && (a.kind === "support" || a.kind === "vitals") && props.now - Date.parse(a.ack.at) < RECENT_MS);
+  const recent = Object.values(props.alerts).filter(
+    (a) =>
+      a.ack !== null &&
+      a.resolved === null &&
+      (a.kind === "support" || a.kind === "vitals") &&
+      props.now - Date.parse(a.ack.at) < RECENT_MS,
+  );
   const shown = [...visibleAlerts(props.alerts), ...recent].sort((a, b) => b.seq - a.seq);
   const pending = shown.filter(isPending);
   const escalated = pending.some((a) => a.tier > 0);
@@ -40,13 +50,25 @@ export function AlertsPanel(props: { sessionId: string; alerts: Alerts; name: (i
     <section className="alerts" aria-label="Alerts" data-testid="alerts" ref={panel}>
       {pending.length > 0 && !onScreen && (
         // Scrolled down to the tiles or the timeline: a waiting alert must still be in view.
-        <button type="button" className={escalated ? "alerts-float escalated" : "alerts-float"} onClick={() => panel.current?.scrollIntoView({ block: "start" })} data-testid="alerts-float">
-          ⚠ {pending.length} alert{pending.length === 1 ? "" : "s"} waiting for a response{escalated ? " — NO RESPONSE YET" : ""} · Show
+        <button
+          type="button"
+          className={escalated ? "alerts-float escalated" : "alerts-float"}
+          onClick={() => panel.current?.scrollIntoView({ block: "start" })}
+          data-testid="alerts-float"
+        >
+          ⚠ {pending.length} alert{pending.length === 1 ? "" : "s"} waiting for a response
+          {escalated ? " — NO RESPONSE YET" : ""} · Show
         </button>
       )}
       <div className="alerts-head">
-        <span className={pending.length > 0 ? "alerts-count urgent" : "alerts-count"} data-testid="alerts-count" data-count={pending.length}>
-          {pending.length === 0 ? "No open alerts" : `${pending.length} alert${pending.length === 1 ? "" : "s"} waiting for a response`}
+        <span
+          className={pending.length > 0 ? "alerts-count urgent" : "alerts-count"}
+          data-testid="alerts-count"
+          data-count={pending.length}
+        >
+          {pending.length === 0
+            ? "No open alerts"
+            : `${pending.length} alert${pending.length === 1 ? "" : "s"} waiting for a response`}
         </span>
         {sound ? (
           <span className="muted small" data-testid="sound-state" data-state="on">
@@ -54,7 +76,12 @@ export function AlertsPanel(props: { sessionId: string; alerts: Alerts; name: (i
           </span>
         ) : (
           // Browsers allow sound only after a click; with an alert waiting, asking for it is urgent.
-          <button type="button" className={pending.length > 0 ? "sound-off urgent" : "sound-off"} onClick={enableSound} data-testid="enable-sound">
+          <button
+            type="button"
+            className={pending.length > 0 ? "sound-off urgent" : "sound-off"}
+            onClick={enableSound}
+            data-testid="enable-sound"
+          >
             Alert sound is off — turn it on
           </button>
         )}
@@ -98,7 +125,8 @@ function AlertRow(props: { sessionId: string; alert: Alert; name: (id: string) =
     >
       {escalated && (
         <p className="alert-escalated" data-testid={`alert-escalated-${a.id}`}>
-          <span aria-hidden="true">⚠⚠ </span>NO RESPONSE YET{waitedMin >= 1 ? ` — waiting ${waitedMin} min` : " — over 15 s"}; everyone has been alerted
+          <span aria-hidden="true">⚠⚠ </span>NO RESPONSE YET
+          {waitedMin >= 1 ? ` — waiting ${waitedMin} min` : " — over 15 s"}; everyone has been alerted
           {a.tier > 1 ? " again" : ""}
         </p>
       )}
@@ -125,7 +153,11 @@ function AlertRow(props: { sessionId: string; alert: Alert; name: (id: string) =
           {busy ? "Sending…" : "I'm on it"}
         </button>
       )}
-      {error && <p className="field-error" role="alert">{error}</p>}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
     </li>
   );
 }

@@ -55,7 +55,9 @@ export function CheckinPanel(props: { sessionId: string; disabled: boolean }) {
             type="button"
             className={`big status-${s}`}
             disabled={props.disabled}
-            onClick={() => { send(s); }}
+            onClick={() => {
+              send(s);
+            }}
             data-testid={`checkin-${s}`}
           >
             {CHECKIN_LABEL[s]}
@@ -72,7 +74,9 @@ export function CheckinPanel(props: { sessionId: string; disabled: boolean }) {
               key={n}
               type="button"
               aria-pressed={intensity === n}
-              onClick={() => { setIntensity(intensity === n ? null : n); }}
+              onClick={() => {
+                setIntensity(intensity === n ? null : n);
+              }}
               data-testid={`intensity-${n}`}
             >
               {n}
@@ -81,7 +85,15 @@ export function CheckinPanel(props: { sessionId: string; disabled: boolean }) {
         </fieldset>
         <label className="field">
           <span>A few words (optional)</span>
-          <textarea rows={3} maxLength={CHECKIN_TEXT_MAX} value={text} onChange={(e) => { setText(e.target.value); }} data-testid="checkin-text" />
+          <textarea
+            rows={3}
+            maxLength={CHECKIN_TEXT_MAX}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+            }}
+            data-testid="checkin-text"
+          />
           <span className="muted small">{CHECKIN_TEXT_MAX - text.length} characters left</span>
         </label>
       </details>
@@ -93,14 +105,24 @@ function SendState(props: { send: Send | null; connected: boolean }) {
   const { send } = props;
   const label = send ? CHECKIN_LABEL[send.status] : "";
   let message = "";
-  if (send?.phase.kind === "sending") message = props.connected ? `Sending “${label}”…` : `Sending “${label}”… waiting for the connection to come back.`;
+  if (send?.phase.kind === "sending")
+    message = props.connected ? `Sending “${label}”…` : `Sending “${label}”… waiting for the connection to come back.`;
   if (send?.phase.kind === "sent") {
     const when = clock(send.phase.at);
-    message = send.status === "need_support" ? `Sent at ${when}. The facilitators have been told and will come to you.` : `Sent “${label}” at ${when}.`;
+    message =
+      send.status === "need_support"
+        ? `Sent at ${when}. The facilitators have been told and will come to you.`
+        : `Sent “${label}” at ${when}.`;
   }
   if (send?.phase.kind === "failed") message = `Not sent: ${send.phase.message}`;
   return (
-    <p className={`send-state ${send?.phase.kind ?? "idle"}`} role="status" aria-live="polite" data-testid="checkin-state" data-state={send?.phase.kind ?? "idle"}>
+    <p
+      className={`send-state ${send?.phase.kind ?? "idle"}`}
+      role="status"
+      aria-live="polite"
+      data-testid="checkin-state"
+      data-state={send?.phase.kind ?? "idle"}
+    >
       {message}
     </p>
   );

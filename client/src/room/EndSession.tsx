@@ -22,7 +22,9 @@ export function EndSession(props: { sessionId: string; state: SessionState; name
       <section className="end-session ended" aria-label="Session ended" data-testid="end-session-done">
         <p>
           <strong>This session has ended.</strong>{" "}
-          {state.closedAt && state.closedBy ? `Ended at ${clock(state.closedAt)} by ${props.name(state.closedBy)}.` : null}
+          {state.closedAt && state.closedBy
+            ? `Ended at ${clock(state.closedAt)} by ${props.name(state.closedBy)}.`
+            : null}
         </p>
       </section>
     );
@@ -46,21 +48,49 @@ export function EndSession(props: { sessionId: string; state: SessionState; name
     <section className="end-session" aria-labelledby="end-session-h">
       <h2 id="end-session-h">End of the day</h2>
       {!asking && (
-        <button type="button" onClick={() => { setAsking(true); setRefusal(null); }} data-testid="end-session">
+        <button
+          type="button"
+          onClick={() => {
+            setAsking(true);
+            setRefusal(null);
+          }}
+          data-testid="end-session"
+        >
           End session…
         </button>
       )}
       {asking && (
         <div className="end-confirm" role="group" aria-label="Confirm ending the session" data-testid="end-confirm">
           <p>
-            End this session for everyone? Check-ins and “I need support” stop, and every screen will say the session has ended.
-            {open > 0 && <span className="muted"> As far as this screen knows, {open} thing{open === 1 ? " is" : "s are"} still open; the server will check.</span>}
+            End this session for everyone? Check-ins and “I need support” stop, and every screen will say the session
+            has ended.
+            {open > 0 && (
+              <span className="muted">
+                {" "}
+                As far as this screen knows, {open} thing{open === 1 ? " is" : "s are"} still open; the server will
+                check.
+              </span>
+            )}
           </p>
           <div className="staff-actions">
-            <button type="button" className="danger" disabled={busy} onClick={confirm} data-testid="end-session-confirm">
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={confirm}
+              data-testid="end-session-confirm"
+            >
               {busy ? "Ending…" : "Yes, end the session"}
             </button>
-            <button type="button" className="quiet" disabled={busy} onClick={() => { setAsking(false); }} data-testid="end-session-cancel">
+            <button
+              type="button"
+              className="quiet"
+              disabled={busy}
+              onClick={() => {
+                setAsking(false);
+              }}
+              data-testid="end-session-cancel"
+            >
               Cancel
             </button>
           </div>

@@ -41,7 +41,9 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
   const alerts = Object.values(room.state.live.alerts).filter(isPending);
   const alertsOf = (id: string) => alerts.filter((a) => a.participantId === id);
   const ordered = [...participants].sort(
-    (a, b) => urgency(room.state.lastCheckin[a.id], alertsOf(a.id).length > 0) - urgency(room.state.lastCheckin[b.id], alertsOf(b.id).length > 0) || a.name.localeCompare(b.name),
+    (a, b) =>
+      urgency(room.state.lastCheckin[a.id], alertsOf(a.id).length > 0) -
+        urgency(room.state.lastCheckin[b.id], alertsOf(b.id).length > 0) || a.name.localeCompare(b.name),
   );
 
   function act(participantId: string, action: TileAction): void {
@@ -60,8 +62,21 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
     <div className={closed ? "facilitator ended" : "facilitator"}>
       {closed && <EndSession sessionId={sessionId} state={room.state} name={name} />}
       <AlertsPanel sessionId={sessionId} alerts={room.state.live.alerts} name={name} now={now} />
-      {admitError && <p className="form-error" role="alert" data-testid="admit-error">{admitError}</p>}
-      {target && <RecordForm sessionId={sessionId} target={target} live={room.state.live.participants[target.participantId]} onDone={() => { setTarget(null); }} />}
+      {admitError && (
+        <p className="form-error" role="alert" data-testid="admit-error">
+          {admitError}
+        </p>
+      )}
+      {target && (
+        <RecordForm
+          sessionId={sessionId}
+          target={target}
+          live={room.state.live.participants[target.participantId]}
+          onDone={() => {
+            setTarget(null);
+          }}
+        />
+      )}
       <section aria-labelledby="participants-h">
         <h2 id="participants-h">
           Participants <span className="muted">({participants.length})</span>
@@ -78,9 +93,15 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
               profile={ctx.profile}
               readiness={ctx.readiness[p.id]}
               alerts={alertsOf(p.id)}
-              lookIn={ctx.profile ? needsLookIn(room.state.live, p.id, room.state.lastCheckin[p.id]?.seq ?? null, ctx.profile) : false}
+              lookIn={
+                ctx.profile
+                  ? needsLookIn(room.state.live, p.id, room.state.lastCheckin[p.id]?.seq ?? null, ctx.profile)
+                  : false
+              }
               now={now}
-              onAction={(a) => { act(p.id, a); }}
+              onAction={(a) => {
+                act(p.id, a);
+              }}
             />
           ))}
         </ul>

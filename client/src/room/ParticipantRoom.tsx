@@ -17,14 +17,19 @@ export function ParticipantRoom(props: { room: SessionRoom; sessionId: string; m
   const mine = room.state.lastCheckin[me.id];
   const open = room.state.status === "open";
   // The participant's reducer only ever holds their own alerts [AC3]; the newest support one speaks.
-  const latestSupport = Object.values(room.state.live.alerts).filter((a) => a.kind === "support" && a.participantId === me.id).sort((a, b) => b.seq - a.seq)[0] ?? null;
+  const latestSupport =
+    Object.values(room.state.live.alerts)
+      .filter((a) => a.kind === "support" && a.participantId === me.id)
+      .sort((a, b) => b.seq - a.seq)[0] ?? null;
   const prompted = open && unansweredPrompts(room.state.live, me.id, mine?.seq ?? null) > 0;
   const names = new Map(room.people.map((p) => [p.id, p.name]));
   const name = (id: string): string => names.get(id) ?? "A facilitator";
 
   return (
     <div className="participant">
-      {room.ready && room.state.status === "none" && <p className="muted">Check-ins open when the facilitator starts the session.</p>}
+      {room.ready && room.state.status === "none" && (
+        <p className="muted">Check-ins open when the facilitator starts the session.</p>
+      )}
       {room.state.status === "closed" && (
         <p className="session-ended" role="status" data-testid="session-ended">
           This session has ended. If you need someone, call out or wave to a facilitator.
@@ -55,7 +60,9 @@ export function ParticipantRoom(props: { room: SessionRoom; sessionId: string; m
                 <span className="name">
                   {p.name}
                   {p.id === me.id && <span className="muted"> (you)</span>}
-                  {p.role !== "participant" && <span className="muted"> · {p.role === "admin" ? "program admin" : "facilitator"}</span>}
+                  {p.role !== "participant" && (
+                    <span className="muted"> · {p.role === "admin" ? "program admin" : "facilitator"}</span>
+                  )}
                 </span>
                 <PresenceBadge userId={p.id} state={state} />
               </li>

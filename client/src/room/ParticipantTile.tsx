@@ -46,7 +46,12 @@ export function ParticipantTile(props: TileProps) {
   const alarming = live?.vitals && profile ? vitalsAlarming(live.vitals, profile) : false;
   const urgent = props.alerts.length > 0;
   return (
-    <li className={`tile status-${status} presence-${presence}${urgent ? " has-alert" : ""}${released ? " released" : ""}`} data-testid={`tile-${person.id}`} data-status={status} data-presence={presence}>
+    <li
+      className={`tile status-${status} presence-${presence}${urgent ? " has-alert" : ""}${released ? " released" : ""}`}
+      data-testid={`tile-${person.id}`}
+      data-status={status}
+      data-presence={presence}
+    >
       <div className="tile-head">
         <span className="name">{person.name}</span>
         <PresenceBadge userId={person.id} state={presence} />
@@ -66,7 +71,12 @@ export function ParticipantTile(props: TileProps) {
             </span>
             {checkin.intensity !== null && <span className="intensity"> · intensity {checkin.intensity}/10</span>}
             {checkin.text && <p className="note">“{checkin.text}”</p>}
-            <time className="age muted" dateTime={checkin.at} title={clock(checkin.at)} data-testid={`checkin-age-${person.id}`}>
+            <time
+              className="age muted"
+              dateTime={checkin.at}
+              title={clock(checkin.at)}
+              data-testid={`checkin-age-${person.id}`}
+            >
               checked in {ago(checkin.at, now)}
             </time>
           </>
@@ -75,19 +85,26 @@ export function ParticipantTile(props: TileProps) {
         )}
       </div>
       {props.lookIn && !released && (
-        <p className="flag" data-testid={`lookin-${person.id}`}>◔ Look in on them — no answer to the last prompts</p>
+        <p className="flag" data-testid={`lookin-${person.id}`}>
+          ◔ Look in on them — no answer to the last prompts
+        </p>
       )}
       <dl className="facts">
         {live && live.doses.length > 0 && live.firstDoseAt ? (
           <>
             <dt>Dose</dt>
-            <dd data-testid={`dose-${person.id}`}>{live.totalMg} mg total ({live.doses.length} dose{live.doses.length === 1 ? "" : "s"})</dd>
+            <dd data-testid={`dose-${person.id}`}>
+              {live.totalMg} mg total ({live.doses.length} dose{live.doses.length === 1 ? "" : "s"})
+            </dd>
             <dt>First dose</dt>
             <dd>{clock(live.firstDoseAt)}</dd>
             <dt>Elapsed</dt>
             <dd data-testid={`elapsed-${person.id}`}>{elapsed(live.firstDoseAt, now)}</dd>
             <dt>Earliest release</dt>
-            <dd data-testid={`earliest-${person.id}`}>{earliest ? clock(earliest) : "—"}{earliest && Date.parse(earliest) <= now ? " (reached)" : ""}</dd>
+            <dd data-testid={`earliest-${person.id}`}>
+              {earliest ? clock(earliest) : "—"}
+              {earliest && Date.parse(earliest) <= now ? " (reached)" : ""}
+            </dd>
           </>
         ) : (
           admitted && (
@@ -102,7 +119,8 @@ export function ParticipantTile(props: TileProps) {
             <dt>Vitals</dt>
             <dd className={alarming ? "flag-strong" : undefined} data-testid={`vitals-${person.id}`}>
               {alarming && <span aria-hidden="true">⚠ </span>}
-              {live.vitals.systolic}/{live.vitals.diastolic} · pulse {live.vitals.heartRate} · {ago(live.vitals.at, now)}
+              {live.vitals.systolic}/{live.vitals.diastolic} · pulse {live.vitals.heartRate} ·{" "}
+              {ago(live.vitals.at, now)}
               {alarming && " (over the alert limit)"}
             </dd>
           </>
@@ -121,13 +139,51 @@ export function ParticipantTile(props: TileProps) {
         </p>
       ) : admitted ? (
         <div className="tile-actions">
-          <button type="button" onClick={() => { props.onAction("dose"); }} data-testid={`action-dose-${person.id}`}>Dose</button>
-          <button type="button" onClick={() => { props.onAction("vitals"); }} data-testid={`action-vitals-${person.id}`}>Vitals</button>
-          <button type="button" onClick={() => { props.onAction("adverse"); }} data-testid={`action-adverse-${person.id}`}>Adverse event</button>
-          <button type="button" onClick={() => { props.onAction("release"); }} data-testid={`action-release-${person.id}`}>Release</button>
+          <button
+            type="button"
+            onClick={() => {
+              props.onAction("dose");
+            }}
+            data-testid={`action-dose-${person.id}`}
+          >
+            Dose
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              props.onAction("vitals");
+            }}
+            data-testid={`action-vitals-${person.id}`}
+          >
+            Vitals
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              props.onAction("adverse");
+            }}
+            data-testid={`action-adverse-${person.id}`}
+          >
+            Adverse event
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              props.onAction("release");
+            }}
+            data-testid={`action-release-${person.id}`}
+          >
+            Release
+          </button>
         </div>
       ) : (
-        <Admission readiness={props.readiness} onAdmit={() => { props.onAction("admit"); }} personId={person.id} />
+        <Admission
+          readiness={props.readiness}
+          onAdmit={() => {
+            props.onAction("admit");
+          }}
+          personId={person.id}
+        />
       )}
     </li>
   );
@@ -140,15 +196,23 @@ function Admission(props: { readiness: ReadinessView | undefined; onAdmit: () =>
   if (!r.ready) {
     return (
       <div className="not-ready" data-testid={`not-ready-${props.personId}`}>
-        <p className="small"><strong>Not ready for dosing:</strong></p>
-        <ul className="small">{r.missing.map((m) => <li key={m.item + m.label}>{m.label}</li>)}</ul>
+        <p className="small">
+          <strong>Not ready for dosing:</strong>
+        </p>
+        <ul className="small">
+          {r.missing.map((m) => (
+            <li key={m.item + m.label}>{m.label}</li>
+          ))}
+        </ul>
       </div>
     );
   }
   return (
     <div className="tile-actions">
       <span className="muted small">Not admitted yet · Ready</span>
-      <button type="button" className="primary" onClick={props.onAdmit} data-testid={`action-admit-${props.personId}`}>Admit to session</button>
+      <button type="button" className="primary" onClick={props.onAdmit} data-testid={`action-admit-${props.personId}`}>
+        Admit to session
+      </button>
       {r.flags.length > 0 && <p className="small muted">Review flags: {r.flags.join(", ")}</p>}
     </div>
   );

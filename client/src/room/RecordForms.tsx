@@ -23,7 +23,12 @@ const TITLE: Record<FormTarget["action"], string> = {
  * [LIVE1][LIVE8][LIVE9][LIVE10] The facilitator's forms, one at a time, for one participant.
  * The server decides; a refusal comes back as a sentence with the numbers and stays on screen.
  */
-export function RecordForm(props: { sessionId: string; target: FormTarget; live: ParticipantLive | undefined; onDone: () => void }) {
+export function RecordForm(props: {
+  sessionId: string;
+  target: FormTarget;
+  live: ParticipantLive | undefined;
+  onDone: () => void;
+}) {
   const { target } = props;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,19 +45,58 @@ export function RecordForm(props: { sessionId: string; target: FormTarget; live:
 
   const common = { sessionId: props.sessionId, participantId: target.participantId };
   let body: ReactNode;
-  if (target.action === "dose") body = <DoseFields first={(props.live?.doses.length ?? 0) === 0} onSubmit={(f) => { run(sendCommand("dose:record", (id) => ({ id, ...common, ...f })).result); }} />;
-  else if (target.action === "vitals") body = <VitalsFields onSubmit={(f) => { run(sendCommand("vitals:record", (id) => ({ id, ...common, ...f })).result); }} />;
-  else if (target.action === "adverse") body = <AdverseFields onSubmit={(f) => { run(sendCommand("adverse:record", (id) => ({ id, ...common, ...f })).result); }} />;
-  else body = <ReleaseFields onSubmit={(f) => { run(sendCommand("release:record", (id) => ({ id, ...common, ...f })).result); }} />;
+  if (target.action === "dose")
+    body = (
+      <DoseFields
+        first={(props.live?.doses.length ?? 0) === 0}
+        onSubmit={(f) => {
+          run(sendCommand("dose:record", (id) => ({ id, ...common, ...f })).result);
+        }}
+      />
+    );
+  else if (target.action === "vitals")
+    body = (
+      <VitalsFields
+        onSubmit={(f) => {
+          run(sendCommand("vitals:record", (id) => ({ id, ...common, ...f })).result);
+        }}
+      />
+    );
+  else if (target.action === "adverse")
+    body = (
+      <AdverseFields
+        onSubmit={(f) => {
+          run(sendCommand("adverse:record", (id) => ({ id, ...common, ...f })).result);
+        }}
+      />
+    );
+  else
+    body = (
+      <ReleaseFields
+        onSubmit={(f) => {
+          run(sendCommand("release:record", (id) => ({ id, ...common, ...f })).result);
+        }}
+      />
+    );
 
   return (
     <section className="card record-form" aria-labelledby="record-h" data-testid={`form-${target.action}`}>
       <div className="alerts-head">
-        <h2 id="record-h">{TITLE[target.action]} — {target.name}</h2>
-        <button type="button" className="quiet" onClick={props.onDone}>Close</button>
+        <h2 id="record-h">
+          {TITLE[target.action]} — {target.name}
+        </h2>
+        <button type="button" className="quiet" onClick={props.onDone}>
+          Close
+        </button>
       </div>
-      <fieldset disabled={busy} className="plain">{body}</fieldset>
-      {error && <p className="form-error" role="alert" data-testid="form-error">{error}</p>}
+      <fieldset disabled={busy} className="plain">
+        {body}
+      </fieldset>
+      {error && (
+        <p className="form-error" role="alert" data-testid="form-error">
+          {error}
+        </p>
+      )}
     </section>
   );
 }
@@ -66,19 +110,51 @@ function submitter(fn: () => void) {
 
 const num = (v: string): number => (v.trim() === "" ? NaN : Number(v));
 
-function DoseFields(props: { first: boolean; onSubmit: (f: { mg: number; kind: "primary" | "secondary"; givenAt: string | null }) => void }) {
+function DoseFields(props: {
+  first: boolean;
+  onSubmit: (f: { mg: number; kind: "primary" | "secondary"; givenAt: string | null }) => void;
+}) {
   const [mg, setMg] = useState("");
   const [time, setTime] = useState("");
   const kind = props.first ? "primary" : "secondary";
   return (
-    <form className="inline-form" onSubmit={submitter(() => {
-      // A time typed as HH:MM is today's, in this browser's zone; empty means now.
-      const givenAt = time ? new Date(`${new Date().toDateString()} ${time}`).toISOString() : null;
-      props.onSubmit({ mg: num(mg), kind, givenAt });
-    })}>
-      <label className="field"><span>Psilocybin (mg), {kind} dose</span><input type="number" step="0.01" min="0" inputMode="decimal" value={mg} onChange={(e) => { setMg(e.target.value); }} data-testid="dose-mg" required /></label>
-      <label className="field"><span>Taken at (empty: now)</span><input type="time" value={time} onChange={(e) => { setTime(e.target.value); }} data-testid="dose-time" /></label>
-      <button type="submit" className="primary" data-testid="dose-submit">Record dose</button>
+    <form
+      className="inline-form"
+      onSubmit={submitter(() => {
+        // A time typed as HH:MM is today's, in this browser's zone; empty means now.
+        const givenAt = time ? new Date(`${new Date().toDateString()} ${time}`).toISOString() : null;
+        props.onSubmit({ mg: num(mg), kind, givenAt });
+      })}
+    >
+      <label className="field">
+        <span>Psilocybin (mg), {kind} dose</span>
+        <input
+          type="number"
+          step="0.01"
+          min="0"
+          inputMode="decimal"
+          value={mg}
+          onChange={(e) => {
+            setMg(e.target.value);
+          }}
+          data-testid="dose-mg"
+          required
+        />
+      </label>
+      <label className="field">
+        <span>Taken at (empty: now)</span>
+        <input
+          type="time"
+          value={time}
+          onChange={(e) => {
+            setTime(e.target.value);
+          }}
+          data-testid="dose-time"
+        />
+      </label>
+      <button type="submit" className="primary" data-testid="dose-submit">
+        Record dose
+      </button>
     </form>
   );
 }
@@ -86,59 +162,193 @@ function DoseFields(props: { first: boolean; onSubmit: (f: { mg: number; kind: "
 function VitalsFields(props: { onSubmit: (f: { systolic: number; diastolic: number; heartRate: number }) => void }) {
   const [v, setV] = useState({ systolic: "", diastolic: "", heartRate: "" });
   const field = (key: keyof typeof v, label: string) => (
-    <label className="field"><span>{label}</span><input type="number" inputMode="numeric" value={v[key]} onChange={(e) => { setV({ ...v, [key]: e.target.value }); }} data-testid={`vitals-${key}`} required /></label>
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type="number"
+        inputMode="numeric"
+        value={v[key]}
+        onChange={(e) => {
+          setV({ ...v, [key]: e.target.value });
+        }}
+        data-testid={`vitals-${key}`}
+        required
+      />
+    </label>
   );
   return (
-    <form className="inline-form" onSubmit={submitter(() => { props.onSubmit({ systolic: num(v.systolic), diastolic: num(v.diastolic), heartRate: num(v.heartRate) }); })}>
+    <form
+      className="inline-form"
+      onSubmit={submitter(() => {
+        props.onSubmit({ systolic: num(v.systolic), diastolic: num(v.diastolic), heartRate: num(v.heartRate) });
+      })}
+    >
       {field("systolic", "Systolic (mmHg)")}
       {field("diastolic", "Diastolic (mmHg)")}
       {field("heartRate", "Heart rate (per min)")}
-      <button type="submit" className="primary" data-testid="vitals-submit">Record vitals</button>
+      <button type="submit" className="primary" data-testid="vitals-submit">
+        Record vitals
+      </button>
     </form>
   );
 }
 
 type Severity = "mild" | "moderate" | "severe" | "life_threatening";
-function AdverseFields(props: { onSubmit: (f: { kind: "behavioral" | "medical"; severity: Severity; emergencyServicesCalled: boolean; description: string }) => void }) {
+function AdverseFields(props: {
+  onSubmit: (f: {
+    kind: "behavioral" | "medical";
+    severity: Severity;
+    emergencyServicesCalled: boolean;
+    description: string;
+  }) => void;
+}) {
   const [kind, setKind] = useState<"behavioral" | "medical">("behavioral");
   const [severity, setSeverity] = useState<Severity>("mild");
   const [ems, setEms] = useState(false);
   const [description, setDescription] = useState("");
   const severities: Severity[] = ["mild", "moderate", "severe", "life_threatening"];
   return (
-    <form className="stack" onSubmit={submitter(() => { props.onSubmit({ kind, severity, emergencyServicesCalled: ems, description }); })}>
+    <form
+      className="stack"
+      onSubmit={submitter(() => {
+        props.onSubmit({ kind, severity, emergencyServicesCalled: ems, description });
+      })}
+    >
       <div className="inline-form">
-        <label className="field"><span>Kind</span>
-          <select value={kind} onChange={(e) => { setKind(e.target.value === "medical" ? "medical" : "behavioral"); }} data-testid="adverse-kind">
+        <label className="field">
+          <span>Kind</span>
+          <select
+            value={kind}
+            onChange={(e) => {
+              setKind(e.target.value === "medical" ? "medical" : "behavioral");
+            }}
+            data-testid="adverse-kind"
+          >
             <option value="behavioral">Behavioral</option>
             <option value="medical">Medical</option>
           </select>
         </label>
-        <label className="field"><span>Severity</span>
-          <select value={severity} onChange={(e) => { setSeverity(severities.find((x) => x === e.target.value) ?? "mild"); }} data-testid="adverse-severity">
-            {severities.map((s) => <option key={s} value={s}>{s.replace("_", "-")}</option>)}
+        <label className="field">
+          <span>Severity</span>
+          <select
+            value={severity}
+            onChange={(e) => {
+              setSeverity(severities.find((x) => x === e.target.value) ?? "mild");
+            }}
+            data-testid="adverse-severity"
+          >
+            {severities.map((s) => (
+              <option key={s} value={s}>
+                {s.replace("_", "-")}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="check"><input type="checkbox" checked={ems} onChange={(e) => { setEms(e.target.checked); }} data-testid="adverse-ems" /> Emergency services called</label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={ems}
+            onChange={(e) => {
+              setEms(e.target.checked);
+            }}
+            data-testid="adverse-ems"
+          />{" "}
+          Emergency services called
+        </label>
       </div>
-      <label className="field"><span>What happened</span><textarea rows={3} maxLength={2000} value={description} onChange={(e) => { setDescription(e.target.value); }} data-testid="adverse-description" /></label>
-      <button type="submit" className="primary" data-testid="adverse-submit">Record adverse event</button>
+      <label className="field">
+        <span>What happened</span>
+        <textarea
+          rows={3}
+          maxLength={2000}
+          value={description}
+          onChange={(e) => {
+            setDescription(e.target.value);
+          }}
+          data-testid="adverse-description"
+        />
+      </label>
+      <button type="submit" className="primary" data-testid="adverse-submit">
+        Record adverse event
+      </button>
     </form>
   );
 }
 
-function ReleaseFields(props: { onSubmit: (f: { transportBy: string; planConfirmed: boolean; planChange: string | null; medicalTransferReason: string | null }) => void }) {
+function ReleaseFields(props: {
+  onSubmit: (f: {
+    transportBy: string;
+    planConfirmed: boolean;
+    planChange: string | null;
+    medicalTransferReason: string | null;
+  }) => void;
+}) {
   const [transportBy, setTransportBy] = useState("");
   const [confirmed, setConfirmed] = useState(true);
   const [change, setChange] = useState("");
   const [transfer, setTransfer] = useState("");
   return (
-    <form className="stack" onSubmit={submitter(() => { props.onSubmit({ transportBy, planConfirmed: confirmed, planChange: confirmed ? null : change, medicalTransferReason: transfer.trim() ? transfer : null }); })}>
-      <label className="field"><span>Who is taking them home</span><input value={transportBy} maxLength={120} onChange={(e) => { setTransportBy(e.target.value); }} data-testid="release-transport" /></label>
-      <label className="check"><input type="checkbox" checked={confirmed} onChange={(e) => { setConfirmed(e.target.checked); }} data-testid="release-confirmed" /> This is the transportation plan on file</label>
-      {!confirmed && <label className="field"><span>What changed from the plan (logged)</span><textarea rows={2} maxLength={500} value={change} onChange={(e) => { setChange(e.target.value); }} data-testid="release-change" /></label>}
-      <label className="field"><span>Medical transfer reason (only for a release before the earliest time)</span><input value={transfer} maxLength={500} onChange={(e) => { setTransfer(e.target.value); }} data-testid="release-transfer" /></label>
-      <button type="submit" className="primary" data-testid="release-submit">Release</button>
+    <form
+      className="stack"
+      onSubmit={submitter(() => {
+        props.onSubmit({
+          transportBy,
+          planConfirmed: confirmed,
+          planChange: confirmed ? null : change,
+          medicalTransferReason: transfer.trim() ? transfer : null,
+        });
+      })}
+    >
+      <label className="field">
+        <span>Who is taking them home</span>
+        <input
+          value={transportBy}
+          maxLength={120}
+          onChange={(e) => {
+            setTransportBy(e.target.value);
+          }}
+          data-testid="release-transport"
+        />
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={confirmed}
+          onChange={(e) => {
+            setConfirmed(e.target.checked);
+          }}
+          data-testid="release-confirmed"
+        />{" "}
+        This is the transportation plan on file
+      </label>
+      {!confirmed && (
+        <label className="field">
+          <span>What changed from the plan (logged)</span>
+          <textarea
+            rows={2}
+            maxLength={500}
+            value={change}
+            onChange={(e) => {
+              setChange(e.target.value);
+            }}
+            data-testid="release-change"
+          />
+        </label>
+      )}
+      <label className="field">
+        <span>Medical transfer reason (only for a release before the earliest time)</span>
+        <input
+          value={transfer}
+          maxLength={500}
+          onChange={(e) => {
+            setTransfer(e.target.value);
+          }}
+          data-testid="release-transfer"
+        />
+      </label>
+      <button type="submit" className="primary" data-testid="release-submit">
+        Release
+      </button>
     </form>
   );
 }

@@ -13,14 +13,20 @@ export function SessionRoom(props: { sessionId: string; me: User }) {
   if (room.error && !room.ready) {
     return (
       <main className="page">
-        <p className="form-error" role="alert" data-testid="room-error">{room.error}</p>
+        <p className="form-error" role="alert" data-testid="room-error">
+          {room.error}
+        </p>
         <Link href="/">Back to your sessions</Link>
       </main>
     );
   }
 
   return (
-    <main className={participant ? "page room dim" : "page room"} data-testid="session-room" data-role={participant ? "participant" : "staff"}>
+    <main
+      className={participant ? "page room dim" : "page room"}
+      data-testid="session-room"
+      data-role={participant ? "participant" : "staff"}
+    >
       <div className="room-head">
         <h1 data-testid="session-title">{room.state.title || "Live session"}</h1>
         <span className="muted" data-testid="session-status" data-status={room.state.status}>
@@ -32,7 +38,11 @@ export function SessionRoom(props: { sessionId: string; me: User }) {
           Connection lost — reconnecting…
         </p>
       )}
-      {participant ? <ParticipantRoom room={room} sessionId={props.sessionId} me={props.me} /> : <FacilitatorRoom room={room} me={props.me} />}
+      {participant ? (
+        <ParticipantRoom room={room} sessionId={props.sessionId} me={props.me} />
+      ) : (
+        <FacilitatorRoom room={room} me={props.me} />
+      )}
     </main>
   );
 }

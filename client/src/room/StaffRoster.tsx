@@ -14,7 +14,13 @@ import "./room.css";
  * [LIVE3][LIVE4] Facilitators with in-room / on-break state, the live ratio in words, and the
  * viewer's own break button — which the server refuses when the ratio would not hold without them.
  */
-export function StaffRoster(props: { staff: PublicUser[]; room: SessionRoom; me: User; profile: RuleProfile | null; now: number }) {
+export function StaffRoster(props: {
+  staff: PublicUser[];
+  room: SessionRoom;
+  me: User;
+  profile: RuleProfile | null;
+  now: number;
+}) {
   const { room, me } = props;
   const live = room.state.live;
   const [error, setError] = useState<string | null>(null);
@@ -51,7 +57,12 @@ export function StaffRoster(props: { staff: PublicUser[]; room: SessionRoom; me:
                 {p.role === "facilitator" && (
                   <span className="muted small" data-testid={`room-state-${p.id}`}>
                     {" "}
-                    · {onBreak ? `on break since ${ago(onBreak.startedAt, props.now)}` : inRoom ? "in the room" : "not in the room"}
+                    ·{" "}
+                    {onBreak
+                      ? `on break since ${ago(onBreak.startedAt, props.now)}`
+                      : inRoom
+                        ? "in the room"
+                        : "not in the room"}
                   </span>
                 )}
               </span>
@@ -65,7 +76,11 @@ export function StaffRoster(props: { staff: PublicUser[]; room: SessionRoom; me:
           <button type="button" disabled={busy} onClick={toggleBreak} data-testid="break-toggle">
             {myBreak ? "I'm back from my break" : "Take a break"}
           </button>
-          {error && <p className="form-error" role="alert" data-testid="break-error">{error}</p>}
+          {error && (
+            <p className="form-error" role="alert" data-testid="break-error">
+              {error}
+            </p>
+          )}
         </div>
       )}
     </>

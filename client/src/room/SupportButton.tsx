@@ -57,12 +57,18 @@ export function SupportButton(props: { sessionId: string; mine: Alert | null; na
   useEffect(() => {
     // While a request is on its way, re-render each second so "not through yet" appears on time.
     if (sending === null) return;
-    const t = setInterval(() => { setNow(Date.now()); }, 1000);
-    return () => { clearInterval(t); };
+    const t = setInterval(() => {
+      setNow(Date.now());
+    }, 1000);
+    return () => {
+      clearInterval(t);
+    };
   }, [sending]);
 
   const answered = mine?.ack ? mine : null;
-  const pending = (mine !== null && mine.ack === null && mine.resolved === null) || (confirmed !== null && answered?.id !== confirmed);
+  const pending =
+    (mine !== null && mine.ack === null && mine.resolved === null) ||
+    (confirmed !== null && answered?.id !== confirmed);
   const view = supportView({
     sending: sending !== null,
     sendingForMs: sending !== null ? Math.max(0, now - since) : 0,
@@ -84,11 +90,21 @@ export function SupportButton(props: { sessionId: string; mine: Alert | null; na
       <button type="button" className="support-button" onClick={press} data-testid="support-button">
         I need support
       </button>
-      <p className={`support-state ${view.state}`} role="status" aria-live="assertive" data-testid="support-state" data-state={view.state}>
+      <p
+        className={`support-state ${view.state}`}
+        role="status"
+        aria-live="assertive"
+        data-testid="support-state"
+        data-state={view.state}
+      >
         {view.state === "acknowledged" ? <span data-testid="support-responder">{view.text}</span> : view.text}
       </p>
       {view.hint && (
-        <p className={view.state === "failed" ? "support-hint urgent" : "support-hint"} role="alert" data-testid="support-hint">
+        <p
+          className={view.state === "failed" ? "support-hint urgent" : "support-hint"}
+          role="alert"
+          data-testid="support-hint"
+        >
           {view.hint}
         </p>
       )}

@@ -56,7 +56,11 @@ export function useAlertSound(pendingIds: readonly string[], escalated = false):
   useEffect(() => {
     if (key === "") return;
     beep(freq);
-    const t = setInterval(() => { beep(freq); }, everyMs);
-    return () => { clearInterval(t); };
+    const t = setInterval(() => {
+      beep(freq);
+    }, everyMs);
+    return () => {
+      clearInterval(t);
+    };
   }, [key, everyMs, freq]);
 }

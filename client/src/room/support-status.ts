@@ -34,16 +34,30 @@ export interface SupportView {
 const CALL_OUT = "If you need someone now, call out or wave to a facilitator.";
 
 export function supportView(f: SupportFacts): SupportView {
-  if (f.pending) return { state: "sent", text: "Sent. The facilitators have been told; someone will come to you.", hint: null };
+  if (f.pending)
+    return { state: "sent", text: "Sent. The facilitators have been told; someone will come to you.", hint: null };
   if (f.sending) {
     const slow = f.sendingForMs >= SUPPORT_SLOW_MS;
-    return { state: "sending", text: "Sending… it keeps trying until it gets through.", hint: slow ? `Not through yet. ${CALL_OUT}` : null };
+    return {
+      state: "sending",
+      text: "Sending… it keeps trying until it gets through.",
+      hint: slow ? `Not through yet. ${CALL_OUT}` : null,
+    };
   }
   if (f.failed !== null) {
     // A refusal that already says to call out (the session has ended) is not said twice.
     const saysIt = /call out/i.test(f.failed);
-    return { state: "failed", text: `Not sent: ${f.failed}`, hint: saysIt ? null : "Please call out or wave to a facilitator now." };
+    return {
+      state: "failed",
+      text: `Not sent: ${f.failed}`,
+      hint: saysIt ? null : "Please call out or wave to a facilitator now.",
+    };
   }
-  if (f.answered) return { state: "acknowledged", text: `${f.answered.by} is coming to you (answered at ${f.answered.at}).`, hint: null };
+  if (f.answered)
+    return {
+      state: "acknowledged",
+      text: `${f.answered.by} is coming to you (answered at ${f.answered.at}).`,
+      hint: null,
+    };
   return { state: "idle", text: "", hint: null };
 }

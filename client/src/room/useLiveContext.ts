@@ -23,7 +23,9 @@ export function useLiveContext(sessionId: string, enabled: boolean, refreshKey: 
         if (!cancelled && r.ok) setView({ profile: r.data.profile, readiness: r.data.readiness });
       })
       .catch(() => undefined); // the next join or refresh asks again
-    return () => { cancelled = true; };
+    return () => {
+      cancelled = true;
+    };
   }, [sessionId, enabled, refreshKey]);
   return view;
 }

@@ -28,7 +28,11 @@ export function Invite(props: { token: string; onSignedIn: () => Promise<void> }
     void acceptOnce(token).then(async (r) => {
       if (!live) return;
       if (!r.ok) {
-        setError(r.error.code === "INVITE_INVALID" ? "This sign-in link has already been used or has expired. Ask your program for a new one, or sign in with your password." : r.error.message);
+        setError(
+          r.error.code === "INVITE_INVALID"
+            ? "This sign-in link has already been used or has expired. Ask your program for a new one, or sign in with your password."
+            : r.error.message,
+        );
         return;
       }
       await onSignedIn();
@@ -44,11 +48,15 @@ export function Invite(props: { token: string; onSignedIn: () => Promise<void> }
       <h1>Holdspace</h1>
       {error ? (
         <>
-          <p className="form-error" role="alert" data-testid="invite-error">{error}</p>
+          <p className="form-error" role="alert" data-testid="invite-error">
+            {error}
+          </p>
           <Link href="/">Go to sign-in</Link>
         </>
       ) : (
-        <p role="status" data-testid="invite-status">Signing you in…</p>
+        <p role="status" data-testid="invite-status">
+          Signing you in…
+        </p>
       )}
     </main>
   );

@@ -39,7 +39,11 @@ export function SignIn(props: { onSignedIn: () => Promise<void> }) {
     if (r.error.fields.email) serverFields.email = r.error.fields.email;
     if (r.error.fields.password) serverFields.password = r.error.fields.password;
     setFields(serverFields);
-    setError(r.error.code === "BAD_CREDENTIALS" ? "That email and password do not match. Please check both and try again." : r.error.message);
+    setError(
+      r.error.code === "BAD_CREDENTIALS"
+        ? "That email and password do not match. Please check both and try again."
+        : r.error.message,
+    );
   }
 
   return (
@@ -49,12 +53,33 @@ export function SignIn(props: { onSignedIn: () => Promise<void> }) {
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="signin-form">
         <Field id="signin-email" label="Email" error={fields.email}>
           {(aria) => (
-            <input {...aria} type="email" name="email" autoComplete="username" inputMode="email" value={email} onChange={(e) => { setEmail(e.target.value); }} data-testid="signin-email" />
+            <input
+              {...aria}
+              type="email"
+              name="email"
+              autoComplete="username"
+              inputMode="email"
+              value={email}
+              onChange={(e) => {
+                setEmail(e.target.value);
+              }}
+              data-testid="signin-email"
+            />
           )}
         </Field>
         <Field id="signin-password" label="Password" error={fields.password}>
           {(aria) => (
-            <input {...aria} type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); }} data-testid="signin-password" />
+            <input
+              {...aria}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => {
+                setPassword(e.target.value);
+              }}
+              data-testid="signin-password"
+            />
           )}
         </Field>
         <FormError message={error} testId="signin-error" />

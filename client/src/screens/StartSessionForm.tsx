@@ -28,7 +28,12 @@ export function StartSessionForm(props: { cohortId: string }) {
   }
 
   return (
-    <form className="inline-form" onSubmit={(e) => void submit(e)} noValidate data-testid={`start-session-form-${cohortId}`}>
+    <form
+      className="inline-form"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      data-testid={`start-session-form-${cohortId}`}
+    >
       <label className="field">
         <span>Start live session</span>
         <input
@@ -36,7 +41,9 @@ export function StartSessionForm(props: { cohortId: string }) {
           placeholder="Session title, e.g. Dosing session 1"
           maxLength={120}
           value={title}
-          onChange={(e) => { setTitle(e.target.value); }}
+          onChange={(e) => {
+            setTitle(e.target.value);
+          }}
           aria-invalid={error ? true : undefined}
           data-testid={`start-session-title-${cohortId}`}
         />
@@ -45,7 +52,9 @@ export function StartSessionForm(props: { cohortId: string }) {
         {busy ? (connected ? "Starting…" : "Waiting for connection…") : "Start live session"}
       </button>
       {error && (
-        <p className="field-error" role="alert" data-testid={`start-session-error-${cohortId}`}>{error}</p>
+        <p className="field-error" role="alert" data-testid={`start-session-error-${cohortId}`}>
+          {error}
+        </p>
       )}
     </form>
   );

@@ -26,7 +26,14 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
         const user = socket.data.user;
         const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
         await requireAgreement(s.streams, user, circle, cohort);
-        const { seq, appended } = await recordNotesUpdate(s.streams, s.log, circle, clientKey(user.id, "notes:update", p.id), p, user.id);
+        const { seq, appended } = await recordNotesUpdate(
+          s.streams,
+          s.log,
+          circle,
+          clientKey(user.id, "notes:update", p.id),
+          p,
+          user.id,
+        );
         if (appended) {
           const stream = streamName("notes", p.circleId);
           fanOut(s.io, stream, appended);
@@ -41,7 +48,9 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const { circle, cohort } = await circleFor(s.streams, s.directory, socket.data.user, p.circleId);
       // Only people who have accepted the agreement take part in the notes, cursors included [CIR1].
       await requireAgreement(s.streams, socket.data.user, circle, cohort);
-      socket.to(rooms.stream(streamName("notes", p.circleId))).emit("notes:awareness", { circleId: p.circleId, update: p.update });
+      socket
+        .to(rooms.stream(streamName("notes", p.circleId)))
+        .emit("notes:awareness", { circleId: p.circleId, update: p.update });
       return { relayed: true as const };
     }),
 
@@ -49,7 +58,9 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const user = socket.data.user;
       const circleId = p.circleId ?? null;
       if (circleId !== null) await circleFor(s.streams, s.directory, user, circleId);
-      const done = await s.streams.execute("journal", user.id, clientKey(user.id, "journal:write", p.id), () => decideWrite({ id: p.id, text: p.text, circleId }, viewerOf(user)));
+      const done = await s.streams.execute("journal", user.id, clientKey(user.id, "journal:write", p.id), () =>
+        decideWrite({ id: p.id, text: p.text, circleId }, viewerOf(user)),
+      );
       const { events } = done;
       fanOut(s.io, streamName("journal", user.id), done);
       return { seq: firstSeq(events, "journal entry"), entryId: p.id };
@@ -61,7 +72,9 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
       await requireAgreement(s.streams, user, circle, cohort);
       const journal = await s.streams.state("journal", user.id);
-      const done = await s.streams.execute("circle", p.circleId, clientKey(user.id, "journal:share", p.id), () => decideShare(journal, p, viewerOf(user)));
+      const done = await s.streams.execute("circle", p.circleId, clientKey(user.id, "journal:share", p.id), () =>
+        decideShare(journal, p, viewerOf(user)),
+      );
       const { events } = done;
       fanOut(s.io, streamName("circle", p.circleId), done);
       return { seq: firstSeq(events, "shared entry") };
@@ -71,7 +84,9 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const user = socket.data.user;
       await authorizeCircleStream(s.streams, s.directory, user, "fnote", p.circleId);
       const { circle } = await circleFor(s.streams, s.directory, user, p.circleId);
-      const done = await s.streams.execute("fnote", p.circleId, clientKey(user.id, "fnote:save", p.id), () => decideFnote(p, circle.seats, viewerOf(user)));
+      const done = await s.streams.execute("fnote", p.circleId, clientKey(user.id, "fnote:save", p.id), () =>
+        decideFnote(p, circle.seats, viewerOf(user)),
+      );
       const { events } = done;
       fanOut(s.io, streamName("fnote", p.circleId), done);
       return { seq: firstSeq(events, "note") };

@@ -1,4 +1,12 @@
-import { circleOpening, decideAgree, decideEnd, decideLock, decidePiece, decideStartCircle, type CircleState } from "../../../shared/domain/circle.js";
+import {
+  circleOpening,
+  decideAgree,
+  decideEnd,
+  decideLock,
+  decidePiece,
+  decideStartCircle,
+  type CircleState,
+} from "../../../shared/domain/circle.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { serverId, streamName } from "../../../shared/log.js";
 import { clientKey, type CommandKey } from "../../domain/stream-service.js";
@@ -15,12 +23,17 @@ import { firstSeq } from "./acks.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { subscribe } from "./session.js";
 
-type CircleCommand = "circle:start" | "circle:join" | "circle:agree" | "circle:piece" | "circle:lock" | "circle:end" | "time:ping";
+type CircleCommand =
+  "circle:start" | "circle:join" | "circle:agree" | "circle:piece" | "circle:lock" | "circle:end" | "time:ping";
 
 /** The circle room's commands: parse (in `command`) → authorize → decide → append → ack → fan out. */
 export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
   /** Append a decision to a circle's stream and fan it out; an empty decision (already done) answers with the head. */
-  const run = async (circleId: string, cmd: CommandKey, decide: (st: CircleState) => ReturnType<typeof decideLock>): Promise<{ seq: number }> => {
+  const run = async (
+    circleId: string,
+    cmd: CommandKey,
+    decide: (st: CircleState) => ReturnType<typeof decideLock>,
+  ): Promise<{ seq: number }> => {
     const done = await s.streams.execute("circle", circleId, cmd, decide);
     const { events } = done;
     fanOut(s.io, streamName("circle", circleId), done);
@@ -30,7 +43,12 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
    * Lock or end: the circle event, then [CIR4] the notes stream's seal, both before the ack. A
    * retry (say after a crash between the two) seals a stream that missed it; the seal is idempotent.
    */
-  const closing = async (p: { id: string; circleId: string }, user: UserRecord, decide: typeof decideLock, name: "circle:lock" | "circle:end"): Promise<{ seq: number }> => {
+  const closing = async (
+    p: { id: string; circleId: string },
+    user: UserRecord,
+    decide: typeof decideLock,
+    name: "circle:lock" | "circle:end",
+  ): Promise<{ seq: number }> => {
     await circleFor(s.streams, s.directory, user, p.circleId);
     const ack = await run(p.circleId, clientKey(user.id, name, p.id), (st) => decide(st, p.id, viewerOf(user)));
     const { event, duplicate } = await sealNotes(s.streams, p.circleId, user.id);
@@ -45,8 +63,11 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
       const opening = circleOpening(cohort, user.id, s.clock.now(), p);
       // Derived from the command id so a retried start opens the same circle [LOG2].
       const circleId = derivedId("c_", p.id);
-      const { events, duplicate } = await s.streams.execute("circle", circleId, clientKey(user.id, "circle:start", p.id), (st) =>
-        decideStartCircle(st, { id: p.id, cohortId: cohort.id, title: p.title, ...opening }, viewerOf(user)),
+      const { events, duplicate } = await s.streams.execute(
+        "circle",
+        circleId,
+        clientKey(user.id, "circle:start", p.id),
+        (st) => decideStartCircle(st, { id: p.id, cohortId: cohort.id, title: p.title, ...opening }, viewerOf(user)),
       );
       if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
       const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), {
@@ -67,7 +88,14 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
       const mustAgree = await needsAgreement(s.streams, user, circle, cohort);
       const people = await s.directory.people(cohort);
       // [CIR1] Before the agreement: no subscription and no history, only the question. The client joins again after agreeing.
-      if (mustAgree) return { circleId: p.circleId, cohortId: cohort.id, people, needsAgreement: true, sync: { stream, epoch: null, reset: true, events: [], head: 0, more: false } };
+      if (mustAgree)
+        return {
+          circleId: p.circleId,
+          cohortId: cohort.id,
+          people,
+          needsAgreement: true,
+          sync: { stream, epoch: null, reset: true, events: [], head: 0, more: false },
+        };
       await subscribe(socket, stream);
       const sync = await syncStream(s.log, viewerOf(user), stream, null, 0);
       return { circleId: p.circleId, cohortId: cohort.id, people, needsAgreement: false, sync };
@@ -83,10 +111,14 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
       const user = socket.data.user;
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
       await requireAgreement(s.streams, user, circle, cohort);
-      return run(p.circleId, clientKey(user.id, "circle:piece", p.id), (st) => decidePiece(st, { id: p.id, action: p.action, to: p.to ?? null }, viewerOf(user), s.clock.now()));
+      return run(p.circleId, clientKey(user.id, "circle:piece", p.id), (st) =>
+        decidePiece(st, { id: p.id, action: p.action, to: p.to ?? null }, viewerOf(user), s.clock.now()),
+      );
     }),
 
-    "circle:lock": command(Commands["circle:lock"], (p, socket) => closing(p, socket.data.user, decideLock, "circle:lock")),
+    "circle:lock": command(Commands["circle:lock"], (p, socket) =>
+      closing(p, socket.data.user, decideLock, "circle:lock"),
+    ),
     "circle:end": command(Commands["circle:end"], (p, socket) => closing(p, socket.data.user, decideEnd, "circle:end")),
 
     // [CIR3] The server's clock for NTP-style offset estimates; no state, no log.

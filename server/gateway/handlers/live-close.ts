@@ -14,7 +14,12 @@ import { runLive } from "./live-run.js";
  * jobs' own unlisting, so it lands once however many nodes (or retries) do it.
  */
 export async function unlist(s: Services, sessionId: string): Promise<void> {
-  await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), { id: serverId("unlisted", sessionId), type: "session.unlisted", actor: "system", data: { sessionId } });
+  await s.streams.appendSystem(streamName("index", LIVE_INDEX_ID), {
+    id: serverId("unlisted", sessionId),
+    type: "session.unlisted",
+    actor: "system",
+    data: { sessionId },
+  });
 }
 
 /** [LIVE6][LIVE10] `session:close`: a facilitator of the cohort ends the dosing session. */
@@ -23,18 +28,23 @@ export function liveCloseHandlers(s: Services): FeatureHandlers<"session:close">
     "session:close": command(Commands["session:close"], async (p, socket) => {
       const user = socket.data.user;
       // Before the log is asked: a retried id is answered from its first event (LOG2).
-      if (user.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can end a live session.");
+      if (user.role !== "facilitator")
+        throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can end a live session.");
       const { cohort } = await s.directory.sessionFor(user, p.sessionId);
       // Names for the refusal sentence only; they go to this facilitator, never to the server log.
       const names = new Map((await s.directory.people(cohort)).map((u) => [u.id, u.name]));
-      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "session:close", p.id), (st) => decideClose(st, p, viewerOf(user), (id) => names.get(id) ?? "someone not on the roster"));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "session:close", p.id), (st) =>
+        decideClose(st, p, viewerOf(user), (id) => names.get(id) ?? "someone not on the roster"),
+      );
       const { state } = run;
       if (state.status !== "closed" || state.closedAt === null || state.closedBy === null) {
         throw new AppError(ErrorCode.UNAVAILABLE, "The session was not ended. It is safe to try again.");
       }
       // After the close is durable; on a retry too, so a node that died in between is healed.
       await unlist(s, p.sessionId);
-      const closed = run.events.find((e) => e.type === "session.closed") ?? [...state.timeline].reverse().find((t) => t.type === "session.closed");
+      const closed =
+        run.events.find((e) => e.type === "session.closed") ??
+        [...state.timeline].reverse().find((t) => t.type === "session.closed");
       return { seq: closed?.seq ?? state.seq, closedBy: state.closedBy, closedAt: state.closedAt };
     }),
   };

@@ -20,31 +20,47 @@ function facilitatorOnly(user: UserRecord, what: string): UserRecord {
 }
 
 /** What facilitators record about a participant: doses, vitals, adverse events, the release. */
-export function liveRecordHandlers(s: Services): FeatureHandlers<"dose:record" | "vitals:record" | "adverse:record" | "release:record"> {
+export function liveRecordHandlers(
+  s: Services,
+): FeatureHandlers<"dose:record" | "vitals:record" | "adverse:record" | "release:record"> {
   return {
     "dose:record": command(Commands["dose:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "record a dose");
-      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "dose:record", p.id), (st, ctx) => decideDose(st, p, viewerOf(user), ctx));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "dose:record", p.id), (st, ctx) =>
+        decideDose(st, p, viewerOf(user), ctx),
+      );
       // The total of the participant the recorded dose is about (a retry answers from the log's event).
       const about = run.events[0]?.type === "dose.recorded" ? run.events[0].data.participantId : null;
-      return { seq: firstSeq(run.events, "dose"), totalMg: typeof about === "string" ? (run.state.live.participants[about]?.totalMg ?? 0) : 0 };
+      return {
+        seq: firstSeq(run.events, "dose"),
+        totalMg: typeof about === "string" ? (run.state.live.participants[about]?.totalMg ?? 0) : 0,
+      };
     }),
 
     "vitals:record": command(Commands["vitals:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "record vitals");
-      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "vitals:record", p.id), (st, ctx) => decideVitals(st, p, viewerOf(user), ctx));
-      return { seq: firstSeq(run.events, "vitals"), alert: run.events[0] !== undefined && run.state.live.alerts[run.events[0].id] !== undefined };
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "vitals:record", p.id), (st, ctx) =>
+        decideVitals(st, p, viewerOf(user), ctx),
+      );
+      return {
+        seq: firstSeq(run.events, "vitals"),
+        alert: run.events[0] !== undefined && run.state.live.alerts[run.events[0].id] !== undefined,
+      };
     }),
 
     "adverse:record": command(Commands["adverse:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "record an adverse event");
-      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "adverse:record", p.id), (st, ctx) => decideAdverse(st, p, viewerOf(user), ctx));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "adverse:record", p.id), (st, ctx) =>
+        decideAdverse(st, p, viewerOf(user), ctx),
+      );
       return { seq: firstSeq(run.events, "adverse event") };
     }),
 
     "release:record": command(Commands["release:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "release a participant");
-      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "release:record", p.id), (st, ctx) => decideRelease(st, p, viewerOf(user), ctx));
+      const run = await runLive(s, user, p.sessionId, clientKey(user.id, "release:record", p.id), (st, ctx) =>
+        decideRelease(st, p, viewerOf(user), ctx),
+      );
       return { seq: firstSeq(run.events, "release") };
     }),
   };

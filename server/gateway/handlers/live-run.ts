@@ -31,14 +31,17 @@ export async function runLive(
   const { cohort, program } = await s.directory.sessionFor(user, sessionId);
   const { profile, zone } = rulesOf(program);
   await s.listing.ensure(sessionId);
-  const done = await s.streams.execute("session", sessionId, cmd, (st) => decide(st, { now: s.clock.now(), profile, roster: cohort.participants, zone }));
+  const done = await s.streams.execute("session", sessionId, cmd, (st) =>
+    decide(st, { now: s.clock.now(), profile, roster: cohort.participants, zone }),
+  );
   const { events, duplicate } = done;
   fanOut(s.io, streamName("session", sessionId), done);
   // This node's own append is already folded into its cache (no read back); only after a retry
   // or another node's write in between is the state read from the log.
   const last = events.at(-1)?.seq ?? 0;
   const cached = s.streams.cached("session", sessionId);
-  const state = cached !== null && cached.seq >= last && !duplicate ? cached : await s.streams.state("session", sessionId);
+  const state =
+    cached !== null && cached.seq >= last && !duplicate ? cached : await s.streams.state("session", sessionId);
   if (!duplicate) await notifyStaff(s, state, events);
   return { events, duplicate, state, cohort };
 }

@@ -50,7 +50,15 @@ export async function notifyStaff(s: Services, session: SessionState, events: re
     const reminder = e.type === "alert.reminded" && typeof e.data.count === "number" ? e.data.count : 0;
     const ratioRaised = e.type === "alert.raised" && alert.kind === "ratio";
     if (escalation === null && reminder === 0 && !ratioRaised) continue;
-    notices.push({ sessionId: session.id, alertId: alert.id, kind: alert.kind, tier: escalation ?? alert.tier, reminder, participantId: alert.participantId, raisedAt: alert.raisedAt });
+    notices.push({
+      sessionId: session.id,
+      alertId: alert.id,
+      kind: alert.kind,
+      tier: escalation ?? alert.tier,
+      reminder,
+      participantId: alert.participantId,
+      raisedAt: alert.raisedAt,
+    });
   }
   if (notices.length === 0 || session.cohortId === null) return;
   const cohort = await s.streams.state("cohort", session.cohortId);
@@ -78,7 +86,15 @@ export async function replayNotices(s: Services, socket: AppSocket): Promise<num
     const { admins } = await profileForCohort(s, cohort);
     if (!cohort.facilitators.includes(userId) && !admins.includes(userId)) continue;
     for (const a of waiting) {
-      socket.emit("alert:notice", { sessionId, alertId: a.id, kind: a.kind, tier: a.tier, reminder: a.reminders, participantId: a.participantId, raisedAt: a.raisedAt });
+      socket.emit("alert:notice", {
+        sessionId,
+        alertId: a.id,
+        kind: a.kind,
+        tier: a.tier,
+        reminder: a.reminders,
+        participantId: a.participantId,
+        raisedAt: a.raisedAt,
+      });
       sent++;
     }
   }

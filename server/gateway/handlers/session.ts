@@ -26,16 +26,30 @@ export async function subscribe(socket: AppSocket, stream: StreamName): Promise<
 }
 
 /** Live session commands. Every handler: parse (in `command`) → authorize → decide → append → ack → fan out. */
-export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "session:join" | "session:leave" | "checkin:send" | "stream:sync" | "presence:set"> {
+export function sessionHandlers(
+  s: Services,
+): FeatureHandlers<
+  "session:open" | "session:join" | "session:leave" | "checkin:send" | "stream:sync" | "presence:set"
+> {
   return {
     "session:open": command(Commands["session:open"], async (p, socket) => {
       const user = socket.data.user;
       const cohort = await s.directory.cohortFor(user, p.cohortId);
       // The session id is derived from the command id so a retried command opens the same room.
       const sessionId = derivedId("s_", p.id);
-      const { events, duplicate } = await s.streams.execute("session", sessionId, clientKey(user.id, "session:open", p.id), (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)));
+      const { events, duplicate } = await s.streams.execute(
+        "session",
+        sessionId,
+        clientKey(user.id, "session:open", p.id),
+        (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)),
+      );
       if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
-      const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), { id: serverId("listed", sessionId), type: "session.opened", actor: user.id, data: { sessionId, title: p.title, openedBy: user.id } });
+      const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), {
+        id: serverId("listed", sessionId),
+        type: "session.opened",
+        actor: user.id,
+        data: { sessionId, title: p.title, openedBy: user.id },
+      });
       fanOut(s.io, streamName("session", sessionId), { events, duplicate });
       await s.listing.ensure(sessionId);
       fanOut(s.io, streamName("cohort", cohort.id), { events: [listed.event], duplicate: listed.duplicate });
@@ -54,7 +68,10 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       // Present once stored; an arrival the log refused is logged by the session's reconcile (service.ts).
       await s.presence.connect(p.sessionId, user.id, socket.id).catch((err: unknown) => {
         if (!(err instanceof PresenceLogError)) throw err;
-        s.logger.warn("arrival not logged yet; the session's reconcile will", { session: { id: p.sessionId }, error: errorKind(err.cause) });
+        s.logger.warn("arrival not logged yet; the session's reconcile will", {
+          session: { id: p.sessionId },
+          error: errorKind(err.cause),
+        });
       });
       const [people, presence, sync] = await Promise.all([
         s.directory.people(cohort),
@@ -78,7 +95,9 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
       // [LIVE6] A need_support check-in raises an alert: its session must be on the list the
       // escalation checks walk before the alert exists, even if no one has joined the room yet.
       await s.listing.ensure(p.sessionId);
-      const done = await s.streams.execute("session", p.sessionId, clientKey(user.id, "checkin:send", p.id), (st) => decideCheckin(st, p, viewerOf(user)));
+      const done = await s.streams.execute("session", p.sessionId, clientKey(user.id, "checkin:send", p.id), (st) =>
+        decideCheckin(st, p, viewerOf(user)),
+      );
       const seq = firstSeq(done.events, "check-in");
       fanOut(s.io, streamName("session", p.sessionId), done);
       return { seq };
@@ -92,7 +111,8 @@ export function sessionHandlers(s: Services): FeatureHandlers<"session:open" | "
     }),
 
     "presence:set": command(Commands["presence:set"], async (p, socket) => {
-      if (!socket.data.sessions.has(p.sessionId)) throw new AppError(ErrorCode.NOT_FOUND, "Join the session before setting your presence in it.");
+      if (!socket.data.sessions.has(p.sessionId))
+        throw new AppError(ErrorCode.NOT_FOUND, "Join the session before setting your presence in it.");
       return { state: await s.presence.setState(p.sessionId, socket.data.user.id, socket.id, p.state) };
     }),
   };

@@ -4,12 +4,19 @@ import { fdatasync, ftruncate, write } from "node:fs";
 export type SyncFn = (fd: number) => Promise<void>;
 
 /** fs.fdatasync on libuv's thread pool: the event loop goes on serving while the disk works. */
-export const fdatasyncOffLoop: SyncFn = (fd) => new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+export const fdatasyncOffLoop: SyncFn = (fd) =>
+  new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 
 /** A write or sync of the journal failed: what is on disk past the last durable byte is unknown. */
 export class JournalFailedError extends Error {
-  constructor(readonly path: string, cause: unknown) {
-    super(`journal ${path} failed to write (${cause instanceof Error ? cause.message : String(cause)}); it refuses further writes until reopened`, { cause });
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(
+      `journal ${path} failed to write (${cause instanceof Error ? cause.message : String(cause)}); it refuses further writes until reopened`,
+      { cause },
+    );
     this.name = "JournalFailedError";
   }
 }

@@ -1,6 +1,22 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
-import { fdatasyncOffLoop, GroupCommit, JournalFailedError, type GroupCommitStats, type SyncFn } from "./group-commit.js";
+import {
+  fdatasyncOffLoop,
+  GroupCommit,
+  JournalFailedError,
+  type GroupCommitStats,
+  type SyncFn,
+} from "./group-commit.js";
 
 export { JournalFailedError, type GroupCommitStats, type SyncFn };
 
@@ -8,7 +24,10 @@ const NEWLINE = 0x0a;
 
 /** Thrown when a journal holds a damaged line that is not at its end (not a torn last write). */
 export class JournalCorruptError extends Error {
-  constructor(readonly path: string, readonly line: number) {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+  ) {
     super(`journal ${path} is damaged at line ${line}`);
     this.name = "JournalCorruptError";
   }
@@ -48,7 +67,10 @@ export class Journal {
         fsyncSync(fd);
       }
       if (created) syncDir(dirname(path));
-      return { journal: new Journal(path, fd, new GroupCommit(path, fd, goodBytes, options.sync ?? fdatasyncOffLoop)), records };
+      return {
+        journal: new Journal(path, fd, new GroupCommit(path, fd, goodBytes, options.sync ?? fdatasyncOffLoop)),
+        records,
+      };
     } catch (err) {
       closeSync(fd);
       throw err;

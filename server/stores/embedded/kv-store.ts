@@ -164,6 +164,9 @@ export class EmbeddedKvStore implements KvStore {
   private assertOpen(): void {
     if (this.closed) throw new Error("kv store is closed");
     const failure = this.journal.failure;
-    if (failure) throw new Error(`kv store stopped: its journal failed; restart to re-read the journal (${failure.message})`, { cause: failure });
+    if (failure)
+      throw new Error(`kv store stopped: its journal failed; restart to re-read the journal (${failure.message})`, {
+        cause: failure,
+      });
   }
 }

@@ -14,7 +14,10 @@ export interface BatchRecord {
 }
 
 /** Compaction lines [LOG4]: a snapshot kept, or the stream's events up to `trim` dropped. */
-export const SnapRecord = z.object({ s: StreamName, snap: z.object({ seq: z.number().int().min(0), data: z.string() }) });
+export const SnapRecord = z.object({
+  s: StreamName,
+  snap: z.object({ seq: z.number().int().min(0), data: z.string() }),
+});
 export const TrimRecord = z.object({ s: StreamName, trim: z.number().int().min(0) });
 
 /**

@@ -2,7 +2,17 @@ import { randomUUID } from "node:crypto";
 import { StreamName, type StoredEvent } from "../../../shared/log.js";
 import { checkBatch, checkGuard, guardScopes } from "../batch.js";
 import { storedEvent } from "../stored-event.js";
-import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadRequest, type ReadResult, type Snapshot } from "../types.js";
+import {
+  ConflictError,
+  type AppendBatch,
+  type AppendResult,
+  type FoundBatch,
+  type Guard,
+  type LogStore,
+  type ReadRequest,
+  type ReadResult,
+  type Snapshot,
+} from "../types.js";
 import { Journal, type GroupCommitStats, type JournalOptions } from "./journal.js";
 import { batchRecord, SnapRecord, TrimRecord, type BatchRecord } from "./log-records.js";
 
@@ -90,7 +100,11 @@ export class EmbeddedLogStore implements LogStore {
     if (record === null) throw new Error(`log journal line ${line} is not an event record`);
     const stream = this.streams.get(record.s) ?? fresh(record.b[0]?.epoch ?? "");
     record.b.forEach((e, i) => {
-      if (e.seq !== stream.base + stream.events.length + 1 + i || e.epoch !== stream.epoch || stream.batchById.has(e.id)) {
+      if (
+        e.seq !== stream.base + stream.events.length + 1 + i ||
+        e.epoch !== stream.epoch ||
+        stream.batchById.has(e.id)
+      ) {
         throw new Error(`log journal line ${line} breaks the order of stream ${record.s}`);
       }
     });
@@ -133,7 +147,8 @@ export class EmbeddedLogStore implements LogStore {
         // answer never shows what a crash could still take back.
         if (dup.ref.first + dup.ref.count - 1 <= stream.durable) {
           const events = this.batchOf(stream, dup.ref);
-          if (events.length !== dup.ref.count) throw new Error(`stream ${name}: event ${dup.id} is recorded but its batch is gone`);
+          if (events.length !== dup.ref.count)
+            throw new Error(`stream ${name}: event ${dup.id} is recorded but its batch is gone`);
           return { events, duplicate: true, owner: dup.ref.owner, matchedId: dup.id };
         }
         await stream.last;
@@ -142,7 +157,10 @@ export class EmbeddedLogStore implements LogStore {
       }
       const head = stream ? stream.base + stream.events.length : 0;
       if (g !== undefined) {
-        const conflict = g.scopes === "stream" ? head !== g.seq : guardScopes(g.scopes).some((sc) => (stream?.scopes.get(sc) ?? 0) > g.seq);
+        const conflict =
+          g.scopes === "stream"
+            ? head !== g.seq
+            : guardScopes(g.scopes).some((sc) => (stream?.scopes.get(sc) ?? 0) > g.seq);
         if (conflict) {
           // Refused because of events perhaps still waiting for their fsync: answer once they are
           // readable, or the caller's re-read would not see them and it would conflict again.
@@ -266,10 +284,25 @@ export class EmbeddedLogStore implements LogStore {
   private assertOpen(): void {
     if (this.closed) throw new Error("log store is closed");
     const failure = this.journal.failure;
-    if (failure) throw new Error(`log store stopped: its journal failed, so memory may hold events that are not on disk; restart to re-read the journal (${failure.message})`, { cause: failure });
+    if (failure)
+      throw new Error(
+        `log store stopped: its journal failed, so memory may hold events that are not on disk; restart to re-read the journal (${failure.message})`,
+        { cause: failure },
+      );
   }
 }
 
 function fresh(epoch: string): Stream {
-  return { epoch, events: [], base: 0, durable: 0, snapshot: null, snapAsked: -1, trimAsked: 0, last: Promise.resolve(), batchById: new Map<string, BatchRef>(), scopes: new Map<string, number>() };
+  return {
+    epoch,
+    events: [],
+    base: 0,
+    durable: 0,
+    snapshot: null,
+    snapAsked: -1,
+    trimAsked: 0,
+    last: Promise.resolve(),
+    batchById: new Map<string, BatchRef>(),
+    scopes: new Map<string, number>(),
+  };
 }

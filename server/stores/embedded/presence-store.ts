@@ -13,7 +13,8 @@ const refOf = (room: string, member: string): string => JSON.stringify([room, me
 
 /** As the Redis store: a time it could not store is refused, not kept as "never expires". */
 function checkExpiry(expiresAt: number): void {
-  if (Number.isNaN(expiresAt) || expiresAt === Number.NEGATIVE_INFINITY) throw new RangeError("presence times must be numbers of ms");
+  if (Number.isNaN(expiresAt) || expiresAt === Number.NEGATIVE_INFINITY)
+    throw new RangeError("presence times must be numbers of ms");
 }
 
 /**
@@ -50,7 +51,14 @@ export class EmbeddedPresenceStore implements PresenceStore {
     this.trackDeadline(room, member, entry.expiresAt);
   }
 
-  async setState(room: string, nodeId: string, connId: string, userId: string, state: ClientPresence | "disconnected", expiresAt: number): Promise<void> {
+  async setState(
+    room: string,
+    nodeId: string,
+    connId: string,
+    userId: string,
+    state: ClientPresence | "disconnected",
+    expiresAt: number,
+  ): Promise<void> {
     this.assertOpen();
     const member = presenceMember(userId, nodeId, connId);
     checkExpiry(expiresAt);

@@ -64,7 +64,12 @@ class FailureLog {
       return;
     }
     this.last.set(command, { at: now, folded: 0 });
-    const fields = { client: { id: this.role }, command: { id: command }, error: { id: redisFailureCode(err) }, folded: seen?.folded ?? 0 };
+    const fields = {
+      client: { id: this.role },
+      command: { id: command },
+      error: { id: redisFailureCode(err) },
+      folded: seen?.folded ?? 0,
+    };
     // A lost publish is one broadcast that clients catch up on [LOG4]; a lost subscription
     // leaves this node deaf to the others until the client resubscribes on reconnect.
     if (SUBSCRIPTIONS.has(command)) this.logger.error("redis adapter subscription failed", fields);
@@ -113,7 +118,11 @@ export function adapterRedisClient(client: RedisClient, role: "pub" | "sub", log
  * `server/main.ts` uses, and what a test harness can use in place of the bare call.
  * The caller still owns the clients: their `error` listeners, connect and close.
  */
-export function createRedisAdapter(pub: RedisClient, sub: RedisClient, opts: Partial<RedisAdapterOptions> & { logger: Logger }): ReturnType<typeof createAdapter> {
+export function createRedisAdapter(
+  pub: RedisClient,
+  sub: RedisClient,
+  opts: Partial<RedisAdapterOptions> & { logger: Logger },
+): ReturnType<typeof createAdapter> {
   const { logger, ...adapterOpts } = opts;
   return createAdapter(adapterRedisClient(pub, "pub", logger), adapterRedisClient(sub, "sub", logger), adapterOpts);
 }

@@ -31,7 +31,10 @@ export async function connectRedis(url: string, label: string): Promise<RedisCli
   connecting.catch(() => undefined); // settled below; this only keeps a late rejection handled
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`could not reach Redis within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`could not reach Redis within ${CONNECT_TIMEOUT_MS} ms`)),
+      CONNECT_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([connecting, deadline]);

@@ -30,13 +30,21 @@ export class RedisDueStore implements DueStore {
 
   async due(now: number, limit: number): Promise<{ id: string; at: number }[]> {
     this.assertOpen();
-    const reply = DueReply.parse(await this.client.zRangeByScoreWithScores(this.keys.due(), "-inf", Math.floor(now), { LIMIT: { offset: 0, count: Math.max(1, Math.floor(limit)) } }));
+    const reply = DueReply.parse(
+      await this.client.zRangeByScoreWithScores(this.keys.due(), "-inf", Math.floor(now), {
+        LIMIT: { offset: 0, count: Math.max(1, Math.floor(limit)) },
+      }),
+    );
     return reply.map((r) => ({ id: r.value, at: r.score }));
   }
 
   async reschedule(id: string, from: number, to: number | null): Promise<boolean> {
     this.assertOpen();
-    const reply = await RESCHEDULE.run(this.client, [this.keys.due()], [id, String(Math.floor(from)), to === null ? "" : String(Math.floor(to))]);
+    const reply = await RESCHEDULE.run(
+      this.client,
+      [this.keys.due()],
+      [id, String(Math.floor(from)), to === null ? "" : String(Math.floor(to))],
+    );
     return reply === 1;
   }
 

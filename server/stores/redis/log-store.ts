@@ -2,7 +2,17 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { StreamName } from "../../../shared/log.js";
 import { checkBatch, checkGuard, guardScopes } from "../batch.js";
-import { ConflictError, type AppendBatch, type AppendResult, type FoundBatch, type Guard, type LogStore, type ReadRequest, type ReadResult, type Snapshot } from "../types.js";
+import {
+  ConflictError,
+  type AppendBatch,
+  type AppendResult,
+  type FoundBatch,
+  type Guard,
+  type LogStore,
+  type ReadRequest,
+  type ReadResult,
+  type Snapshot,
+} from "../types.js";
 import { storedEventJson } from "../stored-event.js";
 import { LuaScript, type RedisClient } from "./client.js";
 import type { RedisKeys } from "./keys.js";
@@ -174,17 +184,30 @@ export class RedisLogStore implements LogStore {
     const g = checkGuard(guard);
     const spec = {
       guard: g === undefined ? false : { seq: g.seq, scopes: g.scopes === "stream" ? "stream" : guardScopes(g.scopes) },
-      events: b.events.map((d, i) => ({ id: d.id, body: JSON.stringify({ id: d.id, type: d.type, actor: d.actor, at: d.at, data: d.data }), touches: b.touches[i] ?? [] })),
+      events: b.events.map((d, i) => ({
+        id: d.id,
+        body: JSON.stringify({ id: d.id, type: d.type, actor: d.actor, at: d.at, data: d.data }),
+        touches: b.touches[i] ?? [],
+      })),
     };
     const k = this.keys;
     const reply = AppendReply.parse(
-      await APPEND.run(this.client, [k.logSeq(stream), k.logEvents(stream), k.logIds(stream), k.logEpoch(stream), k.logScopes(stream)], [b.owner, randomUUID(), JSON.stringify(spec)]),
+      await APPEND.run(
+        this.client,
+        [k.logSeq(stream), k.logEvents(stream), k.logIds(stream), k.logEpoch(stream), k.logScopes(stream)],
+        [b.owner, randomUUID(), JSON.stringify(spec)],
+      ),
     );
     switch (reply[0]) {
       case "ok":
       case "dup": {
         const [kind, owner, matched, ...events] = reply;
-        return { events: events.map(parseEvent), duplicate: kind === "dup", owner, matchedId: kind === "dup" ? matched : null };
+        return {
+          events: events.map(parseEvent),
+          duplicate: kind === "dup",
+          owner,
+          matchedId: kind === "dup" ? matched : null,
+        };
       }
       case "conflict":
         throw new ConflictError(stream, Number(reply[1]));
@@ -199,7 +222,13 @@ export class RedisLogStore implements LogStore {
     const from = Math.max(0, Math.floor(afterSeq)) + 1;
     const count = Math.max(0, Math.floor(limit));
     const k = this.keys;
-    const [epoch = "", head = "0", ...events] = strings(await READ.run(this.client, [k.logSeq(stream), k.logEvents(stream), k.logEpoch(stream)], [`${from}-0`, String(count)]));
+    const [epoch = "", head = "0", ...events] = strings(
+      await READ.run(
+        this.client,
+        [k.logSeq(stream), k.logEvents(stream), k.logEpoch(stream)],
+        [`${from}-0`, String(count)],
+      ),
+    );
     return { epoch: epoch === "" ? null : epoch, head: Number(head), events: events.map(parseEvent) };
   }
 
@@ -230,7 +259,9 @@ export class RedisLogStore implements LogStore {
   async lookup(streamName: StreamName, id: string): Promise<FoundBatch | null> {
     this.assertOpen();
     const stream = StreamName.parse(streamName);
-    const reply = LookupReply.parse(await LOOKUP.run(this.client, [this.keys.logIds(stream), this.keys.logEvents(stream)], [id]));
+    const reply = LookupReply.parse(
+      await LOOKUP.run(this.client, [this.keys.logIds(stream), this.keys.logEvents(stream)], [id]),
+    );
     if (reply === null) return null;
     const [owner, ...events] = reply;
     return { owner, events: events.map(parseEvent) };
@@ -239,7 +270,9 @@ export class RedisLogStore implements LogStore {
   async head(streamName: StreamName): Promise<{ epoch: string | null; seq: number }> {
     this.assertOpen();
     const stream = StreamName.parse(streamName);
-    const [epoch, seq] = HeadReply.parse(await this.client.mGet([this.keys.logEpoch(stream), this.keys.logSeq(stream)]));
+    const [epoch, seq] = HeadReply.parse(
+      await this.client.mGet([this.keys.logEpoch(stream), this.keys.logSeq(stream)]),
+    );
     return { epoch, seq: seq === null ? 0 : Number(seq) };
   }
 
@@ -247,7 +280,11 @@ export class RedisLogStore implements LogStore {
     this.assertOpen();
     const stream = StreamName.parse(streamName);
     const body = SnapshotJson.parse(snap);
-    const stored = await SAVE_SNAPSHOT.run(this.client, [this.keys.logSnapshot(stream)], [String(body.seq), JSON.stringify(body)]);
+    const stored = await SAVE_SNAPSHOT.run(
+      this.client,
+      [this.keys.logSnapshot(stream)],
+      [String(body.seq), JSON.stringify(body)],
+    );
     return stored === 1;
   }
 
@@ -262,7 +299,11 @@ export class RedisLogStore implements LogStore {
     const stream = StreamName.parse(streamName);
     const k = this.keys;
     const upto = Math.max(0, Math.floor(uptoSeq));
-    const reply = await TRIM.run(this.client, [k.logSeq(stream), k.logEvents(stream), k.logIds(stream), k.logTrimmed(stream)], [String(upto)]);
+    const reply = await TRIM.run(
+      this.client,
+      [k.logSeq(stream), k.logEvents(stream), k.logIds(stream), k.logTrimmed(stream)],
+      [String(upto)],
+    );
     return z.number().int().parse(reply);
   }
 

@@ -44,23 +44,40 @@ export class RedisPresenceStore implements PresenceStore {
     );
   }
 
-  async setState(room: string, nodeId: string, connId: string, userId: string, state: ClientPresence | "disconnected", expiresAt: number): Promise<void> {
+  async setState(
+    room: string,
+    nodeId: string,
+    connId: string,
+    userId: string,
+    state: ClientPresence | "disconnected",
+    expiresAt: number,
+  ): Promise<void> {
     this.assertOpen();
     const member = presenceMember(userId, nodeId, connId);
-    await SET_STATE.run(this.client, [this.keys.presenceData(), this.keys.presenceDeadlines()], [room, member, state, deadline(expiresAt)]);
+    await SET_STATE.run(
+      this.client,
+      [this.keys.presenceData(), this.keys.presenceDeadlines()],
+      [room, member, state, deadline(expiresAt)],
+    );
   }
 
   async remove(room: string, nodeId: string, connId: string, userId: string): Promise<boolean> {
     this.assertOpen();
     const member = presenceMember(userId, nodeId, connId);
     const k = this.keys;
-    const removed = await REMOVE.run(this.client, [k.presenceEntries(), k.presenceData(), k.presenceDeadlines(), k.presenceNodeEntries()], [room, member, nodeId]);
+    const removed = await REMOVE.run(
+      this.client,
+      [k.presenceEntries(), k.presenceData(), k.presenceDeadlines(), k.presenceNodeEntries()],
+      [room, member, nodeId],
+    );
     return Count.parse(removed) === 1;
   }
 
   async list(room: string): Promise<ConnectionEntry[]> {
     this.assertOpen();
-    const flat = Strings.parse(await LIST.run(this.client, [this.keys.presenceEntries(), this.keys.presenceData()], [room]));
+    const flat = Strings.parse(
+      await LIST.run(this.client, [this.keys.presenceEntries(), this.keys.presenceData()], [room]),
+    );
     const out: ConnectionEntry[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const entry = entryOf(flat[i] ?? "", flat[i + 1] ?? "");
