@@ -112,14 +112,12 @@ export function createApp(deps: AppDeps): App {
   app.use(express.json({ limit: "16kb" }));
   app.get("/healthz", async (_req, res) => {
     const up = await deps.stores.ping().catch(() => false);
-    res
-      .status(up ? 200 : 503)
-      .json({
-        ok: up,
-        store: deps.stores.kind,
-        nodeId,
-        redis: deps.stores.kind === "redis" ? (up ? "up" : "down") : "not used",
-      });
+    res.status(up ? 200 : 503).json({
+      ok: up,
+      store: deps.stores.kind,
+      nodeId,
+      redis: deps.stores.kind === "redis" ? (up ? "up" : "down") : "not used",
+    });
   });
   app.use("/api/auth", authRoutes(services, { secureCookies: deps.secureCookies ?? false }));
   // Enrolment links work before sign-in, so they come ahead of the signed-in routes.
