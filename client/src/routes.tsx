@@ -64,6 +64,16 @@ export function Routes(props: RoutesProps) {
       {screen}
     </SignedIn>
   );
+  /** The cohort screen, for both of its spellings below. */
+  const cohortScreen = (cohortId: string) =>
+    signedIn(
+      (me) => (
+        <Lazy>
+          <CohortAdmin key={cohortId} cohortId={cohortId} admin={me.user.role === "admin"} />
+        </Lazy>
+      ),
+      { roles: STAFF },
+    );
   return (
     <Router parser={parser}>
       <Switch>
@@ -120,30 +130,8 @@ export function Routes(props: RoutesProps) {
           }
         </Route>
         {/* Two spellings of one screen: the admin's table links the first, the section links the second. */}
-        <Route path="/admin/cohort/:cohortId">
-          {(p) =>
-            signedIn(
-              (me) => (
-                <Lazy>
-                  <CohortAdmin key={p.cohortId} cohortId={p.cohortId} admin={me.user.role === "admin"} />
-                </Lazy>
-              ),
-              { roles: STAFF },
-            )
-          }
-        </Route>
-        <Route path="/cohort/:cohortId">
-          {(p) =>
-            signedIn(
-              (me) => (
-                <Lazy>
-                  <CohortAdmin key={p.cohortId} cohortId={p.cohortId} admin={me.user.role === "admin"} />
-                </Lazy>
-              ),
-              { roles: STAFF },
-            )
-          }
-        </Route>
+        <Route path="/admin/cohort/:cohortId">{(p) => cohortScreen(p.cohortId)}</Route>
+        <Route path="/cohort/:cohortId">{(p) => cohortScreen(p.cohortId)}</Route>
         <Route path="/my/schedule">
           {() =>
             signedIn((me) => (

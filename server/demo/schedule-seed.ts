@@ -6,6 +6,7 @@ import { decideScheduleSeries, decideScheduleSession } from "../../shared/schedu
 import { SeriesSchedule, SessionSchedule } from "../../shared/protocol/admin.js";
 import { programBookings, profileOf } from "../domain/program-context.js";
 import type { Services } from "../services.js";
+import { screeningAnswers } from "./screening.js";
 import type { SeededProgram } from "./spec.js";
 
 /**
@@ -76,18 +77,7 @@ export async function seedDemoSchedule(
     actor: "system",
     data: { userId: gwen.id },
   });
-  const answers = {
-    lithiumLastTaken: null,
-    psychoticDisorder: false,
-    bipolarI: false,
-    thoughtsOfHarm: false,
-    heartCondition: false,
-    pregnant: false,
-    maoi: false,
-    ssriSnri: true,
-    familyPsychosis: false,
-    seizures: false,
-  };
+  const answers = screeningAnswers({ ssriSnri: true });
   await s.streams.appendSystem(stream, {
     id: serverId("seed", "gwen", "screening"),
     type: "screening.submitted",

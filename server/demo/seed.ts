@@ -3,6 +3,7 @@ import type { Role } from "../../shared/domain/roles.js";
 import type { UserRecord } from "../auth/users.js";
 import type { Services } from "../services.js";
 import { seedDemoSchedule } from "./schedule-seed.js";
+import { screeningAnswers } from "./screening.js";
 import type { PersonSpec, ProgramSpec, SeededProgram } from "./spec.js";
 
 export type { PersonSpec, ProgramSpec, SeededProgram } from "./spec.js";
@@ -91,20 +92,6 @@ export async function seedProgram(s: Services, spec: ProgramSpec): Promise<Seede
   return { users, cohortId: spec.cohortId, sessionId, fresh: true };
 }
 
-/** Screening answers with no hard stop and no review flag. */
-const CLEAR_SCREENING = {
-  lithiumLastTaken: null,
-  psychoticDisorder: false,
-  bipolarI: false,
-  thoughtsOfHarm: false,
-  heartCondition: false,
-  pregnant: false,
-  maoi: false,
-  ssriSnri: false,
-  familyPsychosis: false,
-  seizures: false,
-};
-
 /**
  * [RDY1] Make a seeded participant Ready for dosing, through the cohort's own events: screening
  * submitted and reviewed, consent, a transport plan, a preparation session attended.
@@ -112,7 +99,7 @@ const CLEAR_SCREENING = {
 async function seedReady(s: Services, cohort: StreamName, participantId: string): Promise<void> {
   const sys = "system";
   const events: { key: string; type: string; data: Record<string, unknown> }[] = [
-    { key: "screening", type: "screening.submitted", data: { participantId, answers: CLEAR_SCREENING } },
+    { key: "screening", type: "screening.submitted", data: { participantId, answers: screeningAnswers() } },
     { key: "review", type: "screening.reviewed", data: { participantId } },
     { key: "consent", type: "consent.recorded", data: { participantId, version: "demo-1" } },
     {

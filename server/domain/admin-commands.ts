@@ -201,16 +201,29 @@ async function claim(s: Services, token: string, email: string, invite: { expire
     throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
 }
 
-/** The link's account, made or finished; if the email was taken meanwhile the claim is let go so the link still works. */
-async function account(
+/**
+ * Claim the link for this email, then make or finish the link's account (both kinds of link);
+ * if the email was taken meanwhile the claim is let go so the link still works.
+ */
+async function claimAccount(
   s: Services,
-  token: string,
-  input: Parameters<Services["users"]["ensure"]>[0],
+  body: EnrolAccept,
+  invite: { expiresAt: string; programId: string },
+  id: string,
+  role: Parameters<Services["users"]["ensure"]>[0]["role"],
 ): Promise<UserRecord> {
+  await claim(s, body.token, body.email, invite);
   try {
-    return await s.users.ensure(input);
+    return await s.users.ensure({
+      id,
+      email: body.email,
+      name: body.name,
+      role,
+      programId: invite.programId,
+      password: body.password,
+    });
   } catch (err) {
-    if (err instanceof AppError && err.code === ErrorCode.RULE_VIOLATION) await s.users.releaseInvite(token);
+    if (err instanceof AppError && err.code === ErrorCode.RULE_VIOLATION) await s.users.releaseInvite(body.token);
     throw err;
   }
 }
@@ -225,15 +238,7 @@ async function acceptFacilitatorInvite(s: Services, body: EnrolAccept): Promise<
   if (!invite || !live(invite, s.clock.now())) throw new AppError(ErrorCode.INVITE_INVALID, INVALID);
   const accountId = accountIdFor(invite.inviteId);
   await assertEmailFree(s, body.email, accountId);
-  await claim(s, body.token, body.email, invite);
-  const user = await account(s, body.token, {
-    id: accountId,
-    email: body.email,
-    name: body.name,
-    role: "facilitator",
-    programId: invite.programId,
-    password: body.password,
-  });
+  const user = await claimAccount(s, body, invite, accountId, "facilitator");
   const joinedId = serverId("joined", invite.inviteId);
   const joined = await s.streams.execute("program", invite.programId, systemKey(joinedId), (st) =>
     decideFacilitatorJoined(st, {
@@ -270,15 +275,7 @@ export async function acceptEnrolment(s: Services, body: EnrolAccept): Promise<U
   await assertEmailFree(s, body.email, accountId);
   const cohort = await s.streams.state("cohort", invite.cohortId);
   if (!cohort.participants.includes(accountId)) assertRoom(cohort);
-  await claim(s, body.token, body.email, invite);
-  const user = await account(s, body.token, {
-    id: accountId,
-    email: body.email,
-    name: body.name,
-    role: "participant",
-    programId: invite.programId,
-    password: body.password,
-  });
+  const user = await claimAccount(s, body, invite, accountId, "participant");
   const commandId = serverId("enrol", invite.inviteId);
   const enrolled = await s.streams.execute("cohort", invite.cohortId, systemKey(commandId), (st) =>
     decideEnrol(st, { id: commandId, userId: user.id, via: "invite" }, user.id),

@@ -45,26 +45,24 @@ export type CohortCreate = z.infer<typeof CohortCreate>;
 
 export const FacilitatorAssign = z.strictObject({ id: CommandId, userId: Id });
 
+/** How long either kind of invitation link lasts; a week unless the admin says otherwise. */
+const InviteTtlHours = z
+  .number()
+  .int()
+  .min(1, "A link lasts at least 1 hour.")
+  .max(720, "A link lasts at most 720 hours (30 days).")
+  .default(168);
+
 export const InviteCreate = z.strictObject({
   id: CommandId,
-  ttlHours: z
-    .number()
-    .int()
-    .min(1, "A link lasts at least 1 hour.")
-    .max(720, "A link lasts at most 720 hours (30 days).")
-    .default(168),
+  ttlHours: InviteTtlHours,
 });
 
 /** A one-time link for a new facilitator of the program, optionally assigned to one cohort on joining. */
 export const FacilitatorInviteCreate = z.strictObject({
   id: CommandId,
   cohortId: Id.nullable().default(null),
-  ttlHours: z
-    .number()
-    .int()
-    .min(1, "A link lasts at least 1 hour.")
-    .max(720, "A link lasts at most 720 hours (30 days).")
-    .default(168),
+  ttlHours: InviteTtlHours,
 });
 export type FacilitatorInviteCreate = z.infer<typeof FacilitatorInviteCreate>;
 

@@ -7,6 +7,8 @@ import type {
   CommandReplies,
   ServerToClientEvents,
 } from "../../shared/protocol/events.js";
+// The real client's emitters and ack timeout, so a chaos client sends a command just as a browser does.
+import { ACK_TIMEOUT_MS, emitters } from "../../client/src/live/emitters.js";
 import { backoffMs } from "../../client/src/live/retry.js";
 import { signIn } from "../support/client.js";
 import type { Cluster, LiveNode } from "./cluster.js";
@@ -20,31 +22,6 @@ export type ChaosCommand = "session:open" | "session:join" | "stream:sync" | "ch
 
 /** One try on the current connection: an ack, or why there was none. */
 export type Attempt<T> = { kind: "ack"; ack: Ack<T> } | { kind: "timeout" } | { kind: "dropped" } | { kind: "offline" };
-
-/** Like the real client (client/src/live/command.ts): one attempt waits this long for its ack. */
-export const ACK_TIMEOUT_MS = 8000;
-
-type Emit<K extends ChaosCommand> = (
-  s: ChaosSocket,
-  p: CommandPayload<K>,
-  ms: number,
-) => Promise<Ack<CommandReplies[K]>>;
-
-function settle<T>(resolve: (v: T) => void, reject: (e: Error) => void) {
-  return (err: Error | null, reply: T): void => {
-    if (err) reject(err);
-    else resolve(reply);
-  };
-}
-
-// The callback form of emitWithAck keeps the shared Ack<T> types (as in client/src/live/command.ts).
-const emitters: { [K in ChaosCommand]: Emit<K> } = {
-  "session:open": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("session:open", p, settle(res, rej))),
-  "session:join": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("session:join", p, settle(res, rej))),
-  "stream:sync": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("stream:sync", p, settle(res, rej))),
-  "checkin:send": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("checkin:send", p, settle(res, rej))),
-  "alert:ack": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("alert:ack", p, settle(res, rej))),
-};
 
 export interface Person {
   key: string;

@@ -231,27 +231,11 @@ describe("embedded log journal", () => {
       backend.kind === "embedded" ? ["embedded", backend.where] : ["redis", inject("redisUrl"), backend.where];
     let acked = 0;
     for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-      child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      const acks = () => [...out.matchAll(/^ack (\d+)$/gm)].map((m) => Number(m[1]));
+      const writer = startWriter(script, args);
       // A different moment each round: after 10, 17 and 24 more batches.
-      await until(
-        async () => {
-          if (child.exitCode !== null) throw new Error(`writer exited early: ${err}`);
-          return acks().length >= 10 + 7 * round ? true : undefined;
-        },
-        "the writer to acknowledge its batches",
-        20_000,
-      );
-      child.kill("SIGKILL");
-      await exited;
-      acked = Math.max(acked, ...acks());
+      await writer.awaitAcks(10 + 7 * round, "the writer to acknowledge its batches");
+      await writer.kill();
+      acked = Math.max(acked, ...writer.acks());
     }
     const stores = await backend.open();
     const read = await stores.log.read("session:batches", 0, 100_000);
@@ -264,27 +248,11 @@ describe("embedded log journal", () => {
 
   it("[LOG3] every event acknowledged before a SIGKILL of the writing process is there after restart", async () => {
     const script = fileURLToPath(new URL("./fixtures/crash-writer.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", script, backend.where], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const acked = () => [...out.matchAll(/^ack (\d+)$/gm)].map((m) => Number(m[1]));
-    await until(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`writer exited early: ${err}`);
-        return acked().length >= 30 ? true : undefined;
-      },
-      "the writer to acknowledge 30 events",
-      20_000,
-    );
-    child.kill("SIGKILL");
-    await exited;
+    const writer = startWriter(script, [backend.where]);
+    await writer.awaitAcks(30, "the writer to acknowledge 30 events");
+    await writer.kill();
 
-    const last = Math.max(...acked());
+    const last = Math.max(...writer.acks());
     const stores = await backend.open();
     const read = await stores.log.read("session:crash", 0, 100_000);
     expect(read.head).toBeGreaterThanOrEqual(last);
@@ -294,3 +262,36 @@ describe("embedded log journal", () => {
     expect((await appendOne(stores.log, "session:crash", draft("after-crash"))).event.seq).toBe(read.head + 1);
   });
 });
+
+/**
+ * A writer script (./fixtures) as a child process that prints `ack N` for each write it has made
+ * durable; both crash tests wait for some acknowledgements, then SIGKILL it mid-write.
+ */
+function startWriter(script: string, args: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const acks = () => [...out.matchAll(/^ack (\d+)$/gm)].map((m) => Number(m[1]));
+  return {
+    acks,
+    /** Until `count` acknowledgements, failing at once if the writer dies first. */
+    awaitAcks: (count: number, what: string) =>
+      until(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`writer exited early: ${err}`);
+          return acks().length >= count ? true : undefined;
+        },
+        what,
+        20_000,
+      ),
+    kill: async () => {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}

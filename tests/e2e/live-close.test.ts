@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { LIVE_INDEX_ID } from "../../shared/domain/live-index.js";
 import { screenshot } from "../support/browser.js";
-import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
-import { mainCohort } from "../support/fixtures.js";
+import { facilitatorInSession, invitePhone, useBrowserApp } from "../support/e2e.js";
 
 /** The end of a dosing day: a facilitator ends the session; every screen says it has ended, live. */
 describe("ending a live session in Chromium", () => {
@@ -17,13 +16,7 @@ describe("ending a live session in Chromium", () => {
   }
 
   it("[LIVE6] [LIVE10] [LOG1] 'End session' is refused in words while someone is not released or an alert waits, then ends it on every screen", async () => {
-    const { node } = app;
-    const sessionId = `live-${node.tag}`;
-    const people = mainCohort(node.tag).people;
-    const fac = people.find((p) => p.key === "fac1");
-    if (!fac) throw new Error("fixture missing");
-    const facPage = await signInPage(await app.context(LAPTOP), node.url, fac.email);
-    await facPage.getByTestId(`session-link-${sessionId}`).click();
+    const { node, sessionId, facPage } = await facilitatorInSession(app);
     const [p1, p2] = [await phone("p1", sessionId), await phone("p2", sessionId)];
     for (const p of [p1, p2])
       await facPage.locator(`[data-testid="presence-${p.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });

@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { streamName } from "../../shared/log.js";
 import { fanOut } from "../../server/gateway/fanout.js";
 import { screenshot } from "../support/browser.js";
-import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
-import { mainCohort } from "../support/fixtures.js";
+import { facilitatorInSession, invitePhone, useBrowserApp } from "../support/e2e.js";
 
 /**
  * [LIVE6] The support path under stress, in Chromium with real timers: a phone that cannot get
@@ -15,13 +14,7 @@ describe("support alert safety in Chromium", () => {
   const app = useBrowserApp();
 
   it("[LIVE6] offline, the phone says 'not through yet — call out'; the facilitator sees it escalate at 15 s, louder in words, and asks for sound", async () => {
-    const { node } = app;
-    const sessionId = `live-${node.tag}`;
-    const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
-    if (!fac) throw new Error("fixture missing");
-
-    const facPage = await signInPage(await app.context(LAPTOP), node.url, fac.email);
-    await facPage.getByTestId(`session-link-${sessionId}`).click();
+    const { node, sessionId, fac, facPage } = await facilitatorInSession(app);
     await facPage.getByTestId("alerts").waitFor();
 
     const { page: phone, ctx, id: p1Id } = await invitePhone(app, "p1");

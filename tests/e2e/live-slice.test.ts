@@ -1,21 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { screenshot } from "../support/browser.js";
-import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
-import { mainCohort } from "../support/fixtures.js";
+import { facilitatorInSession, invitePhone, useBrowserApp } from "../support/e2e.js";
 
 /** The thin slice end to end in a real browser: a facilitator's screen and a participant's phone. */
 describe("live session in Chromium", () => {
   const app = useBrowserApp();
 
   it("[LIVE5] [PR3] a participant's check-in appears on the facilitator's screen; presence shows on both", async () => {
-    const { node } = app;
-    const sessionId = `live-${node.tag}`;
-    const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
-    if (!fac) throw new Error("fixture missing");
-
     // Facilitator: a laptop, signs in with email and password.
-    const facPage = await signInPage(await app.context(LAPTOP), node.url, fac.email);
-    await facPage.getByTestId(`session-link-${sessionId}`).click();
+    const { sessionId, facPage } = await facilitatorInSession(app);
     await expect.poll(() => facPage.getByTestId("session-room").getAttribute("data-role")).toBe("staff");
 
     // Participant: a phone, arrives through a one-time sign-in link.

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { screeningAnswers } from "../../server/demo/screening.js";
 import { signIn } from "../support/client.js";
 import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
 
@@ -76,15 +77,4 @@ export async function enrol(
   };
 }
 
-export const CLEAN_SCREENING = {
-  lithiumLastTaken: null,
-  psychoticDisorder: false,
-  bipolarI: false,
-  thoughtsOfHarm: false,
-  heartCondition: false,
-  pregnant: false,
-  maoi: false,
-  ssriSnri: false,
-  familyPsychosis: false,
-  seizures: false,
-};
+export const CLEAN_SCREENING = screeningAnswers();

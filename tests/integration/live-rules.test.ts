@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
+import { screeningAnswers } from "../../server/demo/screening.js";
 import { streamName } from "../../shared/log.js";
 import type { Ack } from "../../shared/protocol/errors.js";
 import type { TestClient } from "../support/client.js";
@@ -98,18 +99,7 @@ describe("live session rules on one node", () => {
       actor: "system",
       data: {
         participantId: op1,
-        answers: {
-          lithiumLastTaken: null,
-          psychoticDisorder: true,
-          bipolarI: false,
-          thoughtsOfHarm: false,
-          heartCondition: false,
-          pregnant: false,
-          maoi: false,
-          ssriSnri: false,
-          familyPsychosis: false,
-          seizures: false,
-        },
+        answers: screeningAnswers({ psychoticDisorder: true }),
       },
     });
     const context = await fac.ok<{ readiness: Record<string, { ready: boolean; missing: { label: string }[] }> }>(

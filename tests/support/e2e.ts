@@ -89,3 +89,17 @@ export async function invitePhone(
   await page.goto(`${app.node.url}/invite/${await app.node.app.services.users.createInvite(user.id)}`);
   return { page, id: user.id, ctx };
 }
+
+/**
+ * The main cohort's first facilitator on a laptop, signed in and gone into the seeded live
+ * session from the home screen: where the live e2e tests start.
+ */
+export async function facilitatorInSession(app: BrowserApp) {
+  const { node } = app;
+  const sessionId = `live-${node.tag}`;
+  const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
+  if (!fac) throw new Error("fixture missing");
+  const facPage = await signInPage(await app.context(LAPTOP), node.url, fac.email);
+  await facPage.getByTestId(`session-link-${sessionId}`).click();
+  return { node, sessionId, fac, facPage };
+}

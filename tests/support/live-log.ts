@@ -1,5 +1,6 @@
 import { emptySession, reduceSession, type SessionState } from "../../shared/domain/session.js";
-import type { LiveContext } from "../../shared/domain/live-decide.js";
+import { decideDose, type LiveContext } from "../../shared/domain/live-decide.js";
+import type { Viewer } from "../../shared/domain/roles.js";
 import type { Draft } from "../../shared/domain/live-types.js";
 import { oregon2025 } from "../../shared/profiles/oregon-2025.js";
 
@@ -24,5 +25,9 @@ export class Log {
   }
   ctx(): LiveContext {
     return { now: this.now, profile: oregon2025, roster: ["p1", "p2", "p3"] };
+  }
+  /** A dose decided on this log's state, not applied, so a test can expect a refusal too. */
+  dose(id: string, participantId: string, mg: number, kind: "primary" | "secondary", by: Viewer = fac): Draft[] {
+    return decideDose(this.state, { id, sessionId: "s1", participantId, mg, kind }, by, this.ctx());
   }
 }

@@ -7,7 +7,7 @@ import {
   reduceSession,
   sessionAudience,
 } from "../../shared/domain/session.js";
-import { decideAck, decideAdmit, decideDose, decideRelease, decideSupport } from "../../shared/domain/live-decide.js";
+import { decideAck, decideAdmit, decideRelease, decideSupport } from "../../shared/domain/live-decide.js";
 import { decideClose, describeOpenItems, openItems } from "../../shared/domain/live-close.js";
 import { decideLiveChecks } from "../../shared/domain/live-checks.js";
 import { emptyLiveIndex, reduceLiveIndex } from "../../shared/domain/live-index.js";
@@ -61,14 +61,7 @@ describe("ending a live session (decide rules)", () => {
 
   it("[LIVE6] is refused under a pending alert even when everyone is released", () => {
     const log = admitted("p1");
-    log.apply(
-      decideDose(
-        log.state,
-        { id: "d1", sessionId: "s1", participantId: "p1", mg: 10, kind: "primary" },
-        fac,
-        log.ctx(),
-      ),
-    );
+    log.apply(log.dose("d1", "p1", 10, "primary"));
     log.now += 8 * 60 * 60_000;
     release(log, "p1");
     log.apply(decideSupport(log.state, { id: "help-2" }, p1));

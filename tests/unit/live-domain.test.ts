@@ -10,7 +10,6 @@ import {
   decideAdmit,
   decideAdverse,
   decideBreak,
-  decideDose,
   decideRelease,
   decideSupport,
   decideVitals,
@@ -53,63 +52,17 @@ const code = (f: () => unknown): string => {
 describe("live dosing session domain", () => {
   it("[LIVE1] doses are recorded by facilitators and add up to the total; over the profile's maximum is refused", () => {
     const log = admitted("p1");
-    log.apply(
-      decideDose(
-        log.state,
-        { id: "d1", sessionId: "s1", participantId: "p1", mg: 20, kind: "primary" },
-        fac,
-        log.ctx(),
-      ),
-    );
-    log.apply(
-      decideDose(
-        log.state,
-        { id: "d2", sessionId: "s1", participantId: "p1", mg: 5, kind: "secondary" },
-        fac,
-        log.ctx(),
-      ),
-    );
+    log.apply(log.dose("d1", "p1", 20, "primary"));
+    log.apply(log.dose("d2", "p1", 5, "secondary"));
     expect(log.state.live.participants.p1?.totalMg).toBe(25);
-    expect(() =>
-      decideDose(
-        log.state,
-        { id: "d3", sessionId: "s1", participantId: "p1", mg: 30, kind: "secondary" },
-        fac,
-        log.ctx(),
-      ),
-    ).toThrow(/total to 55 mg; the most allowed .* is 50 mg/);
-    expect(
-      code(() =>
-        decideDose(
-          log.state,
-          { id: "d4", sessionId: "s1", participantId: "p1", mg: 1, kind: "secondary" },
-          p1,
-          log.ctx(),
-        ),
-      ),
-    ).toBe("FORBIDDEN");
-    expect(
-      code(() =>
-        decideDose(
-          log.state,
-          { id: "d5", sessionId: "s1", participantId: "p9", mg: 1, kind: "secondary" },
-          fac,
-          log.ctx(),
-        ),
-      ),
-    ).toBe("NOT_FOUND");
+    expect(() => log.dose("d3", "p1", 30, "secondary")).toThrow(/total to 55 mg; the most allowed .* is 50 mg/);
+    expect(code(() => log.dose("d4", "p1", 1, "secondary", p1))).toBe("FORBIDDEN");
+    expect(code(() => log.dose("d5", "p9", 1, "secondary"))).toBe("NOT_FOUND");
   });
 
   it("[LIVE2] earliest release is the first dose plus the minimum for the total; earlier needs a medical-transfer reason", () => {
     const log = admitted("p1");
-    log.apply(
-      decideDose(
-        log.state,
-        { id: "d1", sessionId: "s1", participantId: "p1", mg: 12, kind: "primary" },
-        fac,
-        log.ctx(),
-      ),
-    );
+    log.apply(log.dose("d1", "p1", 12, "primary"));
     const p = log.state.live.participants.p1;
     if (!p) throw new Error("no participant");
     expect(earliestRelease(p, oregon2025)).toBe(new Date(T0 + 4 * 3600_000).toISOString());
@@ -156,14 +109,7 @@ describe("live dosing session domain", () => {
       needed: 1,
       holds: true,
     });
-    log.apply(
-      decideDose(
-        log.state,
-        { id: "d1", sessionId: "s1", participantId: "p1", mg: 40, kind: "primary" },
-        fac,
-        log.ctx(),
-      ),
-    );
+    log.apply(log.dose("d1", "p1", 40, "primary"));
     expect(ratioStatus(log.state.live, oregon2025)).toMatchObject({ cap: 2, needed: 2, holds: true });
     log.apply(decideRoomTransition(log.state, { userId: "f2", role: "facilitator", present: false }));
     expect(ratioStatus(log.state.live, oregon2025).holds).toBe(false);
@@ -177,14 +123,7 @@ describe("live dosing session domain", () => {
 
   it("[LIVE4] a break is allowed only while the ratio holds without the facilitator; past 5 minutes it alerts", () => {
     const log = admitted("p1", "p2", "p3");
-    log.apply(
-      decideDose(
-        log.state,
-        { id: "d1", sessionId: "s1", participantId: "p1", mg: 40, kind: "primary" },
-        fac,
-        log.ctx(),
-      ),
-    );
+    log.apply(log.dose("d1", "p1", 40, "primary"));
     expect(() => decideBreak(log.state, { id: "b1", onBreak: true }, fac, log.ctx())).toThrow(
       /would break the ratio: 3 participants at 40 mg \(1 facilitator per 2\) need 2 facilitators/,
     );
@@ -340,9 +279,7 @@ describe("live dosing session domain", () => {
     expect(() => decideAdmit(log.state, { id: "a", participantId: "p1" }, fac, log.ctx(), notReady)).toThrow(
       /Informed consent not yet recorded; No transportation plan/,
     );
-    expect(() =>
-      decideDose(log.state, { id: "d1", sessionId: "s1", participantId: "p1", mg: 5, kind: "primary" }, fac, log.ctx()),
-    ).toThrow(/Admit this participant/);
+    expect(() => log.dose("d1", "p1", 5, "primary")).toThrow(/Admit this participant/);
   });
 
   it("[AC3] vitals, doses, adverse events and staff alerts are staff-only; a participant sees their own support alert and who acknowledged it", () => {
@@ -359,16 +296,7 @@ describe("live dosing session domain", () => {
         ),
       ),
     ).toEqual(["staff"]);
-    expect(
-      audiences(
-        decideDose(
-          log.state,
-          { id: "d1", sessionId: "s1", participantId: "p1", mg: 5, kind: "primary" },
-          fac,
-          log.ctx(),
-        ),
-      ),
-    ).toEqual(["staff"]);
+    expect(audiences(log.dose("d1", "p1", 5, "primary"))).toEqual(["staff"]);
     log.apply(decideSupport(log.state, { id: "h1" }, p1));
     expect(audiences(decideAck(log.state, { alertId: "h1" }, fac))).toEqual(["participant"]);
   });

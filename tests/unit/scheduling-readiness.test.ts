@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cohortAudience, firstDosingAt } from "../../shared/domain/cohort.js";
+import { cohortAudience, firstDosingAt, type CohortState } from "../../shared/domain/cohort.js";
 import {
   decideConsent,
   decideEnrol,
@@ -9,25 +9,23 @@ import {
   decideTransport,
 } from "../../shared/domain/cohort-decide.js";
 import { readinessOf } from "../../shared/domain/readiness.js";
-import type { ScreeningAnswers } from "../../shared/domain/screening.js";
 import type { Viewer } from "../../shared/domain/roles.js";
 import type { StoredEvent } from "../../shared/log.js";
+import { screeningAnswers } from "../../server/demo/screening.js";
 import { applyDrafts, cohortWith, oregon, refusal, schedule } from "./scheduling-support.js";
 
 const p1: Viewer = { userId: "p1", role: "participant" };
 const f1: Viewer = { userId: "f1", role: "facilitator" };
-const clean: ScreeningAnswers = {
-  lithiumLastTaken: null,
-  psychoticDisorder: false,
-  bipolarI: false,
-  thoughtsOfHarm: false,
-  heartCondition: false,
-  pregnant: false,
-  maoi: false,
-  ssriSnri: false,
-  familyPsychosis: false,
-  seizures: false,
-};
+const clean = screeningAnswers();
+
+/** p1 attends the planned preparation session, recorded by f1 on the evening of 1 December. */
+function attendPreparation(c: CohortState): CohortState {
+  const prep = c.schedule.find((s) => s.kind === "preparation");
+  return applyDrafts(
+    c,
+    decidePreparation(c, { id: "a1", participantId: "p1", sessionId: prep?.id ?? "" }, f1, "2026-12-01T18:30:00.000Z"),
+  );
+}
 
 function planned() {
   let c = cohortWith();
@@ -60,16 +58,7 @@ describe("readiness", () => {
     c = applyDrafts(c, decideConsent(c, { id: "c1", version: "2025-01" }, p1));
     c = applyDrafts(c, decideTransport(c, { id: "t1", driver: "Sam (partner)", contact: "555-0100", notes: "" }, p1));
     expect(items(c)).toEqual(["preparation"]);
-    const prep = c.schedule.find((s) => s.kind === "preparation");
-    c = applyDrafts(
-      c,
-      decidePreparation(
-        c,
-        { id: "a1", participantId: "p1", sessionId: prep?.id ?? "" },
-        f1,
-        "2026-12-01T18:30:00.000Z",
-      ),
-    );
+    c = attendPreparation(c);
     expect(readinessOf(c, "p1", oregon, firstDosingAt(c, "p1"))).toEqual({ ready: true, missing: [], flags: [] });
     // A new submission needs a new review.
     c = applyDrafts(c, decideScreening(c, { id: "s2", answers: { ...clean, ssriSnri: true } }, p1));
@@ -106,16 +95,7 @@ describe("readiness", () => {
 
   it("[RDY1] [SCH8] an attended preparation counts only inside the window before the first dosing", () => {
     let c = planned();
-    const prep = c.schedule.find((s) => s.kind === "preparation");
-    c = applyDrafts(
-      c,
-      decidePreparation(
-        c,
-        { id: "a1", participantId: "p1", sessionId: prep?.id ?? "" },
-        f1,
-        "2026-12-01T18:30:00.000Z",
-      ),
-    );
+    c = attendPreparation(c);
     expect(items(c)).not.toContain("preparation");
     // Judged against a dosing day 100 days later, the same attendance is too early.
     const late = "2027-03-11T17:00:00.000Z";

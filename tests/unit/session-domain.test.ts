@@ -26,6 +26,19 @@ function openSession() {
   return reduceSession(emptySession("s1"), stored(open));
 }
 
+/** The session opened, then p1 checks in "ok": where both fold tests start (numbered from the current `seq`). */
+function openedThenOk(): StoredEvent[] {
+  return [
+    stored({ id: "a", type: "session.opened", actor: "f1", data: { cohortId: "co1", title: "T", openedBy: "f1" } }),
+    stored({
+      id: "b",
+      type: "checkin.recorded",
+      actor: "p1",
+      data: { participantId: "p1", status: "ok", intensity: null, text: null },
+    }),
+  ];
+}
+
 describe("live session domain", () => {
   it("[LIVE5] a check-in carries status, optional intensity 0–10 and up to 500 characters, and updates the tile", () => {
     const s = openSession();
@@ -46,13 +59,7 @@ describe("live session domain", () => {
     const s0 = emptySession("s1");
     seq = 0;
     const events = [
-      stored({ id: "a", type: "session.opened", actor: "f1", data: { cohortId: "co1", title: "T", openedBy: "f1" } }),
-      stored({
-        id: "b",
-        type: "checkin.recorded",
-        actor: "p1",
-        data: { participantId: "p1", status: "ok", intensity: null, text: null },
-      }),
+      ...openedThenOk(),
       stored({
         id: "c",
         type: "checkin.recorded",
@@ -84,15 +91,7 @@ describe("live session domain", () => {
 
   it("[LOG5] a participant's client folds hidden positions into the same seq as the server", () => {
     seq = 0;
-    const events = [
-      stored({ id: "a", type: "session.opened", actor: "f1", data: { cohortId: "co1", title: "T", openedBy: "f1" } }),
-      stored({
-        id: "b",
-        type: "checkin.recorded",
-        actor: "p1",
-        data: { participantId: "p1", status: "ok", intensity: null, text: null },
-      }),
-    ];
+    const events = openedThenOk();
     const view = events.map((e) => viewOf("session", e, p2));
     const state = foldEvents(sessionStream, emptySession("s1"), view);
     expect(state.seq).toBe(2);

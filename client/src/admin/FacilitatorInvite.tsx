@@ -1,4 +1,4 @@
-import { useState, type SubmitEvent } from "react";
+import { useState } from "react";
 import { z } from "zod";
 import { FacilitatorInviteCreate } from "../../../shared/protocol/admin.js";
 import { Field, FormError, useFormErrors } from "../forms/kit.js";
@@ -23,26 +23,26 @@ export function FacilitatorInvite(props: { programId: string; cohorts: { id: str
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors();
 
-  async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
-    e.preventDefault();
-    errors.clear();
-    const parsed = FacilitatorInviteCreate.safeParse({
-      id: commandId(),
-      cohortId: cohortId === "" ? null : cohortId,
-      ttlHours: Number(ttlHours),
-    });
-    if (!parsed.success) return errors.fromZod(parsed.error);
-    setBusy(true);
-    const r = await http(
-      "POST",
-      `/api/admin/programs/${encodeURIComponent(props.programId)}/facilitator-invites`,
-      Invite,
-      parsed.data,
-    );
-    setBusy(false);
-    if (r.ok) setInvite(r.data);
-    else errors.fromServer(r.error);
-  }
+  const submit = errors.submit(
+    () =>
+      FacilitatorInviteCreate.safeParse({
+        id: commandId(),
+        cohortId: cohortId === "" ? null : cohortId,
+        ttlHours: Number(ttlHours),
+      }),
+    async (data) => {
+      setBusy(true);
+      const r = await http(
+        "POST",
+        `/api/admin/programs/${encodeURIComponent(props.programId)}/facilitator-invites`,
+        Invite,
+        data,
+      );
+      setBusy(false);
+      return r;
+    },
+    setInvite,
+  );
 
   return (
     <section className="card" data-testid="facilitator-invite">

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { navigate } from "wouter/use-browser-location";
+import { StartForm } from "../forms/StartForm.js";
 import { sendCommand } from "../live/command.js";
 
 /** A facilitator starts an integration circle for a cohort and goes straight into it. */
@@ -23,28 +24,18 @@ export function StartCircleForm(props: { cohortId: string }) {
     else setError(ack.error.message);
   }
   return (
-    <form
-      className="inline-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void start();
-      }}
-      noValidate
-      data-testid={`start-circle-form-${cohortId}`}
+    <StartForm
+      testIdPrefix="start-circle"
+      cohortId={cohortId}
+      label="Start integration circle"
+      placeholder="Circle title, e.g. Integration circle 1"
+      title={title}
+      onTitle={setTitle}
+      busy={busy}
+      button={busy ? "Starting…" : "Start circle"}
+      error={error}
+      onStart={() => void start()}
     >
-      <label className="field">
-        <span>Start integration circle</span>
-        <input
-          type="text"
-          placeholder="Circle title, e.g. Integration circle 1"
-          maxLength={120}
-          value={title}
-          onChange={(e) => {
-            setTitle(e.target.value);
-          }}
-          data-testid={`start-circle-title-${cohortId}`}
-        />
-      </label>
       <label className="field narrow-field">
         <span>Minutes per share</span>
         <input
@@ -57,14 +48,6 @@ export function StartCircleForm(props: { cohortId: string }) {
           }}
         />
       </label>
-      <button type="submit" className="primary" disabled={busy} data-testid={`start-circle-submit-${cohortId}`}>
-        {busy ? "Starting…" : "Start circle"}
-      </button>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
-    </form>
+    </StartForm>
   );
 }

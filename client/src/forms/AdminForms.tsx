@@ -1,8 +1,8 @@
-import { useState, type SubmitEvent } from "react";
+import { useState } from "react";
 import { z } from "zod";
 import { CohortCreate, ProgramCreate } from "../../../shared/protocol/admin.js";
 import { commandId, http } from "../admin/http.js";
-import { Field, FormError, useFormErrors } from "./kit.js";
+import { Field, FormError, InputField, useFormErrors } from "./kit.js";
 
 /** Create a program: name, IANA zone and rule profile. */
 export function ProgramForm(props: { onDone: (programId: string) => void }) {
@@ -10,28 +10,22 @@ export function ProgramForm(props: { onDone: (programId: string) => void }) {
   const [zone, setZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || "America/Los_Angeles");
   const [profile, setProfile] = useState("oregon-2025");
   const errors = useFormErrors();
-  async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
-    e.preventDefault();
-    errors.clear();
-    const parsed = ProgramCreate.safeParse({ id: commandId(), name, zone, profile });
-    if (!parsed.success) return errors.fromZod(parsed.error);
-    const r = await http("POST", "/api/admin/programs", z.object({ programId: z.string() }), parsed.data);
-    if (r.ok) props.onDone(r.data.programId);
-    else errors.fromServer(r.error);
-  }
+  const submit = errors.submit(
+    () => ProgramCreate.safeParse({ id: commandId(), name, zone, profile }),
+    (data) => http("POST", "/api/admin/programs", z.object({ programId: z.string() }), data),
+    (reply) => props.onDone(reply.programId),
+  );
   return (
     <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="program-form">
-      <Field id="program-name" label="Program name" error={errors.fields.name}>
-        {(a) => <input {...a} value={name} onChange={(e) => setName(e.target.value)} />}
-      </Field>
-      <Field
+      <InputField id="program-name" label="Program name" error={errors.fields.name} value={name} onValue={setName} />
+      <InputField
         id="program-zone"
         label="Time zone"
         hint="An IANA name, e.g. America/Los_Angeles"
         error={errors.fields.zone}
-      >
-        {(a) => <input {...a} value={zone} onChange={(e) => setZone(e.target.value)} />}
-      </Field>
+        value={zone}
+        onValue={setZone}
+      />
       <Field id="program-profile" label="Rule profile" error={errors.fields.profile}>
         {(a) => (
           <select {...a} value={profile} onChange={(e) => setProfile(e.target.value)}>
@@ -53,36 +47,36 @@ export function CohortForm(props: { programId: string; onDone: (cohortId: string
   const [name, setName] = useState("");
   const [capacity, setCapacity] = useState("12");
   const errors = useFormErrors();
-  async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
-    e.preventDefault();
-    errors.clear();
-    const parsed = CohortCreate.safeParse({
-      id: commandId(),
-      programId: props.programId,
-      name,
-      capacity: capacity.trim() === "" ? Number.NaN : Number(capacity),
-    });
-    if (!parsed.success) return errors.fromZod(parsed.error);
-    const r = await http("POST", "/api/admin/cohorts", z.object({ cohortId: z.string() }), parsed.data);
-    if (r.ok) props.onDone(r.data.cohortId);
-    else errors.fromServer(r.error);
-  }
+  const submit = errors.submit(
+    () =>
+      CohortCreate.safeParse({
+        id: commandId(),
+        programId: props.programId,
+        name,
+        capacity: capacity.trim() === "" ? Number.NaN : Number(capacity),
+      }),
+    (data) => http("POST", "/api/admin/cohorts", z.object({ cohortId: z.string() }), data),
+    (reply) => props.onDone(reply.cohortId),
+  );
   return (
     <form className="inline-form" onSubmit={(e) => void submit(e)} noValidate data-testid="cohort-form">
-      <Field id="cohort-name" label="New cohort name" error={errors.fields.name}>
-        {(a) => <input {...a} value={name} onChange={(e) => setName(e.target.value)} data-testid="cohort-name" />}
-      </Field>
-      <Field id="cohort-capacity" label="Room capacity" error={errors.fields.capacity}>
-        {(a) => (
-          <input
-            {...a}
-            inputMode="numeric"
-            value={capacity}
-            onChange={(e) => setCapacity(e.target.value)}
-            data-testid="cohort-capacity"
-          />
-        )}
-      </Field>
+      <InputField
+        id="cohort-name"
+        label="New cohort name"
+        error={errors.fields.name}
+        value={name}
+        onValue={setName}
+        testId="cohort-name"
+      />
+      <InputField
+        id="cohort-capacity"
+        label="Room capacity"
+        error={errors.fields.capacity}
+        value={capacity}
+        onValue={setCapacity}
+        testId="cohort-capacity"
+        attrs={{ inputMode: "numeric" }}
+      />
       <button type="submit" className="primary" data-testid="cohort-submit">
         Create cohort
       </button>

@@ -4,7 +4,7 @@ import { Link } from "wouter";
 import { navigate } from "wouter/use-browser-location";
 import { EnrolAccept, InviteInfo } from "../../../shared/protocol/admin.js";
 import { http } from "../admin/http.js";
-import { Field, FormError, useFormErrors } from "./kit.js";
+import { FormError, InputField, useFormErrors } from "./kit.js";
 
 /**
  * /join/:token — a one-time link: a participant's enrolment, or a new facilitator's invite. Either
@@ -69,7 +69,7 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
         </p>
       )}
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="enrol-form">
-        <Field
+        <InputField
           id="enrol-name"
           label="Your name"
           hint={
@@ -78,36 +78,27 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
               : "First name is enough; others in your group will see it."
           }
           error={errors.fields.name}
-        >
-          {(a) => <input {...a} autoComplete="given-name" value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
-        <Field id="enrol-email" label="Email (to sign in later)" error={errors.fields.email}>
-          {(a) => (
-            <input
-              {...a}
-              type="email"
-              autoComplete="username"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
+          value={name}
+          onValue={setName}
+          attrs={{ autoComplete: "given-name" }}
+        />
+        <InputField
+          id="enrol-email"
+          label="Email (to sign in later)"
+          error={errors.fields.email}
+          value={email}
+          onValue={setEmail}
+          attrs={{ type: "email", autoComplete: "username" }}
+        />
+        <InputField
           id="enrol-password"
           label="Choose a password"
           hint="At least 10 characters."
           error={errors.fields.password}
-        >
-          {(a) => (
-            <input
-              {...a}
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+          value={password}
+          onValue={setPassword}
+          attrs={{ type: "password", autoComplete: "new-password" }}
+        />
         <FormError message={errors.form} testId="enrol-error" />
         <button type="submit" className="primary big" disabled={busy || !info} data-testid="enrol-submit">
           {busy ? "Creating your account…" : "Join"}

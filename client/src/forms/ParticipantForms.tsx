@@ -1,4 +1,4 @@
-import { useState, type SubmitEvent } from "react";
+import { useState } from "react";
 import { z } from "zod";
 import { ConsentRecord, ScreeningSubmit, TransportRecord } from "../../../shared/protocol/admin.js";
 import {
@@ -8,7 +8,7 @@ import {
   type YesNoQuestion,
 } from "../../../shared/domain/screening.js";
 import { commandId, http } from "../admin/http.js";
-import { Field, FormError, useFormErrors } from "./kit.js";
+import { Field, FormError, InputField, YesNo, useFormErrors } from "./kit.js";
 import "./forms.css";
 
 const Reply = z.object({ seq: z.number() });
@@ -23,18 +23,15 @@ export function ScreeningForm(props: { cohortId: string; initial: ScreeningAnswe
   );
   const [lithiumDate, setLithiumDate] = useState(props.initial?.lithiumLastTaken ?? "");
   const errors = useFormErrors();
-  async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
-    e.preventDefault();
-    errors.clear();
-    const parsed = ScreeningSubmit.safeParse({
-      id: commandId(),
-      answers: { ...answers, lithiumLastTaken: tookLithium ? lithiumDate : null },
-    });
-    if (!parsed.success) return errors.fromZod(parsed.error);
-    const r = await post(props.cohortId, "screening", parsed.data);
-    if (r.ok) props.onDone();
-    else errors.fromServer(r.error);
-  }
+  const submit = errors.submit(
+    () =>
+      ScreeningSubmit.safeParse({
+        id: commandId(),
+        answers: { ...answers, lithiumLastTaken: tookLithium ? lithiumDate : null },
+      }),
+    (data) => post(props.cohortId, "screening", data),
+    props.onDone,
+  );
   return (
     <form className="stack big-form" onSubmit={(e) => void submit(e)} noValidate data-testid="screening-form">
       {SCREENING_QUESTIONS.map((q) => (
@@ -44,32 +41,15 @@ export function ScreeningForm(props: { cohortId: string; initial: ScreeningAnswe
           aria-describedby={errors.fields[`answers.${q.key}`] ? `q-${q.key}-error` : undefined}
         >
           <legend>{q.text}</legend>
-          <label className="check">
-            <input
-              type="radio"
-              name={q.key}
-              checked={answers[q.key] === true}
-              onChange={() => {
-                setAnswers((a) => ({ ...a, [q.key]: true }));
-                errors.touch(`answers.${q.key}`);
-              }}
-              data-testid={`q-${q.key}-yes`}
-            />{" "}
-            Yes
-          </label>
-          <label className="check">
-            <input
-              type="radio"
-              name={q.key}
-              checked={answers[q.key] === false}
-              onChange={() => {
-                setAnswers((a) => ({ ...a, [q.key]: false }));
-                errors.touch(`answers.${q.key}`);
-              }}
-              data-testid={`q-${q.key}-no`}
-            />{" "}
-            No
-          </label>
+          <YesNo
+            name={q.key}
+            value={answers[q.key]}
+            onChange={(v) => {
+              setAnswers((a) => ({ ...a, [q.key]: v }));
+              errors.touch(`answers.${q.key}`);
+            }}
+            testId={`q-${q.key}`}
+          />
           {errors.fields[`answers.${q.key}`] && (
             <span className="field-error" id={`q-${q.key}-error`} data-testid={`q-${q.key}-error`}>
               {errors.fields[`answers.${q.key}`]}
@@ -79,30 +59,16 @@ export function ScreeningForm(props: { cohortId: string; initial: ScreeningAnswe
       ))}
       <fieldset className="yesno">
         <legend>Have you ever taken lithium?</legend>
-        <label className="check">
-          <input
-            type="radio"
-            name="lithium"
-            checked={tookLithium === true}
-            onChange={() => setTookLithium(true)}
-            data-testid="q-lithium-yes"
-          />{" "}
-          Yes
-        </label>
-        <label className="check">
-          <input
-            type="radio"
-            name="lithium"
-            checked={tookLithium === false}
-            onChange={() => setTookLithium(false)}
-            data-testid="q-lithium-no"
-          />{" "}
-          No
-        </label>
+        <YesNo name="lithium" value={tookLithium} onChange={setTookLithium} testId="q-lithium" />
         {tookLithium && (
-          <Field id="q-lithium-date" label={LITHIUM_QUESTION} error={errors.fields["answers.lithiumLastTaken"]}>
-            {(a) => <input {...a} type="date" value={lithiumDate} onChange={(e) => setLithiumDate(e.target.value)} />}
-          </Field>
+          <InputField
+            id="q-lithium-date"
+            label={LITHIUM_QUESTION}
+            error={errors.fields["answers.lithiumLastTaken"]}
+            value={lithiumDate}
+            onValue={setLithiumDate}
+            attrs={{ type: "date" }}
+          />
         )}
       </fieldset>
       <FormError message={errors.form} testId="screening-form-error" />
@@ -117,15 +83,11 @@ export function ScreeningForm(props: { cohortId: string; initial: ScreeningAnswe
 export function ConsentForm(props: { cohortId: string; onDone: () => void }) {
   const [agreed, setAgreed] = useState(false);
   const errors = useFormErrors();
-  async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
-    e.preventDefault();
-    errors.clear();
-    const parsed = ConsentRecord.safeParse({ id: commandId(), agreed });
-    if (!parsed.success) return errors.fromZod(parsed.error);
-    const r = await post(props.cohortId, "consent", parsed.data);
-    if (r.ok) props.onDone();
-    else errors.fromServer(r.error);
-  }
+  const submit = errors.submit(
+    () => ConsentRecord.safeParse({ id: commandId(), agreed }),
+    (data) => post(props.cohortId, "consent", data),
+    props.onDone,
+  );
   return (
     <form className="stack big-form" onSubmit={(e) => void submit(e)} noValidate data-testid="consent-form">
       <div className="consent-text">
@@ -172,33 +134,30 @@ export function TransportForm(props: {
   const [contact, setContact] = useState(props.initial?.contact ?? "");
   const [notes, setNotes] = useState(props.initial?.notes ?? "");
   const errors = useFormErrors();
-  async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
-    e.preventDefault();
-    errors.clear();
-    const parsed = TransportRecord.safeParse({ id: commandId(), driver, contact, notes });
-    if (!parsed.success) return errors.fromZod(parsed.error);
-    const r = await post(props.cohortId, "transport", parsed.data);
-    if (r.ok) props.onDone();
-    else errors.fromServer(r.error);
-  }
+  const submit = errors.submit(
+    () => TransportRecord.safeParse({ id: commandId(), driver, contact, notes }),
+    (data) => post(props.cohortId, "transport", data),
+    props.onDone,
+  );
   return (
     <form className="stack big-form" onSubmit={(e) => void submit(e)} noValidate data-testid="transport-form">
-      <Field id="transport-driver" label="Who will take you home?" error={errors.fields.driver}>
-        {(a) => (
-          <input {...a} value={driver} onChange={(e) => setDriver(e.target.value)} data-testid="transport-driver" />
-        )}
-      </Field>
-      <Field id="transport-contact" label="How can we reach them? (phone)" error={errors.fields.contact}>
-        {(a) => (
-          <input
-            {...a}
-            inputMode="tel"
-            value={contact}
-            onChange={(e) => setContact(e.target.value)}
-            data-testid="transport-contact"
-          />
-        )}
-      </Field>
+      <InputField
+        id="transport-driver"
+        label="Who will take you home?"
+        error={errors.fields.driver}
+        value={driver}
+        onValue={setDriver}
+        testId="transport-driver"
+      />
+      <InputField
+        id="transport-contact"
+        label="How can we reach them? (phone)"
+        error={errors.fields.contact}
+        value={contact}
+        onValue={setContact}
+        testId="transport-contact"
+        attrs={{ inputMode: "tel" }}
+      />
       <Field id="transport-notes" label="Anything else we should know (optional)" error={errors.fields.notes}>
         {(a) => <textarea {...a} rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />}
       </Field>

@@ -1,9 +1,9 @@
-import { useState, type SubmitEvent } from "react";
+import { useState } from "react";
 import { z } from "zod";
 import { SeriesSchedule, SessionSchedule } from "../../../shared/protocol/admin.js";
 import type { Person } from "../../../shared/protocol/admin-views.js";
 import { commandId, http } from "../admin/http.js";
-import { Field, FormError, useFormErrors } from "./kit.js";
+import { Field, FormError, InputField, useFormErrors } from "./kit.js";
 import "./forms.css";
 
 const Reply = z.object({ seq: z.number() });
@@ -42,6 +42,36 @@ function People(props: {
   );
 }
 
+/** Both schedule forms pick facilitators and participants the same way; `prefix` names their ids. */
+function PeoplePicks(props: {
+  prefix: "session" | "series";
+  facilitators: Person[];
+  participants: Person[];
+  form: ReturnType<typeof useScheduleForm>;
+}) {
+  const { facs, setFacs, parts, setParts, errors } = props.form;
+  return (
+    <>
+      <People
+        id={`${props.prefix}-facilitators`}
+        label="Facilitators"
+        people={props.facilitators}
+        chosen={facs}
+        onChange={setFacs}
+        error={errors.fields.facilitators}
+      />
+      <People
+        id={`${props.prefix}-participants`}
+        label="Participants"
+        people={props.participants}
+        chosen={parts}
+        onChange={setParts}
+        error={errors.fields.participants}
+      />
+    </>
+  );
+}
+
 interface Props {
   cohortId: string;
   zone: string;
@@ -58,22 +88,12 @@ function useScheduleForm(props: Props) {
   const [facs, setFacs] = useState<string[]>([]);
   const [parts, setParts] = useState<string[]>([]);
   const errors = useFormErrors();
-  const post =
-    <T, R>(path: "sessions" | "series", reply: z.ZodType<R>, parse: () => z.ZodSafeParseResult<T>) =>
-    async (e: SubmitEvent<HTMLFormElement>): Promise<void> => {
-      e.preventDefault();
-      errors.clear();
-      const parsed = parse();
-      if (!parsed.success) return errors.fromZod(parsed.error);
-      const r = await http(
-        "POST",
-        `/api/admin/cohorts/${encodeURIComponent(props.cohortId)}/${path}`,
-        reply,
-        parsed.data,
-      );
-      if (r.ok) props.onDone();
-      else errors.fromServer(r.error);
-    };
+  const post = <T, R>(path: "sessions" | "series", reply: z.ZodType<R>, parse: () => z.ZodSafeParseResult<T>) =>
+    errors.submit(
+      parse,
+      (data) => http("POST", `/api/admin/cohorts/${encodeURIComponent(props.cohortId)}/${path}`, reply, data),
+      () => props.onDone(),
+    );
   return { facs, setFacs, parts, setParts, errors, post };
 }
 
@@ -84,7 +104,8 @@ export function SessionForm(props: Props) {
   const [start, setStart] = useState("");
   const [end, setEnd] = useState("");
   const [dose, setDose] = useState("");
-  const { facs, setFacs, parts, setParts, errors, post } = useScheduleForm(props);
+  const form = useScheduleForm(props);
+  const { facs, parts, errors, post } = form;
   const submit = post("sessions", Reply, () =>
     SessionSchedule.safeParse({
       id: commandId(),
@@ -113,62 +134,45 @@ export function SessionForm(props: Props) {
           </select>
         )}
       </Field>
-      <Field id="session-title" label="Title (optional)" error={errors.fields.title}>
-        {(a) => <input {...a} value={title} onChange={(e) => setTitle(e.target.value)} />}
-      </Field>
+      <InputField
+        id="session-title"
+        label="Title (optional)"
+        error={errors.fields.title}
+        value={title}
+        onValue={setTitle}
+      />
       <div className="row">
-        <Field id="session-start" label={`Starts (${props.zone})`} error={errors.fields.start}>
-          {(a) => (
-            <input
-              {...a}
-              type="datetime-local"
-              value={start}
-              onChange={(e) => setStart(e.target.value)}
-              data-testid="session-start"
-            />
-          )}
-        </Field>
-        <Field id="session-end" label={`Ends (${props.zone})`} error={errors.fields.end}>
-          {(a) => (
-            <input
-              {...a}
-              type="datetime-local"
-              value={end}
-              onChange={(e) => setEnd(e.target.value)}
-              data-testid="session-end"
-            />
-          )}
-        </Field>
+        <InputField
+          id="session-start"
+          label={`Starts (${props.zone})`}
+          error={errors.fields.start}
+          value={start}
+          onValue={setStart}
+          testId="session-start"
+          attrs={{ type: "datetime-local" }}
+        />
+        <InputField
+          id="session-end"
+          label={`Ends (${props.zone})`}
+          error={errors.fields.end}
+          value={end}
+          onValue={setEnd}
+          testId="session-end"
+          attrs={{ type: "datetime-local" }}
+        />
       </div>
       {kind === "dosing" && (
-        <Field id="session-dose" label="Highest planned dose (mg psilocybin)" error={errors.fields.plannedDoseMg}>
-          {(a) => (
-            <input
-              {...a}
-              inputMode="decimal"
-              value={dose}
-              onChange={(e) => setDose(e.target.value)}
-              data-testid="session-dose"
-            />
-          )}
-        </Field>
+        <InputField
+          id="session-dose"
+          label="Highest planned dose (mg psilocybin)"
+          error={errors.fields.plannedDoseMg}
+          value={dose}
+          onValue={setDose}
+          testId="session-dose"
+          attrs={{ inputMode: "decimal" }}
+        />
       )}
-      <People
-        id="session-facilitators"
-        label="Facilitators"
-        people={props.facilitators}
-        chosen={facs}
-        onChange={setFacs}
-        error={errors.fields.facilitators}
-      />
-      <People
-        id="session-participants"
-        label="Participants"
-        people={props.participants}
-        chosen={parts}
-        onChange={setParts}
-        error={errors.fields.participants}
-      />
+      <PeoplePicks prefix="session" facilitators={props.facilitators} participants={props.participants} form={form} />
       <FormError message={errors.form} testId="session-form-error" />
       <button type="submit" className="primary" data-testid="session-submit">
         Schedule session
@@ -185,7 +189,8 @@ export function SeriesForm(props: Props) {
   const [minutes, setMinutes] = useState("90");
   const [every, setEvery] = useState("1");
   const [until, setUntil] = useState("");
-  const { facs, setFacs, parts, setParts, errors, post } = useScheduleForm(props);
+  const form = useScheduleForm(props);
+  const { facs, parts, errors, post } = form;
   const submit = post("series", z.object({ seq: z.number(), sessions: z.number() }), () =>
     SeriesSchedule.safeParse({
       id: commandId(),
@@ -202,76 +207,63 @@ export function SeriesForm(props: Props) {
   );
   return (
     <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="series-form">
-      <Field id="series-title" label="Title (optional)" error={errors.fields.title}>
-        {(a) => <input {...a} value={title} onChange={(e) => setTitle(e.target.value)} data-testid="series-title" />}
-      </Field>
+      <InputField
+        id="series-title"
+        label="Title (optional)"
+        error={errors.fields.title}
+        value={title}
+        onValue={setTitle}
+        testId="series-title"
+      />
       <div className="row">
-        <Field id="series-first" label="First date" error={errors.fields.firstDate}>
-          {(a) => (
-            <input
-              {...a}
-              type="date"
-              value={firstDate}
-              onChange={(e) => setFirstDate(e.target.value)}
-              data-testid="series-first"
-            />
-          )}
-        </Field>
-        <Field id="series-time" label={`Time (${props.zone})`} error={errors.fields.time}>
-          {(a) => (
-            <input
-              {...a}
-              type="time"
-              value={time}
-              onChange={(e) => setTime(e.target.value)}
-              data-testid="series-time"
-            />
-          )}
-        </Field>
-        <Field id="series-minutes" label="Minutes" error={errors.fields.durationMinutes}>
-          {(a) => <input {...a} inputMode="numeric" value={minutes} onChange={(e) => setMinutes(e.target.value)} />}
-        </Field>
+        <InputField
+          id="series-first"
+          label="First date"
+          error={errors.fields.firstDate}
+          value={firstDate}
+          onValue={setFirstDate}
+          testId="series-first"
+          attrs={{ type: "date" }}
+        />
+        <InputField
+          id="series-time"
+          label={`Time (${props.zone})`}
+          error={errors.fields.time}
+          value={time}
+          onValue={setTime}
+          testId="series-time"
+          attrs={{ type: "time" }}
+        />
+        <InputField
+          id="series-minutes"
+          label="Minutes"
+          error={errors.fields.durationMinutes}
+          value={minutes}
+          onValue={setMinutes}
+          attrs={{ inputMode: "numeric" }}
+        />
       </div>
       <div className="row">
-        <Field id="series-every" label="Every … weeks" error={errors.fields.everyWeeks}>
-          {(a) => (
-            <input
-              {...a}
-              inputMode="numeric"
-              value={every}
-              onChange={(e) => setEvery(e.target.value)}
-              data-testid="series-every"
-            />
-          )}
-        </Field>
-        <Field id="series-until" label="Last date" error={errors.fields.until}>
-          {(a) => (
-            <input
-              {...a}
-              type="date"
-              value={until}
-              onChange={(e) => setUntil(e.target.value)}
-              data-testid="series-until"
-            />
-          )}
-        </Field>
+        <InputField
+          id="series-every"
+          label="Every … weeks"
+          error={errors.fields.everyWeeks}
+          value={every}
+          onValue={setEvery}
+          testId="series-every"
+          attrs={{ inputMode: "numeric" }}
+        />
+        <InputField
+          id="series-until"
+          label="Last date"
+          error={errors.fields.until}
+          value={until}
+          onValue={setUntil}
+          testId="series-until"
+          attrs={{ type: "date" }}
+        />
       </div>
-      <People
-        id="series-facilitators"
-        label="Facilitators"
-        people={props.facilitators}
-        chosen={facs}
-        onChange={setFacs}
-        error={errors.fields.facilitators}
-      />
-      <People
-        id="series-participants"
-        label="Participants"
-        people={props.participants}
-        chosen={parts}
-        onChange={setParts}
-        error={errors.fields.participants}
-      />
+      <PeoplePicks prefix="series" facilitators={props.facilitators} participants={props.participants} form={form} />
       <FormError message={errors.form} testId="series-form-error" />
       <button type="submit" className="primary" data-testid="series-submit">
         Schedule weekly circles

@@ -1,6 +1,6 @@
-import { useState, type ReactNode } from "react";
+import { useState, type InputHTMLAttributes, type ReactNode, type SubmitEvent } from "react";
 import type { z } from "zod";
-import type { HttpError } from "../admin/http.js";
+import type { HttpError, HttpResult } from "../admin/http.js";
 
 export type FieldErrors = Record<string, string>;
 
@@ -18,13 +18,23 @@ export function issuesOf(error: z.ZodError): FieldErrors {
 export function useFormErrors() {
   const [fields, setFields] = useState<FieldErrors>({});
   const [form, setForm] = useState<string | null>(null);
+  const clear = () => {
+    setFields({});
+    setForm(null);
+  };
+  const fromZod = (e: z.ZodError) => {
+    const f = issuesOf(e);
+    setFields(f);
+    setForm(f.form ?? "Some answers need attention: see the messages next to them.");
+  };
+  const fromServer = (e: HttpError) => {
+    setFields(e.fields);
+    setForm(e.message);
+  };
   return {
     fields,
     form,
-    clear: () => {
-      setFields({});
-      setForm(null);
-    },
+    clear,
     /** A field the person has just changed no longer shows its old error. */
     touch: (key: string) => {
       setFields((f) => {
@@ -33,15 +43,27 @@ export function useFormErrors() {
         return rest;
       });
     },
-    fromZod: (e: z.ZodError) => {
-      const f = issuesOf(e);
-      setFields(f);
-      setForm(f.form ?? "Some answers need attention: see the messages next to them.");
-    },
-    fromServer: (e: HttpError) => {
-      setFields(e.fields);
-      setForm(e.message);
-    },
+    fromZod,
+    fromServer,
+    /**
+     * The submit path the forms share: parse with the shared schema (after clearing, so a fresh
+     * command id is made each time), send, then `done` with the reply or the server's errors by field.
+     */
+    submit:
+      <T, R>(
+        parse: () => z.ZodSafeParseResult<T>,
+        send: (data: T) => Promise<HttpResult<R>>,
+        done: (reply: R) => void,
+      ) =>
+      async (e: SubmitEvent<HTMLFormElement>): Promise<void> => {
+        e.preventDefault();
+        clear();
+        const parsed = parse();
+        if (!parsed.success) return fromZod(parsed.error);
+        const r = await send(parsed.data);
+        if (r.ok) done(r.data);
+        else fromServer(r.error);
+      },
   };
 }
 
@@ -65,6 +87,66 @@ export function Field(props: {
         </span>
       )}
     </div>
+  );
+}
+
+/** What an InputField passes on to its input besides the wiring it does itself. */
+export type InputAttrs = Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "value" | "onChange">;
+
+/** The usual Field: one input bound to a string, so each form does not wire value and change again. */
+export function InputField(props: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  value: string;
+  onValue: (value: string) => void;
+  testId?: string;
+  attrs?: InputAttrs;
+}) {
+  return (
+    <Field id={props.id} label={props.label} error={props.error} hint={props.hint}>
+      {(a) => (
+        <input
+          {...a}
+          {...props.attrs}
+          value={props.value}
+          onChange={(e) => {
+            props.onValue(e.target.value);
+          }}
+          data-testid={props.testId}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A yes/no question as two radios; which one is checked follows `value` (null: neither yet). */
+export function YesNo(props: {
+  name: string;
+  value: boolean | null | undefined;
+  onChange: (value: boolean) => void;
+  testId: string;
+}) {
+  const radio = (answer: boolean, text: string) => (
+    <label className="check">
+      <input
+        type="radio"
+        name={props.name}
+        checked={props.value === answer}
+        onChange={() => {
+          props.onChange(answer);
+        }}
+        data-testid={`${props.testId}-${answer ? "yes" : "no"}`}
+      />{" "}
+      {text}
+    </label>
+  );
+  return (
+    <>
+      {radio(true, "Yes")}
+      {radio(false, "No")}
+    </>
   );
 }
 

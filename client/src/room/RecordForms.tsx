@@ -1,4 +1,4 @@
-import { useState, type ReactNode, type SubmitEvent } from "react";
+import { useState, type ChangeEvent, type ReactNode, type SubmitEvent } from "react";
 import type { ParticipantLive } from "../../../shared/domain/live.js";
 import type { Ack } from "../../../shared/protocol/errors.js";
 import { sendCommand } from "../live/command.js";
@@ -244,30 +244,18 @@ function AdverseFields(props: {
             ))}
           </select>
         </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={ems}
-            onChange={(e) => {
-              setEms(e.target.checked);
-            }}
-            data-testid="adverse-ems"
-          />{" "}
+        <Check checked={ems} onChange={setEms} testId="adverse-ems">
           Emergency services called
-        </label>
+        </Check>
       </div>
-      <label className="field">
-        <span>What happened</span>
-        <textarea
-          rows={3}
-          maxLength={2000}
-          value={description}
-          onChange={(e) => {
-            setDescription(e.target.value);
-          }}
-          data-testid="adverse-description"
-        />
-      </label>
+      <TextField
+        label="What happened"
+        value={description}
+        onValue={setDescription}
+        maxLength={2000}
+        rows={3}
+        testId="adverse-description"
+      />
       <button type="submit" className="primary" data-testid="adverse-submit">
         Record adverse event
       </button>
@@ -299,56 +287,78 @@ function ReleaseFields(props: {
         });
       })}
     >
-      <label className="field">
-        <span>Who is taking them home</span>
-        <input
-          value={transportBy}
-          maxLength={120}
-          onChange={(e) => {
-            setTransportBy(e.target.value);
-          }}
-          data-testid="release-transport"
-        />
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={confirmed}
-          onChange={(e) => {
-            setConfirmed(e.target.checked);
-          }}
-          data-testid="release-confirmed"
-        />{" "}
+      <TextField
+        label="Who is taking them home"
+        value={transportBy}
+        onValue={setTransportBy}
+        maxLength={120}
+        testId="release-transport"
+      />
+      <Check checked={confirmed} onChange={setConfirmed} testId="release-confirmed">
         This is the transportation plan on file
-      </label>
+      </Check>
       {!confirmed && (
-        <label className="field">
-          <span>What changed from the plan (logged)</span>
-          <textarea
-            rows={2}
-            maxLength={500}
-            value={change}
-            onChange={(e) => {
-              setChange(e.target.value);
-            }}
-            data-testid="release-change"
-          />
-        </label>
-      )}
-      <label className="field">
-        <span>Medical transfer reason (only for a release before the earliest time)</span>
-        <input
-          value={transfer}
+        <TextField
+          label="What changed from the plan (logged)"
+          value={change}
+          onValue={setChange}
           maxLength={500}
-          onChange={(e) => {
-            setTransfer(e.target.value);
-          }}
-          data-testid="release-transfer"
+          rows={2}
+          testId="release-change"
         />
-      </label>
+      )}
+      <TextField
+        label="Medical transfer reason (only for a release before the earliest time)"
+        value={transfer}
+        onValue={setTransfer}
+        maxLength={500}
+        testId="release-transfer"
+      />
       <button type="submit" className="primary" data-testid="release-submit">
         Release
       </button>
     </form>
+  );
+}
+
+/** The room's tick box: the box, then its text, inside one label. */
+function Check(props: { checked: boolean; onChange: (checked: boolean) => void; testId: string; children: ReactNode }) {
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        checked={props.checked}
+        onChange={(e) => {
+          props.onChange(e.target.checked);
+        }}
+        data-testid={props.testId}
+      />{" "}
+      {props.children}
+    </label>
+  );
+}
+
+/** A free-text field in the room's compact style; with `rows` it is a textarea. */
+function TextField(props: {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  maxLength: number;
+  rows?: number;
+  testId: string;
+}) {
+  const attrs = {
+    maxLength: props.maxLength,
+    value: props.value,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      props.onValue(e.target.value);
+    },
+    "data-testid": props.testId,
+  };
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      {props.rows === undefined ? <input {...attrs} /> : <textarea {...attrs} rows={props.rows} />}
+    </label>
   );
 }

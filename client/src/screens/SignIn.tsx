@@ -1,7 +1,7 @@
 import { useState, type SubmitEvent } from "react";
 import { LoginBody } from "../../../shared/protocol/commands.js";
 import { login } from "../api.js";
-import { Field, FormError } from "../forms/kit.js";
+import { FormError, InputField } from "../forms/kit.js";
 
 type Fields = Partial<Record<"email" | "password", string>>;
 
@@ -51,37 +51,24 @@ export function SignIn(props: { onSignedIn: () => Promise<void> }) {
       <h1>Holdspace</h1>
       <p className="muted">Sign in to your program.</p>
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="signin-form">
-        <Field id="signin-email" label="Email" error={fields.email}>
-          {(aria) => (
-            <input
-              {...aria}
-              type="email"
-              name="email"
-              autoComplete="username"
-              inputMode="email"
-              value={email}
-              onChange={(e) => {
-                setEmail(e.target.value);
-              }}
-              data-testid="signin-email"
-            />
-          )}
-        </Field>
-        <Field id="signin-password" label="Password" error={fields.password}>
-          {(aria) => (
-            <input
-              {...aria}
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => {
-                setPassword(e.target.value);
-              }}
-              data-testid="signin-password"
-            />
-          )}
-        </Field>
+        <InputField
+          id="signin-email"
+          label="Email"
+          error={fields.email}
+          value={email}
+          onValue={setEmail}
+          testId="signin-email"
+          attrs={{ type: "email", name: "email", autoComplete: "username", inputMode: "email" }}
+        />
+        <InputField
+          id="signin-password"
+          label="Password"
+          error={fields.password}
+          value={password}
+          onValue={setPassword}
+          testId="signin-password"
+          attrs={{ type: "password", name: "password", autoComplete: "current-password" }}
+        />
         <FormError message={error} testId="signin-error" />
         <button type="submit" className="primary" disabled={busy} data-testid="signin-submit">
           {busy ? "Signing in…" : "Sign in"}

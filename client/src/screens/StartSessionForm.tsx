@@ -1,5 +1,6 @@
-import { useState, type SubmitEvent } from "react";
+import { useState } from "react";
 import { navigate } from "wouter/use-browser-location";
+import { StartForm } from "../forms/StartForm.js";
 import { sendCommand } from "../live/command.js";
 import { useConnection } from "../live/socket.js";
 
@@ -11,8 +12,7 @@ export function StartSessionForm(props: { cohortId: string }) {
   const [error, setError] = useState<string | null>(null);
   const { connected } = useConnection();
 
-  async function submit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
-    e.preventDefault();
+  async function start(): Promise<void> {
     const clean = title.trim();
     if (!clean) {
       setError("Give the session a title.");
@@ -28,34 +28,19 @@ export function StartSessionForm(props: { cohortId: string }) {
   }
 
   return (
-    <form
-      className="inline-form"
-      onSubmit={(e) => void submit(e)}
-      noValidate
-      data-testid={`start-session-form-${cohortId}`}
-    >
-      <label className="field">
-        <span>Start live session</span>
-        <input
-          type="text"
-          placeholder="Session title, e.g. Dosing session 1"
-          maxLength={120}
-          value={title}
-          onChange={(e) => {
-            setTitle(e.target.value);
-          }}
-          aria-invalid={error ? true : undefined}
-          data-testid={`start-session-title-${cohortId}`}
-        />
-      </label>
-      <button type="submit" className="primary" disabled={busy} data-testid={`start-session-submit-${cohortId}`}>
-        {busy ? (connected ? "Starting…" : "Waiting for connection…") : "Start live session"}
-      </button>
-      {error && (
-        <p className="field-error" role="alert" data-testid={`start-session-error-${cohortId}`}>
-          {error}
-        </p>
-      )}
-    </form>
+    <StartForm
+      testIdPrefix="start-session"
+      cohortId={cohortId}
+      label="Start live session"
+      placeholder="Session title, e.g. Dosing session 1"
+      title={title}
+      onTitle={setTitle}
+      markInvalid
+      busy={busy}
+      button={busy ? (connected ? "Starting…" : "Waiting for connection…") : "Start live session"}
+      error={error}
+      errorTestId={`start-session-error-${cohortId}`}
+      onStart={() => void start()}
+    />
   );
 }

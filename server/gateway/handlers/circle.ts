@@ -18,7 +18,7 @@ import { sealNotes } from "../../domain/notes.js";
 import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
 import { fanOut } from "../fanout.js";
-import { assertSameCommand } from "./same-command.js";
+import { openAndList } from "./same-command.js";
 import { firstSeq } from "./acks.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { subscribe } from "./session.js";
@@ -63,19 +63,23 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
       const opening = circleOpening(cohort, user.id, s.clock.now(), p);
       // Derived from the command id so a retried start opens the same circle [LOG2].
       const circleId = derivedId("c_", p.id);
-      const { events, duplicate } = await s.streams.execute(
-        "circle",
-        circleId,
-        clientKey(user.id, "circle:start", p.id),
-        (st) => decideStartCircle(st, { id: p.id, cohortId: cohort.id, title: p.title, ...opening }, viewerOf(user)),
+      const { opened, listed } = await openAndList(
+        s,
+        { userId: user.id, cohortId: cohort.id, command: "circle:start", commandId: p.id },
+        {
+          kind: "circle",
+          id: circleId,
+          decide: (st) =>
+            decideStartCircle(st, { id: p.id, cohortId: cohort.id, title: p.title, ...opening }, viewerOf(user)),
+        },
+        {
+          id: serverId("circle-listed", circleId),
+          type: "circle.listed",
+          actor: user.id,
+          data: { circleId, title: p.title, sessionId: opening.sessionId },
+        },
       );
-      if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
-      const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), {
-        id: serverId("circle-listed", circleId),
-        type: "circle.listed",
-        actor: user.id,
-        data: { circleId, title: p.title, sessionId: opening.sessionId },
-      });
+      const { events, duplicate } = opened;
       fanOut(s.io, streamName("circle", circleId), { events, duplicate });
       fanOut(s.io, streamName("cohort", cohort.id), { events: [listed.event], duplicate: listed.duplicate });
       return { circleId, seq: firstSeq(events, "circle") };

@@ -9,7 +9,7 @@ import { derivedId } from "../../domain/derived-id.js";
 import { syncStream } from "../../domain/sync.js";
 import type { Services } from "../../services.js";
 import { fanOut } from "../fanout.js";
-import { assertSameCommand } from "./same-command.js";
+import { openAndList } from "./same-command.js";
 import { firstSeq } from "./acks.js";
 import { command, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
@@ -37,19 +37,22 @@ export function sessionHandlers(
       const cohort = await s.directory.cohortFor(user, p.cohortId);
       // The session id is derived from the command id so a retried command opens the same room.
       const sessionId = derivedId("s_", p.id);
-      const { events, duplicate } = await s.streams.execute(
-        "session",
-        sessionId,
-        clientKey(user.id, "session:open", p.id),
-        (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)),
+      const { opened, listed } = await openAndList(
+        s,
+        { userId: user.id, cohortId: cohort.id, command: "session:open", commandId: p.id },
+        {
+          kind: "session",
+          id: sessionId,
+          decide: (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)),
+        },
+        {
+          id: serverId("listed", sessionId),
+          type: "session.opened",
+          actor: user.id,
+          data: { sessionId, title: p.title, openedBy: user.id },
+        },
       );
-      if (duplicate) assertSameCommand(events[0], user.id, cohort.id);
-      const listed = await s.streams.appendSystem(streamName("cohort", cohort.id), {
-        id: serverId("listed", sessionId),
-        type: "session.opened",
-        actor: user.id,
-        data: { sessionId, title: p.title, openedBy: user.id },
-      });
+      const { events, duplicate } = opened;
       fanOut(s.io, streamName("session", sessionId), { events, duplicate });
       await s.listing.ensure(sessionId);
       fanOut(s.io, streamName("cohort", cohort.id), { events: [listed.event], duplicate: listed.duplicate });
