@@ -64,6 +64,22 @@ async function locked<T>(
 }
 
 /** [SCH1]–[SCH8] One session. [SCH4] checks bookings in every cohort of the program. */
+/**
+ * One person's command on a cohort, once its caller has checked they may send it: `run` keyed
+ * by their command id, answered with the first event's seq only.
+ */
+async function runAs(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  command: string,
+  commandId: string,
+  decide: (state: CohortState, viewer: ReturnType<typeof viewerOf>) => Omit<DraftEvent, "at">[],
+): Promise<{ seq: number }> {
+  const { seq } = await run(s, cohortId, clientKey(user.id, command, commandId), (st) => decide(st, viewerOf(user)));
+  return { seq };
+}
+
 export async function scheduleSession(
   s: Services,
   user: UserRecord,
@@ -104,13 +120,7 @@ export async function cancelSession(
   cmd: { id: string; sessionId: string },
 ): Promise<{ seq: number }> {
   await requireAdminOf(s, user, cohortId);
-  return {
-    seq: (
-      await run(s, cohortId, clientKey(user.id, "schedule:cancel", cmd.id), (st) =>
-        decideCancelSession(st, cmd, viewerOf(user)),
-      )
-    ).seq,
-  };
+  return runAs(s, user, cohortId, "schedule:cancel", cmd.id, (st, viewer) => decideCancelSession(st, cmd, viewer));
 }
 
 /** [RDY1] A participant's own forms: screening, consent, transport. */
@@ -121,13 +131,7 @@ export async function submitScreening(
   cmd: { id: string; answers: ScreeningAnswers },
 ) {
   await cohortContext(s, user, cohortId);
-  return {
-    seq: (
-      await run(s, cohortId, clientKey(user.id, "screening:submit", cmd.id), (st) =>
-        decideScreening(st, cmd, viewerOf(user)),
-      )
-    ).seq,
-  };
+  return runAs(s, user, cohortId, "screening:submit", cmd.id, (st, viewer) => decideScreening(st, cmd, viewer));
 }
 
 export async function recordConsent(
@@ -137,13 +141,7 @@ export async function recordConsent(
   cmd: { id: string; version: string },
 ) {
   await cohortContext(s, user, cohortId);
-  return {
-    seq: (
-      await run(s, cohortId, clientKey(user.id, "consent:record", cmd.id), (st) =>
-        decideConsent(st, cmd, viewerOf(user)),
-      )
-    ).seq,
-  };
+  return runAs(s, user, cohortId, "consent:record", cmd.id, (st, viewer) => decideConsent(st, cmd, viewer));
 }
 
 export async function recordTransport(
@@ -153,13 +151,7 @@ export async function recordTransport(
   cmd: { id: string; driver: string; contact: string; notes: string },
 ) {
   await cohortContext(s, user, cohortId);
-  return {
-    seq: (
-      await run(s, cohortId, clientKey(user.id, "transport:record", cmd.id), (st) =>
-        decideTransport(st, cmd, viewerOf(user)),
-      )
-    ).seq,
-  };
+  return runAs(s, user, cohortId, "transport:record", cmd.id, (st, viewer) => decideTransport(st, cmd, viewer));
 }
 
 /** [RDY1] Staff: review a screening; record preparation attendance. */
@@ -170,13 +162,7 @@ export async function reviewScreening(
   cmd: { id: string; participantId: string },
 ) {
   await cohortContext(s, user, cohortId);
-  return {
-    seq: (
-      await run(s, cohortId, clientKey(user.id, "screening:review", cmd.id), (st) =>
-        decideReview(st, cmd, viewerOf(user)),
-      )
-    ).seq,
-  };
+  return runAs(s, user, cohortId, "screening:review", cmd.id, (st, viewer) => decideReview(st, cmd, viewer));
 }
 
 export async function recordPreparation(
@@ -187,13 +173,9 @@ export async function recordPreparation(
 ) {
   await cohortContext(s, user, cohortId);
   const now = new Date(s.clock.now()).toISOString();
-  return {
-    seq: (
-      await run(s, cohortId, clientKey(user.id, "preparation:record", cmd.id), (st) =>
-        decidePreparation(st, cmd, viewerOf(user), now),
-      )
-    ).seq,
-  };
+  return runAs(s, user, cohortId, "preparation:record", cmd.id, (st, viewer) =>
+    decidePreparation(st, cmd, viewer, now),
+  );
 }
 
 export function notStaff(): never {
