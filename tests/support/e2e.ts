@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 import { join } from "node:path";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
@@ -26,6 +27,19 @@ export interface BrowserApp {
 }
 
 /**
+ * The client as a development build (`npm run build:strict`; `scripts/test` makes it): React runs
+ * StrictMode's mount-unmount-mount and double effects only in development, so this is the build
+ * that shows the screens are safe under it (issue 10). The README's own start is tested on the
+ * production build (readme-start.test.ts).
+ */
+function strictBuild(): string {
+  const dir = join(process.cwd(), "dist", "client-strict");
+  if (!existsSync(join(dir, "index.html")))
+    throw new Error("no development build of the client: run `npm run build:strict` (scripts/test does)");
+  return dir;
+}
+
+/**
  * Registers the hooks of an e2e file: one app node on Redis serving the built client, with its
  * timers, and one Chromium. Call inside `describe`; read `node` and `browser` inside tests.
  */
@@ -34,7 +48,7 @@ export function useBrowserApp(): BrowserApp {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    node = await startApp("redis", { staticDir: join(process.cwd(), "dist", "client"), timers: true });
+    node = await startApp("redis", { staticDir: strictBuild(), timers: true });
     browser = await launchChromium();
   });
   afterAll(async () => {
