@@ -209,6 +209,9 @@ export class ChaosClient {
         s.on("stream:hidden", (m) => {
           if (this.follower && m.stream === this.follower.stream) this.follower.onHidden(m.epoch, m.seqs);
         });
+        s.on("stream:head", (m) => {
+          if (this.follower && m.stream === this.follower.stream) this.follower.onHead(m);
+        });
         for (const w of [...this.waiters]) w();
         if (this.follower) void this.follower.join();
         resolve("connected");

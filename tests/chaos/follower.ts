@@ -2,13 +2,12 @@ import { emptySession, type SessionState } from "../../shared/domain/session.js"
 import { foldEvents, sessionStream } from "../../shared/domain/streams.js";
 import { isHidden, streamName, type StreamName, type StreamPosition, type ViewEvent } from "../../shared/log.js";
 import type { SyncResult } from "../../shared/protocol/events.js";
+import { StreamOrder } from "../../client/src/live/order.js";
 import type { ChaosClient } from "./client.js";
 import { sleep, Tally } from "./util.js";
 
 /** Most join/sync round trips one catch-up makes before it gives the turn back. */
 const MAX_ROUNDS = 200;
-/** As the real client: how long pushes past a gap wait for it to fill before a sync. */
-const GAP_WAIT_MS = 600;
 
 /**
  * One client's view of its session stream, kept the way the real client keeps it
@@ -30,8 +29,19 @@ export class SessionFollower {
   /** The last catch-up ended with nothing known to be missing. */
   private settled = false;
   private retryTimer: NodeJS.Timeout | undefined;
-  private readonly ahead = new Map<number, ViewEvent>();
-  private gapTimer: NodeJS.Timeout | undefined;
+  /** The real client's ordering rules; each sync it asks for is tallied by why. */
+  private readonly order = new StreamOrder({
+    held: () => ({ epoch: this.epoch, seq: this.state.seq }),
+    fold: (run, epoch) => {
+      this.fold(run);
+      this.epoch = epoch;
+      this.onChange();
+    },
+    sync: (why) => {
+      this.anomalies.add(why === "epoch" ? "pushed-other-epoch" : why);
+      this.requestSync();
+    },
+  });
 
   constructor(
     private readonly client: ChaosClient,
@@ -46,55 +56,19 @@ export class SessionFollower {
     return this.state.seq === 0 && this.epoch === null ? null : { epoch: this.epoch, seq: this.state.seq };
   }
 
-  /** A pushed `stream:event`: held by seq, folded when contiguous (as client/src/live/stream.ts). */
+  /** A pushed `stream:event`: ordered by the client's own rules (client/src/live/order.ts). */
   onEvent(e: ViewEvent): void {
-    if (this.otherEpoch(e.epoch)) return;
-    if (e.seq <= this.state.seq) return;
-    this.ahead.set(e.seq, e);
-    this.drain();
+    this.order.onEvent(e);
   }
 
   /** A pushed `stream:hidden`: a listed position with no event held for it is someone else's. */
   onHidden(epoch: string, seqs: readonly number[]): void {
-    if (this.otherEpoch(epoch)) return;
-    for (const seq of seqs)
-      if (seq > this.state.seq && !this.ahead.has(seq)) this.ahead.set(seq, { seq, epoch, hidden: true });
-    this.drain();
+    this.order.onHidden({ epoch, seqs });
   }
 
-  private otherEpoch(epoch: string): boolean {
-    if (this.epoch === null || epoch === this.epoch) return false;
-    this.anomalies.add("pushed-other-epoch");
-    this.requestSync();
-    return true;
-  }
-
-  /** Fold what is contiguous; a gap still open after GAP_WAIT_MS is a loss, and a sync is asked. */
-  private drain(): void {
-    const run: ViewEvent[] = [];
-    for (let next = this.state.seq + 1; ; next++) {
-      const e = this.ahead.get(next);
-      if (!e) break;
-      run.push(e);
-      this.ahead.delete(next);
-    }
-    const first = run[0];
-    if (first) {
-      this.fold(run);
-      this.epoch = first.epoch;
-      this.onChange();
-    }
-    if (this.ahead.size === 0) {
-      clearTimeout(this.gapTimer);
-      this.gapTimer = undefined;
-    } else {
-      this.gapTimer ??= setTimeout(() => {
-        this.gapTimer = undefined;
-        if (this.ahead.size === 0) return;
-        this.anomalies.add("gap");
-        this.requestSync();
-      }, GAP_WAIT_MS);
-    }
+  /** A pushed `stream:head`: a retried command's answer. */
+  onHead(head: StreamPosition): void {
+    this.order.onHead(head);
   }
 
   /** Join (or rejoin, on a new connection) from the position held. */
@@ -124,7 +98,7 @@ export class SessionFollower {
 
   dispose(): void {
     clearTimeout(this.retryTimer);
-    clearTimeout(this.gapTimer);
+    this.order.dispose();
   }
 
   private requestSync(): void {
@@ -189,13 +163,12 @@ export class SessionFollower {
       if (this.epoch !== null || this.state.seq > 0) this.anomalies.add("reset");
       this.state = emptySession(this.sessionId);
       this.ids.length = 0;
-      this.ahead.clear();
+      this.order.clear();
     }
     this.epoch = r.epoch;
     this.fold(r.events);
-    for (const seq of this.ahead.keys()) if (seq <= this.state.seq) this.ahead.delete(seq);
     this.onChange();
-    this.drain();
+    this.order.afterSync();
     return r.more;
   }
 

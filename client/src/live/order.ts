@@ -3,14 +3,17 @@ import type { StreamPosition, ViewEvent } from "../../../shared/log.js";
 /** How long pushes past a gap wait for it to fill (server batches of hidden positions: 150 ms) before a sync. */
 export const GAP_WAIT_MS = 600;
 
+/** Why StreamOrder asks for a sync: a gap that did not fill, another epoch, a head past what is held. */
+export type SyncReason = "gap" | "epoch" | "head";
+
 /** What a follower of one stream does with what StreamOrder decides. */
 export interface OrderedTarget {
   /** What is held now: the epoch (null before the first catch-up) and the last seq folded. */
   held(): { epoch: string | null; seq: number };
   /** Fold `run`: contiguous, starting right after the held seq, all of `epoch`. */
   fold(run: readonly ViewEvent[], epoch: string): void;
-  /** Something is missing or the history was reset: catch up from the log [LOG4]. */
-  sync(): void;
+  /** Something is missing or the history was reset: catch up from the log [LOG4]. `why` is for counting (the chaos run's follower tallies it). */
+  sync(why: SyncReason): void;
 }
 
 /**
@@ -52,7 +55,7 @@ export class StreamOrder {
   /** A pushed `stream:head` (a retried command's answer): behind it, or on another epoch, means something was missed. */
   onHead(head: StreamPosition): void {
     const { epoch, seq } = this.target.held();
-    if ((epoch !== null && head.epoch !== epoch) || head.seq > seq) this.target.sync();
+    if ((epoch !== null && head.epoch !== epoch) || head.seq > seq) this.target.sync("head");
   }
 
   /** After a page of a sync: forget pushes it covered; fold the rest when they now follow on. */
@@ -77,7 +80,7 @@ export class StreamOrder {
   private otherEpoch(epoch: string): boolean {
     const held = this.target.held().epoch;
     if (held === null || epoch === held) return false;
-    this.target.sync();
+    this.target.sync("epoch");
     return true;
   }
 
@@ -103,7 +106,7 @@ export class StreamOrder {
     } else {
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = undefined;
-        if (this.ahead.size > 0) this.target.sync(); // a gap: something was missed
+        if (this.ahead.size > 0) this.target.sync("gap"); // a gap: something was missed
       }, GAP_WAIT_MS);
     }
   }
