@@ -13,6 +13,7 @@ const EnrolPage = lazy(() => import("./forms/EnrolPage.js").then((m) => ({ defau
 const AdminHome = lazy(() => import("./admin/AdminHome.js").then((m) => ({ default: m.AdminHome })));
 const CohortAdmin = lazy(() => import("./admin/CohortAdmin.js").then((m) => ({ default: m.CohortAdmin })));
 const MySchedulePage = lazy(() => import("./admin/MySchedulePage.js").then((m) => ({ default: m.MySchedulePage })));
+const JournalPage = lazy(() => import("./journal/JournalPage.js").then((m) => ({ default: m.JournalPage })));
 const MyForms = lazy(() => import("./forms/MyForms.js").then((m) => ({ default: m.MyForms })));
 
 /**
@@ -139,6 +140,18 @@ export function Routes(props: RoutesProps) {
                 <MySchedulePage participant={me.user.role === "participant"} cohortIds={me.cohorts.map((c) => c.id)} />
               </Lazy>
             ))
+          }
+        </Route>
+        <Route path="/journal">
+          {() =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <JournalPage me={me} />
+                </Lazy>
+              ),
+              { roles: ["participant"] },
+            )
           }
         </Route>
         <Route path="/my/forms">

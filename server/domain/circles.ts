@@ -1,8 +1,11 @@
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
-import type { CircleState } from "../../shared/domain/circle.js";
+import { decidePresence, type CircleState } from "../../shared/domain/circle.js";
+import { streamName } from "../../shared/log.js";
 import type { CohortState } from "../../shared/domain/cohort.js";
 import type { UserRecord } from "../auth/users.js";
-import type { StreamService } from "./stream-service.js";
+import { systemKey, type StreamService } from "./stream-service.js";
+import { fanOut, type IoServer } from "../gateway/fanout.js";
+import type { PresenceService } from "../presence/service.js";
 
 /** The part of Directory circles need: cohort membership from the server-side roster [AC4]. */
 export interface CohortRoster {
@@ -101,5 +104,62 @@ export async function authorizeCircleStream(
         throw new AppError(ErrorCode.NOT_FOUND, "Those notes do not exist or are not available to you.");
       return;
     }
+  }
+}
+
+/**
+ * [CIR2] The presence room of a circle is its stream's name (`circle:<id>`), kept in the same
+ * PresenceStore as live sessions (whose rooms are bare session ids, which hold no `circle:`).
+ */
+export function circlePresenceRoom(circleId: string): string {
+  return streamName("circle", circleId);
+}
+
+export function circleOfPresenceRoom(room: string): string | null {
+  const prefix = streamName("circle", "x").slice(0, -1);
+  return room.startsWith(prefix) ? room.slice(prefix.length) : null;
+}
+
+/**
+ * [CIR2][PR5] Log a seated person's arrival or departure in the circle's stream, once per real
+ * transition (decidePresence names the event after the state it is decided on). True when one
+ * was appended. Fanned out like any circle event, so every ring shows it.
+ */
+export async function logCirclePresence(
+  streams: StreamService,
+  io: IoServer,
+  circleId: string,
+  userId: string,
+  present: boolean,
+): Promise<boolean> {
+  const state = await streams.state("circle", circleId);
+  const [draft] = decidePresence(state, { userId, present });
+  if (!draft) return false;
+  const done = await streams.execute("circle", circleId, systemKey(draft.id), (st) =>
+    decidePresence(st, { userId, present }),
+  );
+  fanOut(io, streamName("circle", circleId), done);
+  return done.events.length > 0 && !done.duplicate;
+}
+
+/**
+ * [CIR2] Make the circle's log agree with presence before a decision that depends on who is
+ * there (a pass, a join): a departure whose logging failed, or two nodes racing on one person,
+ * is set right here rather than leaving the piece to wait for someone who left.
+ */
+export async function reconcileCirclePresence(
+  streams: StreamService,
+  io: IoServer,
+  presence: Pick<PresenceService, "snapshot">,
+  circleId: string,
+): Promise<void> {
+  const state = await streams.state("circle", circleId);
+  if (!state.tracksPresence || state.ended) return;
+  const there = new Set(
+    (await presence.snapshot(circlePresenceRoom(circleId))).filter((p) => p.state !== "offline").map((p) => p.userId),
+  );
+  for (const userId of state.seats) {
+    if (state.present.includes(userId) !== there.has(userId))
+      await logCirclePresence(streams, io, circleId, userId, there.has(userId));
   }
 }

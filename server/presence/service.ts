@@ -5,6 +5,7 @@ import type { PersonPresence } from "../../shared/protocol/events.js";
 import type { Role } from "../../shared/domain/roles.js";
 import type { Clock } from "../clock.js";
 import { systemKey, type StreamService } from "../domain/stream-service.js";
+import { circleOfPresenceRoom, logCirclePresence } from "../domain/circles.js";
 import { fanOut, type IoServer } from "../gateway/fanout.js";
 import { rooms } from "../gateway/rooms.js";
 import type { Users } from "../auth/users.js";
@@ -154,7 +155,10 @@ export class PresenceService {
     const now = this.d.clock.now();
     const state = personState(mine, now, breaks.has(userId));
     this.d.io.to(rooms.presence(sessionId)).emit("presence:update", { sessionId, userId, state });
-    const recheck = (at: number) => this.d.due.schedule(sessionId, at).catch(() => undefined); // the sweep is the backstop
+    // A circle's reconcile runs before each decision on its piece (domain/circles.ts), not on the due index.
+    const circle = circleOfPresenceRoom(sessionId) !== null;
+    const recheck = (at: number) =>
+      circle ? Promise.resolve() : this.d.due.schedule(sessionId, at).catch(() => undefined); // the sweep is the backstop
     let logged: boolean;
     try {
       logged = await this.logTransition(sessionId, userId, state !== "offline");
@@ -168,6 +172,9 @@ export class PresenceService {
 
   /** [PR5] Log an arrival or departure if the log does not already say so; true when one was appended. */
   private async logTransition(sessionId: string, userId: string, present: boolean): Promise<boolean> {
+    // [CIR2] A circle room's transitions go to the circle's stream, where the talking piece reads them.
+    const circleId = circleOfPresenceRoom(sessionId);
+    if (circleId !== null) return logCirclePresence(this.d.streams, this.d.io, circleId, userId, present);
     const user = await this.d.users.get(userId);
     if (!user || user.role === "admin") return false;
     const role: Role = user.role;

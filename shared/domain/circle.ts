@@ -2,6 +2,9 @@ import { z } from "zod";
 import { AppError, ErrorCode } from "../protocol/errors.js";
 import type { DraftEvent, StoredEvent } from "../log.js";
 import { ALL, STAFF, onlyParticipant, type Audience, type Viewer } from "./roles.js";
+import { live } from "./circle-piece.js";
+
+export { decidePiece, decidePresence, isRoundOver, isThere, nextSeat, shareRemainingMs } from "./circle-piece.js";
 
 /** [CIR3] A share lasts 5 minutes unless the circle says otherwise. */
 export const DEFAULT_SHARE_SECONDS = 300;
@@ -20,6 +23,11 @@ export const CircleEventData = {
     shareSeconds: z.number().int().positive(),
     endsAt: z.string(),
     startedBy: z.string(),
+    /**
+     * [CIR2] Set on circles opened since issue 11: the piece goes only to people who are there
+     * (`circle.presence`). Circles opened before it count every seat, as they always did.
+     */
+    presence: z.boolean().optional(),
   }),
   /** [CIR1] */
   "agreement.accepted": z.object({ userId: z.string() }),
@@ -35,6 +43,13 @@ export const CircleEventData = {
   "circle.ended": z.object({ by: z.string() }),
   /** [CIR5] A participant chose to share one journal entry with the circle. */
   "journal.shared": z.object({ userId: z.string(), entryId: z.string(), text: z.string() }),
+  /** [CIR5] …and took it back: the circle no longer shows it. */
+  "journal.unshared": z.object({ userId: z.string(), entryId: z.string() }),
+  /**
+   * [CIR2][PR5] Someone seated arrived in the circle room or left it, as the server's presence
+   * has it (a dropped connection after its grace). The piece skips seats whose person is not there.
+   */
+  "circle.presence": z.object({ userId: z.string(), present: z.boolean() }),
 } as const;
 
 /** [CIR2] The cohort stream lists each circle started in it (`circle.listed`). */
@@ -68,8 +83,12 @@ export interface CircleState {
   holder: string | null;
   /** [CIR3] The server's instant the current share began (when the piece reached the holder). */
   holderSince: string | null;
-  /** Passes in a row since someone last shared; a full circle of them ends the round. */
-  passesInRow: number;
+  /** Who passed, in a row, since someone last shared; once everyone there has, the round is over. */
+  passedInRow: string[];
+  /** [CIR2] Whether the piece follows presence (false for circles opened before issue 11). */
+  tracksPresence: boolean;
+  /** [CIR2] Seated people in the room now, as the server's presence logged it. */
+  present: string[];
   round: number;
   roundOver: boolean;
   locked: boolean;
@@ -92,7 +111,9 @@ export function emptyCircle(id: string): CircleState {
     endsAt: null,
     holder: null,
     holderSince: null,
-    passesInRow: 0,
+    passedInRow: [],
+    tracksPresence: false,
+    present: [],
     round: 0,
     roundOver: false,
     locked: false,
@@ -121,6 +142,7 @@ export function reduceCircle(state: CircleState, e: StoredEvent): CircleState {
         holder: d.seats[0] ?? null,
         holderSince: e.at,
         round: 1,
+        tracksPresence: d.presence === true,
       };
     }
     case "agreement.accepted": {
@@ -134,7 +156,8 @@ export function reduceCircle(state: CircleState, e: StoredEvent): CircleState {
         ...next,
         holder: d.to,
         holderSince: e.at,
-        passesInRow: d.action === "pass" && !d.roundOver ? next.passesInRow + 1 : 0,
+        passedInRow:
+          d.action === "pass" && !d.roundOver && d.from !== null ? [...new Set([...next.passedInRow, d.from])] : [],
         roundOver: d.roundOver,
         round: startsRound ? next.round + 1 : next.round,
       };
@@ -145,7 +168,17 @@ export function reduceCircle(state: CircleState, e: StoredEvent): CircleState {
       return { ...next, ended: true, locked: true, holder: null, roundOver: true };
     case "journal.shared": {
       const d = CircleEventData["journal.shared"].parse(e.data);
-      return { ...next, shared: [...next.shared, { ...d, at: e.at }] };
+      const others = next.shared.filter((x) => x.entryId !== d.entryId);
+      return { ...next, shared: [...others, { ...d, at: e.at }] };
+    }
+    case "journal.unshared": {
+      const d = CircleEventData["journal.unshared"].parse(e.data);
+      return { ...next, shared: next.shared.filter((x) => !(x.entryId === d.entryId && x.userId === d.userId)) };
+    }
+    case "circle.presence": {
+      const d = CircleEventData["circle.presence"].parse(e.data);
+      const others = next.present.filter((u) => u !== d.userId);
+      return { ...next, present: d.present ? [...others, d.userId] : others };
     }
     default:
       return next;
@@ -153,7 +186,15 @@ export function reduceCircle(state: CircleState, e: StoredEvent): CircleState {
 }
 
 /** The circle's own events, which every member who accepted the agreement sees. */
-const CIRCLE_WIDE = new Set(["circle.started", "piece.moved", "notes.locked", "circle.ended", "journal.shared"]);
+const CIRCLE_WIDE = new Set([
+  "circle.started",
+  "piece.moved",
+  "notes.locked",
+  "circle.ended",
+  "journal.shared",
+  "journal.unshared",
+  "circle.presence",
+]);
 
 /**
  * [AC2] A participant's acceptance is theirs (and staff's) to see; the circle's own events are the
@@ -163,24 +204,6 @@ export function circleAudience(e: StoredEvent): Audience {
   if (e.type === "agreement.accepted")
     return onlyParticipant(CircleEventData["agreement.accepted"].parse(e.data).userId);
   return CIRCLE_WIDE.has(e.type) ? ALL : STAFF;
-}
-
-/** [CIR2] The seat after `userId`, in seat order, going round. */
-export function nextSeat(seats: readonly string[], userId: string | null): string | null {
-  if (seats.length === 0) return null;
-  const i = userId === null ? -1 : seats.indexOf(userId);
-  return seats[(i + 1) % seats.length] ?? null;
-}
-
-/** [CIR2] A round is over when the piece went round once with everyone passing, or at the end time. */
-export function isRoundOver(state: CircleState, nowMs: number): boolean {
-  return state.ended || state.roundOver || (state.endsAt !== null && nowMs >= Date.parse(state.endsAt));
-}
-
-/** [CIR3] Milliseconds left in the current share on the server's clock; negative is overtime (never a cut-off). */
-export function shareRemainingMs(state: CircleState, serverNowMs: number): number | null {
-  if (state.holder === null || state.holderSince === null) return null;
-  return state.shareSeconds * 1000 - (serverNowMs - Date.parse(state.holderSince));
 }
 
 type Draft = Omit<DraftEvent, "at">;
@@ -245,7 +268,9 @@ export function decideStartCircle(state: CircleState, cmd: StartCircle, actor: V
   if (actor.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can start a circle.");
   if (state.exists) throw new AppError(ErrorCode.RULE_VIOLATION, "This circle has already been started.");
   const { id, ...data } = cmd;
-  return [{ id, type: "circle.started", actor: actor.userId, data: { ...data, startedBy: actor.userId } }];
+  return [
+    { id, type: "circle.started", actor: actor.userId, data: { ...data, startedBy: actor.userId, presence: true } },
+  ];
 }
 
 /** [CIR1] Accepting twice is harmless: the second time records nothing new. */
@@ -254,52 +279,6 @@ export function decideAgree(state: CircleState, cmdId: string, actor: Viewer): D
     throw new AppError(ErrorCode.FORBIDDEN, "Only participants accept the circle agreement.");
   if (state.agreed.includes(actor.userId)) return [];
   return [{ id: cmdId, type: "agreement.accepted", actor: actor.userId, data: { userId: actor.userId } }];
-}
-
-function live(state: CircleState): void {
-  if (!state.exists) throw new AppError(ErrorCode.NOT_FOUND, "That circle does not exist or you are not part of it.");
-  if (state.ended) throw new AppError(ErrorCode.RULE_VIOLATION, "This circle has ended.");
-}
-
-/** [CIR2] Pass, finish, hand or take the talking piece. */
-export function decidePiece(
-  state: CircleState,
-  cmd: { id: string; action: PieceAction; to: string | null },
-  actor: Viewer,
-  nowMs: number,
-): Draft[] {
-  live(state);
-  const staff = actor.role === "facilitator";
-  const moved = (to: string | null, roundOver: boolean): Draft[] => [
-    {
-      id: cmd.id,
-      type: "piece.moved",
-      actor: actor.userId,
-      data: { action: cmd.action, from: state.holder, to, roundOver },
-    },
-  ];
-  if (cmd.action === "hand" || cmd.action === "take") {
-    if (!staff)
-      throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator can hand the piece to someone or take it back.");
-    const to = cmd.action === "take" ? actor.userId : cmd.to;
-    if (to === null || !state.seats.includes(to))
-      throw new AppError(ErrorCode.RULE_VIOLATION, "The piece can only go to someone seated in this circle.");
-    return moved(to, false);
-  }
-  if (state.endsAt !== null && nowMs >= Date.parse(state.endsAt)) {
-    throw new AppError(ErrorCode.RULE_VIOLATION, `The circle's time ended at ${state.endsAt}; the round is over.`);
-  }
-  if (state.holder !== actor.userId) {
-    throw new AppError(
-      ErrorCode.RULE_VIOLATION,
-      state.holder === null
-        ? "Nobody holds the piece now; you cannot pass it."
-        : "You do not hold the talking piece, so you cannot pass it.",
-    );
-  }
-  // Everyone passing in a row, the whole way round, closes the round.
-  const everyonePassed = cmd.action === "pass" && state.passesInRow + 1 >= state.seats.length;
-  return everyonePassed ? moved(null, true) : moved(nextSeat(state.seats, actor.userId), false);
 }
 
 export function decideLock(state: CircleState, cmdId: string, actor: Viewer): Draft[] {

@@ -59,17 +59,48 @@ export function decideWrite(cmd: { id: string; text: string; circleId: string | 
   ];
 }
 
-/** [CIR5] Sharing copies one of the owner's own entries into the circle. */
-export function decideShare(journal: JournalState, cmd: { id: string; entryId: string }, actor: Viewer): Draft[] {
+/** What sharing reads of the circle: what its members already share there. */
+export interface CircleShares {
+  shared: readonly { userId: string; entryId: string }[];
+}
+
+const isShared = (circle: CircleShares, userId: string, entryId: string) =>
+  circle.shared.some((x) => x.userId === userId && x.entryId === entryId);
+
+/**
+ * [CIR5] Sharing copies one of the owner's own entries into the circle (once: sharing it again
+ * while it is shared records nothing new). The client asks first; the server only checks it is theirs.
+ */
+export function decideShare(
+  journal: JournalState,
+  cmd: { id: string; entryId: string },
+  actor: Viewer,
+  circle: CircleShares = { shared: [] },
+): Draft[] {
   const entry = journal.entries.find((x) => x.entryId === cmd.entryId);
   if (!entry || journal.id !== actor.userId)
     throw new AppError(ErrorCode.NOT_FOUND, "That journal entry does not exist or is not yours.");
+  if (isShared(circle, actor.userId, entry.entryId)) return [];
   return [
     {
       id: cmd.id,
       type: "journal.shared",
       actor: actor.userId,
       data: { userId: actor.userId, entryId: entry.entryId, text: entry.text },
+    },
+  ];
+}
+
+/** [CIR5] Undo a share: only its owner can, and only while it is shared. */
+export function decideUnshare(circle: CircleShares, cmd: { id: string; entryId: string }, actor: Viewer): Draft[] {
+  if (actor.role !== "participant" || !isShared(circle, actor.userId, cmd.entryId))
+    throw new AppError(ErrorCode.NOT_FOUND, "That entry is not shared with this circle by you.");
+  return [
+    {
+      id: cmd.id,
+      type: "journal.unshared",
+      actor: actor.userId,
+      data: { userId: actor.userId, entryId: cmd.entryId },
     },
   ];
 }

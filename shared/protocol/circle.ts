@@ -19,7 +19,13 @@ export const CircleStart = z.strictObject({
 });
 export type CircleStart = z.infer<typeof CircleStart>;
 
-export const CircleJoin = z.strictObject({ circleId: Id });
+/**
+ * [CIR2] Joining takes a seat in the room (presence) unless `present` is false: the journal page
+ * follows a circle's shared entries without counting its reader as there.
+ */
+export const CircleJoin = z.strictObject({ circleId: Id, present: z.boolean().optional() });
+/** Leaving the room on purpose: the seat counts as empty at once (a dropped connection waits out its grace). */
+export const CircleLeave = z.strictObject({ circleId: Id });
 export const CircleAgree = z.strictObject({ id: Id, circleId: Id });
 export const CirclePiece = z.strictObject({ id: Id, circleId: Id, action: PieceAction, to: Id.nullable().optional() });
 export const CircleLock = z.strictObject({ id: Id, circleId: Id });
@@ -36,12 +42,13 @@ export const JournalWrite = z.strictObject({
   circleId: Id.nullable().optional(),
 });
 export const JournalShare = z.strictObject({ id: Id, entryId: Id, circleId: Id });
+export const JournalUnshare = z.strictObject({ id: Id, entryId: Id, circleId: Id });
 
 export const FnoteSave = z.strictObject({
   id: Id,
   circleId: Id,
   about: Id.nullable(),
-  text: z.string().max(FNOTE_TEXT_MAX),
+  text: z.string().trim().min(1, "Write the note first.").max(FNOTE_TEXT_MAX),
 });
 
 export const TimePing = z.strictObject({});
@@ -49,6 +56,7 @@ export const TimePing = z.strictObject({});
 export const CircleCommands = {
   "circle:start": CircleStart,
   "circle:join": CircleJoin,
+  "circle:leave": CircleLeave,
   "circle:agree": CircleAgree,
   "circle:piece": CirclePiece,
   "circle:lock": CircleLock,
@@ -57,6 +65,7 @@ export const CircleCommands = {
   "notes:awareness": NotesAwareness,
   "journal:write": JournalWrite,
   "journal:share": JournalShare,
+  "journal:unshare": JournalUnshare,
   "fnote:save": FnoteSave,
   "time:ping": TimePing,
 } as const;
@@ -73,6 +82,7 @@ export interface CircleJoined {
 export interface CircleReplies {
   "circle:start": { circleId: string; seq: number };
   "circle:join": CircleJoined;
+  "circle:leave": { left: true };
   "circle:agree": { seq: number };
   "circle:piece": { seq: number };
   "circle:lock": { seq: number };
@@ -81,6 +91,7 @@ export interface CircleReplies {
   "notes:awareness": { relayed: true };
   "journal:write": { seq: number; entryId: string };
   "journal:share": { seq: number };
+  "journal:unshare": { seq: number };
   "fnote:save": { seq: number };
   /** The server's clock, ms since the epoch [CIR3]. */
   "time:ping": { serverTime: number };

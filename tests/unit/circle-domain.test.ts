@@ -4,6 +4,7 @@ import {
   decideAgree,
   decideLock,
   decidePiece,
+  decidePresence,
   decideStartCircle,
   emptyCircle,
   isRoundOver,
@@ -11,7 +12,7 @@ import {
   shareRemainingMs,
   type CircleState,
 } from "../../shared/domain/circle.js";
-import { decideFnote, emptyFnotes, reduceFnotes } from "../../shared/domain/circle-facilitator.js";
+import { decideFnote, emptyFnotes, fnoteHistory, reduceFnotes } from "../../shared/domain/circle-facilitator.js";
 import { decideShare, decideWrite, emptyJournal, reduceJournal } from "../../shared/domain/journal.js";
 import { estimateOffset, formatRemaining } from "../../shared/domain/circle-time.js";
 import { emptyNotes, foldNotesEvent, reduceNotes } from "../../shared/domain/notes.js";
@@ -32,9 +33,10 @@ function apply(state: CircleState, drafts: Omit<DraftEvent, "at">[], at = T0): C
   return s;
 }
 
-function started(seats = ["f1", "a", "b", "c"], endsInMin = 60): CircleState {
+/** A circle with everyone seated in the room unless `here` says who is [CIR2]. */
+function started(seats = ["f1", "a", "b", "c"], endsInMin = 60, here: readonly string[] = seats): CircleState {
   const endsAt = new Date(T0 + endsInMin * 60_000).toISOString();
-  return apply(
+  let s = apply(
     emptyCircle("c1"),
     decideStartCircle(
       emptyCircle("c1"),
@@ -42,6 +44,8 @@ function started(seats = ["f1", "a", "b", "c"], endsInMin = 60): CircleState {
       fac,
     ),
   );
+  for (const id of here) s = apply(s, decidePresence(s, { userId: id, present: true }));
+  return s;
 }
 
 function code(fn: () => unknown): string {
@@ -178,7 +182,7 @@ describe("journal and facilitator notes [CIR5] [CIR6]", () => {
     const [d] = decideFnote({ id: "n", about: "a", text: "quiet today" }, ["a"], fac);
     if (!d) throw new Error("no draft");
     const st = reduceFnotes(emptyFnotes("c1"), { ...d, at: new Date(T0).toISOString(), seq: 1, epoch: "ep" });
-    expect(st.perParticipant["a"]?.text).toBe("quiet today");
+    expect(fnoteHistory(st, "a").map((n) => n.text)).toEqual(["quiet today"]);
   });
 });
 

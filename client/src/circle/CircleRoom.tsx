@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { isRoundOver } from "../../../shared/domain/circle.js";
+import { isRoundOver, isThere } from "../../../shared/domain/circle.js";
 import type { PublicUser } from "../../../shared/protocol/events.js";
 import { sendCommand } from "../live/command.js";
 import { Agreement } from "./Agreement.js";
@@ -10,6 +10,7 @@ import { SeatRing } from "./SeatRing.js";
 import { ShareTimer } from "./ShareTimer.js";
 import { circleNow, useServerClock } from "./serverClock.js";
 import { useCircleRoom } from "./useCircleRoom.js";
+import { dateTime } from "../time.js";
 import "./circle.css";
 
 /** The integration circle room, for participants (often on a phone) and facilitators. */
@@ -95,8 +96,9 @@ export function CircleRoom(props: { circleId: string; me: PublicUser }) {
                 >
                   <option value="">Choose…</option>
                   {state.seats.map((id) => (
-                    <option key={id} value={id}>
+                    <option key={id} value={id} disabled={!isThere(state, id)}>
                       {name(id)}
+                      {isThere(state, id) ? "" : " (not here)"}
                     </option>
                   ))}
                 </select>
@@ -137,7 +139,9 @@ export function CircleRoom(props: { circleId: string; me: PublicUser }) {
                 {state.shared.map((s) => (
                   <li key={s.entryId}>
                     <p className="note">{s.text}</p>
-                    <span className="muted small">— {name(s.userId)}</span>
+                    <span className="muted small">
+                      — {name(s.userId)}, <time dateTime={s.at}>{dateTime(s.at)}</time>
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -146,11 +150,12 @@ export function CircleRoom(props: { circleId: string; me: PublicUser }) {
           {me.role === "participant" && (
             <Journal
               circleId={circleId}
+              circleTitle={state.title}
               meId={me.id}
               shared={new Set(state.shared.filter((s) => s.userId === me.id).map((s) => s.entryId))}
             />
           )}
-          {staff && <FacilitatorNotes circleId={circleId} participants={participants} />}
+          {staff && <FacilitatorNotes circleId={circleId} participants={participants} people={room.people} />}
         </div>
       </div>
     </main>

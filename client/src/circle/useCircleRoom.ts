@@ -20,8 +20,12 @@ export interface CircleRoomState {
 /**
  * Join a circle and follow its stream with the shared reducer [LOG5]; rejoin on every
  * reconnect from the position held [LOG4], so every screen agrees on who holds the piece.
+ * `present` (the room itself) takes a seat [CIR2]: the server counts this person as there until
+ * they leave the room (closing it here says so at once) or their connection's grace runs out.
+ * The journal page follows a circle without it.
  */
-export function useCircleRoom(circleId: string): CircleRoomState {
+export function useCircleRoom(circleId: string, opts: { present?: boolean } = {}): CircleRoomState {
+  const present = opts.present ?? true;
   const stream = useStream(circleStream, streamName("circle", circleId));
   const { follower } = stream;
   const [people, setPeople] = useState<PublicUser[]>([]);
@@ -36,7 +40,7 @@ export function useCircleRoom(circleId: string): CircleRoomState {
     let cancelled = false;
     const join = async (): Promise<void> => {
       await follower.catchUp(async () => {
-        const ack = await request("circle:join", { circleId });
+        const ack = await request("circle:join", { circleId, present });
         if (cancelled) return null;
         if (!ack.ok) {
           setError(ack.error.message);
@@ -56,8 +60,10 @@ export function useCircleRoom(circleId: string): CircleRoomState {
     return () => {
       cancelled = true;
       socket.off("connect", onConnect);
+      // Best effort: if this is lost, the connection's grace ends the seat instead [PR2].
+      if (present && socket.connected) request("circle:leave", { circleId }).catch(() => undefined);
     };
-  }, [follower, circleId, joins]);
+  }, [follower, circleId, joins, present]);
 
   return {
     state: stream.state,

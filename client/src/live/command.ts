@@ -72,6 +72,7 @@ type CircleIdCommand =
   | "notes:update"
   | "journal:write"
   | "journal:share"
+  | "journal:unshare"
   | "fnote:save";
 /** The dosing-day commands (shared/protocol/live.ts); each carries its own id. */
 type LiveIdCommand =

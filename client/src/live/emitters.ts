@@ -47,6 +47,7 @@ export const emitters: { [K in CommandName]: Emit<K> } = {
   "session:close": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("session:close", p, settle(res, rej))),
   "circle:start": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:start", p, settle(res, rej))),
   "circle:join": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:join", p, settle(res, rej))),
+  "circle:leave": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:leave", p, settle(res, rej))),
   "circle:agree": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:agree", p, settle(res, rej))),
   "circle:piece": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:piece", p, settle(res, rej))),
   "circle:lock": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("circle:lock", p, settle(res, rej))),
@@ -56,6 +57,8 @@ export const emitters: { [K in CommandName]: Emit<K> } = {
     new Promise((res, rej) => s.timeout(ms).emit("notes:awareness", p, settle(res, rej))),
   "journal:write": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("journal:write", p, settle(res, rej))),
   "journal:share": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("journal:share", p, settle(res, rej))),
+  "journal:unshare": (s, p, ms) =>
+    new Promise((res, rej) => s.timeout(ms).emit("journal:unshare", p, settle(res, rej))),
   "fnote:save": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("fnote:save", p, settle(res, rej))),
   "time:ping": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("time:ping", p, settle(res, rej))),
 };

@@ -24,6 +24,11 @@ export function Home(props: { me: Me; refresh: () => Promise<void> }) {
   return (
     <main className="page">
       <h1>Your sessions</h1>
+      {me.user.role === "participant" && (
+        <p>
+          <Link href="/journal">My journal</Link>
+        </p>
+      )}
       {me.cohorts.length === 0 && <p className="muted">You are not part of any cohort yet.</p>}
       {me.cohorts.map((c) => (
         <Cohort key={c.id} cohort={c} canStart={me.user.role === "facilitator"} />

@@ -1,5 +1,5 @@
 import { decideFnote } from "../../../shared/domain/circle-facilitator.js";
-import { decideShare, decideWrite } from "../../../shared/domain/journal.js";
+import { decideShare, decideUnshare, decideWrite } from "../../../shared/domain/journal.js";
 import { NotesUpdate, NOTES_COMMAND_BYTES } from "../../../shared/protocol/circle.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { streamName } from "../../../shared/log.js";
@@ -14,7 +14,8 @@ import { command, parseWith, type FeatureHandlers } from "../handler.js";
 import { rooms } from "../rooms.js";
 import { firstSeq } from "./acks.js";
 
-type NotesCommand = "notes:update" | "notes:awareness" | "journal:write" | "journal:share" | "fnote:save";
+type NotesCommand =
+  "notes:update" | "notes:awareness" | "journal:write" | "journal:share" | "journal:unshare" | "fnote:save";
 
 /** Shared notes (Yjs), private journals and facilitator notes [CIR4]–[CIR6]. */
 export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> {
@@ -72,12 +73,22 @@ export function circleNotesHandlers(s: Services): FeatureHandlers<NotesCommand> 
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
       await requireAgreement(s.streams, user, circle, cohort);
       const journal = await s.streams.state("journal", user.id);
-      const done = await s.streams.execute("circle", p.circleId, clientKey(user.id, "journal:share", p.id), () =>
-        decideShare(journal, p, viewerOf(user)),
+      const done = await s.streams.execute("circle", p.circleId, clientKey(user.id, "journal:share", p.id), (st) =>
+        decideShare(journal, p, viewerOf(user), st),
       );
-      const { events } = done;
       fanOut(s.io, streamName("circle", p.circleId), done);
-      return { seq: firstSeq(events, "shared entry") };
+      return { seq: done.events[0]?.seq ?? (await s.streams.state("circle", p.circleId)).seq };
+    }),
+
+    // [CIR5] Undo a share: the circle stops showing the entry; only its owner can.
+    "journal:unshare": command(Commands["journal:unshare"], async (p, socket) => {
+      const user = socket.data.user;
+      await circleFor(s.streams, s.directory, user, p.circleId);
+      const done = await s.streams.execute("circle", p.circleId, clientKey(user.id, "journal:unshare", p.id), (st) =>
+        decideUnshare(st, p, viewerOf(user)),
+      );
+      fanOut(s.io, streamName("circle", p.circleId), done);
+      return { seq: firstSeq(done.events, "unshared entry") };
     }),
 
     "fnote:save": command(Commands["fnote:save"], async (p, socket) => {

@@ -11,7 +11,15 @@ import { Commands } from "../../../shared/protocol/events.js";
 import { serverId, streamName } from "../../../shared/log.js";
 import { clientKey, type CommandKey } from "../../domain/stream-service.js";
 import type { UserRecord } from "../../auth/users.js";
-import { circleFor, needsAgreement, requireAgreement } from "../../domain/circles.js";
+import {
+  circleFor,
+  circlePresenceRoom,
+  needsAgreement,
+  reconcileCirclePresence,
+  requireAgreement,
+} from "../../domain/circles.js";
+import { PresenceLogError } from "../../presence/service.js";
+import { errorKind } from "../../logger.js";
 import { viewerOf } from "../../domain/directory.js";
 import { derivedId } from "../../domain/derived-id.js";
 import { sealNotes } from "../../domain/notes.js";
@@ -21,10 +29,18 @@ import { fanOut } from "../fanout.js";
 import { openAndList } from "./same-command.js";
 import { firstSeq } from "./acks.js";
 import { command, type FeatureHandlers } from "../handler.js";
+import type { AppSocket } from "../types.js";
 import { subscribe } from "./session.js";
 
 type CircleCommand =
-  "circle:start" | "circle:join" | "circle:agree" | "circle:piece" | "circle:lock" | "circle:end" | "time:ping";
+  | "circle:start"
+  | "circle:join"
+  | "circle:leave"
+  | "circle:agree"
+  | "circle:piece"
+  | "circle:lock"
+  | "circle:end"
+  | "time:ping";
 
 /** The circle room's commands: parse (in `command`) → authorize → decide → append → ack → fan out. */
 export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
@@ -54,6 +70,21 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
     const { event, duplicate } = await sealNotes(s.streams, p.circleId, user.id);
     fanOut(s.io, streamName("notes", p.circleId), { events: [event], duplicate });
     return ack;
+  };
+
+  /**
+   * [CIR2] Count this person as in the circle room: presence per person across tabs and nodes
+   * (presence/service.ts), the arrival logged in the circle's stream. The disconnect handler
+   * (app.ts) gives a dropped connection its grace like a live room's.
+   */
+  const takeSeat = async (circleId: string, socket: AppSocket): Promise<void> => {
+    const room = circlePresenceRoom(circleId);
+    socket.data.sessions.add(room);
+    await s.presence.connect(room, socket.data.user.id, socket.id).catch((err: unknown) => {
+      if (!(err instanceof PresenceLogError)) throw err;
+      s.logger.warn("circle arrival not logged yet; the next join or pass reconciles", { error: errorKind(err.cause) });
+    });
+    await reconcileCirclePresence(s.streams, s.io, s.presence, circleId);
   };
 
   return {
@@ -101,8 +132,16 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
           sync: { stream, epoch: null, reset: true, events: [], head: 0, more: false },
         };
       await subscribe(socket, stream);
+      if (p.present !== false) await takeSeat(p.circleId, socket);
       const sync = await syncStream(s.log, viewerOf(user), stream, null, 0);
       return { circleId: p.circleId, cohortId: cohort.id, people, needsAgreement: false, sync };
+    }),
+
+    // [CIR2] Leaving the room in the app empties the seat at once; a dropped connection waits out its grace [PR2].
+    "circle:leave": command(Commands["circle:leave"], async (p, socket) => {
+      const room = circlePresenceRoom(p.circleId);
+      if (socket.data.sessions.delete(room)) await s.presence.leave(room, socket.data.user.id, socket.id);
+      return { left: true as const };
     }),
 
     "circle:agree": command(Commands["circle:agree"], async (p, socket) => {
@@ -115,6 +154,8 @@ export function circleHandlers(s: Services): FeatureHandlers<CircleCommand> {
       const user = socket.data.user;
       const { circle, cohort } = await circleFor(s.streams, s.directory, user, p.circleId);
       await requireAgreement(s.streams, user, circle, cohort);
+      // [CIR2] Who is there, as presence has it, is in the log before the piece moves.
+      await reconcileCirclePresence(s.streams, s.io, s.presence, p.circleId);
       return run(p.circleId, clientKey(user.id, "circle:piece", p.id), (st) =>
         decidePiece(st, { id: p.id, action: p.action, to: p.to ?? null }, viewerOf(user), s.clock.now()),
       );
