@@ -53,7 +53,8 @@ describe("integration circle in Chromium", () => {
     await b.page.getByTestId("piece-finish").click();
     await holderIs(c.page, c.id);
     await c.page.getByTestId("piece-pass").click();
-    // The next seat is the absent co-facilitator; the facilitator takes the piece back.
+    // The co-facilitator never came, so the piece skips their seat back to the facilitator [CIR2];
+    // taking it back changes nothing visible.
     await facPage.getByTestId("piece-take").click();
     for (const p of [facPage, a.page, b.page, c.page]) await holderIs(p, facUser.id);
 

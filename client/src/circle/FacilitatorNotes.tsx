@@ -59,8 +59,10 @@ export function FacilitatorNotes(props: { circleId: string; participants: Public
         Facilitator notes <span className="badge">facilitators only</span>
       </h2>
       <label className="field">
-        <span>About</span>
+        {/* Named by the span alone: a wrapping label's name would take in every option's text. */}
+        <span id={`fnote-about-${circleId}`}>About</span>
         <select
+          aria-labelledby={`fnote-about-${circleId}`}
           value={about}
           onChange={(e) => {
             if (draft.trim() === "") switchTo(e.target.value);
