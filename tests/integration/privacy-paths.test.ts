@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { isHidden, streamName, type StoredEvent } from "../../shared/log.js";
 import { circleAudience } from "../../shared/domain/circle.js";
+import { fnoteAudience } from "../../shared/domain/circle-facilitator.js";
 import { TestClient, signIn } from "../support/client.js";
 import { TEST_PASSWORD } from "../support/fixtures.js";
 import type { SyncResult } from "../../shared/protocol/events.js";
@@ -162,5 +163,29 @@ describe("audiences fail closed", () => {
       kind: "participant",
       userId: "p1",
     });
+  });
+
+  it("[AC3] [CIR6] facilitator notes as entries (and the saves before them) are staff-only; the circle's presence and unshares carry no words", () => {
+    const event = (type: string, data: Record<string, unknown>): StoredEvent => ({
+      id: "e1",
+      seq: 1,
+      epoch: "x",
+      type,
+      actor: "f1",
+      at: "2026-11-26T18:00:00.000Z",
+      data,
+    });
+    for (const e of [
+      event("fnote.added", { entryId: "n1", about: "p1", text: "x" }),
+      event("fnote.saved", { about: null, text: "x" }),
+    ])
+      expect(fnoteAudience(e)).toEqual({ kind: "staff" });
+    for (const [type, data] of [
+      ["circle.presence", { userId: "p1", present: true }],
+      ["journal.unshared", { userId: "p1", entryId: "e" }],
+    ] as const) {
+      expect(circleAudience(event(type, data))).toEqual({ kind: "all" });
+      expect(Object.keys(data)).not.toContain("text");
+    }
   });
 });
