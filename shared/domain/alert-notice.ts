@@ -28,13 +28,14 @@ export function noticeState(session: SessionState, a: Alert): AlertNoticeState {
 
 export interface NoticeContext {
   cohortName: string;
-  /** A person's name from their id (who answered); the id's owner may be unknown. */
+  /** A person's name from their id (whom it is about, who answered); the id's owner may be unknown. */
   name: (userId: string) => string;
 }
 
 /** The notice for one alert as the session's state has it now. */
 export function noticeOf(session: SessionState, a: Alert, ctx: NoticeContext, reminder = a.reminders): AlertNotice {
   const state = noticeState(session, a);
+  const aboutId = a.participantId ?? a.subjectId;
   const closedAt =
     state === "resolved"
       ? (a.resolved?.at ?? null)
@@ -50,6 +51,7 @@ export function noticeOf(session: SessionState, a: Alert, ctx: NoticeContext, re
     tier: a.tier,
     reminder,
     participantId: a.participantId,
+    about: aboutId === null ? null : ctx.name(aboutId),
     raisedAt: a.raisedAt,
     sessionTitle: session.title,
     cohortName: ctx.cohortName,

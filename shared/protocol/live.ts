@@ -134,8 +134,10 @@ export type AlertNoticeState = z.infer<typeof AlertNoticeState>;
  * [LIVE3][LIVE6] Pushed to every facilitator of the cohort and the program's admins when an
  * alert escalates, at each reminder after that, at once for a ratio alert — and again when that
  * alert is answered or resolved, or its session ends, so a notice follows its alert to the end.
- * Ids, kind, where (session and cohort names) and who answered: no participant name, no clinical
- * detail. Parsed on arrival by the client (AlertNotices.tsx).
+ * Ids, kind, where (session and cohort names), whom it is about and who answered — names staff of
+ * the cohort see on every roster — and no clinical detail. It goes to staff sockets only; a
+ * system notification or Web Push payload (seen on lock screens) must not copy `about`.
+ * Parsed on arrival by the client (AlertNotices.tsx).
  */
 export const AlertNotice = z.object({
   sessionId: z.string(),
@@ -146,6 +148,8 @@ export const AlertNotice = z.object({
   /** 0 for the escalation itself; n for the n-th reminder after the last tier (a minute apart). */
   reminder: z.number().int().min(0),
   participantId: z.string().nullable(),
+  /** The name of whom it is about (the participant, the facilitator on a long break); null for a ratio alert. */
+  about: z.string().nullable(),
   raisedAt: z.string(),
   /** The session's title and its cohort's name, so the notice says where without a click. */
   sessionTitle: z.string(),

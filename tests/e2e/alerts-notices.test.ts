@@ -76,7 +76,9 @@ describe("alert notices for facilitators and admins in Chromium", () => {
     await admin.getByTestId("alert-notices").waitFor({ timeout: 25_000 });
     await admin.locator('[data-testid="alert-notices"] li[data-state="waiting"]').nth(1).waitFor({ timeout: 25_000 });
     const banner = admin.getByTestId("alert-notices");
-    expect(await banner.innerText()).toMatch(/Asked for support in Dosing day \(Main cohort\): no response for 15 s/);
+    expect(await banner.innerText()).toMatch(
+      new RegExp(`No response for 15 s: p1 ${tag} asked for support in Dosing day \\(Main cohort\\)`),
+    );
     // One line per alert, and one sound control on the whole page, in the header.
     expect(await banner.locator("li").count()).toBe(2);
     expect((await banner.boundingBox())?.height ?? 999).toBeLessThan(90);
@@ -114,8 +116,10 @@ describe("alert notices for facilitators and admins in Chromium", () => {
       .click();
     const answered = banner.locator('li[data-state="answered"]');
     await answered.waitFor({ timeout: 10_000 });
-    expect(await answered.innerText()).toMatch(new RegExp(`answered by fac1 ${tag} at \\d{1,2}:\\d{2}`));
-    expect(await answered.innerText()).not.toMatch(/no response/);
+    expect(await answered.innerText()).toMatch(
+      new RegExp(`Answered by fac1 ${tag} at \\d{1,2}:\\d{2} [AP]M \\w+: p1 ${tag} asked for support in Dosing day`),
+    );
+    expect(await answered.innerText()).not.toMatch(/no response/i);
     await screenshot(admin, "alerts-answered");
     await answered.waitFor({ state: "detached", timeout: 40_000 });
     expect(await banner.locator("li").count()).toBe(1);

@@ -64,6 +64,7 @@ describe("alert notices follow their alert", () => {
       tier: 1,
       sessionTitle: "Dosing day",
       cohortName: "Main cohort",
+      about: `p1 ${A.tag}`,
       answered: null,
     });
 

@@ -10,7 +10,11 @@ import type { AlertNotice } from "../../shared/protocol/live.js";
 import { applyNotice, applySnapshot, expire, EMPTY_BOOK, CLEAR_AFTER_MS } from "../../client/src/room/notice-store.js";
 import { T0, fac, p1 } from "../support/live-log.js";
 
-const ctx = { cohortName: "Spring cohort", name: (id: string) => (id === "f1" ? "Jonah" : "someone") };
+const names = new Map([
+  ["f1", "Jonah"],
+  ["p1", "Chloe"],
+]);
+const ctx = { cohortName: "Spring cohort", name: (id: string) => names.get(id) ?? "someone" };
 
 /** A session log that keeps the stored events, so notices can be derived from them. */
 class Stream {
@@ -47,6 +51,7 @@ describe("alert notices, derived from the alert's state", () => {
         tier: 1,
         sessionTitle: "Dosing day",
         cohortName: "Spring cohort",
+        about: "Chloe",
         answered: null,
       }),
     ]);
@@ -78,6 +83,7 @@ describe("the tab's notices follow the server's", () => {
     tier: 1,
     reminder: 0,
     participantId: "p1",
+    about: "Chloe",
     raisedAt: new Date(T0).toISOString(),
     sessionTitle: "Dosing day",
     cohortName: "Spring cohort",

@@ -3,7 +3,7 @@ import { Link, useRoute } from "wouter";
 import type { AlertNotice } from "../../../shared/protocol/live.js";
 import { announce } from "../live/announce.js";
 import { clock } from "../time.js";
-import { ALERT_LABEL } from "./labels.js";
+import { alertHeadline } from "./labels.js";
 import { dismissNotice, listenForNotices, useNoticeBook, type Held } from "./notice-store.js";
 import { beep, useWaiting } from "./sound.js";
 import "./alerts.css";
@@ -19,27 +19,33 @@ function where(n: AlertNotice): string {
 
 /** How long it has gone unanswered, from its tier or reminder; a ratio alert says it at once. */
 function waitedFor(n: AlertNotice): string {
-  if (n.reminder > 0) return `no response for ${n.reminder + 1} min`;
-  if (n.tier >= 2) return "no response for 60 s";
-  if (n.tier === 1) return "no response for 15 s";
-  return "needs a facilitator";
+  if (n.reminder > 0) return `No response for ${n.reminder + 1} min`;
+  if (n.tier >= 2) return "No response for 60 s";
+  if (n.tier === 1) return "No response for 15 s";
+  return "Needs a facilitator now";
+}
+
+/** Where it stands, first, so a cut-off line still says the part that matters. */
+function lead(n: AlertNotice): string {
+  const by = n.answered?.by ?? "a facilitator";
+  const at = clock(n.answered?.at ?? n.closedAt ?? n.raisedAt);
+  switch (n.state) {
+    case "waiting":
+      return waitedFor(n);
+    case "answered":
+      return n.kind === "ratio" || n.kind === "break"
+        ? `${by} responded at ${at}, open until resolved`
+        : `Answered by ${by} at ${at}`;
+    case "resolved":
+      return `Resolved at ${clock(n.closedAt ?? n.raisedAt)}`;
+    case "ended":
+      return `Session ended at ${clock(n.closedAt ?? n.raisedAt)}`;
+  }
 }
 
 /** The one sentence a notice says, the same on screen and through the live region. */
 export function noticeSentence(n: AlertNotice): string {
-  const what = `${ALERT_LABEL[n.kind]} in ${where(n)}`;
-  switch (n.state) {
-    case "waiting":
-      return `${what}: ${waitedFor(n)}.`;
-    case "answered":
-      return n.kind === "ratio" || n.kind === "break"
-        ? `${what}: ${n.answered?.by ?? "A facilitator"} responded at ${clock(n.answered?.at ?? n.raisedAt)}; open until it is resolved.`
-        : `${what}: answered by ${n.answered?.by ?? "a facilitator"} at ${clock(n.answered?.at ?? n.raisedAt)}.`;
-    case "resolved":
-      return `${what}: resolved at ${clock(n.closedAt ?? n.raisedAt)}.`;
-    case "ended":
-      return `${what}: the session ended at ${clock(n.closedAt ?? n.raisedAt)}.`;
-  }
+  return `${lead(n)}: ${alertHeadline(n.kind, n.about)} in ${where(n)}.`;
 }
 
 /** Waiting first (longest unanswered first), then the ones saying how they ended. */
@@ -96,8 +102,10 @@ export function AlertNotices() {
             data-state={n.state}
           >
             <span aria-hidden="true">{n.state === "waiting" ? "⚠" : "✓"}</span>
-            <span className="notice-text">{noticeSentence(n)}</span>
-            <span className="muted small">raised {clock(n.raisedAt)}</span>
+            <span className="notice-text" title={noticeSentence(n)}>
+              {noticeSentence(n)}
+            </span>
+            {n.state === "waiting" && <span className="muted small">raised {clock(n.raisedAt)}</span>}
             <Link href={`/session/${encodeURIComponent(n.sessionId)}`}>Go to the session</Link>
             {n.state !== "waiting" && (
               <button

@@ -12,7 +12,7 @@ export function SoundControl() {
   if (state === "on")
     return (
       <span className="sound-control" data-testid="sound-state" data-state="on">
-        <span aria-hidden="true">🔔 </span>Alert sound on
+        Alert sound on
         <button type="button" className="quiet small" onClick={disableSound}>
           Turn off
         </button>

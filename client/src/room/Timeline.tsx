@@ -26,7 +26,7 @@ export function Timeline(props: {
   const moves = all.length - all.filter((e) => !MOVEMENT_TYPES.has(e.type)).length;
   return (
     <>
-      <label className="timeline-filter">
+      <label className="check timeline-filter">
         <input
           type="checkbox"
           checked={hideMoves}

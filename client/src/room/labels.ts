@@ -101,19 +101,24 @@ export function alertPhrase(a: Alert, name: (id: string) => string): string {
   }
 }
 
-/** How an alert's raising reads on the timeline: what, and about whom. */
-function raisedLine(a: Alert, name: (id: string) => string): string {
-  const about = a.participantId ?? a.subjectId;
-  switch (a.kind) {
+/** What an alert is, as a headline naming whom it is about: "Chloe asked for support". */
+export function alertHeadline(kind: AlertKind, about: string | null): string {
+  switch (kind) {
     case "support":
-      return `${about ? name(about) : "Someone"} asked for support`;
+      return `${about ?? "Someone"} asked for support`;
     case "vitals":
-      return `Vitals alert for ${about ? name(about) : "someone"}`;
+      return `Vitals alert for ${about ?? "someone"}`;
     case "break":
-      return `${about ? name(about) : "A facilitator"} has been on break too long`;
+      return `${about ?? "A facilitator"} has been on break too long`;
     case "ratio":
       return "Facilitator ratio broken";
   }
+}
+
+/** How an alert's raising reads on the timeline: what, and about whom. */
+function raisedLine(a: Alert, name: (id: string) => string): string {
+  const about = a.participantId ?? a.subjectId;
+  return alertHeadline(a.kind, about === null ? null : name(about));
 }
 
 /** What became of it, after the raising line: "— answered by Jonah 10:40". */

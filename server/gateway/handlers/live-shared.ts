@@ -45,15 +45,17 @@ async function noticeAudience(
   if (session.cohortId === null) return null;
   const cohort = await s.streams.state("cohort", session.cohortId);
   const { admins } = await profileForCohort(s, cohort);
-  // Only who answered is named, and only staff answer: a participant's name is never looked up.
-  const answerers = [...new Set(Object.values(session.live.alerts).flatMap((a) => (a.ack ? [a.ack.by] : [])))];
+  // Whom each alert is about and who answered it: names staff of the cohort see on its rosters.
+  const ids = Object.values(session.live.alerts).flatMap((a) =>
+    [a.participantId, a.subjectId, a.ack?.by ?? null].filter((x): x is string => x !== null),
+  );
   const names = new Map<string, string>();
-  for (const id of answerers) {
+  for (const id of new Set(ids)) {
     const u = await s.users.get(id);
     if (u) names.set(id, u.name);
   }
   return {
-    ctx: { cohortName: cohort.name, name: (id) => names.get(id) ?? "a facilitator" },
+    ctx: { cohortName: cohort.name, name: (id) => names.get(id) ?? "someone" },
     staff: [...cohort.facilitators, ...admins],
   };
 }
