@@ -68,6 +68,15 @@ describe("alert notices, derived from the alert's state", () => {
     expect(openNotices(s.state, ctx)).toEqual([]);
   });
 
+  it("[LIVE6] when the session ends, a notified alert that was answered closes as ended", () => {
+    const { s, alertId } = withSupport();
+    s.now = T0 + 15_000;
+    s.apply(decideLiveChecks(s.state, s.now, oregon2025));
+    s.apply(decideAck(s.state, { alertId }, fac));
+    const closed = s.apply([{ id: "close", type: "session.closed", actor: "f1", data: { closedBy: "f1" } }]);
+    expect(noticesFor(s.state, closed, ctx).map((n) => `${n.alertId} ${n.state}`)).toEqual([`${alertId} ended`]);
+  });
+
   it("[LIVE6] an alert answered before it escalated never makes a notice at all", () => {
     const { s, alertId } = withSupport();
     const acked = s.apply(decideAck(s.state, { alertId }, fac));
