@@ -84,6 +84,12 @@ describe("alert notices for facilitators and admins in Chromium", () => {
     expect((await banner.boundingBox())?.height ?? 999).toBeLessThan(90);
     expect(await admin.getByRole("button", { name: /alert sound/i }).count()).toBeLessThanOrEqual(1);
     expect(await banner.getByRole("button", { name: /sound/i }).count()).toBe(0);
+    // Said once through the one live region, assertively; the strip itself is not a live region.
+    expect(await admin.getByTestId("live-assertive").innerText()).toMatch(
+      /^No response for 15 s: p\d \w+ asked for support/,
+    );
+    expect(await admin.locator('[role="alert"], [aria-live]').count()).toBe(2);
+    expect(await banner.getAttribute("role")).toBeNull();
     await screenshot(admin, "alerts-banner-admin");
 
     // On the alert's own page, the room's panel says it all: no notice strip there.
@@ -120,6 +126,7 @@ describe("alert notices for facilitators and admins in Chromium", () => {
       new RegExp(`Answered by fac1 ${tag} at \\d{1,2}:\\d{2} [AP]M \\w+: p1 ${tag} asked for support in Dosing day`),
     );
     expect(await answered.innerText()).not.toMatch(/no response/i);
+    expect(await admin.getByTestId("live-polite").innerText()).toMatch(new RegExp(`^Answered by fac1 ${tag}`));
     await screenshot(admin, "alerts-answered");
     await answered.waitFor({ state: "detached", timeout: 40_000 });
     expect(await banner.locator("li").count()).toBe(1);
