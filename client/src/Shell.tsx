@@ -3,8 +3,10 @@ import { Link } from "wouter";
 import type { Role } from "../../shared/domain/roles.js";
 import type { Me } from "./api.js";
 import { AdminNav } from "./admin/Nav.js";
+import { LiveRegion } from "./live/LiveRegion.js";
 import { useConnection } from "./live/socket.js";
 import { AlertNotices } from "./room/AlertNotices.js";
+import { SoundControl } from "./room/SoundControl.js";
 import { SignIn } from "./screens/SignIn.js";
 import "./shell.css";
 
@@ -50,6 +52,7 @@ export function SignedIn(props: {
   const allowed = props.roles === null || props.roles.includes(me.user.role);
   return (
     <>
+      <LiveRegion />
       <Header name={me.user.name} role={me.user.role} onSignOut={props.signOut} />
       {me.user.role !== "participant" && <AlertNotices />}
       {props.nav && <AdminNav me={me} />}
@@ -73,6 +76,7 @@ function Header(props: { name: string; role: string; onSignOut: () => Promise<vo
       >
         {connected ? "Connected" : "Reconnecting…"}
       </span>
+      {props.role !== "participant" && <SoundControl />}
       <span className="who" data-testid="whoami">
         {props.name} <span className="muted">({props.role})</span>
       </span>

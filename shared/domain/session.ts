@@ -43,6 +43,8 @@ export interface TimelineEntry {
   type: string;
   actor: string;
   subject: string | null;
+  /** The alert an alert event is about (escalated, reminded, acknowledged, resolved), so the timeline can say whose. */
+  alertId?: string;
 }
 
 export interface SessionState {
@@ -88,7 +90,9 @@ export function emptySession(id: string): SessionState {
 const TIMELINE_MAX = 200;
 
 function withTimeline(state: SessionState, e: StoredEvent, subject: string | null): SessionState {
-  const timeline = [...state.timeline, { seq: e.seq, at: e.at, type: e.type, actor: e.actor, subject }];
+  const entry: TimelineEntry = { seq: e.seq, at: e.at, type: e.type, actor: e.actor, subject };
+  if (e.type.startsWith("alert.") && typeof e.data.alertId === "string") entry.alertId = e.data.alertId;
+  const timeline = [...state.timeline, entry];
   return { ...state, timeline: timeline.length > TIMELINE_MAX ? timeline.slice(-TIMELINE_MAX) : timeline };
 }
 

@@ -5,7 +5,7 @@ import type { PublicUser, SyncResult } from "./common.js";
 import type { PresenceState } from "./presence.js";
 import { CheckinSend, PresenceSet, SessionJoin, SessionLeave, SessionOpen, StreamSync } from "./commands.js";
 import { CircleCommands, type CircleReplies, type NotesAwarenessPush } from "./circle.js";
-import { LiveCommands, type AlertNotice, type LiveCommandReplies } from "./live.js";
+import { LiveCommands, type AlertNotice, type AlertNoticeSnapshot, type LiveCommandReplies } from "./live.js";
 
 /** Sent in `hello`; a client that speaks another version reloads. */
 export const PROTOCOL_VERSION = 1;
@@ -102,6 +102,8 @@ export interface ServerToClientEvents {
   "notes:awareness": (m: NotesAwarenessPush) => void;
   /** [LIVE3][LIVE6] An escalation or ratio alert, to each facilitator of the cohort and the program admins. */
   "alert:notice": (n: AlertNotice) => void;
+  /** [LIVE6] At connection: the staff person's alerts still waiting, replacing the notices they hold. */
+  "alert:notices": (n: AlertNoticeSnapshot) => void;
   /** A protocol-level refusal that has no ack to ride on (an unknown event sent without a callback). */
   "error:protocol": (e: { code: string; message: string }) => void;
 }

@@ -122,16 +122,50 @@ export interface LiveCommandReplies {
 }
 
 /**
- * [LIVE3][LIVE6] Pushed to every facilitator of the cohort and the program's admins when an
- * alert escalates, at each reminder after that, and at once for a ratio alert. Ids and kind only: no clinical detail.
+ * Where a notified alert stands now, derived from the log: `waiting` (escalated, reminded, or a
+ * ratio alert not yet answered), `answered` (a facilitator acknowledged it), `resolved` (its
+ * cause went away: ratio restored, break over), `ended` (the session was closed). Only `waiting`
+ * ever says "no response" [LIVE6].
  */
-export interface AlertNotice {
-  sessionId: string;
-  alertId: string;
-  kind: AlertKind;
-  tier: number;
+export const AlertNoticeState = z.enum(["waiting", "answered", "resolved", "ended"]);
+export type AlertNoticeState = z.infer<typeof AlertNoticeState>;
+
+/**
+ * [LIVE3][LIVE6] Pushed to every facilitator of the cohort and the program's admins when an
+ * alert escalates, at each reminder after that, at once for a ratio alert — and again when that
+ * alert is answered or resolved, or its session ends, so a notice follows its alert to the end.
+ * Ids, kind, where (session and cohort names), whom it is about and who answered — names staff of
+ * the cohort see on every roster — and no clinical detail. It goes to staff sockets only; a
+ * system notification or Web Push payload (seen on lock screens) must not copy `about`.
+ * Parsed on arrival by the client (AlertNotices.tsx).
+ */
+export const AlertNotice = z.object({
+  sessionId: z.string(),
+  alertId: z.string(),
+  kind: AlertKind,
+  /** The highest tier reached (0 = not escalated: a ratio alert at once). */
+  tier: z.number().int().min(0),
   /** 0 for the escalation itself; n for the n-th reminder after the last tier (a minute apart). */
-  reminder: number;
-  participantId: string | null;
-  raisedAt: string;
-}
+  reminder: z.number().int().min(0),
+  participantId: z.string().nullable(),
+  /** The name of whom it is about (the participant, the facilitator on a long break); null for a ratio alert. */
+  about: z.string().nullable(),
+  raisedAt: z.string(),
+  /** The session's title and its cohort's name, so the notice says where without a click. */
+  sessionTitle: z.string(),
+  cohortName: z.string(),
+  state: AlertNoticeState,
+  /** Who acknowledged it (their name) and when; null until someone does. */
+  answered: z.object({ by: z.string(), at: z.string() }).nullable(),
+  /** When the alert stopped waiting (answered, resolved or ended); null while it waits. */
+  closedAt: z.string().nullable(),
+});
+export type AlertNotice = z.infer<typeof AlertNotice>;
+
+/**
+ * [LIVE6] Sent to a staff socket when it connects (a reload, a reconnect, a node restart): every
+ * alert still waiting in their cohorts' open sessions — and only those. The client replaces its
+ * waiting notices with this list, so an alert answered while it was away never comes back.
+ */
+export const AlertNoticeSnapshot = z.object({ notices: z.array(AlertNotice) });
+export type AlertNoticeSnapshot = z.infer<typeof AlertNoticeSnapshot>;

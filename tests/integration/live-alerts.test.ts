@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { streamName, type StoredEvent } from "../../shared/log.js";
-import type { AlertNotice } from "../../shared/protocol/live.js";
+import { AlertNotice, AlertNoticeSnapshot } from "../../shared/protocol/live.js";
 import type { TestClient } from "../support/client.js";
 import { mainCohort, otherCohort } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running } from "../support/harness.js";
@@ -43,13 +43,16 @@ describe("live alerts across two nodes", () => {
   const logged = async (): Promise<StoredEvent[]> => (await A.stores.log.read(stream(), 0, 1000)).events;
   const fullEvents = (c: TestClient, type: string): StoredEvent[] =>
     c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e && e.type === type);
-  const isNotice = (x: unknown): x is AlertNotice =>
-    typeof x === "object" && x !== null && "alertId" in x && "tier" in x && "kind" in x;
+  /** Every notice this client was sent: pushed one by one, or in the snapshot a connection gets. */
   const notices = (c: TestClient): AlertNotice[] =>
-    c.received
-      .filter((r) => r.name === "alert:notice")
-      .map((r) => r.payload)
-      .filter(isNotice);
+    c.received.flatMap((r) => {
+      if (r.name === "alert:notice") {
+        const n = AlertNotice.safeParse(r.payload);
+        return n.success ? [n.data] : [];
+      }
+      const snap = r.name === "alert:notices" ? AlertNoticeSnapshot.safeParse(r.payload) : null;
+      return snap?.success ? snap.data.notices : [];
+    });
   /** Both nodes run the check at the same moved instant, as their timers would. */
   const tickBoth = () => Promise.all([A.app.tick(), B.app.tick()]);
 
@@ -116,7 +119,8 @@ describe("live alerts across two nodes", () => {
     });
     await facA.until(() => facA.events.some((m) => m.event.seq === barrier.seq), 5000, "barrier");
     expect((await logged()).filter((e) => e.type === "alert.escalated")).toHaveLength(2);
-    expect(notices(admin).map((n) => n.tier)).toEqual([1, 2]);
+    // The escalations said "no response"; the acknowledgement's own notice says who answered.
+    expect(notices(admin).map((n) => `${n.tier} ${n.state}`)).toEqual(["1 waiting", "2 waiting", "2 answered"]);
   });
 
   it("[LIVE6] past 60 s an unanswered alert reminds every facilitator and the admin every minute, once per minute with both nodes checking", async () => {

@@ -1,62 +1,139 @@
-import { useEffect, useState } from "react";
-import { Link } from "wouter";
+import { useEffect, useRef, useState } from "react";
+import { Link, useRoute } from "wouter";
 import type { AlertNotice } from "../../../shared/protocol/live.js";
-import { getSocket } from "../live/socket.js";
+import { announce } from "../live/announce.js";
 import { clock } from "../time.js";
-import { ALERT_LABEL } from "./labels.js";
-import { beep, enableSound, useSoundEnabled } from "./sound.js";
+import { alertHeadline } from "./labels.js";
+import { dismissNotice, listenForNotices, useNoticeBook, type Held } from "./notice-store.js";
+import { beep, useWaiting } from "./sound.js";
 import "./alerts.css";
 
-/** The reason a notice arrived, in words: escalation tier, or how long it has waited. */
-function why(n: AlertNotice): string {
-  if (n.reminder > 0) return `Still no response after ${n.reminder + 1} min: `;
-  if (n.tier > 0) return `Escalated (${n.tier === 1 ? "15 s" : "60 s"} without a response): `;
-  return "";
+/** Lines shown before the rest collapse into a count. */
+const SHOWN = 3;
+
+/** Where the alert is, in words: the session and its cohort. */
+function where(n: AlertNotice): string {
+  const title = n.sessionTitle.trim() === "" ? "a live session" : n.sessionTitle;
+  return n.cohortName.trim() === "" ? title : `${title} (${n.cohortName})`;
+}
+
+/** How long it has gone unanswered, from its tier or reminder; a ratio alert says it at once. */
+function waitedFor(n: AlertNotice): string {
+  if (n.reminder > 0) return `No response for ${n.reminder + 1} min`;
+  if (n.tier >= 2) return "No response for 60 s";
+  if (n.tier === 1) return "No response for 15 s";
+  return "Needs a facilitator now";
+}
+
+/** Where it stands, first, so a cut-off line still says the part that matters. */
+function lead(n: AlertNotice): string {
+  const by = n.answered?.by ?? "a facilitator";
+  const at = clock(n.answered?.at ?? n.closedAt ?? n.raisedAt);
+  switch (n.state) {
+    case "waiting":
+      return waitedFor(n);
+    case "answered":
+      return n.kind === "ratio" || n.kind === "break"
+        ? `${by} responded at ${at}, open until resolved`
+        : `Answered by ${by} at ${at}`;
+    case "resolved":
+      return `Resolved at ${clock(n.closedAt ?? n.raisedAt)}`;
+    case "ended":
+      return `Session ended at ${clock(n.closedAt ?? n.raisedAt)}`;
+  }
+}
+
+/** The one sentence a notice says, the same on screen and through the live region. */
+export function noticeSentence(n: AlertNotice): string {
+  return `${lead(n)}: ${alertHeadline(n.kind, n.about)} in ${where(n)}.`;
+}
+
+/** Waiting first (longest unanswered first), then the ones saying how they ended. */
+function order(a: Held, b: Held): number {
+  const w = Number(b.notice.state === "waiting") - Number(a.notice.state === "waiting");
+  return w || Date.parse(a.notice.raisedAt) - Date.parse(b.notice.raisedAt);
 }
 
 /**
- * [LIVE3][LIVE6] Escalations and ratio alerts pushed to this staff person wherever they are in
- * the app (program admins included). The session screen shows the detail; this says where to go.
+ * [LIVE3][LIVE6] Escalations and ratio alerts for this staff person wherever they are in the app
+ * (program admins included): one line each, naming the session and cohort, in the page's flow (it
+ * pushes the page down, never covers it), and not shown on the page of the session it is about —
+ * the alerts panel there says it all. Each notice follows its alert to the end (notice-store.ts).
  */
 export function AlertNotices() {
-  const [notices, setNotices] = useState<AlertNotice[]>([]);
-  const sound = useSoundEnabled();
+  const book = useNoticeBook();
+  const [all, setAll] = useState(false);
+  const [, params] = useRoute("/session/:sessionId");
+  const here = params?.sessionId ?? null;
+  // Read by the socket listener, registered once: on the alert's own page its panel speaks and chimes.
+  const hereRef = useRef(here);
   useEffect(() => {
-    const socket = getSocket();
-    const onNotice = (n: AlertNotice): void => {
-      beep(n.tier > 0 ? 1100 : 990);
-      setNotices((prev) => [n, ...prev.filter((p) => p.alertId !== n.alertId)].slice(0, 5));
-    };
-    socket.on("alert:notice", onNotice);
-    return () => {
-      socket.off("alert:notice", onNotice);
-    };
-  }, []);
-  if (notices.length === 0) return null;
+    hereRef.current = here;
+  }, [here]);
+  useEffect(
+    () =>
+      listenForNotices((n) => {
+        if (n.sessionId === hereRef.current) return;
+        const waiting = n.state === "waiting";
+        if (waiting) beep(n.tier > 0 ? 1100 : 990);
+        // Urgent news interrupts; how it ended waits for a pause. Each step once per tab.
+        announce(
+          noticeSentence(n),
+          waiting ? "assertive" : "polite",
+          `${n.alertId}:${n.state}:${n.tier}:${n.reminder}`,
+        );
+      }),
+    [],
+  );
+  const held = [...book.held.values()].filter((h) => h.notice.sessionId !== here).sort(order);
+  const waiting = held.filter((h) => h.notice.state === "waiting").length;
+  useWaiting("notices", waiting > 0);
+  if (held.length === 0) return null;
+  const shown = all ? held : held.slice(0, SHOWN);
   return (
-    <div className="notices" role="alert" data-testid="alert-notices">
-      {notices.map((n) => (
-        <p key={n.alertId} className="notice" data-testid={`notice-${n.alertId}`} data-tier={n.tier}>
-          <span aria-hidden="true">⚠ </span>
-          {why(n)}
-          {ALERT_LABEL[n.kind]} · raised {clock(n.raisedAt)} ·{" "}
-          <Link href={`/session/${encodeURIComponent(n.sessionId)}`}>Open the session</Link>
-          <button
-            type="button"
-            className="quiet"
-            onClick={() => {
-              setNotices((prev) => prev.filter((p) => p.alertId !== n.alertId));
-            }}
+    <section className="notices" aria-label="Alerts in other sessions" data-testid="alert-notices">
+      <ul>
+        {shown.map(({ notice: n }) => (
+          <li
+            key={n.alertId}
+            className={`notice ${n.state}`}
+            data-testid={`notice-${n.alertId}`}
+            data-tier={n.tier}
+            data-state={n.state}
           >
-            Dismiss
-          </button>
-        </p>
-      ))}
-      {!sound && (
-        <button type="button" className="sound-off urgent" onClick={enableSound} data-testid="notices-enable-sound">
-          Alert sound is off — turn it on
+            <span aria-hidden="true">{n.state === "waiting" ? "⚠" : "✓"}</span>
+            <span className="notice-text" title={noticeSentence(n)}>
+              {noticeSentence(n)}
+            </span>
+            {n.state === "waiting" && <span className="muted small">raised {clock(n.raisedAt)}</span>}
+            <Link href={`/session/${encodeURIComponent(n.sessionId)}`}>Go to the session</Link>
+            {n.state !== "waiting" && (
+              <button
+                type="button"
+                className="quiet small"
+                onClick={() => {
+                  dismissNotice(n.alertId);
+                }}
+              >
+                Dismiss
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {held.length > SHOWN && (
+        <button
+          type="button"
+          className="quiet small"
+          aria-expanded={all}
+          onClick={() => {
+            setAll(!all);
+          }}
+          data-testid="notices-more"
+        >
+          {all ? "Show fewer" : `Show ${held.length - SHOWN} more`}
         </button>
       )}
-    </div>
+    </section>
   );
 }

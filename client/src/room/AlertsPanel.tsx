@@ -3,7 +3,8 @@ import { isPending, visibleAlerts, type Alert, type Alerts } from "../../../shar
 import { sendCommand } from "../live/command.js";
 import { ago, clock } from "../time.js";
 import { ALERT_LABEL } from "./labels.js";
-import { enableSound, useAlertSound, useSoundEnabled } from "./sound.js";
+import { announce } from "../live/announce.js";
+import { useAlertSound } from "./sound.js";
 import "./alerts.css";
 
 const RECENT_MS = 5 * 60_000;
@@ -26,6 +27,24 @@ function useOnScreen(ref: RefObject<HTMLElement | null>): boolean {
 }
 
 /**
+ * One sentence per change through the one live region (announce.ts): a new or escalated alert
+ * interrupts, an answer waits for a pause. Keyed, so a re-render never repeats one.
+ */
+function useAnnounceAlerts(shown: readonly Alert[], name: (id: string) => string): void {
+  // After every render, cheaply: each sentence is keyed, so only what is new is spoken.
+  useEffect(() => {
+    for (const a of shown) {
+      const about = a.participantId ?? a.subjectId;
+      const what = `${ALERT_LABEL[a.kind]}${about ? `: ${name(about)}` : ""}`;
+      if (a.ack) announce(`${what} — answered by ${name(a.ack.by)} at ${clock(a.ack.at)}.`, "polite", `${a.id}:ack`);
+      else if (a.tier > 0)
+        announce(`${what} — no response yet; everyone has been alerted.`, "assertive", `${a.id}:${a.tier}`);
+      else announce(`${what}.`, "assertive", `${a.id}:raised`);
+    }
+  });
+}
+
+/**
  * [LIVE6] Open alerts at the top of the facilitator's screen, loud until someone acknowledges:
  * words and an icon (never colour alone), a chime once sound is enabled, one big button each.
  * An acknowledgement by any facilitator, on any node, clears it here through the log.
@@ -42,8 +61,12 @@ export function AlertsPanel(props: { sessionId: string; alerts: Alerts; name: (i
   const shown = [...visibleAlerts(props.alerts), ...recent].sort((a, b) => b.seq - a.seq);
   const pending = shown.filter(isPending);
   const escalated = pending.some((a) => a.tier > 0);
-  const sound = useSoundEnabled();
-  useAlertSound(sound ? pending.map((a) => a.id) : [], escalated);
+  // The chime sounds only once sound is on; the waiting alerts make the header's sound prompt urgent.
+  useAlertSound(
+    pending.map((a) => a.id),
+    escalated,
+  );
+  useAnnounceAlerts(shown, props.name);
   const panel = useRef<HTMLElement>(null);
   const onScreen = useOnScreen(panel);
   return (
@@ -70,21 +93,6 @@ export function AlertsPanel(props: { sessionId: string; alerts: Alerts; name: (i
             ? "No open alerts"
             : `${pending.length} alert${pending.length === 1 ? "" : "s"} waiting for a response`}
         </span>
-        {sound ? (
-          <span className="muted small" data-testid="sound-state" data-state="on">
-            Alert sound on
-          </span>
-        ) : (
-          // Browsers allow sound only after a click; with an alert waiting, asking for it is urgent.
-          <button
-            type="button"
-            className={pending.length > 0 ? "sound-off urgent" : "sound-off"}
-            onClick={enableSound}
-            data-testid="enable-sound"
-          >
-            Alert sound is off — turn it on
-          </button>
-        )}
       </div>
       {shown.length > 0 && (
         <ul className="alert-list">

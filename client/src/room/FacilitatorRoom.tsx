@@ -112,7 +112,12 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
       </section>
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">Timeline</h2>
-        <Timeline entries={room.state.timeline} lastCheckin={room.state.lastCheckin} names={names} />
+        <Timeline
+          entries={room.state.timeline}
+          lastCheckin={room.state.lastCheckin}
+          names={names}
+          alerts={room.state.live.alerts}
+        />
       </section>
       {!closed && <EndSession sessionId={sessionId} state={room.state} name={name} />}
     </div>

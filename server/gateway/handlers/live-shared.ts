@@ -2,7 +2,8 @@ import type { CohortState } from "../../../shared/domain/cohort.js";
 import { LIVE_INDEX_ID } from "../../../shared/domain/live-index.js";
 import type { SessionState } from "../../../shared/domain/session.js";
 import type { ProgramState } from "../../../shared/domain/program.js";
-import { pendingAlerts } from "../../../shared/domain/alerts.js";
+import { isPending } from "../../../shared/domain/alerts.js";
+import { noticesFor, openNotices, type NoticeContext } from "../../../shared/domain/alert-notice.js";
 import type { StoredEvent } from "../../../shared/log.js";
 import { DEFAULT_PROFILE, resolveProfile, type RuleProfile } from "../../../shared/profiles/index.js";
 import { profileOf } from "../../domain/program-context.js";
@@ -36,67 +37,68 @@ export function rulesOf(program: ProgramState): ProgramRules {
   return { profile: profileOf(program), admins: program.admins, zone: program.zone };
 }
 
-/**
- * [LIVE3][LIVE6] Tell every facilitator of the cohort and every admin of the program about an
- * escalation (or a ratio alert at once), wherever they are connected. Ids and kind only.
- */
-export async function notifyStaff(s: Services, session: SessionState, events: readonly StoredEvent[]): Promise<void> {
-  const notices: AlertNotice[] = [];
-  for (const e of events) {
-    const alertId = e.type === "alert.raised" ? e.id : typeof e.data.alertId === "string" ? e.data.alertId : null;
-    const alert = alertId === null ? undefined : session.live.alerts[alertId];
-    if (!alert) continue;
-    const escalation = e.type === "alert.escalated" && typeof e.data.tier === "number" ? e.data.tier : null;
-    const reminder = e.type === "alert.reminded" && typeof e.data.count === "number" ? e.data.count : 0;
-    const ratioRaised = e.type === "alert.raised" && alert.kind === "ratio";
-    if (escalation === null && reminder === 0 && !ratioRaised) continue;
-    notices.push({
-      sessionId: session.id,
-      alertId: alert.id,
-      kind: alert.kind,
-      tier: escalation ?? alert.tier,
-      reminder,
-      participantId: alert.participantId,
-      raisedAt: alert.raisedAt,
-    });
-  }
-  if (notices.length === 0 || session.cohortId === null) return;
+/** Cohort name and staff names for a session's notices, and who is to hear them. */
+async function noticeAudience(
+  s: Services,
+  session: SessionState,
+): Promise<{ ctx: NoticeContext; staff: string[] } | null> {
+  if (session.cohortId === null) return null;
   const cohort = await s.streams.state("cohort", session.cohortId);
   const { admins } = await profileForCohort(s, cohort);
-  const targets = [...cohort.facilitators, ...admins].map(inboxRoom);
+  // Whom each alert is about and who answered it: names staff of the cohort see on its rosters.
+  const ids = Object.values(session.live.alerts).flatMap((a) =>
+    [a.participantId, a.subjectId, a.ack?.by ?? null].filter((x): x is string => x !== null),
+  );
+  const names = new Map<string, string>();
+  for (const id of new Set(ids)) {
+    const u = await s.users.get(id);
+    if (u) names.set(id, u.name);
+  }
+  return {
+    ctx: { cohortName: cohort.name, name: (id) => names.get(id) ?? "someone" },
+    staff: [...cohort.facilitators, ...admins],
+  };
+}
+
+/**
+ * [LIVE3][LIVE6] Tell every facilitator of the cohort and every admin of the program about an
+ * escalation (or a ratio alert at once), wherever they are connected — and, for an alert they
+ * were told about, that it was answered (by whom, when) or resolved, or that its session ended.
+ * The notice is derived from the state after the events (shared/domain/alert-notice.ts).
+ */
+export async function notifyStaff(s: Services, session: SessionState, events: readonly StoredEvent[]): Promise<void> {
+  if (!events.some(mayNotify)) return;
+  const audience = await noticeAudience(s, session);
+  if (audience === null) return;
+  const notices = noticesFor(session, events, audience.ctx);
+  if (notices.length === 0) return;
+  const targets = audience.staff.map(inboxRoom);
   for (const n of notices) s.io.to(targets).emit("alert:notice", n);
+}
+
+/** Cheap pre-check, so a dose or a check-in costs no cohort read. */
+function mayNotify(e: StoredEvent): boolean {
+  return e.type.startsWith("alert.") || e.type === "session.closed";
 }
 
 /**
  * [LIVE6][LIVE3] What a staff person missed while disconnected: every escalated (or ratio) alert
- * still waiting in the live sessions of their cohorts, sent to the socket that just connected.
- * Notices are pushes, not history; without this a facilitator or admin whose node restarted
- * during an escalation would hear nothing until the next reminder. Ids and kind only.
+ * still waiting in the live sessions of their cohorts, as one snapshot to the socket that just
+ * connected — only those still waiting, so an alert answered meanwhile never comes back, and the
+ * client drops any waiting notice the snapshot no longer has. Without it a facilitator or admin
+ * whose node restarted during an escalation would hear nothing until the next reminder.
  */
 export async function replayNotices(s: Services, socket: AppSocket): Promise<number> {
   const userId = socket.data.user.id;
   const index = await s.streams.state("index", LIVE_INDEX_ID);
-  let sent = 0;
+  const notices: AlertNotice[] = [];
   for (const sessionId of index.sessions) {
     const session = await s.streams.state("session", sessionId);
-    if (session.status !== "open" || session.cohortId === null) continue;
-    const waiting = pendingAlerts(session.live.alerts).filter((a) => a.tier > 0 || a.kind === "ratio");
-    if (waiting.length === 0) continue;
-    const cohort = await s.streams.state("cohort", session.cohortId);
-    const { admins } = await profileForCohort(s, cohort);
-    if (!cohort.facilitators.includes(userId) && !admins.includes(userId)) continue;
-    for (const a of waiting) {
-      socket.emit("alert:notice", {
-        sessionId,
-        alertId: a.id,
-        kind: a.kind,
-        tier: a.tier,
-        reminder: a.reminders,
-        participantId: a.participantId,
-        raisedAt: a.raisedAt,
-      });
-      sent++;
-    }
+    if (session.status !== "open" || !Object.values(session.live.alerts).some(isPending)) continue;
+    const audience = await noticeAudience(s, session);
+    if (audience === null || !audience.staff.includes(userId)) continue;
+    notices.push(...openNotices(session, audience.ctx));
   }
-  return sent;
+  socket.emit("alert:notices", { notices });
+  return notices.length;
 }
