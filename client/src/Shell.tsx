@@ -5,6 +5,7 @@ import type { Me } from "./api.js";
 import { AdminNav } from "./admin/Nav.js";
 import { useConnection } from "./live/socket.js";
 import { AlertNotices } from "./room/AlertNotices.js";
+import { PageHeading } from "./PageHeading.js";
 import { SignIn } from "./screens/SignIn.js";
 import "./shell.css";
 
@@ -94,6 +95,7 @@ export function Loading() {
 export function NotFound() {
   return (
     <main className="page">
+      <PageHeading title="Not found" />
       <p>There is nothing at this address.</p>
       <Link href="/">Go to your sessions</Link>
     </main>
@@ -103,6 +105,7 @@ export function NotFound() {
 function Forbidden() {
   return (
     <main className="page">
+      <PageHeading title="Not available" />
       <p>This page is not part of your role.</p>
     </main>
   );

@@ -11,6 +11,7 @@ import { ShareTimer } from "./ShareTimer.js";
 import { circleNow, useServerClock } from "./serverClock.js";
 import { useCircleRoom } from "./useCircleRoom.js";
 import "./circle.css";
+import { PageHeading } from "../PageHeading.js";
 
 /** The integration circle room, for participants (often on a phone) and facilitators. */
 export function CircleRoom(props: { circleId: string; me: PublicUser }) {
@@ -57,7 +58,7 @@ export function CircleRoom(props: { circleId: string; me: PublicUser }) {
   return (
     <main className="page circle-room" data-testid="circle-room" data-role={staff ? "staff" : "participant"}>
       <div className="room-head">
-        <h1>{state.title}</h1>
+        <PageHeading title={`Circle room · ${state.title}`}>{state.title}</PageHeading>
         <span className="muted">
           Round {state.round}
           {state.ended ? " · ended" : roundOver ? " · round complete" : ""}
