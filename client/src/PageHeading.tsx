@@ -4,7 +4,7 @@ import { useLocation } from "wouter";
 const APP = "Holdspace";
 
 /** The address the tab was opened at: arriving there is a first load, not a navigation. */
-const firstHref = window.location.href;
+const firstHref = typeof window === "undefined" ? "" : window.location.href;
 /** Set once the address has changed in this tab; from then on every new page takes the focus. */
 let navigated = false;
 

@@ -21,6 +21,22 @@ describe("accessibility of every main screen in Chromium", () => {
     await expectAccessible(page, screen);
   };
 
+  it("[AC] the axe check fails with a readable list: rule, impact, elements, help", async () => {
+    const page = await (await app.context(LAPTOP)).newPage();
+    await page.setContent(
+      '<html lang="en"><title>t</title><main><h1>Broken</h1><input type="text">' +
+        '<p style="color:#777;background:#888">faint</p><button></button></main></html>',
+    );
+    const failure = await expectAccessible(page, "self-check").then(
+      () => "passed",
+      (e: unknown) => String(e),
+    );
+    expect(failure).toMatch(/self-check: \d+ serious\/critical axe violation/);
+    expect(failure).toMatch(/- label \(critical\): Form elements must have labels — input/);
+    expect(failure).toMatch(/- color-contrast \(serious\): .* — p/);
+    expect(failure).toMatch(/- button-name \(critical\): .* — button/);
+  });
+
   it(
     "[AC] axe: sign-in, admin home, cohort, schedule forms, readiness board and schedule pass with no serious or critical violations",
     AXE_WALK,
@@ -119,6 +135,7 @@ describe("accessibility of every main screen in Chromium", () => {
     await phone.getByRole("link", { name: "Dosing day" }).click();
     await phone.getByRole("button", { name: "I need support" }).waitFor();
     await check(phone, "participant-room-phone");
+    expect(await phone.title()).toBe("Session · Dosing day — Holdspace");
     // The check-in with its extras open, then sent.
     await phone.getByText("Add how strong it feels, or a few words").click();
     await phone.getByRole("button", { name: "7", exact: true }).click();
