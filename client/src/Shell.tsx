@@ -7,6 +7,7 @@ import { LiveRegion } from "./live/LiveRegion.js";
 import { useConnection } from "./live/socket.js";
 import { AlertNotices } from "./room/AlertNotices.js";
 import { SoundControl } from "./room/SoundControl.js";
+import { PageHeading } from "./PageHeading.js";
 import { SignIn } from "./screens/SignIn.js";
 import "./shell.css";
 
@@ -98,6 +99,7 @@ export function Loading() {
 export function NotFound() {
   return (
     <main className="page">
+      <PageHeading title="Not found" />
       <p>There is nothing at this address.</p>
       <Link href="/">Go to your sessions</Link>
     </main>
@@ -107,6 +109,7 @@ export function NotFound() {
 function Forbidden() {
   return (
     <main className="page">
+      <PageHeading title="Not available" />
       <p>This page is not part of your role.</p>
     </main>
   );

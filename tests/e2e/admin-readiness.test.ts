@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import { screenshot } from "../support/browser.js";
 import { LAPTOP, PHONE, signInPage, useBrowserApp } from "../support/e2e.js";
 import { mainCohort } from "../support/fixtures.js";
+import { SCREENING_QUESTIONS } from "../../shared/domain/screening.js";
 
 /** Issue 3 end to end: admin → cohort + weekly circles → enrolment link → participant's forms → live readiness. */
 describe("cohorts, enrolment and readiness in Chromium", () => {
@@ -20,11 +21,11 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
       node.url,
       email("admin"),
     );
-    await admin.getByTestId("nav--admin").click();
+    await admin.getByRole("link", { name: "Programs" }).click();
     await admin.getByTestId("program-overview").waitFor();
-    await admin.getByTestId("cohort-name").fill("Spring cohort");
-    await admin.getByTestId("cohort-capacity").fill("8");
-    await admin.getByTestId("cohort-submit").click();
+    await admin.getByLabel("New cohort name").fill("Spring cohort");
+    await admin.getByLabel("Room capacity").fill("8");
+    await admin.getByRole("button", { name: "Create cohort" }).click();
     await admin.getByTestId("cohort-admin").waitFor();
     const cohortId = new URL(admin.url()).pathname.split("/").at(-1) ?? "";
     const fac1 = await node.app.services.users.byEmail(email("fac1"));
@@ -32,17 +33,20 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await expect.poll(() => admin.getByTestId("cohort-admin").innerText()).toContain(`${fac1?.name ?? ""}`);
 
     // A weekly integration circle at 18:00 program time, across the March DST change.
-    await admin.getByTestId("open-series-form").click();
-    await admin.getByTestId("series-title").fill("Thursday circle");
-    await admin.getByTestId("series-first").fill("2027-03-04");
-    await admin.getByTestId("series-time").fill("18:00");
+    await admin.getByRole("button", { name: "Weekly circles" }).click();
+    await admin.getByLabel("Title (optional)").fill("Thursday circle");
+    await admin.getByLabel("First date").fill("2027-03-04");
+    await admin.getByLabel(/^Time \(/).fill("18:00");
     // Forms check with the shared schema before sending: a series without an end is refused next to the field.
-    await admin.getByTestId(`series-facilitators-${fac1?.id ?? ""}`).check();
-    await admin.getByTestId("series-submit").click();
+    await admin
+      .getByRole("group", { name: "Facilitators" })
+      .getByLabel(fac1?.name ?? "")
+      .check();
+    await admin.getByRole("button", { name: "Schedule weekly circles" }).click();
     await expect.poll(() => admin.getByTestId("series-until-error").innerText()).toBe("A series needs an end date.");
     await screenshot(admin, "admin-series-form-error");
-    await admin.getByTestId("series-until").fill("2027-03-25");
-    await admin.getByTestId("series-submit").click();
+    await admin.getByLabel("Last date").fill("2027-03-25");
+    await admin.getByRole("button", { name: "Schedule weekly circles" }).click();
     await expect.poll(() => admin.locator(".sched-item").count()).toBe(4);
     await expect
       .poll(() => admin.locator(".sched-time").allInnerTexts())
@@ -55,8 +59,8 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await admin.getByTestId("zone-program").click();
 
     // An enrolment link.
-    await admin.getByTestId("invite-create").click();
-    const link = await admin.getByTestId("invite-url").inputValue();
+    await admin.getByRole("button", { name: "Create an enrolment link" }).click();
+    const link = await admin.getByRole("textbox", { name: "Enrolment link" }).inputValue();
     expect(link).toContain("/join/");
     // [SCH1] The link's expiry names the zone (the admin's laptop is in London).
     expect(await admin.getByTestId("cohort-admin").innerText()).toMatch(/Expires .*\b(GMT|BST|UTC)/);
@@ -71,16 +75,16 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     const phone = await (await app.context(PHONE)).newPage();
     await phone.goto(link);
     await phone.getByTestId("enrol-cohort").waitFor();
-    await phone.locator("#enrol-name").fill("Ava");
-    await phone.locator("#enrol-email").fill(`ava.${node.tag}@example.test`);
-    await phone.locator("#enrol-password").fill("short");
-    await phone.getByTestId("enrol-submit").click();
+    await phone.getByLabel("Your name").fill("Ava");
+    await phone.getByLabel("Email (to sign in later)").fill(`ava.${node.tag}@example.test`);
+    await phone.getByLabel("Choose a password").fill("short");
+    await phone.getByRole("button", { name: "Join", exact: true }).click();
     await expect
       .poll(() => phone.getByTestId("enrol-password-error").innerText())
       .toBe("Choose a password of at least 10 characters.");
     await screenshot(phone, "participant-enrol");
-    await phone.locator("#enrol-password").fill("a long enough password");
-    await phone.getByTestId("enrol-submit").click();
+    await phone.getByLabel("Choose a password").fill("a long enough password");
+    await phone.getByRole("button", { name: "Join", exact: true }).click();
     await phone.getByTestId("my-forms").waitFor();
     const ava = await node.app.services.users.byEmail(`ava.${node.tag}@example.test`);
     const pid = ava?.id ?? "";
@@ -94,8 +98,13 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await expect.poll(missing, { timeout: 5000 }).toEqual(["screening", "consent", "transport", "preparation"]);
     await screenshot(fac, "board-nothing-yet");
 
-    // Screening: an unanswered question is shown next to it; then all answered.
-    await phone.getByTestId("screening-submit").click();
+    // Screening: an unanswered question is shown next to it; then all answered (each found by its words).
+    const question = (key: string) =>
+      phone.getByRole("group", {
+        name: SCREENING_QUESTIONS.find((q) => q.key === key)?.text ?? "Have you ever taken lithium?",
+        exact: true,
+      });
+    await phone.getByRole("button", { name: "Send my answers" }).click();
     await expect
       .poll(() => phone.getByTestId("q-psychoticDisorder-error").innerText())
       .toBe("Please answer yes or no.");
@@ -111,41 +120,44 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
       "seizures",
       "lithium",
     ]) {
-      await phone.getByTestId(`q-${q}-no`).check();
+      await question(q).getByLabel("No", { exact: true }).check();
     }
-    await phone.getByTestId("q-ssriSnri-yes").check();
+    await question("ssriSnri").getByLabel("Yes", { exact: true }).check();
     await screenshot(phone, "participant-screening");
-    await phone.getByTestId("screening-submit").click();
+    await phone.getByRole("button", { name: "Send my answers" }).click();
     await expect.poll(missing, { timeout: 5000 }).toEqual(["screening_review", "consent", "transport", "preparation"]);
     await expect.poll(() => fac.getByTestId(`flags-${pid}`).innerText()).toContain("Takes an SSRI or SNRI");
 
     // Consent (the form opens on the next step by itself).
     await phone.getByTestId("consent-form").waitFor();
-    await phone.getByTestId("consent-agree").check();
-    await phone.getByTestId("consent-submit").click();
+    await phone.getByLabel("I have read this and I give my informed consent.").check();
+    await phone.getByRole("button", { name: "Record my consent" }).click();
     await expect.poll(missing, { timeout: 5000 }).toEqual(["screening_review", "transport", "preparation"]);
 
     // The facilitator reviews the screening.
-    await fac.getByTestId(`review-${pid}`).click();
+    await fac.getByRole("button", { name: "Mark screening reviewed" }).click();
     await expect.poll(missing, { timeout: 5000 }).toEqual(["transport", "preparation"]);
 
     // Ride home.
-    await phone.getByTestId("transport-driver").fill("Sam (partner)");
-    await phone.getByTestId("transport-contact").fill("555 0100");
-    await phone.getByTestId("transport-submit").click();
+    await phone.getByLabel("Who will take you home?").fill("Sam (partner)");
+    await phone.getByLabel("How can we reach them? (phone)").fill("555 0100");
+    await phone.getByRole("button", { name: "Save my ride home" }).click();
     await expect.poll(missing, { timeout: 5000 }).toEqual(["preparation"]);
     await screenshot(phone, "participant-forms-done");
     await screenshot(fac, "board-preparation-missing");
 
     // The admin schedules Ava's individual preparation (this morning) through the form.
-    await admin.getByTestId("open-session-form").click();
-    await admin.getByTestId("session-kind").selectOption("preparation");
+    await admin.getByRole("button", { name: "Schedule a session" }).click();
+    await admin.getByLabel("Kind").selectOption("preparation");
     const prep = DateTime.now().setZone(zone).minus({ hours: 3 }).startOf("minute");
-    await admin.getByTestId("session-start").fill(prep.toFormat("yyyy-LL-dd'T'HH:mm"));
-    await admin.getByTestId("session-end").fill(prep.plus({ hours: 1 }).toFormat("yyyy-LL-dd'T'HH:mm"));
-    await admin.getByTestId(`session-facilitators-${fac1?.id ?? ""}`).check();
-    await admin.getByTestId(`session-participants-${pid}`).check();
-    await admin.getByTestId("session-submit").click();
+    await admin.getByLabel(/^Starts/).fill(prep.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await admin.getByLabel(/^Ends/).fill(prep.plus({ hours: 1 }).toFormat("yyyy-LL-dd'T'HH:mm"));
+    await admin
+      .getByRole("group", { name: "Facilitators" })
+      .getByLabel(fac1?.name ?? "")
+      .check();
+    await admin.getByRole("group", { name: "Participants" }).getByLabel("Ava").check();
+    await admin.getByRole("button", { name: "Schedule session" }).click();
     await expect.poll(() => admin.locator(".sched-item.kind-preparation").count()).toBe(1);
 
     // [SCH1] The preparation's date on the button names the program's zone.
@@ -161,22 +173,25 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await screenshot(fac, "board-ready");
 
     // The participant's own schedule: only their sessions, no doses, times with the zone named.
-    await phone.getByTestId("nav--my-schedule").click();
+    await phone.getByRole("link", { name: "My schedule" }).click();
     await phone.getByTestId("my-schedule").waitFor();
     await expect.poll(() => phone.locator(".sched-item").count()).toBe(1);
     // Live: a circle the admin books for Ava appears on her open schedule without a reload (the page
     // re-reads when her cohort stream moves, though schedule events reach her only as positions).
-    await admin.getByTestId("open-session-form").click();
-    await admin.getByTestId("session-kind").selectOption("circle");
+    await admin.getByRole("button", { name: "Schedule a session" }).click();
+    await admin.getByLabel("Kind").selectOption("circle");
     const circle = DateTime.now()
       .setZone(zone)
       .plus({ days: 3 })
       .set({ hour: 18, minute: 0, second: 0, millisecond: 0 });
-    await admin.getByTestId("session-start").fill(circle.toFormat("yyyy-LL-dd'T'HH:mm"));
-    await admin.getByTestId("session-end").fill(circle.plus({ minutes: 90 }).toFormat("yyyy-LL-dd'T'HH:mm"));
-    await admin.getByTestId(`session-facilitators-${fac1?.id ?? ""}`).check();
-    await admin.getByTestId(`session-participants-${pid}`).check();
-    await admin.getByTestId("session-submit").click();
+    await admin.getByLabel(/^Starts/).fill(circle.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await admin.getByLabel(/^Ends/).fill(circle.plus({ minutes: 90 }).toFormat("yyyy-LL-dd'T'HH:mm"));
+    await admin
+      .getByRole("group", { name: "Facilitators" })
+      .getByLabel(fac1?.name ?? "")
+      .check();
+    await admin.getByRole("group", { name: "Participants" }).getByLabel("Ava").check();
+    await admin.getByRole("button", { name: "Schedule session" }).click();
     await expect.poll(() => phone.locator(".sched-item").count(), { timeout: 5000 }).toBe(2);
     await screenshot(phone, "participant-schedule");
   });
@@ -186,22 +201,22 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     const spec = mainCohort(node.tag);
     const adminEmail = spec.people.find((p) => p.key === "admin")?.email ?? "";
     const admin = await signInPage(await app.context(LAPTOP), node.url, adminEmail);
-    await admin.getByTestId("nav--admin").click();
+    await admin.getByRole("link", { name: "Programs" }).click();
     await admin.getByTestId("facilitator-invite").waitFor();
-    await admin.getByTestId("finv-cohort").selectOption({ label: "Main cohort" });
-    await admin.getByTestId("finv-submit").click();
-    const link = await admin.getByTestId("finv-url").inputValue();
+    await admin.getByLabel("Assign to a cohort (optional)").selectOption({ label: "Main cohort" });
+    await admin.getByRole("button", { name: "Create invite link" }).click();
+    const link = await admin.getByRole("textbox", { name: "Facilitator invite link" }).inputValue();
     expect(link).toContain("/join/");
     await screenshot(admin, "admin-invite-facilitator");
 
     const page = await (await app.context(LAPTOP)).newPage();
     await page.goto(link);
     await expect.poll(() => page.getByTestId("enrol-cohort").innerText()).toContain("as a facilitator");
-    await page.locator("#enrol-name").fill("Robin");
-    await page.locator("#enrol-email").fill(`robin.${node.tag}@example.test`);
-    await page.locator("#enrol-password").fill("a long enough password");
+    await page.getByLabel("Your name").fill("Robin");
+    await page.getByLabel("Email (to sign in later)").fill(`robin.${node.tag}@example.test`);
+    await page.getByLabel("Choose a password").fill("a long enough password");
     await screenshot(page, "facilitator-join");
-    await page.getByTestId("enrol-submit").click();
+    await page.getByRole("button", { name: "Join", exact: true }).click();
     await page.getByTestId("whoami").waitFor();
     await expect.poll(() => page.locator(".subnav").innerText()).toContain("Main cohort: readiness & schedule");
   });

@@ -15,9 +15,8 @@ describe("integration circle in Chromium", () => {
 
     // The facilitator starts a circle from the home screen.
     const facPage = await signInPage(await app.context(LAPTOP), node.url, facUser.email);
-    const cohortId = `cohort-${node.tag}`;
-    await facPage.getByTestId(`start-circle-title-${cohortId}`).fill("Integration circle 1");
-    await facPage.getByTestId(`start-circle-submit-${cohortId}`).click();
+    await facPage.getByLabel("Start integration circle").fill("Integration circle 1");
+    await facPage.getByRole("button", { name: "Start circle" }).click();
     await facPage.getByTestId("circle-room").waitFor();
     const circleId = decodeURIComponent(new URL(facPage.url()).pathname.split("/").at(-1) ?? "");
     await holderIs(facPage, facUser.id);
@@ -27,10 +26,10 @@ describe("integration circle in Chromium", () => {
     for (const [i, ph] of phones.entries()) {
       await ph.page.getByTestId(`circle-link-${circleId}`).waitFor();
       if (i === 0) await screenshot(ph.page, "circle-home-phone");
-      await ph.page.getByTestId(`circle-link-${circleId}`).click();
+      await ph.page.getByRole("link", { name: "Integration circle 1" }).click();
       await ph.page.getByTestId("agreement").waitFor();
       if (i === 0) await screenshot(ph.page, "circle-agreement-phone");
-      await ph.page.getByTestId("agreement-accept").click();
+      await ph.page.getByRole("button", { name: "I agree" }).click();
       await ph.page.getByTestId("circle-room").waitFor();
       await holderIs(ph.page, facUser.id);
     }
@@ -43,39 +42,43 @@ describe("integration circle in Chromium", () => {
     expect(Math.max(...readings) - Math.min(...readings)).toBeLessThan(500);
 
     // The piece goes round in seat order: facilitator finishes, p1 passes, p2 finishes, p3 passes.
-    await facPage.getByTestId("piece-finish").click();
+    await facPage.getByRole("button", { name: "I'm finished" }).click();
     await holderIs(a.page, a.id);
     await holderIs(c.page, a.id);
     await expect.poll(() => b.page.getByTestId("piece-status").innerText()).toContain("holds the piece");
-    await a.page.getByTestId("piece-pass").click();
+    await a.page.getByRole("button", { name: "Pass", exact: true }).click();
     await holderIs(b.page, b.id);
     await screenshot(b.page, "circle-holder-phone");
-    await b.page.getByTestId("piece-finish").click();
+    await b.page.getByRole("button", { name: "I'm finished" }).click();
     await holderIs(c.page, c.id);
-    await c.page.getByTestId("piece-pass").click();
+    await c.page.getByRole("button", { name: "Pass", exact: true }).click();
     // The co-facilitator never came, so the piece skips their seat back to the facilitator [CIR2];
     // taking it back changes nothing visible.
-    await facPage.getByTestId("piece-take").click();
+    await facPage.getByRole("button", { name: "Take the piece back" }).click();
     for (const p of [facPage, a.page, b.page, c.page]) await holderIs(p, facUser.id);
 
     // Two participants type into the shared notes at the same moment; both see both texts.
     await Promise.all([
-      a.page.getByTestId("notes-text").pressSequentially("Alpha felt the room soften. ", { delay: 15 }),
-      b.page.getByTestId("notes-text").pressSequentially("Bravo noticed breath slowing. ", { delay: 15 }),
+      a.page
+        .getByRole("textbox", { name: "Shared circle notes" })
+        .pressSequentially("Alpha felt the room soften. ", { delay: 15 }),
+      b.page
+        .getByRole("textbox", { name: "Shared circle notes" })
+        .pressSequentially("Bravo noticed breath slowing. ", { delay: 15 }),
     ]);
     for (const p of [a.page, b.page, c.page, facPage]) {
       await expect
-        .poll(() => p.getByTestId("notes-text").inputValue(), { timeout: 10_000 })
+        .poll(() => p.getByRole("textbox", { name: "Shared circle notes" }).inputValue(), { timeout: 10_000 })
         .toContain("Alpha felt the room soften.");
       await expect
-        .poll(() => p.getByTestId("notes-text").inputValue(), { timeout: 10_000 })
+        .poll(() => p.getByRole("textbox", { name: "Shared circle notes" }).inputValue(), { timeout: 10_000 })
         .toContain("Bravo noticed breath slowing.");
     }
     await a.page.locator('[data-testid="notes-status"][data-state="saved"]').waitFor({ timeout: 5000 });
 
     // A private journal entry stays private; facilitator notes are on the facilitator's screen only.
-    await a.page.getByTestId("journal-text").fill("Only for me: grief came up.");
-    await a.page.getByTestId("journal-save").click();
+    await a.page.getByRole("textbox", { name: "New journal entry" }).fill("Only for me: grief came up.");
+    await a.page.getByRole("button", { name: "Save to my journal" }).click();
     await a.page.getByText("Only for me: grief came up.").first().waitFor();
     await facPage.getByTestId("fnote-text").fill("Group settled after the first round.");
     await facPage.getByTestId("fnote-save").click();
@@ -89,7 +92,7 @@ describe("integration circle in Chromium", () => {
     // The note survives a reload.
     await c.page.reload();
     await expect
-      .poll(() => c.page.getByTestId("notes-text").inputValue(), { timeout: 10_000 })
+      .poll(() => c.page.getByRole("textbox", { name: "Shared circle notes" }).inputValue(), { timeout: 10_000 })
       .toContain("Bravo noticed breath slowing.");
 
     await screenshot(a.page, "circle-participant-phone");

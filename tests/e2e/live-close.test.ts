@@ -8,31 +8,31 @@ import { facilitatorInSession, invitePhone, useBrowserApp } from "../support/e2e
 describe("ending a live session in Chromium", () => {
   const app = useBrowserApp();
 
-  async function phone(key: string, sessionId: string): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
+  async function phone(key: string): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
     const p = await invitePhone(app, key);
-    await p.page.getByTestId(`session-link-${sessionId}`).click();
-    await p.page.getByTestId("support-button").waitFor();
+    await p.page.getByRole("link", { name: "Dosing day", exact: true }).click();
+    await p.page.getByRole("button", { name: "I need support" }).waitFor();
     return p;
   }
 
   it("[LIVE6] [LIVE10] [LOG1] 'End session' is refused in words while someone is not released or an alert waits, then ends it on every screen", async () => {
     const { node, sessionId, facPage } = await facilitatorInSession(app);
-    const [p1, p2] = [await phone("p1", sessionId), await phone("p2", sessionId)];
+    const [p1, p2] = [await phone("p1"), await phone("p2")];
     for (const p of [p1, p2])
       await facPage.locator(`[data-testid="presence-${p.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
 
-    await facPage.getByTestId(`action-admit-${p1.id}`).click();
-    await facPage.getByTestId(`action-release-${p1.id}`).waitFor();
-    await p2.page.getByTestId("support-button").click();
+    await facPage.getByTestId(`tile-${p1.id}`).getByRole("button", { name: "Admit to session" }).click();
+    await facPage.getByTestId(`tile-${p1.id}`).getByRole("button", { name: "Release", exact: true }).waitFor();
+    await p2.page.getByRole("button", { name: "I need support" }).click();
     await p2.page.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 5000 });
     const pending = facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]');
     await pending.waitFor({ timeout: 2000 });
 
     // Asked first; cancel does nothing.
-    await facPage.getByTestId("end-session").click();
-    await facPage.getByTestId("end-session-cancel").click();
-    await facPage.getByTestId("end-session").click();
-    await facPage.getByTestId("end-session-confirm").click();
+    await facPage.getByRole("button", { name: "End session…" }).click();
+    await facPage.getByRole("button", { name: "Cancel" }).click();
+    await facPage.getByRole("button", { name: "End session…" }).click();
+    await facPage.getByRole("button", { name: "Yes, end the session" }).click();
     const refusal = facPage.getByTestId("end-session-error");
     await refusal.waitFor({ timeout: 5000 });
     expect(await refusal.innerText()).toContain(
@@ -44,12 +44,12 @@ describe("ending a live session in Chromium", () => {
     // Answer the alert, release p1 (transport confirmed), and end the day.
     await pending.getByRole("button", { name: "I'm on it" }).click();
     await p2.page.getByTestId("support-responder").waitFor({ timeout: 5000 });
-    await facPage.getByTestId(`action-release-${p1.id}`).click();
+    await facPage.getByTestId(`tile-${p1.id}`).getByRole("button", { name: "Release", exact: true }).click();
     await facPage.getByTestId("release-transport").fill("Partner");
     await facPage.getByTestId("release-submit").click();
     await facPage.getByTestId("form-release").waitFor({ state: "detached", timeout: 5000 });
-    await facPage.getByTestId("end-session").click();
-    await facPage.getByTestId("end-session-confirm").click();
+    await facPage.getByRole("button", { name: "End session…" }).click();
+    await facPage.getByRole("button", { name: "Yes, end the session" }).click();
     await facPage.getByTestId("end-session-done").waitFor({ timeout: 5000 });
     expect(await facPage.getByTestId("end-session-done").innerText()).toContain(`by fac1 ${node.tag}`);
 
@@ -60,7 +60,7 @@ describe("ending a live session in Chromium", () => {
     }
     expect(await p1.page.getByTestId("session-ended").innerText()).toContain("This session has ended.");
     // [LIVE6] A press now is refused for good, and the phone says to call out.
-    await p1.page.getByTestId("support-button").click();
+    await p1.page.getByRole("button", { name: "I need support" }).click();
     await p1.page.locator('[data-testid="support-state"][data-state="failed"]').waitFor({ timeout: 5000 });
     expect(await p1.page.getByTestId("support-state").innerText()).toMatch(
       /Not sent: This session has ended\. If you need someone, call out or wave to a facilitator/,

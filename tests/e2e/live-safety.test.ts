@@ -18,15 +18,15 @@ describe("support alert safety in Chromium", () => {
     await facPage.getByTestId("alerts").waitFor();
 
     const { page: phone, ctx, id: p1Id } = await invitePhone(app, "p1");
-    await phone.getByTestId(`session-link-${sessionId}`).click();
-    await phone.getByTestId("support-button").waitFor();
+    await phone.getByRole("link", { name: "Dosing day", exact: true }).click();
+    await phone.getByRole("button", { name: "I need support" }).waitFor();
     await facPage.locator(`[data-testid="presence-${p1Id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
 
     // The network is gone: the press keeps trying, never says sent, and soon says to call out.
     await ctx.setOffline(true);
     for (const sock of await node.app.io.fetchSockets()) if (sock.data.user.id === p1Id) sock.disconnect(true);
     await phone.locator('[data-testid="connection-status"][data-state="reconnecting"]').waitFor({ timeout: 5000 });
-    await phone.getByTestId("support-button").click();
+    await phone.getByRole("button", { name: "I need support" }).click();
     await phone.locator('[data-testid="support-state"][data-state="sending"]').waitFor({ timeout: 2000 });
     await phone.getByTestId("support-hint").waitFor({ timeout: 15_000 });
     expect(await phone.getByTestId("support-hint").innerText()).toMatch(/call out or wave to a facilitator/);
@@ -78,7 +78,7 @@ describe("support alert safety in Chromium", () => {
     });
     fanOut(node.app.io, streamName("session", sessionId), { events: [closed.event], duplicate: closed.duplicate });
     await phone.locator('[data-testid="session-status"][data-status="closed"]').waitFor({ timeout: 5000 });
-    await phone.getByTestId("support-button").click();
+    await phone.getByRole("button", { name: "I need support" }).click();
     await phone.locator('[data-testid="support-state"][data-state="failed"]').waitFor({ timeout: 10_000 });
     expect(await phone.getByTestId("support-state").innerText()).toMatch(
       /^Not sent: This session has ended\. If you need someone, call out or wave to a facilitator\./,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
+import { CHECKIN_LABEL } from "../../shared/domain/checkin.js";
 import { streamName } from "../../shared/log.js";
 import { screenshot } from "../support/browser.js";
 import { LAPTOP, PHONE, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
@@ -9,10 +10,10 @@ import { mainCohort } from "../support/fixtures.js";
 describe("live dosing session in Chromium", () => {
   const app = useBrowserApp();
 
-  async function phone(key: string, sessionId: string): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
+  async function phone(key: string): Promise<{ page: Page; id: string; ctx: BrowserContext }> {
     const p = await invitePhone(app, key, { ...PHONE, timezoneId: "UTC" });
-    await p.page.getByTestId(`session-link-${sessionId}`).click();
-    await p.page.getByTestId("support-button").waitFor();
+    await p.page.getByRole("link", { name: "Dosing day", exact: true }).click();
+    await p.page.getByRole("button", { name: "I need support" }).waitFor();
     return p;
   }
 
@@ -27,19 +28,19 @@ describe("live dosing session in Chromium", () => {
       node.url,
       fac.email,
     );
-    await facPage.getByTestId(`session-link-${sessionId}`).click();
+    await facPage.getByRole("link", { name: "Dosing day", exact: true }).click();
     await facPage.getByTestId("enable-sound").click();
     await facPage.getByTestId("sound-state").waitFor();
 
-    const [p1, p2, p3] = [await phone("p1", sessionId), await phone("p2", sessionId), await phone("p3", sessionId)];
+    const [p1, p2, p3] = [await phone("p1"), await phone("p2"), await phone("p3")];
     for (const p of [p1, p2, p3])
       await facPage.locator(`[data-testid="presence-${p.id}"][data-state="online"]`).first().waitFor({ timeout: 5000 });
 
     // [RDY1] Ready participants are admitted from their tile; then a dose is recorded [LIVE1].
-    await facPage.getByTestId(`action-admit-${p1.id}`).click();
-    await facPage.getByTestId(`action-dose-${p1.id}`).click();
-    await facPage.getByTestId("dose-mg").fill("20");
-    await facPage.getByTestId("dose-submit").click();
+    await facPage.getByTestId(`tile-${p1.id}`).getByRole("button", { name: "Admit to session" }).click();
+    await facPage.getByTestId(`tile-${p1.id}`).getByRole("button", { name: "Dose", exact: true }).click();
+    await facPage.getByLabel(/^Psilocybin \(mg\)/).fill("20");
+    await facPage.getByRole("button", { name: "Record dose" }).click();
     await expect.poll(() => facPage.getByTestId(`dose-${p1.id}`).innerText()).toContain("20 mg total");
     await expect
       .poll(() => facPage.getByTestId(`earliest-${p1.id}`).innerText())
@@ -47,15 +48,15 @@ describe("live dosing session in Chromium", () => {
     expect(await facPage.getByTestId(`tile-${p1.id}`).innerText()).toMatch(/First dose\s+\d{1,2}:\d{2}\s[AP]M P[SD]T/);
 
     // [LIVE8] Vitals over the limit raise an alert at once; [LIVE2] an early release is refused in words.
-    await facPage.getByTestId(`action-vitals-${p1.id}`).click();
-    await facPage.getByTestId("vitals-systolic").fill("184");
-    await facPage.getByTestId("vitals-diastolic").fill("96");
-    await facPage.getByTestId("vitals-heartRate").fill("88");
-    await facPage.getByTestId("vitals-submit").click();
+    await facPage.getByTestId(`tile-${p1.id}`).getByRole("button", { name: "Vitals", exact: true }).click();
+    await facPage.getByLabel("Systolic (mmHg)").fill("184");
+    await facPage.getByLabel("Diastolic (mmHg)").fill("96");
+    await facPage.getByLabel("Heart rate (per min)").fill("88");
+    await facPage.getByRole("button", { name: "Record vitals" }).click();
     const vitalsAlert = facPage.locator('[data-testid^="alert-"][data-kind="vitals"][data-state="pending"]');
     await vitalsAlert.waitFor({ timeout: 2000 });
     await vitalsAlert.getByRole("button", { name: "I'm on it" }).click();
-    await facPage.getByTestId(`action-release-${p1.id}`).click();
+    await facPage.getByTestId(`tile-${p1.id}`).getByRole("button", { name: "Release", exact: true }).click();
     await facPage.getByTestId("release-transport").fill("Partner");
     await facPage.getByTestId("release-submit").click();
     await expect.poll(() => facPage.getByTestId("form-error").innerText()).toMatch(/Earliest release is/);
@@ -67,7 +68,7 @@ describe("live dosing session in Chromium", () => {
       [p3, "ok"],
     ] as const;
     for (const [p, status] of statuses) {
-      await p.page.getByTestId(`checkin-${status}`).click();
+      await p.page.getByRole("button", { name: CHECKIN_LABEL[status] }).click();
       await p.page.locator('[data-testid="checkin-state"][data-state="sent"]').waitFor({ timeout: 5000 });
     }
     // [SCH1] A phone in UTC says when its check-in was sent in its own zone, named.
@@ -76,7 +77,7 @@ describe("live dosing session in Chromium", () => {
       await facPage.locator(`[data-testid="checkin-${p.id}"][data-status="${status}"]`).waitFor({ timeout: 1000 });
 
     // [LIVE6] The button; "sent" only after the server has it.
-    await p2.page.getByTestId("support-button").click();
+    await p2.page.getByRole("button", { name: "I need support" }).click();
     await p2.page.locator('[data-testid="support-state"][data-state="sent"]').waitFor({ timeout: 5000 });
     const row = facPage.locator('[data-testid^="alert-"][data-kind="support"][data-state="pending"]');
     await row.waitFor({ timeout: 2000 });
@@ -99,7 +100,7 @@ describe("live dosing session in Chromium", () => {
     await p3.ctx.setOffline(true);
     for (const sock of await node.app.io.fetchSockets()) if (sock.data.user.id === p3.id) sock.disconnect(true);
     await p3.page.locator('[data-testid="connection-status"][data-state="reconnecting"]').waitFor({ timeout: 5000 });
-    await p3.page.getByTestId("support-button").click();
+    await p3.page.getByRole("button", { name: "I need support" }).click();
     await p3.page.locator('[data-testid="support-state"][data-state="sending"]').waitFor({ timeout: 2000 });
     await screenshot(p3.page, "live-participant-support-sending");
     await p3.ctx.setOffline(false);
@@ -117,7 +118,7 @@ describe("live dosing session in Chromium", () => {
     await p1.ctx.setOffline(true);
     for (const sock of await node.app.io.fetchSockets()) if (sock.data.user.id === p1.id) sock.disconnect(true);
     await p1.page.locator('[data-testid="connection-status"][data-state="reconnecting"]').waitFor({ timeout: 5000 });
-    await p1.page.getByTestId("support-button").click();
+    await p1.page.getByRole("button", { name: "I need support" }).click();
     await p1.page.locator('[data-testid="support-state"][data-state="sending"]').waitFor({ timeout: 2000 });
     await p1.page.close();
     await p1.ctx.setOffline(false);

@@ -180,7 +180,7 @@ describe("the README's quick start", () => {
         const page = await ctx.newPage();
         const home = await page.goto(`http://localhost:${port}/`);
         expect(home?.status()).toBe(200);
-        await page.getByTestId("signin-email").waitFor({ timeout: 15_000 });
+        await page.getByLabel("Email", { exact: true }).waitFor({ timeout: 15_000 });
         await screenshot(page, "readme-start-home");
 
         // Then one printed link: signed in as Ava.

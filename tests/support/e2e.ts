@@ -84,10 +84,10 @@ export function useBrowserApp(): BrowserApp {
 export async function signInPage(context: BrowserContext, url: string, email: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url);
-  await page.getByTestId("signin-email").fill(email);
-  await page.getByTestId("signin-password").fill(TEST_PASSWORD);
-  await page.getByTestId("signin-submit").click();
-  await page.getByTestId("whoami").waitFor();
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
   return page;
 }
 
@@ -114,6 +114,6 @@ export async function facilitatorInSession(app: BrowserApp) {
   const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
   if (!fac) throw new Error("fixture missing");
   const facPage = await signInPage(await app.context(LAPTOP), node.url, fac.email);
-  await facPage.getByTestId(`session-link-${sessionId}`).click();
+  await facPage.getByRole("link", { name: mainCohort(node.tag).liveSession?.title ?? "", exact: true }).click();
   return { node, sessionId, fac, facPage };
 }

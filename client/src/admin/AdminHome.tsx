@@ -7,6 +7,7 @@ import { CohortForm, ProgramForm } from "../forms/AdminForms.js";
 import { FacilitatorInvite } from "./FacilitatorInvite.js";
 import { http } from "./http.js";
 import "./admin.css";
+import { PageHeading } from "../PageHeading.js";
 
 const Programs = z.object({
   programs: z.array(z.object({ id: z.string(), name: z.string(), zone: z.string(), profile: z.string() })),
@@ -37,7 +38,7 @@ export function AdminHome(props: { programId: string | null }) {
 
   return (
     <main className="page" data-testid="admin-home">
-      <h1>Programs</h1>
+      <PageHeading title="Programs" />
       {error && (
         <p className="form-error" role="alert">
           {error}

@@ -13,6 +13,7 @@ import { ReadinessBoard } from "./ReadinessBoard.js";
 import { ScheduleView } from "./ScheduleView.js";
 import { useCohortStream } from "./useCohortStream.js";
 import "./admin.css";
+import { PageHeading } from "../PageHeading.js";
 
 const Invite = z.object({ token: z.string(), path: z.string(), expiresAt: z.string() });
 
@@ -89,7 +90,7 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
 
   return (
     <main className="page" data-testid="cohort-admin">
-      <h1>{overview.cohort.name}</h1>
+      <PageHeading title={`Cohort · ${overview.cohort.name}`}>{overview.cohort.name}</PageHeading>
       <p className="muted">
         {stream.state.participants.length} of {overview.cohort.capacity} places taken · {overview.program.name} · times
         in {overview.program.zone}

@@ -4,6 +4,7 @@ import { MySchedule } from "../../../shared/protocol/admin-views.js";
 import { http } from "./http.js";
 import { ScheduleView } from "./ScheduleView.js";
 import { CohortWatch } from "./CohortWatch.js";
+import { PageHeading } from "../PageHeading.js";
 
 const FeedUrl = z.object({ url: z.string().nullable() });
 
@@ -30,7 +31,7 @@ export function MySchedulePage(props: { participant: boolean; cohortIds: readonl
       {props.cohortIds.map((id) => (
         <CohortWatch key={id} cohortId={id} onChange={load} />
       ))}
-      <h1>My schedule</h1>
+      <PageHeading title="My schedule" />
       {error && (
         <p className="form-error" role="alert">
           {error}

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { sendCommand } from "../live/command.js";
 import "./circle.css";
+import { PageHeading } from "../PageHeading.js";
 
 /** [CIR1] The circle agreement, shown and accepted before a participant's first circle in a cohort. */
 export function Agreement(props: { circleId: string; onAccepted: () => void }) {
@@ -15,7 +16,9 @@ export function Agreement(props: { circleId: string; onAccepted: () => void }) {
   }
   return (
     <section className="card agreement" aria-labelledby="agreement-title" data-testid="agreement">
-      <h1 id="agreement-title">Before we begin: the circle agreement</h1>
+      <PageHeading title="Circle agreement" id="agreement-title">
+        Before we begin: the circle agreement
+      </PageHeading>
       <ul>
         <li>What is shared in the circle stays in the circle. I will keep it confidential.</li>
         <li>

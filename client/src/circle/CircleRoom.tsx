@@ -12,6 +12,7 @@ import { circleNow, useServerClock } from "./serverClock.js";
 import { useCircleRoom } from "./useCircleRoom.js";
 import { dateTime } from "../time.js";
 import "./circle.css";
+import { PageHeading } from "../PageHeading.js";
 
 /** The integration circle room, for participants (often on a phone) and facilitators. */
 export function CircleRoom(props: { circleId: string; me: PublicUser }) {
@@ -58,7 +59,7 @@ export function CircleRoom(props: { circleId: string; me: PublicUser }) {
   return (
     <main className="page circle-room" data-testid="circle-room" data-role={staff ? "staff" : "participant"}>
       <div className="room-head">
-        <h1>{state.title}</h1>
+        <PageHeading title={`Circle room · ${state.title}`}>{state.title}</PageHeading>
         <span className="muted">
           Round {state.round}
           {state.ended ? " · ended" : roundOver ? " · round complete" : ""}

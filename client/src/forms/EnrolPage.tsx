@@ -5,6 +5,7 @@ import { navigate } from "wouter/use-browser-location";
 import { EnrolAccept, InviteInfo } from "../../../shared/protocol/admin.js";
 import { http } from "../admin/http.js";
 import { FormError, InputField, useFormErrors } from "./kit.js";
+import { PageHeading } from "../PageHeading.js";
 
 /**
  * /join/:token — a one-time link: a participant's enrolment, or a new facilitator's invite. Either
@@ -50,7 +51,7 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
   if (invalid) {
     return (
       <main className="page narrow center dim">
-        <h1>Holdspace</h1>
+        <PageHeading title="Join">Holdspace</PageHeading>
         <p className="form-error" role="alert" data-testid="enrol-invalid">
           {invalid}
         </p>
@@ -60,7 +61,7 @@ export function EnrolPage(props: { token: string; onSignedIn: () => Promise<void
   }
   return (
     <main className="page narrow dim">
-      <h1>Welcome</h1>
+      <PageHeading title="Join">Welcome</PageHeading>
       {info ? (
         <p data-testid="enrol-cohort">{joining(info)}</p>
       ) : (

@@ -6,6 +6,7 @@ import type { Me } from "../api.js";
 import { http } from "../admin/http.js";
 import { ConsentForm, ScreeningForm, TransportForm } from "./ParticipantForms.js";
 import "./forms.css";
+import { PageHeading } from "../PageHeading.js";
 
 const MyRecord = z.object({
   screening: z.object({ answers: ScreeningAnswers, submittedAt: z.string() }).nullable(),
@@ -100,7 +101,7 @@ function CohortForms(props: { cohortId: string; cohortName: string }) {
   );
   return (
     <main className="page dim" data-testid="my-forms">
-      <h1>Before your sessions</h1>
+      <PageHeading title="My forms">Before your sessions</PageHeading>
       <p className="muted">{props.cohortName}. Your answers are seen only by you and your facilitators.</p>
       <ol className="steps">
         {step(

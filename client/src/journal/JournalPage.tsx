@@ -5,6 +5,7 @@ import { useCircleRoom } from "../circle/useCircleRoom.js";
 import { JournalEntries, type ShareTarget } from "./JournalEntries.js";
 import { useJournal } from "./useJournal.js";
 import "../circle/circle.css";
+import { PageHeading } from "../PageHeading.js";
 
 /**
  * [CIR5] The participant's journal as a page of its own, outside any circle room: write, read
@@ -42,7 +43,7 @@ export function JournalPage(props: { me: Me }) {
 
   return (
     <main className="page narrow-page" data-testid="journal-page">
-      <h1>My journal</h1>
+      <PageHeading title="My journal" />
       <p className="muted">
         Private to you. Nobody else sees an entry unless you choose to share it with a circle, and you can stop sharing
         it at any time.

@@ -4,6 +4,7 @@ import { useSessionRoom } from "../live/useSessionRoom.js";
 import { FacilitatorRoom } from "./FacilitatorRoom.js";
 import { ParticipantRoom } from "./ParticipantRoom.js";
 import "./room.css";
+import { PageHeading } from "../PageHeading.js";
 
 /** /session/:id — joins the live room and shows the view for the person's role. */
 export function SessionRoom(props: { sessionId: string; me: User }) {
@@ -28,7 +29,12 @@ export function SessionRoom(props: { sessionId: string; me: User }) {
       data-role={participant ? "participant" : "staff"}
     >
       <div className="room-head">
-        <h1 data-testid="session-title">{room.state.title || "Live session"}</h1>
+        <PageHeading
+          title={`${participant ? "Session" : "Facilitator room"} · ${room.state.title || "Live session"}`}
+          testId="session-title"
+        >
+          {room.state.title || "Live session"}
+        </PageHeading>
         <span className="muted" data-testid="session-status" data-status={room.state.status}>
           {!room.ready ? "Joining…" : room.state.status === "closed" ? "This session has ended." : "Live"}
         </span>

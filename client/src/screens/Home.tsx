@@ -5,6 +5,7 @@ import { dateTime } from "../time.js";
 import { StartSessionForm } from "./StartSessionForm.js";
 import { CircleList } from "../circle/CircleList.js";
 import "./home.css";
+import { PageHeading } from "../PageHeading.js";
 
 /** The person's cohorts and their sessions; facilitators can start a live session per cohort. */
 export function Home(props: { me: Me; refresh: () => Promise<void> }) {
@@ -23,7 +24,7 @@ export function Home(props: { me: Me; refresh: () => Promise<void> }) {
 
   return (
     <main className="page">
-      <h1>Your sessions</h1>
+      <PageHeading title="Your sessions" />
       {me.user.role === "participant" && (
         <p>
           <Link href="/journal">My journal</Link>

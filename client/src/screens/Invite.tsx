@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { Link } from "wouter";
 import { navigate } from "wouter/use-browser-location";
 import { acceptInvite, type ApiResult, type User } from "../api.js";
+import { PageHeading } from "../PageHeading.js";
 
 /*
  * An invite token works once. Remember the request per token at module level so that a
@@ -45,7 +46,7 @@ export function Invite(props: { token: string; onSignedIn: () => Promise<void> }
 
   return (
     <main className="page narrow center">
-      <h1>Holdspace</h1>
+      <PageHeading title="Signing in">Holdspace</PageHeading>
       {error ? (
         <>
           <p className="form-error" role="alert" data-testid="invite-error">

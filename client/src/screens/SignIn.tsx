@@ -2,6 +2,7 @@ import { useState, type SubmitEvent } from "react";
 import { LoginBody } from "../../../shared/protocol/commands.js";
 import { login } from "../api.js";
 import { FormError, InputField } from "../forms/kit.js";
+import { PageHeading } from "../PageHeading.js";
 
 type Fields = Partial<Record<"email" | "password", string>>;
 
@@ -48,7 +49,7 @@ export function SignIn(props: { onSignedIn: () => Promise<void> }) {
 
   return (
     <main className="page narrow">
-      <h1>Holdspace</h1>
+      <PageHeading title="Sign in">Holdspace</PageHeading>
       <p className="muted">Sign in to your program.</p>
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="signin-form">
         <InputField
