@@ -36,12 +36,13 @@ export function viewerZone(): string {
 
 // Parts are read from an en-US formatter for the zone's short name ("PST", "PDT", "UTC"), which
 // other locales spell as offsets ("GMT-8"); the day-month order and the 24-hour clock are ours,
-// so every screen reads the same: "Tue 3 Mar, 18:00 PST".
+// so every screen reads the same, whatever the browser's language: "Tue 3 Mar, 18:00 PST".
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function partsOf(at: Instant, zone: string): Record<string, string> {
-  let f = formatters.get(zone);
+function formatter(locale: "en-US" | "en-GB", zone: string): Intl.DateTimeFormat {
+  const key = `${locale} ${zone}`;
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
+    f = new Intl.DateTimeFormat(locale, {
       timeZone: zone,
       weekday: "short",
       day: "numeric",
@@ -52,11 +53,28 @@ function partsOf(at: Instant, zone: string): Record<string, string> {
       hourCycle: "h23",
       timeZoneName: "short",
     });
-    formatters.set(zone, f);
+    formatters.set(key, f);
   }
-  const d = at instanceof Date ? at : new Date(at);
+  return f;
+}
+
+function partsIn(locale: "en-US" | "en-GB", d: Date, zone: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const p of f.formatToParts(d)) out[p.type] = p.value;
+  for (const p of formatter(locale, zone).formatToParts(d)) out[p.type] = p.value;
+  return out;
+}
+
+const OFFSET_NAME = /^(GMT|UTC)[+-]/;
+
+function partsOf(at: Instant, zone: string): Record<string, string> {
+  const d = at instanceof Date ? at : new Date(at);
+  const out = partsIn("en-US", d, zone);
+  // en-US names American zones ("PST") but spells European ones as offsets ("GMT+1"), which
+  // en-GB names ("BST", "CEST"): take whichever is a name.
+  if (OFFSET_NAME.test(out.timeZoneName ?? "")) {
+    const gb = partsIn("en-GB", d, zone).timeZoneName;
+    if (gb && !OFFSET_NAME.test(gb)) out.timeZoneName = gb;
+  }
   return out;
 }
 
@@ -96,6 +114,14 @@ export function timeRange(start: Instant, end: Instant, zone: string = viewerZon
   const endText = sameDay ? hm(b) : `${day(b)}, ${hm(b)}`;
   if (a.timeZoneName === b.timeZoneName) return `${day(a)}, ${hm(a)}–${endText} ${b.timeZoneName ?? zone}`;
   return `${day(a)}, ${hm(a)} ${a.timeZoneName ?? zone} – ${endText} ${b.timeZoneName ?? zone}`;
+}
+
+/** [SCH1] A span within a day column (the column names the day): "18:00–19:30 PST". */
+export function hoursRange(start: Instant, end: Instant, zone: string = viewerZone()): string {
+  const a = partsOf(start, zone);
+  const b = partsOf(end, zone);
+  if (a.timeZoneName === b.timeZoneName) return `${hm(a)}–${hm(b)} ${b.timeZoneName ?? zone}`;
+  return `${hm(a)} ${a.timeZoneName ?? zone} – ${hm(b)} ${b.timeZoneName ?? zone}`;
 }
 
 /** [SCH1] A calendar day heading in a zone: "Tuesday 3 March 2026". */

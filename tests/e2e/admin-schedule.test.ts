@@ -164,7 +164,7 @@ describe("admins and schedules in Chromium", () => {
     const picker = fac.getByLabel("Scheduled dosing session");
     await picker.waitFor();
     expect(await picker.locator("option").allInnerTexts()).toEqual([
-      expect.stringMatching(/^Dosing day 1 · .* · 1 participants$/),
+      expect.stringMatching(/^Dosing day 1 · .* · 1 participant$/),
     ]);
     await screenshot(fac, "facilitator-start-from-schedule");
     await fac.getByRole("button", { name: "Start live room" }).click();

@@ -47,3 +47,13 @@ describe("client time formatting: one format everywhere", () => {
     expect(dateTime(s, chosenZone("program", "Europe/London", "America/Los_Angeles"))).toBe("Tue 3 Mar, 18:00 PST");
   });
 });
+
+describe("zone names", () => {
+  it("[SCH1] a European zone is named, not spelled as an offset", () => {
+    expect(clock("2026-07-01T12:00:00.000Z", "Europe/London")).toBe("13:00 BST");
+    expect(clock("2026-12-01T12:00:00.000Z", "Europe/London")).toBe("12:00 GMT");
+    expect(clock("2026-07-01T12:00:00.000Z", "Europe/Paris")).toBe("14:00 CEST");
+    // A zone with no name anywhere keeps its offset, which still says which clock it is.
+    expect(clock("2026-07-01T12:00:00.000Z", "Asia/Kolkata")).toMatch(/^17:30 (IST|GMT\+5:30)$/);
+  });
+});

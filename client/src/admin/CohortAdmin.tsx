@@ -69,7 +69,12 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
     .map((id) => people.get(id))
     .filter((p): p is Person => p !== undefined);
   const schedule: ScheduleItem[] = stream.ready
-    ? stream.state.schedule.map((s) => ({ ...s, status: "scheduled" as const, cohortId, cohortName: stream.state.name }))
+    ? stream.state.schedule.map((s) => ({
+        ...s,
+        status: "scheduled" as const,
+        cohortId,
+        cohortName: stream.state.name,
+      }))
     : overview.schedule;
 
   const editingItem = schedule.find((x) => x.id === editing);
@@ -194,15 +199,23 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
           </p>
         )}
         {admin && editingItem && (
-          <SessionForm
-            key={`${editingItem.id}-${editingItem.sequence}`}
-            cohortId={cohortId}
-            zone={overview.program.zone}
-            facilitators={facilitators}
-            participants={participants}
-            editing={editingItem}
-            onDone={() => setEditing(null)}
-          />
+          <section className="card edit-card" aria-labelledby="edit-heading">
+            <h3 id="edit-heading">
+              Change “{editingItem.title}” · {timeRange(editingItem.start, editingItem.end)}
+            </h3>
+            <p className="muted small">
+              Times below are in the program’s zone, {overview.program.zone}. Everyone’s calendar feed is updated.
+            </p>
+            <SessionForm
+              key={`${editingItem.id}-${editingItem.sequence}`}
+              cohortId={cohortId}
+              zone={overview.program.zone}
+              facilitators={facilitators}
+              participants={participants}
+              editing={editingItem}
+              onDone={() => setEditing(null)}
+            />
+          </section>
         )}
         <ScheduleView
           sessions={schedule}

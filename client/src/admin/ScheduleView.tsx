@@ -1,7 +1,7 @@
 import { useMemo, useState, type ReactNode } from "react";
 import { DateTime } from "luxon";
 import type { ScheduleItem } from "../../../shared/protocol/admin-views.js";
-import { dayHeading, localDate, timeRange } from "../time.js";
+import { dayHeading, hoursRange, localDate, timeRange } from "../time.js";
 import { useZoneChoice } from "./zone-choice.js";
 import "./admin.css";
 import "./schedule.css";
@@ -52,7 +52,9 @@ export function ScheduleView(props: {
     const who = peopleLine(s, props.names);
     return (
       <li key={s.id} className={`sched-item kind-${s.kind}`} data-testid={`sched-${s.id}`}>
-        <span className="sched-time">{timeRange(s.start, s.end, zone)}</span>
+        <span className="sched-time">
+          {mode === "week" ? hoursRange(s.start, s.end, zone) : timeRange(s.start, s.end, zone)}
+        </span>
         <span className="sched-title">
           <strong>{s.title}</strong> <span className="muted">· {KIND[s.kind]}</span>
           {s.plannedDoseMg !== null && <span className="muted"> · planned {s.plannedDoseMg} mg</span>}

@@ -210,7 +210,11 @@ function CancelSession(props: { cohortId: string; session: ScheduleItem; onDone:
   const errors = useFormErrors();
   const cancel = async (): Promise<void> => {
     errors.clear();
-    const data = SessionCancel.parse({ id: commandId(), sessionId: props.session.id, sequence: props.session.sequence });
+    const data = SessionCancel.parse({
+      id: commandId(),
+      sessionId: props.session.id,
+      sequence: props.session.sequence,
+    });
     const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(props.cohortId)}/cancellations`, Reply, data);
     if (r.ok) props.onDone();
     else errors.fromServer(r.error);
@@ -255,18 +259,18 @@ export function SeriesForm(props: Props & { onCreated: (summary: string) => void
     "series",
     reply,
     () =>
-    SeriesSchedule.safeParse({
-      id: commandId(),
-      kind: "circle",
-      title,
-      firstDate,
-      time,
-      durationMinutes: Number(minutes),
-      everyWeeks: Number(every),
-      until: until || undefined,
-      facilitators: facs,
-      participants: parts,
-    }),
+      SeriesSchedule.safeParse({
+        id: commandId(),
+        kind: "circle",
+        title,
+        firstDate,
+        time,
+        durationMinutes: Number(minutes),
+        everyWeeks: Number(every),
+        until: until || undefined,
+        facilitators: facs,
+        participants: parts,
+      }),
     (r) => props.onCreated(r.summary),
   );
   return (

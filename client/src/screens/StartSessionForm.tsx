@@ -72,7 +72,7 @@ export function StartSessionForm(props: { cohortId: string }) {
         <select value={picked.id} onChange={(e) => setChosen(e.target.value)}>
           {startable.map((s) => (
             <option key={s.id} value={s.id}>
-              {s.title} · {timeRange(s.start, s.end)} · {s.participants.length} participants
+              {`${s.title} · ${timeRange(s.start, s.end)} · ${s.participants.length} ${s.participants.length === 1 ? "participant" : "participants"}`}
             </option>
           ))}
         </select>
