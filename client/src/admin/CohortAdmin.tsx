@@ -201,7 +201,7 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
         {admin && editingItem && (
           <section className="card edit-card" aria-labelledby="edit-heading">
             <h3 id="edit-heading">
-              Change “{editingItem.title}” · {timeRange(editingItem.start, editingItem.end)}
+              Change “{editingItem.title}” · {timeRange(editingItem.start, editingItem.end, overview.program.zone)}
             </h3>
             <p className="muted small">
               Times below are in the program’s zone, {overview.program.zone}. Everyone’s calendar feed is updated.
