@@ -181,7 +181,10 @@ const GWEN = { name: "Gwen", role: "participant" as const, email: GWEN_EMAIL };
  * What `npm start` prints in demo mode: one line per demo person — role, name, the email they can
  * sign in with (password below) and a one-time link — so a tester can use either.
  */
-export function demoPrintout(base: string, links: readonly { name: string; role: Role; email: string; link: string }[]) {
+export function demoPrintout(
+  base: string,
+  links: readonly { name: string; role: Role; email: string; link: string }[],
+) {
   const width = Math.max(...links.map((l) => l.email.length), 5);
   return [
     "",

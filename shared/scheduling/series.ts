@@ -62,7 +62,11 @@ export function seriesSummary(occurrences: readonly { start: string; shifted: bo
   const parts = [`${n} ${n === 1 ? "circle" : "circles"}`];
   const change = occurrences.find((o) => at(o.start).toFormat("ZZZZ") !== at(first.start).toFormat("ZZZZ"));
   const label = (iso: string) => `${at(iso).toFormat("HH:mm")} ${at(iso).toFormat("ZZZZ")}`;
-  parts.push(change ? `${label(first.start)} → ${label(change.start)} from ${at(change.start).toFormat("d LLLL")}` : label(first.start));
+  parts.push(
+    change
+      ? `${label(first.start)} → ${label(change.start)} from ${at(change.start).toFormat("d LLLL")}`
+      : label(first.start),
+  );
   const last = occurrences.at(-1) ?? first;
   parts.push(`${at(first.start).toFormat("ccc d LLL")} to ${at(last.start).toFormat("ccc d LLL yyyy")}`);
   const moved = occurrences.filter((o) => o.shifted).length;

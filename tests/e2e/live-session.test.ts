@@ -41,9 +41,7 @@ describe("live dosing session in Chromium", () => {
     await facPage.getByTestId("dose-mg").fill("20");
     await facPage.getByTestId("dose-submit").click();
     await expect.poll(() => facPage.getByTestId(`dose-${p1.id}`).innerText()).toContain("20 mg total");
-    await expect
-      .poll(() => facPage.getByTestId(`earliest-${p1.id}`).innerText())
-      .toMatch(/\d{2}:\d{2} P[SD]T/);
+    await expect.poll(() => facPage.getByTestId(`earliest-${p1.id}`).innerText()).toMatch(/\d{2}:\d{2} P[SD]T/);
     expect(await facPage.getByTestId(`tile-${p1.id}`).innerText()).toMatch(/First dose\s+\d{2}:\d{2} P[SD]T/);
 
     // [LIVE8] Vitals over the limit raise an alert at once; [LIVE2] an early release is refused in words.

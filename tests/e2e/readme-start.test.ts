@@ -162,7 +162,13 @@ describe("the README's quick start", () => {
           // role, name, email, link: the email beside each link (issue 11).
           return [
             ...running.stdout.matchAll(/^\s+(\w+)\s+(.+?)\s+(\S+@\S+)\s+(http:\/\/localhost:(\d+)\/invite\/\S+)$/gm),
-          ].map((m) => ({ role: m[1] ?? "", name: m[2] ?? "", email: m[3] ?? "", link: m[4] ?? "", port: Number(m[5]) }));
+          ].map((m) => ({
+            role: m[1] ?? "",
+            name: m[2] ?? "",
+            email: m[3] ?? "",
+            link: m[4] ?? "",
+            port: Number(m[5]),
+          }));
         },
         START_MS,
         "the printed sign-in links",

@@ -84,6 +84,10 @@ export const CLEAN_SCREENING = screeningAnswers();
  * (TransportRecord.contact): "+1 555 <slot> <digits from the tag>".
  */
 export function phoneMark(tag: string, slot: number): string {
-  const digits = [...tag].map((c) => c.charCodeAt(0) % 10).join("").slice(0, 6).padEnd(6, "0");
+  const digits = [...tag]
+    .map((c) => c.charCodeAt(0) % 10)
+    .join("")
+    .slice(0, 6)
+    .padEnd(6, "0");
   return `+1 555 ${String(slot).padStart(3, "0")} ${digits}`;
 }
