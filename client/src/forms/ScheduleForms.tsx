@@ -162,7 +162,10 @@ export function SessionForm(props: Props & { editing?: ScheduleItem }) {
           label={`Starts (${props.zone})`}
           error={errors.fields.start}
           value={start}
-          onValue={setStart}
+          onValue={(v) => {
+            setStart(v);
+            errors.touch("start");
+          }}
           testId="session-start"
           attrs={{ type: "datetime-local" }}
         />
@@ -171,7 +174,10 @@ export function SessionForm(props: Props & { editing?: ScheduleItem }) {
           label={`Ends (${props.zone})`}
           error={errors.fields.end}
           value={end}
-          onValue={setEnd}
+          onValue={(v) => {
+            setEnd(v);
+            errors.touch("end");
+          }}
           testId="session-end"
           attrs={{ type: "datetime-local" }}
         />
