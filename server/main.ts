@@ -3,7 +3,7 @@ import { createClient } from "redis";
 import { createApp } from "./app.js";
 import { createCommandLimits, type CommandLimits } from "./gateway/limits.js";
 import { loadConfig } from "./config.js";
-import { seedDemo } from "./demo/seed.js";
+import { demoPrintout, seedDemo } from "./demo/seed.js";
 import { createLogger, errorKind } from "./logger.js";
 import { createEmbeddedStores } from "./stores/embedded/index.js";
 import { createRedisAdapter, redisFailureCode } from "./stores/redis/adapter-client.js";
@@ -74,17 +74,7 @@ async function main(): Promise<void> {
   if (demo) {
     const base = config.PUBLIC_URL ?? `http://localhost:${port}`;
     const links = await seedDemo(app.services, base);
-    const lines = links.map((l) => `  ${l.role.padEnd(12)} ${l.name.padEnd(14)} ${l.link}`);
-    process.stdout.write(
-      [
-        "",
-        `Holdspace is running at ${base}`,
-        "Demo sign-in links (one-time; new ones are printed at every start):",
-        ...lines,
-        `Or sign in with any demo email (e.g. ${links[1]?.email ?? ""}) and the password "holdspace-demo".`,
-        "",
-      ].join("\n") + "\n",
-    );
+    process.stdout.write(demoPrintout(base, links) + "\n");
   }
 
   let closing = false;

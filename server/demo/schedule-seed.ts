@@ -5,6 +5,7 @@ import type { Viewer } from "../../shared/domain/roles.js";
 import { decideScheduleSeries, decideScheduleSession } from "../../shared/scheduling/decide.js";
 import { SeriesSchedule, SessionSchedule } from "../../shared/protocol/admin.js";
 import { programBookings, profileOf } from "../domain/program-context.js";
+import { scheduledId } from "../domain/schedule-commands.js";
 import type { Services } from "../services.js";
 import { screeningAnswers } from "./screening.js";
 import type { SeededProgram } from "./spec.js";
@@ -32,6 +33,7 @@ export async function seedDemoSchedule(
     zone,
     booked: await programBookings(s, program),
     nameOf: (id: string) => id,
+    newId: (prefix: "ss_" | "sr_", commandId: string) => scheduledId(adminId, prefix, commandId),
   };
   const day = DateTime.fromMillis(s.clock.now(), { zone }).plus({ days: 7 }).startOf("day");
   const local = (d: DateTime) => d.toFormat("yyyy-LL-dd'T'HH:mm");

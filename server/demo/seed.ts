@@ -159,15 +159,39 @@ export async function seedDemo(
   const seeded = await seedProgram(s, spec);
   if (seeded.fresh) await seedDemoSchedule(s, seeded, spec.programId, spec.password);
   const out = [];
-  for (const p of spec.people) {
-    const user = seeded.users[p.key];
-    if (!user) continue;
+  // Everyone the demo made, Gwen (seeded with the schedule) included, each with the email to sign in with.
+  const gwen = await s.users.byEmail(GWEN_EMAIL);
+  const people = [...spec.people.map((p) => ({ ...p, user: seeded.users[p.key] })), { ...GWEN, user: gwen }];
+  for (const p of people) {
+    if (!p.user) continue;
     out.push({
       name: p.name,
       role: p.role,
       email: p.email,
-      link: `${baseUrl}/invite/${await s.users.createInvite(user.id)}`,
+      link: `${baseUrl}/invite/${await s.users.createInvite(p.user.id)}`,
     });
   }
   return out;
+}
+
+const GWEN_EMAIL = "gwen@demo.holdspace.test";
+const GWEN = { name: "Gwen", role: "participant" as const, email: GWEN_EMAIL };
+
+/**
+ * What `npm start` prints in demo mode: one line per demo person — role, name, the email they can
+ * sign in with (password below) and a one-time link — so a tester can use either.
+ */
+export function demoPrintout(
+  base: string,
+  links: readonly { name: string; role: Role; email: string; link: string }[],
+) {
+  const width = Math.max(...links.map((l) => l.email.length), 5);
+  return [
+    "",
+    `Holdspace is running at ${base}`,
+    "Demo people, each with their email and a one-time sign-in link (new links are printed at every start):",
+    ...links.map((l) => `  ${l.role.padEnd(12)} ${l.name.padEnd(14)} ${l.email.padEnd(width)} ${l.link}`),
+    `Or sign in with any demo email above (e.g. ${links[1]?.email ?? ""}) and the password "${DEMO_PASSWORD}".`,
+    "",
+  ].join("\n");
 }

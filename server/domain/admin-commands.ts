@@ -27,7 +27,7 @@ import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
 import { derivedId } from "./derived-id.js";
 import { clientKey, systemKey } from "./stream-service.js";
-import { adminProgram, requireAdminOf } from "./program-context.js";
+import { adminProgram, profileOf, requireAdminOf } from "./program-context.js";
 
 /**
  * Admin commands over HTTP, on the one path: parse (in the route) → authorize → decide (shared)
@@ -58,10 +58,10 @@ export async function createProgram(
 
 /** A cohort is created in its own stream, then listed in the program's; both by the command's id. */
 export async function createCohort(s: Services, user: UserRecord, cmd: CohortCreate): Promise<{ cohortId: string }> {
-  await adminProgram(s, user, cmd.programId);
+  const program = await adminProgram(s, user, cmd.programId);
   const cohortId = idFrom("co_", cmd.id);
   const created = await s.streams.execute("cohort", cohortId, clientKey(user.id, "cohort:create", cmd.id), (st) =>
-    decideCreateCohort(st, cmd, viewerOf(user)),
+    decideCreateCohort(st, cmd, viewerOf(user), profileOf(program)),
   );
   // A follow-up with a server id: idempotent, and no client id can take it first.
   const listedId = serverId("listed", cohortId);

@@ -37,6 +37,7 @@ export function scheduleView(
   cohort: CohortState,
   viewer: UserRecord,
   sessions: readonly ScheduledSession[] = cohort.schedule,
+  status: ScheduleItem["status"] = "scheduled",
 ): ScheduleItem[] {
   const staff = isStaff(viewerOf(viewer));
   return sessions
@@ -53,6 +54,8 @@ export function scheduleView(
       plannedDoseMg: staff ? x.plannedDoseMg : null,
       seriesId: x.seriesId,
       shifted: x.shifted,
+      sequence: x.sequence,
+      status,
       cohortId: cohort.id,
       cohortName: cohort.name,
     }));
@@ -127,14 +130,21 @@ export async function myRecord(s: Services, user: UserRecord, cohortId: string) 
 export async function mySchedule(s: Services, user: UserRecord): Promise<MySchedule> {
   const cohorts = await s.directory.cohortsOf(user);
   const program = await s.streams.state("program", user.programId);
-  const sessions = cohorts.flatMap((c) =>
-    scheduleView(
-      c,
-      user,
-      c.schedule.filter(
-        (x) => user.role === "admin" || x.facilitators.includes(user.id) || x.participants.includes(user.id),
-      ),
-    ),
-  );
+  const sessions = cohorts.flatMap((c) => scheduleView(c, user, c.schedule.filter(involves(user))));
   return { zone: program.zone, sessions: sessions.sort((a, b) => a.start.localeCompare(b.start)) };
+}
+
+function involves(user: UserRecord): (x: ScheduledSession) => boolean {
+  return (x) => user.role === "admin" || x.facilitators.includes(user.id) || x.participants.includes(user.id);
+}
+
+/**
+ * [SCH9] What a person's calendar feed holds: their sessions, and the ones cancelled, so a
+ * calendar app that already has them marks them cancelled instead of keeping a stale entry.
+ */
+export async function myCalendar(s: Services, user: UserRecord): Promise<ScheduleItem[]> {
+  const { sessions } = await mySchedule(s, user);
+  const cohorts = await s.directory.cohortsOf(user);
+  const cancelled = cohorts.flatMap((c) => scheduleView(c, user, c.cancelled.filter(involves(user)), "cancelled"));
+  return [...sessions, ...cancelled];
 }

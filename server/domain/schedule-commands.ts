@@ -1,6 +1,7 @@
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { streamName, type DraftEvent, type StoredEvent } from "../../shared/log.js";
-import type { CohortState } from "../../shared/domain/cohort.js";
+import { CohortEventData, type CohortState } from "../../shared/domain/cohort.js";
+import { seriesSummary } from "../../shared/scheduling/series.js";
 import {
   decideConsent,
   decidePreparation,
@@ -13,13 +14,15 @@ import {
   decideCancelSession,
   decideScheduleSeries,
   decideScheduleSession,
+  decideUpdateSession,
   type ScheduleContext,
 } from "../../shared/scheduling/decide.js";
-import type { SeriesSchedule, SessionSchedule } from "../../shared/protocol/admin.js";
+import type { SeriesSchedule, SessionCancel, SessionSchedule, SessionUpdate } from "../../shared/protocol/admin.js";
 import type { UserRecord } from "../auth/users.js";
 import { fanOut } from "../gateway/fanout.js";
 import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
+import { derivedId } from "./derived-id.js";
 import { clientKey, type CommandKey } from "./stream-service.js";
 import { cohortContext, namesOf, programBookings, requireAdminOf } from "./program-context.js";
 import { withProgramLock } from "./program-lock.js";
@@ -49,7 +52,21 @@ async function scheduleContext(
   const { profile, cohort } = await requireAdminOf(s, user, cohortId);
   const booked = await programBookings(s, program);
   const names = await namesOf(s, [...cohort.facilitators, ...booked.flatMap((b) => b.facilitators)]);
-  return { profile, zone: program.zone, booked, nameOf: (id) => names.get(id) ?? id };
+  return {
+    profile,
+    zone: program.zone,
+    booked,
+    nameOf: (id) => names.get(id) ?? id,
+    newId: (prefix, commandId) => scheduledId(user.id, prefix, commandId),
+  };
+}
+
+/**
+ * [LOG2] A scheduled session's or series' id, from its sender and command id: a retry names the
+ * same session, and another person's command with the same id names a different one.
+ */
+export function scheduledId(userId: string, prefix: "ss_" | "sr_", commandId: string): string {
+  return derivedId(prefix, `${userId}/${commandId}`);
 }
 
 /** [SCH4] The program's bookings are read and appended to under one per-program lock. */
@@ -63,7 +80,6 @@ async function locked<T>(
   return withProgramLock(s.stores.kv, program.id, () => fn(program));
 }
 
-/** [SCH1]–[SCH8] One session. [SCH4] checks bookings in every cohort of the program. */
 /**
  * One person's command on a cohort, once its caller has checked they may send it: `run` keyed
  * by their command id, answered with the first event's seq only.
@@ -80,6 +96,7 @@ async function runAs(
   return { seq };
 }
 
+/** [SCH1]–[SCH8] One session. [SCH4] checks bookings in every cohort of the program. */
 export async function scheduleSession(
   s: Services,
   user: UserRecord,
@@ -102,25 +119,53 @@ export async function scheduleSeries(
   user: UserRecord,
   cohortId: string,
   cmd: SeriesSchedule,
-): Promise<{ seq: number; sessions: number }> {
+): Promise<{ seq: number; sessions: number; summary: string }> {
   const r = await locked(s, user, cohortId, async (program) => {
     const ctx = await scheduleContext(s, user, cohortId, program);
     return run(s, cohortId, clientKey(user.id, "schedule:series", cmd.id), (st) =>
       decideScheduleSeries(st, cmd, viewerOf(user), ctx),
     );
   });
-  const occurrences = r.events[0]?.data.occurrences;
-  return { seq: r.seq, sessions: Array.isArray(occurrences) ? occurrences.length : 0 };
+  const made = CohortEventData["series.scheduled"].safeParse(r.events[0]?.data);
+  const occurrences = made.success ? made.data.occurrences : [];
+  return {
+    seq: r.seq,
+    sessions: occurrences.length,
+    summary: made.success ? seriesSummary(occurrences, made.data.zone) : "",
+  };
+}
+
+/**
+ * [SCH3][SCH4] Edit or reschedule one session, under the same program lock as scheduling, so two
+ * admins' changes are decided one after the other: the second sees the first's sequence.
+ */
+export async function updateSession(
+  s: Services,
+  user: UserRecord,
+  cohortId: string,
+  cmd: SessionUpdate,
+): Promise<{ seq: number; sequence: number }> {
+  const r = await locked(s, user, cohortId, async (program) => {
+    const ctx = await scheduleContext(s, user, cohortId, program);
+    return run(s, cohortId, clientKey(user.id, "schedule:update", cmd.id), (st) =>
+      decideUpdateSession(st, cmd, viewerOf(user), ctx),
+    );
+  });
+  const sequence = r.events[0]?.data.sequence;
+  return { seq: r.seq, sequence: typeof sequence === "number" ? sequence : cmd.sequence };
 }
 
 export async function cancelSession(
   s: Services,
   user: UserRecord,
   cohortId: string,
-  cmd: { id: string; sessionId: string },
+  cmd: SessionCancel,
 ): Promise<{ seq: number }> {
-  await requireAdminOf(s, user, cohortId);
-  return runAs(s, user, cohortId, "schedule:cancel", cmd.id, (st, viewer) => decideCancelSession(st, cmd, viewer));
+  return locked(s, user, cohortId, (program) =>
+    runAs(s, user, cohortId, "schedule:cancel", cmd.id, (st, viewer) =>
+      decideCancelSession(st, cmd, viewer, program.zone),
+    ),
+  );
 }
 
 /** [RDY1] A participant's own forms: screening, consent, transport. */

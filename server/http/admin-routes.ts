@@ -16,6 +16,7 @@ import {
   SeriesSchedule,
   SessionCancel,
   SessionSchedule,
+  SessionUpdate,
   TransportRecord,
 } from "../../shared/protocol/admin.js";
 import { publicUser } from "../auth/users.js";
@@ -40,6 +41,7 @@ import {
   scheduleSeries,
   scheduleSession,
   submitScreening,
+  updateSession,
 } from "../domain/schedule-commands.js";
 import { parseWith } from "../gateway/handler.js";
 import type { Services } from "../services.js";
@@ -99,6 +101,9 @@ export function adminRoutes(s: Services): Router {
   });
   r.post("/admin/cohorts/:cohortId/series", async (req: AuthedRequest, res: Response) => {
     res.status(201).json(await scheduleSeries(s, u(req), param(req, "cohortId"), body(SeriesSchedule, req)));
+  });
+  r.post("/admin/cohorts/:cohortId/session-changes", async (req: AuthedRequest, res: Response) => {
+    res.json(await updateSession(s, u(req), param(req, "cohortId"), body(SessionUpdate, req)));
   });
   r.post("/admin/cohorts/:cohortId/cancellations", async (req: AuthedRequest, res: Response) => {
     res.json(await cancelSession(s, u(req), param(req, "cohortId"), body(SessionCancel, req)));

@@ -4,7 +4,7 @@ import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { Id } from "../../shared/log.js";
 import { writeCalendar, type IcsEvent } from "../../shared/scheduling/ics.js";
 import type { ScheduleItem } from "../../shared/protocol/admin-views.js";
-import { mySchedule, scheduleView } from "../domain/admin-queries.js";
+import { myCalendar, scheduleView } from "../domain/admin-queries.js";
 import { CalendarFeeds } from "../domain/calendar-feeds.js";
 import { parseWith } from "../gateway/handler.js";
 import type { Services } from "../services.js";
@@ -13,7 +13,15 @@ import { requireUser, userOf, type AuthedRequest } from "./auth-routes.js";
 const FeedToken = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, "That is not a calendar feed address.");
 
 function toIcs(items: readonly ScheduleItem[]): IcsEvent[] {
-  return items.map((x) => ({ uid: `${x.id}@holdspace`, kind: x.kind, start: x.start, end: x.end, zone: x.zone }));
+  return items.map((x) => ({
+    uid: `${x.id}@holdspace`,
+    kind: x.kind,
+    start: x.start,
+    end: x.end,
+    zone: x.zone,
+    sequence: x.sequence,
+    cancelled: x.status === "cancelled",
+  }));
 }
 
 function sendIcs(res: Response, text: string, filename: string): void {
@@ -74,7 +82,7 @@ export function calendarFeedRoute(s: Services): Router {
     const current = userId === null ? null : await feeds.current(userId);
     const user = userId === null || current !== token ? null : await s.users.get(userId);
     if (!user) throw new AppError(ErrorCode.NOT_FOUND, "This calendar address is not valid any more.");
-    const { sessions } = await mySchedule(s, user);
+    const sessions = await myCalendar(s, user);
     sendIcs(res, writeCalendar(toIcs(sessions), { stampMs: s.clock.now(), name: "Holdspace" }), "holdspace.ics");
   });
   return r;

@@ -3,6 +3,7 @@ import type { DraftEvent } from "../log.js";
 import type { ScreeningAnswers } from "./screening.js";
 import type { CohortState, TransportPlan } from "./cohort.js";
 import { isStaff, type Viewer } from "./roles.js";
+import type { RuleProfile } from "../profiles/schema.js";
 
 type Draft = Omit<DraftEvent, "at">;
 
@@ -12,13 +13,22 @@ function forbid(message: string): never {
   throw new AppError(ErrorCode.FORBIDDEN, message);
 }
 
+/**
+ * [SCH5] A cohort meets as one group, so its room may not hold more than the profile's group
+ * limit: a capacity of 30 under a 25-person limit is refused, naming the limit and the profile.
+ */
 export function decideCreateCohort(
   state: CohortState,
   cmd: { id: string; programId: string; name: string; capacity: number },
   actor: Viewer,
+  profile: RuleProfile,
 ): Draft[] {
   if (actor.role !== "admin") forbid("Only a program admin can create cohorts.");
   if (state.exists) throw new AppError(ErrorCode.RULE_VIOLATION, "A cohort with this id already exists.");
+  if (cmd.capacity > profile.maxGroupSize) {
+    const msg = `A group session holds at most ${profile.maxGroupSize} participants under the ${profile.name} rules, so a cohort's capacity can be at most ${profile.maxGroupSize}; this one asks for ${cmd.capacity}.`;
+    throw new AppError(ErrorCode.RULE_VIOLATION, msg, { capacity: msg });
+  }
   return [
     {
       id: cmd.id,

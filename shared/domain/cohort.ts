@@ -26,6 +26,14 @@ const ScheduledData = z.object({
 
 const Occurrence = z.object({ sessionId: z.string(), start: Instant, end: Instant, shifted: z.boolean() });
 
+/**
+ * [SCH9] An edit or a reschedule: the whole new plan of one session (its kind, zone and series
+ * stay), with the calendar SEQUENCE it now has, so every feed tells calendar apps it changed.
+ */
+const ChangedData = ScheduledData.omit({ kind: true, zone: true }).extend({
+  sequence: z.number().int().positive(),
+});
+
 export const TransportPlan = z.object({ driver: z.string(), contact: z.string(), notes: z.string() });
 export type TransportPlan = z.infer<typeof TransportPlan>;
 
@@ -34,7 +42,13 @@ export const CohortEventData = {
   "cohort.created": z.object({ programId: z.string(), name: z.string(), capacity: z.number().int().positive() }),
   "facilitator.assigned": z.object({ userId: z.string() }),
   "participant.enrolled": z.object({ userId: z.string(), via: z.enum(["admin", "invite"]).optional() }),
-  "session.opened": z.object({ sessionId: z.string(), title: z.string(), openedBy: z.string() }),
+  "session.opened": z.object({
+    sessionId: z.string(),
+    title: z.string(),
+    openedBy: z.string(),
+    /** The scheduled session this live room was started from (issue 11), when it was. */
+    scheduledId: z.string().nullable().optional(),
+  }),
   "invite.created": z.object({ inviteId: z.string(), expiresAt: Instant }),
   "session.scheduled": ScheduledData,
   /** [SCH2][SCH3] A weekly / every-N-weeks series, expanded at scheduling time (a series always ends). */
@@ -49,7 +63,11 @@ export const CohortEventData = {
     everyWeeks: z.number().int().positive(),
     occurrences: z.array(Occurrence),
   }),
-  "session.cancelled": z.object({ sessionId: z.string() }),
+  /** Same people, dose or title; the same times. */
+  "session.edited": ChangedData,
+  /** New times (and possibly the rest): checked again for gaps [SCH3] and overlaps [SCH4]. */
+  "session.rescheduled": ChangedData,
+  "session.cancelled": z.object({ sessionId: z.string(), sequence: z.number().int().positive().optional() }),
   "screening.submitted": z.object({ participantId: z.string(), answers: ScreeningAnswers }),
   "screening.reviewed": z.object({ participantId: z.string() }),
   "consent.recorded": z.object({ participantId: z.string(), version: z.string() }),
@@ -62,6 +80,8 @@ export interface CohortSession {
   id: string;
   title: string;
   openedAt: string;
+  /** The scheduled session it was started from, or null for one started before issue 11. */
+  scheduledId: string | null;
 }
 
 export interface ScheduledSession {
@@ -78,6 +98,8 @@ export interface ScheduledSession {
   seriesId: string | null;
   /** [SCH3] A series occurrence moved forward out of a spring-forward gap. */
   shifted: boolean;
+  /** [SCH9] The iCalendar SEQUENCE: 0 as scheduled, one more for each edit, reschedule or cancellation. */
+  sequence: number;
 }
 
 /** [RDY1] What the log says about one participant's readiness. */
@@ -103,6 +125,8 @@ export interface CohortState {
   sessions: CohortSession[];
   /** Scheduled sessions, in start order [SCH1]. */
   schedule: ScheduledSession[];
+  /** [SCH9] Cancelled sessions, kept so calendar feeds can say STATUS:CANCELLED. */
+  cancelled: ScheduledSession[];
   /** Per participant; only the viewer's own for a participant's view [AC2]. */
   records: Record<string, ParticipantRecord>;
   invites: number;
@@ -122,6 +146,7 @@ export function emptyCohort(id: string): CohortState {
     participants: [],
     sessions: [],
     schedule: [],
+    cancelled: [],
     records: {},
     invites: 0,
     circles: [],
@@ -170,13 +195,14 @@ export function reduceCohort(state: CohortState, e: StoredEvent): CohortState {
       return { ...next, participants: addOnce(next.participants, D["participant.enrolled"].parse(e.data).userId) };
     case "session.opened": {
       const d = D["session.opened"].parse(e.data);
-      return { ...next, sessions: [...next.sessions, { id: d.sessionId, title: d.title, openedAt: e.at }] };
+      const session = { id: d.sessionId, title: d.title, openedAt: e.at, scheduledId: d.scheduledId ?? null };
+      return { ...next, sessions: [...next.sessions, session] };
     }
     case "invite.created":
       return { ...next, invites: next.invites + 1 };
     case "session.scheduled": {
       const d = D["session.scheduled"].parse(e.data);
-      return withSchedule(next, [{ ...d, id: d.sessionId, seriesId: null, shifted: false }]);
+      return withSchedule(next, [{ ...d, id: d.sessionId, seriesId: null, shifted: false, sequence: 0 }]);
     }
     case "series.scheduled": {
       const d = D["series.scheduled"].parse(e.data);
@@ -189,15 +215,31 @@ export function reduceCohort(state: CohortState, e: StoredEvent): CohortState {
         plannedDoseMg: null,
         allReturning: false,
         seriesId: d.seriesId,
+        sequence: 0,
       };
       return withSchedule(
         next,
         d.occurrences.map((o) => ({ ...base, id: o.sessionId, start: o.start, end: o.end, shifted: o.shifted })),
       );
     }
+    case "session.edited":
+    case "session.rescheduled": {
+      const { sessionId, ...d } = D[e.type].parse(e.data);
+      const old = next.schedule.find((s) => s.id === sessionId);
+      if (!old) return next;
+      // A moved occurrence is no longer the one that fell in a gap.
+      const shifted = e.type === "session.rescheduled" ? false : old.shifted;
+      return withSchedule(next, [{ ...old, ...d, shifted }]);
+    }
     case "session.cancelled": {
-      const { sessionId } = D["session.cancelled"].parse(e.data);
-      return { ...next, schedule: next.schedule.filter((s) => s.id !== sessionId) };
+      const { sessionId, sequence } = D["session.cancelled"].parse(e.data);
+      const old = next.schedule.find((s) => s.id === sessionId);
+      if (!old) return next;
+      return {
+        ...next,
+        schedule: next.schedule.filter((s) => s.id !== sessionId),
+        cancelled: [...next.cancelled, { ...old, sequence: sequence ?? old.sequence + 1 }],
+      };
     }
     case "screening.submitted": {
       const d = D["screening.submitted"].parse(e.data);

@@ -9,7 +9,16 @@ import { serverId } from "../log.js";
 
 /** The events of a live session's stream (`session:<id>`), with their data schemas. */
 export const SessionEventData = {
-  "session.opened": z.object({ cohortId: z.string(), title: z.string(), openedBy: z.string() }),
+  "session.opened": z.object({
+    cohortId: z.string(),
+    title: z.string(),
+    openedBy: z.string(),
+    /** The scheduled dosing session this room runs (issue 11): its planned people and times. */
+    scheduled: z
+      .object({ sessionId: z.string(), start: z.string(), end: z.string(), participants: z.array(z.string()) })
+      .nullable()
+      .optional(),
+  }),
   "session.closed": z.object({ closedBy: z.string() }),
   "checkin.recorded": z.object({
     participantId: z.string(),
@@ -55,6 +64,8 @@ export interface SessionState {
   title: string;
   openedAt: string | null;
   openedBy: string | null;
+  /** The scheduled session it was started from, with its planned times and participants, or null. */
+  scheduled: { sessionId: string; start: string; end: string; participants: string[] } | null;
   /** Who ended the session and when (session.closed) [LIVE6]. */
   closedAt: string | null;
   closedBy: string | null;
@@ -77,6 +88,7 @@ export function emptySession(id: string): SessionState {
     title: "",
     openedAt: null,
     openedBy: null,
+    scheduled: null,
     closedAt: null,
     closedBy: null,
     lastCheckin: {},
@@ -117,7 +129,15 @@ function reduceCore(state: SessionState, e: StoredEvent): SessionState {
     case "session.opened": {
       const d = SessionEventData["session.opened"].parse(e.data);
       return withTimeline(
-        { ...next, status: "open", cohortId: d.cohortId, title: d.title, openedAt: e.at, openedBy: d.openedBy },
+        {
+          ...next,
+          status: "open",
+          cohortId: d.cohortId,
+          title: d.title,
+          openedAt: e.at,
+          openedBy: d.openedBy,
+          scheduled: d.scheduled ?? null,
+        },
         e,
         null,
       );
@@ -188,7 +208,7 @@ export const SESSION_ENDED = "This session has ended. If you need someone, call 
 
 export function decideOpenSession(
   state: SessionState,
-  cmd: { id: string; cohortId: string; title: string },
+  cmd: { id: string; cohortId: string; title: string; scheduled?: SessionState["scheduled"] },
   actor: Viewer,
 ): Draft[] {
   if (actor.role !== "facilitator")
@@ -199,7 +219,7 @@ export function decideOpenSession(
       id: cmd.id,
       type: "session.opened",
       actor: actor.userId,
-      data: { cohortId: cmd.cohortId, title: cmd.title, openedBy: actor.userId },
+      data: { cohortId: cmd.cohortId, title: cmd.title, openedBy: actor.userId, scheduled: cmd.scheduled ?? null },
     },
   ];
 }

@@ -20,6 +20,10 @@ export const ScheduleItem = z.object({
   plannedDoseMg: z.number().nullable(),
   seriesId: z.string().nullable(),
   shifted: z.boolean(),
+  /** [SCH9] iCalendar SEQUENCE: how many times the plan has changed. */
+  sequence: z.number().int().min(0),
+  /** Cancelled sessions appear only in calendar feeds, so calendar apps remove them. */
+  status: z.enum(["scheduled", "cancelled"]),
   cohortId: z.string(),
   cohortName: z.string(),
 });

@@ -78,23 +78,26 @@ export type InviteInfo = z.infer<typeof InviteInfo>;
 
 const People = z.array(Id).max(200);
 
-export const SessionSchedule = z
-  .strictObject({
-    id: CommandId,
-    kind: SessionKind,
-    title: z.string().trim().max(120).default(""),
-    start: LocalDateTime,
-    end: LocalDateTime,
-    facilitators: People,
-    participants: People,
-    plannedDoseMg: z
-      .number({ error: "Enter the planned dose in mg." })
-      .positive("A planned dose is more than 0 mg.")
-      .nullable()
-      .default(null),
-    allReturning: z.boolean().default(false),
-  })
-  .refine((s) => s.end > s.start, { path: ["end"], message: "The end must be after the start." })
+/** What a one-off session's plan holds, whether it is being scheduled or changed. */
+const SessionPlan = z.strictObject({
+  title: z.string().trim().max(120).default(""),
+  start: LocalDateTime,
+  end: LocalDateTime,
+  facilitators: People,
+  participants: People,
+  plannedDoseMg: z
+    .number({ error: "Enter the planned dose in mg." })
+    .positive("A planned dose is more than 0 mg.")
+    .nullable()
+    .default(null),
+  allReturning: z.boolean().default(false),
+});
+
+const endAfterStart = (s: { start: string; end: string }) => s.end > s.start;
+const END_AFTER_START = { path: ["end"], message: "The end must be after the start." };
+
+export const SessionSchedule = SessionPlan.extend({ id: CommandId, kind: SessionKind })
+  .refine(endAfterStart, END_AFTER_START)
   .refine((s) => s.kind !== "dosing" || s.plannedDoseMg !== null, {
     path: ["plannedDoseMg"],
     message: "A dosing session needs its highest planned dose in mg.",
@@ -144,10 +147,23 @@ export const ConsentRecord = z.strictObject({
   agreed: z.literal(true, { error: "Tick the box to give your consent." }),
   version: z.literal(CONSENT_VERSION).default(CONSENT_VERSION),
 });
+/**
+ * A phone number as people write them: digits with spaces, dots, dashes, brackets and a leading
+ * +, 7 to 15 digits (E.164's longest). Facilitators call it on the day, so "ask at the desk" or an
+ * email here is caught at the form, not at release.
+ */
+export const PhoneNumber = z
+  .string()
+  .trim()
+  .max(30, "A phone number holds at most 30 characters.")
+  .refine((v) => /^\+?[0-9 ().-]+$/.test(v) && /^\D*(\d\D*){7,15}$/.test(v), {
+    message: "Enter a phone number, e.g. 503 555 0100 or +1 503 555 0100.",
+  });
+
 export const TransportRecord = z.strictObject({
   id: CommandId,
   driver: z.string().trim().min(1, "Say who will take you home.").max(120),
-  contact: z.string().trim().min(3, "Give a phone number or another way to reach them.").max(120),
+  contact: PhoneNumber,
   notes: z.string().trim().max(500, "Notes hold at most 500 characters.").default(""),
 });
 export const PreparationRecord = z.strictObject({ id: CommandId, participantId: Id, sessionId: Id });
@@ -160,4 +176,22 @@ export const EnrolAccept = z.strictObject({
 });
 export type EnrolAccept = z.infer<typeof EnrolAccept>;
 
-export const SessionCancel = z.strictObject({ id: CommandId, sessionId: Id });
+/**
+ * Edit or reschedule one session (an occurrence of a series too): the whole new plan, and the
+ * calendar `sequence` the admin saw. A plan changed by someone else since is refused (CONFLICT)
+ * rather than silently overwritten: two admins moving one session never both "win".
+ */
+export const SessionUpdate = SessionPlan.extend({
+  id: CommandId,
+  sessionId: Id,
+  sequence: z.number().int().min(0),
+}).refine(endAfterStart, END_AFTER_START);
+export type SessionUpdate = z.infer<typeof SessionUpdate>;
+
+export const SessionCancel = z.strictObject({
+  id: CommandId,
+  sessionId: Id,
+  /** The sequence the admin saw; when given, a session changed since is not cancelled unseen. */
+  sequence: z.number().int().min(0).optional(),
+});
+export type SessionCancel = z.infer<typeof SessionCancel>;

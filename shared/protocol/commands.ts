@@ -6,11 +6,22 @@ import { ClientPresence } from "./presence.js";
 /** Every socket command carries a client-made id so retries land once [LOG2]. */
 const CommandId = Id;
 
-export const SessionOpen = z.strictObject({
-  id: CommandId,
-  cohortId: Id,
-  title: z.string().trim().min(1, "Give the session a title.").max(120),
-});
+/**
+ * Open a live room. A facilitator starts it from a scheduled dosing session (`scheduledId`), so
+ * its title, planned people and times come from the schedule; a bare title is still accepted
+ * from older clients and scripts.
+ */
+export const SessionOpen = z
+  .strictObject({
+    id: CommandId,
+    cohortId: Id,
+    scheduledId: Id.optional(),
+    title: z.string().trim().min(1, "Give the session a title.").max(120).optional(),
+  })
+  .refine((p) => p.scheduledId !== undefined || p.title !== undefined, {
+    path: ["scheduledId"],
+    message: "Choose the scheduled session to start.",
+  });
 export type SessionOpen = z.infer<typeof SessionOpen>;
 
 export const SessionJoin = z.strictObject({

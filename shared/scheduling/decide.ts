@@ -3,10 +3,10 @@ import type { DraftEvent } from "../log.js";
 import type { CohortState } from "../domain/cohort.js";
 import type { Viewer } from "../domain/roles.js";
 import type { RuleProfile } from "../profiles/schema.js";
-import type { SeriesSchedule, SessionSchedule } from "../protocol/admin.js";
+import type { SeriesSchedule, SessionCancel, SessionSchedule, SessionUpdate } from "../protocol/admin.js";
 import { checkSessionRules, conflictMessage, findConflict, type Booked, type Candidate } from "./checks.js";
 import { expandSeries } from "./series.js";
-import { resolveLocal } from "./time.js";
+import { formatInZone, resolveLocal } from "./time.js";
 
 type Draft = Omit<DraftEvent, "at">;
 
@@ -17,6 +17,11 @@ export interface ScheduleContext {
   /** [SCH4] Sessions of every cohort of the program (this one included). */
   booked: Booked[];
   nameOf(userId: string): string;
+  /**
+   * The id of what a command creates (`ss_…`, `sr_…`), scoped by the server to its sender so no
+   * one's command id can name — and so overwrite — a session someone else scheduled.
+   */
+  newId(prefix: "ss_" | "sr_", commandId: string): string;
 }
 
 function requireAdmin(actor: Viewer): void {
@@ -49,7 +54,8 @@ export function decideScheduleSession(
   ctx: ScheduleContext,
 ): Draft[] {
   requireAdmin(actor);
-  const sessionId = `ss_${cmd.id}`.slice(0, 100);
+  const sessionId = ctx.newId("ss_", cmd.id);
+  if (known(state, sessionId)) throw new AppError(ErrorCode.DUPLICATE_ID, "A session with this id already exists.");
   const candidate: Candidate = {
     id: sessionId,
     kind: cmd.kind,
@@ -85,7 +91,9 @@ export function decideScheduleSeries(
     throw new AppError(ErrorCode.INVALID_PAYLOAD, "A series needs an end date.", {
       until: "A series needs an end date.",
     });
-  const seriesId = `sr_${cmd.id}`.slice(0, 90);
+  const seriesId = ctx.newId("sr_", cmd.id);
+  if (known(state, `${seriesId}_0`))
+    throw new AppError(ErrorCode.DUPLICATE_ID, "A series with this id already exists.");
   const occurrences = expandSeries({
     firstDate: cmd.firstDate,
     time: cmd.time,
@@ -134,14 +142,90 @@ export function defaultTitle(kind: Candidate["kind"]): string {
   return kind === "preparation" ? "Preparation session" : kind === "dosing" ? "Group session" : "Integration circle";
 }
 
-/** Take a session (one occurrence of a series, too) off the schedule; its history stays in the log. */
-export function decideCancelSession(
+function known(state: CohortState, id: string): boolean {
+  return state.schedule.some((s) => s.id === id) || state.cancelled.some((s) => s.id === id);
+}
+
+/** The session a change names, as it stands, or a refusal that says why it cannot be changed. */
+function current(state: CohortState, sessionId: string, sequence: number | undefined, zone: string) {
+  const session = state.schedule.find((s) => s.id === sessionId);
+  if (!session) {
+    const gone = state.cancelled.some((s) => s.id === sessionId);
+    throw new AppError(
+      ErrorCode.NOT_FOUND,
+      gone ? "That session has already been cancelled." : "That session is not on this cohort's schedule.",
+    );
+  }
+  // Two admins changing one session: the first change wins; the second saw an older plan and is
+  // told so, with the plan as it now is, instead of overwriting it unseen.
+  if (sequence !== undefined && sequence !== session.sequence) {
+    throw new AppError(
+      ErrorCode.CONFLICT,
+      `Someone changed this session while you were editing it: it is now "${session.title}", ${formatInZone(session.start, zone)} to ${formatInZone(session.end, zone)}. Look at the new plan and make your change again.`,
+    );
+  }
+  return session;
+}
+
+/**
+ * [SCH3]–[SCH8] Edit or reschedule one session with the same checks as scheduling it: a time in
+ * a spring-forward gap is refused, an overlap names the other session, the group, ratio, length
+ * and preparation rules hold. [SCH9] Each change raises the calendar SEQUENCE by one.
+ */
+export function decideUpdateSession(
   state: CohortState,
-  cmd: { id: string; sessionId: string },
+  cmd: SessionUpdate,
   actor: Viewer,
+  ctx: ScheduleContext,
 ): Draft[] {
   requireAdmin(actor);
-  if (!state.schedule.some((s) => s.id === cmd.sessionId))
-    throw new AppError(ErrorCode.NOT_FOUND, "That session is not on this cohort's schedule.");
-  return [{ id: cmd.id, type: "session.cancelled", actor: actor.userId, data: { sessionId: cmd.sessionId } }];
+  const old = current(state, cmd.sessionId, cmd.sequence, ctx.zone);
+  const candidate: Candidate = {
+    id: old.id,
+    kind: old.kind,
+    start: instantOf(cmd.start, ctx.zone, "start"),
+    end: instantOf(cmd.end, ctx.zone, "end"),
+    facilitators: [...new Set(cmd.facilitators)],
+    participants: [...new Set(cmd.participants)],
+    plannedDoseMg: old.kind === "dosing" ? cmd.plannedDoseMg : null,
+    allReturning: cmd.allReturning,
+  };
+  checkSessionRules(ctx.profile, state, candidate);
+  noConflict(ctx, [candidate]);
+  const { id: sessionId, kind: _kind, ...plan } = candidate;
+  const data = { sessionId, title: cmd.title || old.title, ...plan, sequence: old.sequence + 1 };
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  const unchanged =
+    data.title === old.title &&
+    data.start === old.start &&
+    data.end === old.end &&
+    same(data.facilitators, old.facilitators) &&
+    same(data.participants, old.participants) &&
+    data.plannedDoseMg === old.plannedDoseMg &&
+    data.allReturning === old.allReturning;
+  if (unchanged) return [];
+  const moved = data.start !== old.start || data.end !== old.end;
+  return [{ id: cmd.id, type: moved ? "session.rescheduled" : "session.edited", actor: actor.userId, data }];
+}
+
+/**
+ * Take a session (one occurrence of a series, too) off the schedule; its history stays in the
+ * log and [SCH9] feeds keep it as STATUS:CANCELLED with the next SEQUENCE.
+ */
+export function decideCancelSession(
+  state: CohortState,
+  cmd: Pick<SessionCancel, "id" | "sessionId" | "sequence">,
+  actor: Viewer,
+  zone: string,
+): Draft[] {
+  requireAdmin(actor);
+  const old = current(state, cmd.sessionId, cmd.sequence, zone);
+  return [
+    {
+      id: cmd.id,
+      type: "session.cancelled",
+      actor: actor.userId,
+      data: { sessionId: old.id, sequence: old.sequence + 1 },
+    },
+  ];
 }

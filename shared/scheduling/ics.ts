@@ -12,6 +12,10 @@ export interface IcsEvent {
   start: string;
   end: string;
   zone: string;
+  /** [SCH9] How many times the session changed (0 when never): calendar apps replace an event only for a higher SEQUENCE. */
+  sequence?: number;
+  /** [SCH9] A cancelled session stays in the feed as STATUS:CANCELLED so subscribers drop it. */
+  cancelled?: boolean;
 }
 
 /** [SCH9] No clinical detail: a calendar may be seen by family or synced to a work account. */
@@ -143,8 +147,9 @@ export function writeCalendar(
       `DTEND;TZID=${e.zone}:${localStamp(e.end, e.zone)}`,
       `SUMMARY:${escapeText(SUMMARY[e.kind])}`,
       `DESCRIPTION:${escapeText(opts.url ? `Details are in Holdspace: ${opts.url}` : "Details are in Holdspace.")}`,
-      "STATUS:CONFIRMED",
-      "TRANSP:OPAQUE",
+      `SEQUENCE:${e.sequence ?? 0}`,
+      e.cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED",
+      e.cancelled ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE",
       "END:VEVENT",
     );
   }

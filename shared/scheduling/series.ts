@@ -48,3 +48,28 @@ export function expandSeries(spec: SeriesSpec): Occurrence[] {
   }
   return out;
 }
+
+/**
+ * [SCH2] What a series made, in words an admin checks at a glance: "6 circles, 18:00 PST →
+ * 18:00 PDT from 8 March" — the wall-clock time kept and the date the zone's name changes —
+ * plus how many occurrences moved forward out of a spring-forward gap [SCH3].
+ */
+export function seriesSummary(occurrences: readonly { start: string; shifted: boolean }[], zone: string): string {
+  const at = (iso: string) => DateTime.fromISO(iso, { zone }).setLocale("en-US");
+  const first = occurrences[0];
+  if (!first) return "No circles were created.";
+  const n = occurrences.length;
+  const parts = [`${n} ${n === 1 ? "circle" : "circles"}`];
+  const change = occurrences.find((o) => at(o.start).toFormat("ZZZZ") !== at(first.start).toFormat("ZZZZ"));
+  const label = (iso: string) => `${at(iso).toFormat("HH:mm")} ${at(iso).toFormat("ZZZZ")}`;
+  parts.push(
+    change
+      ? `${label(first.start)} → ${label(change.start)} from ${at(change.start).toFormat("d LLLL")}`
+      : label(first.start),
+  );
+  const last = occurrences.at(-1) ?? first;
+  parts.push(`${at(first.start).toFormat("ccc d LLL")} to ${at(last.start).toFormat("ccc d LLL yyyy")}`);
+  const moved = occurrences.filter((o) => o.shifted).length;
+  if (moved > 0) parts.push(`${moved} moved forward out of a clock change`);
+  return parts.join(", ");
+}

@@ -48,15 +48,25 @@ describe("cohorts, enrolment and readiness in Chromium", () => {
     await admin.getByLabel("Last date").fill("2027-03-25");
     await admin.getByRole("button", { name: "Schedule weekly circles" }).click();
     await expect.poll(() => admin.locator(".sched-item").count()).toBe(4);
+    // [SCH1] The schedule opens in the viewer's own zone (the laptop is in London), zone named.
     await expect
       .poll(() => admin.locator(".sched-time").allInnerTexts())
-      .toEqual(["18:00–19:30 PST", "18:00–19:30 PST", "18:00–19:30 PDT", "18:00–19:30 PDT"]);
-    // [SCH1] Switched to the viewer's own zone, the same sessions show London time, zone named.
-    await admin.getByTestId("zone-mine").click();
-    await expect
-      .poll(() => admin.locator(".sched-time").allInnerTexts())
-      .toEqual(["02:00–03:30 GMT", "02:00–03:30 GMT", "01:00–02:30 GMT", "01:00–02:30 GMT"]);
+      .toEqual([
+        "Fri 5 Mar, 02:00–03:30 GMT",
+        "Fri 12 Mar, 02:00–03:30 GMT",
+        "Fri 19 Mar, 01:00–02:30 GMT",
+        "Fri 26 Mar, 01:00–02:30 GMT",
+      ]);
+    // [SCH2] One switch away, the program's zone: 18:00 on both sides of the DST change.
     await admin.getByTestId("zone-program").click();
+    await expect
+      .poll(() => admin.locator(".sched-time").allInnerTexts())
+      .toEqual([
+        "Thu 4 Mar, 18:00–19:30 PST",
+        "Thu 11 Mar, 18:00–19:30 PST",
+        "Thu 18 Mar, 18:00–19:30 PDT",
+        "Thu 25 Mar, 18:00–19:30 PDT",
+      ]);
 
     // An enrolment link.
     await admin.getByRole("button", { name: "Create an enrolment link" }).click();

@@ -159,9 +159,16 @@ describe("the README's quick start", () => {
       const links = await running.until(
         () => {
           if (!running.stdout.includes('the password "holdspace-demo"')) return null;
-          return [...running.stdout.matchAll(/^\s+(\w+)\s+(.+?)\s+(http:\/\/localhost:(\d+)\/invite\/\S+)$/gm)].map(
-            (m) => ({ role: m[1] ?? "", name: m[2] ?? "", link: m[3] ?? "", port: Number(m[4]) }),
-          );
+          // role, name, email, link: the email beside each link (issue 11).
+          return [
+            ...running.stdout.matchAll(/^\s+(\w+)\s+(.+?)\s+(\S+@\S+)\s+(http:\/\/localhost:(\d+)\/invite\/\S+)$/gm),
+          ].map((m) => ({
+            role: m[1] ?? "",
+            name: m[2] ?? "",
+            email: m[3] ?? "",
+            link: m[4] ?? "",
+            port: Number(m[5]),
+          }));
         },
         START_MS,
         "the printed sign-in links",
@@ -169,6 +176,10 @@ describe("the README's quick start", () => {
       expect(running.stdout).toContain(`Holdspace is running at http://localhost:${port}`);
       expect(links.length).toBeGreaterThan(0);
       expect(links.every((l) => l.port === port)).toBe(true);
+      // Every demo person, Gwen (seeded with the schedule) too, is listed with their email.
+      expect(links.map((l) => `${l.name} ${l.email}`)).toEqual(
+        expect.arrayContaining(["Ava ava@demo.holdspace.test", "Gwen gwen@demo.holdspace.test"]),
+      );
       const ava = links.find((l) => l.role === "participant" && l.name === "Ava");
       if (!ava) throw new Error(`no link for Ava in:\n${running.stdout}`);
       // The journal went where the README says: DATA_DIR relative to the cwd (the repo root).

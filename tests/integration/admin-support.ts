@@ -78,3 +78,16 @@ export async function enrol(
 }
 
 export const CLEAN_SCREENING = screeningAnswers();
+
+/**
+ * A phone number unique to a test run and a slot, for secrets that must be a phone number
+ * (TransportRecord.contact): "+1 555 <slot> <digits from the tag>".
+ */
+export function phoneMark(tag: string, slot: number): string {
+  const digits = [...tag]
+    .map((c) => c.charCodeAt(0) % 10)
+    .join("")
+    .slice(0, 6)
+    .padEnd(6, "0");
+  return `+1 555 ${String(slot).padStart(3, "0")} ${digits}`;
+}

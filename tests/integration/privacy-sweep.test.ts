@@ -6,7 +6,7 @@ import { NOTES_TEXT } from "../../shared/domain/notes.js";
 import { streamName } from "../../shared/log.js";
 import { mainCohort, otherCohort } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running } from "../support/harness.js";
-import { CLEAN_SCREENING } from "./admin-support.js";
+import { CLEAN_SCREENING, phoneMark } from "./admin-support.js";
 import { RecordingHttp, foreignProgram, leaked, witness, type Witness } from "./privacy-support.js";
 
 const b64 = (s: string | Uint8Array) => Buffer.from(s).toString("base64");
@@ -57,7 +57,7 @@ describe("privacy sweep (one node, Redis)", () => {
       checkin: M("CHECKIN-P1"),
       lithium: "2011-02-13",
       driver: M("DRIVER-P1"),
-      contact: M("CONTACT-P1"),
+      contact: phoneMark(tag, 1),
       tnotes: M("TNOTES-P1"),
       journal: M("JOURNAL-P1"),
     };
@@ -65,7 +65,7 @@ describe("privacy sweep (one node, Redis)", () => {
       checkin: M("CHECKIN-P2"),
       lithium: "2012-03-14",
       driver: M("DRIVER-P2"),
-      contact: M("CONTACT-P2"),
+      contact: phoneMark(tag, 2),
       tnotes: M("TNOTES-P2"),
       journal: M("JOURNAL-P2"),
       support: "Pressed",

@@ -9,7 +9,7 @@ import { TestClient, signIn } from "../support/client.js";
 import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
 import { ManualClock, makeStores } from "../support/harness.js";
 import { freshPrefix } from "../support/ids.js";
-import { CLEAN_SCREENING, Http, enrol } from "./admin-support.js";
+import { CLEAN_SCREENING, Http, enrol, phoneMark } from "./admin-support.js";
 
 /** Every method of a store rejects while `down()` holds, with clinical words in the error's message. */
 function breakable<T extends object>(target: T, down: () => boolean, message: string): T {
@@ -83,7 +83,7 @@ describe("server logs (REC3)", () => {
       (
         await me.post(`/api/cohorts/${cohortId}/transport`, {
           driver: M("DRIVER"),
-          contact: M("CONTACT"),
+          contact: phoneMark(tag, 3),
           notes: M("TNOTES"),
         })
       ).status,
@@ -185,7 +185,7 @@ describe("server logs (REC3)", () => {
       (
         await me.post(`/api/cohorts/${cohortId}/transport`, {
           driver: M("DOWN-DRIVER"),
-          contact: M("DOWN-CONTACT"),
+          contact: phoneMark(tag, 4),
           notes: "",
         })
       ).status,
@@ -221,6 +221,8 @@ describe("server logs (REC3)", () => {
       "heartRate",
       "systolic",
       `rec3.${tag}`,
+      phoneMark(tag, 3),
+      phoneMark(tag, 4),
     ];
     expect(secrets.filter((s) => log.includes(s))).toEqual([]);
   });

@@ -217,12 +217,12 @@ describe("scheduling rules", () => {
     it("[SCH4] a cancelled session no longer blocks its facilitators", () => {
       const once = applyDrafts(cohortWith(), schedule(cohortWith(), body));
       const id = once.schedule[0]?.id ?? "";
-      const cancelled = applyDrafts(once, decideCancelSession(once, { id: "cancel-1", sessionId: id }, admin));
+      const cancelled = applyDrafts(once, decideCancelSession(once, { id: "cancel-1", sessionId: id }, admin, LA));
       expect(cancelled.schedule).toEqual([]);
       expect(
         schedule(cancelled, body, ctx(cancelled.schedule.map((x) => ({ ...x, cohortName: "Spring cohort" })))),
       ).toHaveLength(1);
-      expect(refusal(() => decideCancelSession(cancelled, { id: "cancel-2", sessionId: id }, admin)).code).toBe(
+      expect(refusal(() => decideCancelSession(cancelled, { id: "cancel-2", sessionId: id }, admin, LA)).code).toBe(
         "NOT_FOUND",
       );
     });

@@ -32,7 +32,7 @@ export function cohortWith(
 
 let n = 0;
 export function ctx(booked: Booked[] = [], zone = LA): ScheduleContext {
-  return { profile: oregon, zone, booked, nameOf: (id) => `Facilitator ${id}` };
+  return { profile: oregon, zone, booked, nameOf: (id) => `Facilitator ${id}`, newId: (p, id) => `${p}${id}` };
 }
 
 /** Decide one session from a loose command, through the shared schema as the server does. */

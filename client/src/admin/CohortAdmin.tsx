@@ -7,7 +7,7 @@ import {
   type ScheduleItem,
 } from "../../../shared/protocol/admin-views.js";
 import { SeriesForm, SessionForm } from "../forms/ScheduleForms.js";
-import { dateTime } from "../time.js";
+import { dateTime, timeRange } from "../time.js";
 import { commandId, http } from "./http.js";
 import { ReadinessBoard } from "./ReadinessBoard.js";
 import { ScheduleView } from "./ScheduleView.js";
@@ -28,6 +28,8 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
   const [programFacs, setProgramFacs] = useState<Person[]>([]);
   const [invite, setInvite] = useState<z.infer<typeof Invite> | null>(null);
   const [tab, setTab] = useState<"session" | "series" | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const roster = stream.state.participants.length + stream.state.facilitators.length;
 
@@ -60,6 +62,7 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
       </main>
     );
   const people = new Map(overview.people.map((p) => [p.id, p]));
+  const names = new Map(overview.people.map((p) => [p.id, p.name]));
   const facilitators = stream.state.facilitators
     .map((id) => people.get(id))
     .filter((p): p is Person => p !== undefined);
@@ -67,8 +70,15 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
     .map((id) => people.get(id))
     .filter((p): p is Person => p !== undefined);
   const schedule: ScheduleItem[] = stream.ready
-    ? stream.state.schedule.map((s) => ({ ...s, cohortId, cohortName: stream.state.name }))
+    ? stream.state.schedule.map((s) => ({
+        ...s,
+        status: "scheduled" as const,
+        cohortId,
+        cohortName: stream.state.name,
+      }))
     : overview.schedule;
+
+  const editingItem = schedule.find((x) => x.id === editing);
 
   async function newInvite(): Promise<void> {
     const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(cohortId)}/invites`, Invite, {
@@ -92,8 +102,8 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
     <main className="page" data-testid="cohort-admin">
       <PageHeading title={`Cohort · ${overview.cohort.name}`}>{overview.cohort.name}</PageHeading>
       <p className="muted">
-        {stream.state.participants.length} of {overview.cohort.capacity} places taken · {overview.program.name} · times
-        in {overview.program.zone}
+        {stream.state.participants.length} of {overview.cohort.capacity} places taken · {overview.program.name} ·
+        program time zone {overview.program.zone}
       </p>
       {error && (
         <p className="form-error" role="alert">
@@ -178,9 +188,56 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
             facilitators={facilitators}
             participants={participants}
             onDone={() => setTab(null)}
+            onCreated={(summary) => {
+              setCreated(summary);
+              setTab(null);
+            }}
           />
         )}
-        <ScheduleView sessions={schedule} programZone={overview.program.zone} />
+        {created && (
+          <p className="notice" role="status" data-testid="series-summary">
+            Created: {created}.
+          </p>
+        )}
+        {admin && editingItem && (
+          <section className="card edit-card" aria-labelledby="edit-heading">
+            <h3 id="edit-heading">
+              Change “{editingItem.title}” · {timeRange(editingItem.start, editingItem.end, overview.program.zone)}
+            </h3>
+            <p className="muted small">
+              Times below are in the program’s zone, {overview.program.zone}. Everyone’s calendar feed is updated.
+            </p>
+            <SessionForm
+              key={`${editingItem.id}-${editingItem.sequence}`}
+              cohortId={cohortId}
+              zone={overview.program.zone}
+              facilitators={facilitators}
+              participants={participants}
+              editing={editingItem}
+              onDone={() => setEditing(null)}
+            />
+          </section>
+        )}
+        <ScheduleView
+          sessions={schedule}
+          programZone={overview.program.zone}
+          names={names}
+          actions={
+            admin
+              ? (x) => (
+                  <button
+                    type="button"
+                    className="small"
+                    aria-expanded={editing === x.id}
+                    aria-label={`Change or cancel ${x.title}, ${timeRange(x.start, x.end)}`}
+                    onClick={() => setEditing(editing === x.id ? null : x.id)}
+                  >
+                    {editing === x.id ? "Close" : "Change…"}
+                  </button>
+                )
+              : undefined
+          }
+        />
       </section>
     </main>
   );

@@ -1,6 +1,8 @@
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import { DateTime } from "luxon";
 import type { ScheduleItem } from "../../../shared/protocol/admin-views.js";
+import { dayHeading, hoursRange, localDate, timeRange } from "../time.js";
+import { useZoneChoice } from "./zone-choice.js";
 import "./admin.css";
 import "./schedule.css";
 
@@ -10,66 +12,87 @@ const KIND: Record<ScheduleItem["kind"], string> = {
   circle: "Integration circle",
 };
 
-export function viewerZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+/** A schedule day (YYYY-MM-DD) as a short column heading, "Mon 2 Mar". */
+function shortDay(date: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" })
+    .format(new Date(`${date}T12:00:00Z`))
+    .replace(",", "");
+}
+
+/** Who a session is for and who leads it, by name: a preparation session is one person's [SCH8]. */
+function peopleLine(s: ScheduleItem, names: Map<string, string> | undefined): string | null {
+  if (!names) return null;
+  const name = (id: string) => names.get(id) ?? "someone";
+  const leads = s.facilitators.map(name).join(", ");
+  if (s.kind === "preparation") return `For ${s.participants.map(name).join(", ")} · led by ${leads}`;
+  return `${s.participants.length} ${s.participants.length === 1 ? "participant" : "participants"} · led by ${leads}`;
 }
 
 /**
- * [SCH1] The schedule in the program's zone, with a switch to the viewer's own; every time is
- * shown with its zone named, so nobody has to guess which clock a time is on.
+ * [SCH1] A schedule, opened in the viewer's own zone with the program's one switch away (the
+ * choice is remembered); every time comes from client/src/time.ts with its zone named.
  */
 export function ScheduleView(props: {
   sessions: ScheduleItem[];
   programZone: string;
   names?: Map<string, string>;
   testId?: string;
+  /** Admins: what each session offers besides "Add to calendar" (edit, cancel). */
+  actions?: (s: ScheduleItem) => ReactNode;
 }) {
-  const mine = viewerZone();
-  const [zone, setZone] = useState(props.programZone);
+  const { zone, mine, choose } = useZoneChoice(props.programZone);
   const [mode, setMode] = useState<"agenda" | "week">("agenda");
-  const [weekStart, setWeekStart] = useState(() => DateTime.now().setZone(props.programZone).startOf("week"));
-  const inZone = (iso: string) => DateTime.fromISO(iso, { zone });
-  const week = useMemo(() => weekStart.setZone(zone, { keepLocalTime: true }), [weekStart, zone]);
+  const [weekOffset, setWeekOffset] = useState(0);
+  const days = useMemo(() => {
+    const monday = DateTime.now().setZone(zone).startOf("week").plus({ weeks: weekOffset });
+    return Array.from({ length: 7 }, (_, i) => monday.plus({ days: i }).toISODate() ?? "");
+  }, [zone, weekOffset]);
 
-  const item = (s: ScheduleItem) => (
-    <li key={s.id} className={`sched-item kind-${s.kind}`} data-testid={`sched-${s.id}`}>
-      <span className="sched-time">
-        {inZone(s.start).toFormat("HH:mm")}–{inZone(s.end).toFormat("HH:mm")}{" "}
-        <abbr title={zone}>{inZone(s.start).toFormat("ZZZZ")}</abbr>
-      </span>
-      <span className="sched-title">
-        <strong>{s.title}</strong> <span className="muted">· {KIND[s.kind]}</span>
-        {s.plannedDoseMg !== null && <span className="muted"> · planned {s.plannedDoseMg} mg</span>}
-        {s.shifted && (
-          <span className="badge" title="This date's time fell in a daylight-saving gap">
-            moved forward 1 h (clock change)
-          </span>
-        )}
-      </span>
-      <a
-        className="small"
-        href={`/api/calendar/${encodeURIComponent(s.cohortId)}/${encodeURIComponent(s.id)}.ics`}
-        download
-      >
-        Add to calendar
-      </a>
-    </li>
-  );
+  const item = (s: ScheduleItem) => {
+    const who = peopleLine(s, props.names);
+    return (
+      <li key={s.id} className={`sched-item kind-${s.kind}`} data-testid={`sched-${s.id}`}>
+        <span className="sched-time">
+          {mode === "week" ? hoursRange(s.start, s.end, zone) : timeRange(s.start, s.end, zone)}
+        </span>
+        <span className="sched-title">
+          <strong>{s.title}</strong> <span className="muted">· {KIND[s.kind]}</span>
+          {s.plannedDoseMg !== null && <span className="muted"> · planned {s.plannedDoseMg} mg</span>}
+          {who && <span className="sched-people">{who}</span>}
+          {s.shifted && (
+            <span className="badge" title="This date's time fell in a daylight-saving gap">
+              moved forward 1 h (clock change)
+            </span>
+          )}
+        </span>
+        <span className="sched-actions">
+          <a
+            className="small"
+            href={`/api/calendar/${encodeURIComponent(s.cohortId)}/${encodeURIComponent(s.id)}.ics`}
+            download
+          >
+            Add to calendar
+          </a>
+          {props.actions?.(s)}
+        </span>
+      </li>
+    );
+  };
 
   return (
     <section className="schedule" data-testid={props.testId ?? "schedule"} data-zone={zone}>
       <div className="toolbar" role="group" aria-label="Schedule view">
-        <button
-          type="button"
-          aria-pressed={zone === props.programZone}
-          onClick={() => setZone(props.programZone)}
-          data-testid="zone-program"
-        >
-          Program time ({props.programZone})
+        <button type="button" aria-pressed={zone === mine} onClick={() => choose("mine")} data-testid="zone-mine">
+          My time ({mine})
         </button>
         {mine !== props.programZone && (
-          <button type="button" aria-pressed={zone === mine} onClick={() => setZone(mine)} data-testid="zone-mine">
-            My time ({mine})
+          <button
+            type="button"
+            aria-pressed={zone !== mine}
+            onClick={() => choose("program")}
+            data-testid="zone-program"
+          >
+            Program time ({props.programZone})
           </button>
         )}
         <span className="spacer" />
@@ -81,14 +104,14 @@ export function ScheduleView(props: {
         </button>
       </div>
       <p className="muted small" data-testid="zone-shown">
-        Times shown in {zone}.
+        Times shown in {zone === mine ? "your time zone" : "the program's time zone"}, {zone}.
       </p>
       {props.sessions.length === 0 && <p className="muted">Nothing scheduled yet.</p>}
       {mode === "agenda" ? (
         <ol className="agenda">
           {groupByDay(props.sessions, zone).map(([day, list]) => (
             <li key={day}>
-              <h3>{DateTime.fromISO(day).toFormat("cccc d LLLL yyyy")}</h3>
+              <h3>{list[0] ? dayHeading(list[0].start, zone) : day}</h3>
               <ul className="sched-list">{list.map(item)}</ul>
             </li>
           ))}
@@ -96,21 +119,20 @@ export function ScheduleView(props: {
       ) : (
         <div>
           <div className="toolbar">
-            <button type="button" onClick={() => setWeekStart((w) => w.minus({ weeks: 1 }))}>
+            <button type="button" onClick={() => setWeekOffset((w) => w - 1)}>
               ← Previous week
             </button>
-            <strong>Week of {week.toFormat("d LLL yyyy")}</strong>
-            <button type="button" onClick={() => setWeekStart((w) => w.plus({ weeks: 1 }))}>
+            <strong>Week of {shortDay(days[0] ?? "")}</strong>
+            <button type="button" onClick={() => setWeekOffset((w) => w + 1)}>
               Next week →
             </button>
           </div>
-          <div className="week-grid">
-            {Array.from({ length: 7 }, (_, i) => week.plus({ days: i })).map((d) => {
-              const key = d.toISODate() ?? "";
-              const list = props.sessions.filter((s) => inZone(s.start).toISODate() === key);
+          <div className="week-grid" data-testid="week-grid">
+            {days.map((key) => {
+              const list = props.sessions.filter((s) => localDate(s.start, zone) === key);
               return (
-                <div key={key} className="week-day">
-                  <h3>{d.toFormat("ccc d")}</h3>
+                <div key={key} className="week-day" data-testid={`week-day-${key}`}>
+                  <h3>{shortDay(key)}</h3>
                   <ul className="sched-list">{list.map(item)}</ul>
                 </div>
               );
@@ -125,7 +147,7 @@ export function ScheduleView(props: {
 function groupByDay(sessions: ScheduleItem[], zone: string): [string, ScheduleItem[]][] {
   const map = new Map<string, ScheduleItem[]>();
   for (const s of [...sessions].sort((a, b) => a.start.localeCompare(b.start))) {
-    const day = DateTime.fromISO(s.start, { zone }).toISODate() ?? s.start.slice(0, 10);
+    const day = localDate(s.start, zone);
     map.set(day, [...(map.get(day) ?? []), s]);
   }
   return [...map.entries()];

@@ -87,7 +87,7 @@ function CohortForms(props: { cohortId: string; cohortName: string }) {
           onClick={() => setOpen(open === key ? null : key)}
           data-testid={`open-${key}`}
         >
-          {isDone ? "Change" : "Fill in"}
+          {open === key ? "Hide" : isDone ? "Change" : "Fill in"}
         </button>
       </div>
       {open === key && key === "screening" && (

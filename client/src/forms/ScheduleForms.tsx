@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { z } from "zod";
-import { SeriesSchedule, SessionSchedule } from "../../../shared/protocol/admin.js";
-import type { Person } from "../../../shared/protocol/admin-views.js";
+import { SeriesSchedule, SessionCancel, SessionSchedule, SessionUpdate } from "../../../shared/protocol/admin.js";
+import type { Person, ScheduleItem } from "../../../shared/protocol/admin-views.js";
+import { toLocal } from "../../../shared/scheduling/time.js";
 import { commandId, http } from "../admin/http.js";
 import { Field, FormError, InputField, useFormErrors } from "./kit.js";
 import "./forms.css";
@@ -80,50 +81,64 @@ interface Props {
   onDone: () => void;
 }
 
+type Path = "sessions" | "series" | "session-changes" | "cancellations";
+
 /**
  * What both schedule forms share: the people picked, errors by field, and the submit path —
  * parse with the shared schema, post it, then done or the server's errors next to their fields.
  */
-function useScheduleForm(props: Props) {
-  const [facs, setFacs] = useState<string[]>([]);
-  const [parts, setParts] = useState<string[]>([]);
+function useScheduleForm(props: Props, initial?: ScheduleItem) {
+  const [facs, setFacs] = useState<string[]>(initial?.facilitators ?? []);
+  const [parts, setParts] = useState<string[]>(initial?.participants ?? []);
   const errors = useFormErrors();
-  const post = <T, R>(path: "sessions" | "series", reply: z.ZodType<R>, parse: () => z.ZodSafeParseResult<T>) =>
+  const post = <T, R>(
+    path: Path,
+    reply: z.ZodType<R>,
+    parse: () => z.ZodSafeParseResult<T>,
+    done: (r: R) => void = () => props.onDone(),
+  ) =>
     errors.submit(
       parse,
       (data) => http("POST", `/api/admin/cohorts/${encodeURIComponent(props.cohortId)}/${path}`, reply, data),
-      () => props.onDone(),
+      done,
     );
   return { facs, setFacs, parts, setParts, errors, post };
 }
 
-/** [SCH1]–[SCH8] One session; times are wall-clock in the program's zone. */
-export function SessionForm(props: Props) {
-  const [kind, setKind] = useState<"preparation" | "dosing" | "circle">("circle");
-  const [title, setTitle] = useState("");
-  const [start, setStart] = useState("");
-  const [end, setEnd] = useState("");
-  const [dose, setDose] = useState("");
-  const form = useScheduleForm(props);
+/**
+ * [SCH1]–[SCH8] One session; times are wall-clock in the program's zone. With `editing`, the same
+ * form edits or reschedules that session (same checks) and offers to cancel it.
+ */
+export function SessionForm(props: Props & { editing?: ScheduleItem }) {
+  const editing = props.editing;
+  const local = (iso: string | undefined) => (iso ? toLocal(iso, props.zone) : "");
+  const [kind, setKind] = useState<"preparation" | "dosing" | "circle">(editing?.kind ?? "circle");
+  const [title, setTitle] = useState(editing?.title ?? "");
+  const [start, setStart] = useState(local(editing?.start));
+  const [end, setEnd] = useState(local(editing?.end));
+  const [dose, setDose] = useState(editing?.plannedDoseMg == null ? "" : String(editing.plannedDoseMg));
+  const form = useScheduleForm(props, editing);
   const { facs, parts, errors, post } = form;
-  const submit = post("sessions", Reply, () =>
-    SessionSchedule.safeParse({
-      id: commandId(),
-      kind,
-      title,
-      start,
-      end,
-      facilitators: facs,
-      participants: parts,
-      plannedDoseMg: kind === "dosing" ? (dose.trim() === "" ? null : Number(dose)) : null,
-    }),
-  );
+  const plannedDoseMg = kind === "dosing" ? (dose.trim() === "" ? null : Number(dose)) : null;
+  const plan = { title, start, end, facilitators: facs, participants: parts, plannedDoseMg };
+  const submit = editing
+    ? post("session-changes", Reply, () =>
+        SessionUpdate.safeParse({ id: commandId(), sessionId: editing.id, sequence: editing.sequence, ...plan }),
+      )
+    : post("sessions", Reply, () => SessionSchedule.safeParse({ id: commandId(), kind, ...plan }));
   return (
-    <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="session-form">
+    <form
+      className="stack"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      data-testid={editing ? "session-edit-form" : "session-form"}
+      aria-label={editing ? `Change ${editing.title}` : "Schedule a session"}
+    >
       <Field id="session-kind" label="Kind" error={errors.fields.kind}>
         {(a) => (
           <select
             {...a}
+            disabled={editing !== undefined}
             value={kind}
             onChange={(e) => setKind(z.enum(["preparation", "dosing", "circle"]).catch("circle").parse(e.target.value))}
             data-testid="session-kind"
@@ -147,7 +162,10 @@ export function SessionForm(props: Props) {
           label={`Starts (${props.zone})`}
           error={errors.fields.start}
           value={start}
-          onValue={setStart}
+          onValue={(v) => {
+            setStart(v);
+            errors.touch("start");
+          }}
           testId="session-start"
           attrs={{ type: "datetime-local" }}
         />
@@ -156,7 +174,10 @@ export function SessionForm(props: Props) {
           label={`Ends (${props.zone})`}
           error={errors.fields.end}
           value={end}
-          onValue={setEnd}
+          onValue={(v) => {
+            setEnd(v);
+            errors.touch("end");
+          }}
           testId="session-end"
           attrs={{ type: "datetime-local" }}
         />
@@ -174,15 +195,63 @@ export function SessionForm(props: Props) {
       )}
       <PeoplePicks prefix="session" facilitators={props.facilitators} participants={props.participants} form={form} />
       <FormError message={errors.form} testId="session-form-error" />
-      <button type="submit" className="primary" data-testid="session-submit">
-        Schedule session
-      </button>
+      <div className="staff-actions">
+        <button type="submit" className="primary" data-testid="session-submit">
+          {editing ? "Save changes" : "Schedule session"}
+        </button>
+        {editing && (
+          <button type="button" onClick={props.onDone}>
+            Close without saving
+          </button>
+        )}
+      </div>
+      {editing && <CancelSession cohortId={props.cohortId} session={editing} onDone={props.onDone} />}
     </form>
   );
 }
 
+/** Cancelling asks first: one stray click must not take a dosing day off everyone's calendar. */
+function CancelSession(props: { cohortId: string; session: ScheduleItem; onDone: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const errors = useFormErrors();
+  const cancel = async (): Promise<void> => {
+    errors.clear();
+    const data = SessionCancel.parse({
+      id: commandId(),
+      sessionId: props.session.id,
+      sequence: props.session.sequence,
+    });
+    const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(props.cohortId)}/cancellations`, Reply, data);
+    if (r.ok) props.onDone();
+    else errors.fromServer(r.error);
+  };
+  if (!asking)
+    return (
+      <button type="button" className="danger" onClick={() => setAsking(true)}>
+        Cancel this session…
+      </button>
+    );
+  return (
+    <div className="card confirm" role="group" aria-label="Confirm cancellation">
+      <p>
+        Cancel “{props.session.title}”? Everyone’s calendar feed will mark it cancelled. Its history stays in the
+        cohort’s record.
+      </p>
+      <FormError message={errors.form} testId="cancel-error" />
+      <div className="staff-actions">
+        <button type="button" className="danger" onClick={() => void cancel()}>
+          Yes, cancel the session
+        </button>
+        <button type="button" onClick={() => setAsking(false)}>
+          Keep it
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** [SCH2] A weekly or every-N-weeks integration circle series; it must have an end date. */
-export function SeriesForm(props: Props) {
+export function SeriesForm(props: Props & { onCreated: (summary: string) => void }) {
   const [title, setTitle] = useState("");
   const [firstDate, setFirstDate] = useState("");
   const [time, setTime] = useState("18:00");
@@ -191,19 +260,24 @@ export function SeriesForm(props: Props) {
   const [until, setUntil] = useState("");
   const form = useScheduleForm(props);
   const { facs, parts, errors, post } = form;
-  const submit = post("series", z.object({ seq: z.number(), sessions: z.number() }), () =>
-    SeriesSchedule.safeParse({
-      id: commandId(),
-      kind: "circle",
-      title,
-      firstDate,
-      time,
-      durationMinutes: Number(minutes),
-      everyWeeks: Number(every),
-      until: until || undefined,
-      facilitators: facs,
-      participants: parts,
-    }),
+  const reply = z.object({ seq: z.number(), sessions: z.number(), summary: z.string() });
+  const submit = post(
+    "series",
+    reply,
+    () =>
+      SeriesSchedule.safeParse({
+        id: commandId(),
+        kind: "circle",
+        title,
+        firstDate,
+        time,
+        durationMinutes: Number(minutes),
+        everyWeeks: Number(every),
+        until: until || undefined,
+        facilitators: facs,
+        participants: parts,
+      }),
+    (r) => props.onCreated(r.summary),
   );
   return (
     <form className="stack" onSubmit={(e) => void submit(e)} noValidate data-testid="series-form">

@@ -1,4 +1,5 @@
 import { decideCheckin, decideOpenSession } from "../../../shared/domain/session.js";
+import type { CohortState, ScheduledSession } from "../../../shared/domain/cohort.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { serverId, streamName, type StreamName } from "../../../shared/log.js";
@@ -25,6 +26,24 @@ export async function subscribe(socket: AppSocket, stream: StreamName): Promise<
   await socket.join(names);
 }
 
+/**
+ * The scheduled dosing session a facilitator starts a live room from: one of theirs, in this
+ * cohort. Its title, planned participants and times are what the room runs on.
+ */
+function scheduledPlan(cohort: CohortState, scheduledId: string | undefined, userId: string) {
+  if (scheduledId === undefined) return null;
+  const plan = cohort.schedule.find((x) => x.id === scheduledId);
+  if (!plan || plan.kind !== "dosing")
+    throw new AppError(ErrorCode.NOT_FOUND, "That dosing session is not on this cohort's schedule.");
+  if (!plan.facilitators.includes(userId))
+    throw new AppError(ErrorCode.FORBIDDEN, "Only a facilitator scheduled for this session can start it.");
+  return { ...plan, sessionId: plan.id };
+}
+
+function scheduledOf(plan: ScheduledSession) {
+  return { sessionId: plan.id, start: plan.start, end: plan.end, participants: plan.participants };
+}
+
 /** Live session commands. Every handler: parse (in `command`) → authorize → decide → append → ack → fan out. */
 export function sessionHandlers(
   s: Services,
@@ -35,6 +54,11 @@ export function sessionHandlers(
     "session:open": command(Commands["session:open"], async (p, socket) => {
       const user = socket.data.user;
       const cohort = await s.directory.cohortFor(user, p.cohortId);
+      const plan = scheduledPlan(cohort, p.scheduledId, user.id);
+      // One live room per scheduled session: a second facilitator pressing start joins the first's.
+      const already = plan && cohort.sessions.find((x) => x.scheduledId === plan.sessionId);
+      if (already) return { sessionId: already.id, seq: 0 };
+      const title = plan?.title ?? p.title ?? "";
       // The session id is derived from the command id so a retried command opens the same room.
       const sessionId = derivedId("s_", p.id);
       const { opened, listed } = await openAndList(
@@ -43,13 +67,18 @@ export function sessionHandlers(
         {
           kind: "session",
           id: sessionId,
-          decide: (st) => decideOpenSession(st, { id: p.id, cohortId: cohort.id, title: p.title }, viewerOf(user)),
+          decide: (st) =>
+            decideOpenSession(
+              st,
+              { id: p.id, cohortId: cohort.id, title, scheduled: plan && scheduledOf(plan) },
+              viewerOf(user),
+            ),
         },
         {
           id: serverId("listed", sessionId),
           type: "session.opened",
           actor: user.id,
-          data: { sessionId, title: p.title, openedBy: user.id },
+          data: { sessionId, title, openedBy: user.id, scheduledId: plan?.sessionId ?? null },
         },
       );
       const { events, duplicate } = opened;
