@@ -5,6 +5,7 @@ import type { Me } from "./api.js";
 import { AdminNav } from "./admin/Nav.js";
 import { useConnection } from "./live/socket.js";
 import { AlertNotices } from "./room/AlertNotices.js";
+import { NotificationsPrompt } from "./notify/NotificationsPrompt.js";
 import { SignIn } from "./screens/SignIn.js";
 import "./shell.css";
 
@@ -52,6 +53,7 @@ export function SignedIn(props: {
     <>
       <Header name={me.user.name} role={me.user.role} onSignOut={props.signOut} />
       {me.user.role !== "participant" && <AlertNotices />}
+      {me.user.role !== "participant" && <NotificationsPrompt userId={me.user.id} />}
       {props.nav && <AdminNav me={me} />}
       {allowed ? props.children(me) : <Forbidden />}
     </>

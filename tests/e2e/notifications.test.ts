@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import type { Page } from "playwright-core";
+import { mainCohort } from "../support/fixtures.js";
+import { screenshot } from "../support/browser.js";
+import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
+import { ClientPool } from "../support/pool.js";
+
+/**
+ * Headless Chromium has no push service to subscribe to, so `document.visibilityState` is made
+ * switchable instead (an attribute on <html> says "hidden"), and the notification the page asks
+ * the service worker for is read back with `registration.getNotifications()`.
+ */
+const SWITCHABLE_VISIBILITY = `
+  Object.defineProperty(Document.prototype, "visibilityState", {
+    configurable: true,
+    get() { return document.documentElement.getAttribute("data-test-hidden") === "1" ? "hidden" : "visible"; },
+  });
+`;
+
+interface Shown {
+  title: string;
+  body: string;
+  tag: string;
+  url: unknown;
+}
+
+const shownNotifications = (page: Page): Promise<Shown[]> =>
+  page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    const list = await reg.getNotifications();
+    return list.map((n) => {
+      const data: unknown = n.data;
+      const url = typeof data === "object" && data !== null && "url" in data ? data.url : null;
+      return { title: n.title, body: n.body, tag: n.tag, url };
+    });
+  });
+
+/** Alert notifications when the tab is hidden (issue 11), for the people who get them and those who never do. */
+describe("alert notifications in Chromium", () => {
+  const app = useBrowserApp();
+
+  it("[LIVE6][REC3] a facilitator is asked once, with the reason; with the tab hidden a support request shows a system notification that names no one, and a visible tab shows none", async () => {
+    const { node } = app;
+    const sessionId = `live-${node.tag}`;
+    const people = mainCohort(node.tag).people;
+    const email = (key: string) => people.find((p) => p.key === key)?.email ?? "";
+    const ctx = await app.context(LAPTOP);
+    await ctx.grantPermissions(["notifications"], { origin: node.url });
+    await ctx.addInitScript(SWITCHABLE_VISIBILITY);
+    const page = await signInPage(ctx, node.url, email("fac1"));
+
+    const prompt = page.getByRole("region", { name: "Get alerts when this tab is hidden" });
+    await prompt.waitFor();
+    expect(await prompt.innerText()).toMatch(
+      /support while this tab is hidden or the screen is off, you get a notification that names no one/,
+    );
+    await screenshot(page, "notifications-prompt");
+    await prompt.getByRole("button", { name: "Turn on notifications" }).click();
+    await prompt.waitFor({ state: "detached" });
+    expect(
+      await page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.ready;
+        return reg.active?.scriptURL ?? null;
+      }),
+    ).toBe(`${node.url}/sw.js`);
+
+    // Asked once: a reload does not ask again.
+    await page.reload();
+    await page.getByTestId("whoami").waitFor();
+    await page.getByTestId(`session-link-${sessionId}`).waitFor();
+    expect(await page.getByRole("region", { name: "Get alerts when this tab is hidden" }).count()).toBe(0);
+
+    await page.getByTestId(`session-link-${sessionId}`).click();
+    await page.getByTestId("alerts").waitFor();
+    const pool = new ClientPool(() => node);
+    try {
+      // Visible: the room itself shows the alert; no system notification.
+      const p1 = await pool.connect("p1");
+      const first = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId });
+      await page.locator(`[data-testid="alert-${first.alertId}"]`).waitFor({ timeout: 5000 });
+      expect(await shownNotifications(page)).toEqual([]);
+
+      // Hidden (another tab in front, or the screen off): the worker shows one.
+      await page.evaluate(() => document.documentElement.setAttribute("data-test-hidden", "1"));
+      const p2 = await pool.connect("p2");
+      const second = await p2.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId });
+      await page.waitForFunction(
+        async (tag) => (await (await navigator.serviceWorker.ready).getNotifications({ tag })).length === 1,
+        second.alertId,
+        { timeout: 10_000 },
+      );
+      const shown = await shownNotifications(page);
+      expect(shown).toEqual([
+        {
+          title: "Holdspace: support requested",
+          body: "Someone in a live session needs support — open Holdspace",
+          tag: second.alertId,
+          url: `/session/${sessionId}`,
+        },
+      ]);
+      const p2Name = people.find((p) => p.key === "p2")?.name ?? "p2";
+      expect(JSON.stringify(shown)).not.toContain(p2Name);
+      await page.evaluate(() => document.documentElement.removeAttribute("data-test-hidden"));
+      await screenshot(page, "notifications-facilitator-room-after-turning-on");
+    } finally {
+      pool.closeAll();
+    }
+  });
+
+  it("[AC1] a participant never sees the notifications prompt and no worker is registered for them", async () => {
+    const { node } = app;
+    const { page, ctx } = await invitePhone(app, "p3");
+    await ctx.grantPermissions(["notifications"], { origin: node.url });
+    await page.getByTestId(`session-link-live-${node.tag}`).waitFor();
+    expect(await page.getByRole("region", { name: "Get alerts when this tab is hidden" }).count()).toBe(0);
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) !== undefined)).toBe(
+      false,
+    );
+    await screenshot(page, "notifications-participant-home-no-prompt");
+  });
+
+  it("[LIVE6] an admin who answers 'Not now' is not asked again", async () => {
+    const { node } = app;
+    const email = mainCohort(node.tag).people.find((p) => p.key === "admin")?.email ?? "";
+    const ctx = await app.context(LAPTOP);
+    const page = await signInPage(ctx, node.url, email);
+    const prompt = page.getByRole("region", { name: "Get alerts when this tab is hidden" });
+    await prompt.getByRole("button", { name: "Not now" }).click();
+    await prompt.waitFor({ state: "detached" });
+    await page.reload();
+    await page.getByTestId("whoami").waitFor();
+    expect(await prompt.count()).toBe(0);
+    expect(await page.evaluate(() => Notification.permission)).toBe("default");
+  });
+});
