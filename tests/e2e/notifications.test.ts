@@ -1,8 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import type { Page } from "playwright-core";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import webpush from "web-push";
+import { DEFAULT_PUSH_HOSTS } from "../../server/push/endpoint-rule.js";
 import { mainCohort } from "../support/fixtures.js";
-import { screenshot } from "../support/browser.js";
+import { launchChromium, screenshot } from "../support/browser.js";
+import { startApp, type Running } from "../support/harness.js";
+import { LocalPushService } from "../support/push-service.js";
 import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
 import { ClientPool } from "../support/pool.js";
 
@@ -132,5 +137,117 @@ describe("alert notifications in Chromium", () => {
     await page.getByTestId("whoami").waitFor();
     expect(await prompt.count()).toBe(0);
     expect(await page.evaluate(() => Notification.permission)).toBe("default");
+  });
+});
+
+/**
+ * Web Push from the page's side. Headless Chromium has no push service, so `PushManager` is
+ * replaced by one that hands out a subscription of the local test push service (made like a
+ * browser's, tests/support/push-service.ts): what is tested is the page asking with the server's
+ * VAPID key, posting the subscription, and the server's push arriving there, decrypted.
+ */
+describe("web push subscription from the page", () => {
+  let node: (Running & { tag: string }) | undefined;
+  let browser: Browser | undefined;
+  let service: LocalPushService | undefined;
+  const vapid = { ...webpush.generateVAPIDKeys(), subject: "mailto:ops@example.test" };
+
+  beforeAll(async () => {
+    service = await LocalPushService.start();
+    node = await startApp("redis", {
+      staticDir: join(process.cwd(), "dist", "client-strict"),
+      timers: true,
+      push: { vapid, rule: { hosts: DEFAULT_PUSH_HOSTS, allowLocal: true } },
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await node?.stop();
+    await service?.stop();
+  });
+
+  it("[LIVE6] turning notifications on subscribes with the server's VAPID key and posts the subscription; a support request is pushed to it and the service worker shows it", async () => {
+    if (!node || !browser || !service) throw new Error("not started");
+    const sessionId = `live-${node.tag}`;
+    const fac = mainCohort(node.tag).people.find((p) => p.key === "fac2");
+    const device = service.device();
+    const ctx = await browser.newContext(LAPTOP);
+    try {
+      await ctx.grantPermissions(["notifications"], { origin: node.url });
+      // A stand-in push service for the page (defineProperty: a plain object is not a PushSubscription).
+      await ctx.addInitScript((subscription) => {
+        Object.defineProperty(PushManager.prototype, "getSubscription", { value: async () => null });
+        Object.defineProperty(PushManager.prototype, "subscribe", {
+          value: async (options: PushSubscriptionOptionsInit) => {
+            const key = options.applicationServerKey;
+            const bytes = key instanceof ArrayBuffer || ArrayBuffer.isView(key) ? new Uint8Array(Object(key)) : [];
+            const b64 = btoa(String.fromCharCode(...bytes));
+            const b64url = b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+            document.documentElement.setAttribute("data-test-server-key", b64url);
+            return {
+              endpoint: subscription.endpoint,
+              options: { applicationServerKey: key },
+              toJSON: () => subscription,
+              unsubscribe: async () => true,
+            };
+          },
+        });
+      }, device.subscription);
+      const page = await signInPage(ctx, node.url, fac?.email ?? "");
+      const posted = page.waitForResponse(
+        (r) => r.url() === `${node?.url ?? ""}/api/push/subscriptions` && r.request().method() === "POST",
+      );
+      await page.getByRole("button", { name: "Turn on notifications" }).click();
+      expect((await posted).status()).toBe(201);
+      const facId = (await node.app.services.users.byEmail(fac?.email ?? ""))?.id ?? "";
+      await page.waitForFunction(() => document.documentElement.hasAttribute("data-test-server-key"));
+      expect(await page.evaluate(() => document.documentElement.getAttribute("data-test-server-key"))).toBe(
+        vapid.publicKey,
+      );
+      const pool = new ClientPool(() => ({ url: node?.url ?? "", tag: node?.tag ?? "" }));
+      try {
+        expect((await node.app.push.subscriptions.list(facId)).map((x) => x.endpoint)).toEqual([
+          device.subscription.endpoint,
+        ]);
+        const p1 = await pool.connect("p1");
+        const { alertId } = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId });
+        await service.until(() => service?.to(device.name).length === 1, 10_000, "the push to the page's subscription");
+        const pushed = service.to(device.name)[0];
+        expect(pushed?.payload).toMatchObject({ tag: alertId, url: `/session/${sessionId}` });
+
+        // The decrypted push handed to the page's service worker as the browser would: sw.js shows it.
+        const cdp = await ctx.newCDPSession(page);
+        const registrationId = new Promise<string>((resolve) => {
+          cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => {
+            const r = e.registrations.find((x) => x.scopeURL === `${node?.url ?? ""}/` && !x.isDeleted);
+            if (r) resolve(r.registrationId);
+          });
+        });
+        await cdp.send("ServiceWorker.enable");
+        await cdp.send("ServiceWorker.deliverPushMessage", {
+          origin: node.url,
+          registrationId: await registrationId,
+          data: pushed?.text ?? "",
+        });
+        await page.waitForFunction(
+          async (tag) => (await (await navigator.serviceWorker.ready).getNotifications({ tag })).length === 1,
+          alertId,
+          { timeout: 10_000 },
+        );
+        expect(await shownNotifications(page)).toEqual([
+          {
+            title: "Holdspace: support requested",
+            body: "Someone in a live session needs support — open Holdspace",
+            tag: alertId,
+            url: `/session/${sessionId}`,
+          },
+        ]);
+      } finally {
+        pool.closeAll();
+      }
+    } finally {
+      await ctx.close();
+    }
   });
 });
