@@ -259,6 +259,8 @@ export function createApp(deps: AppDeps): App {
       for (const t of timers) clearInterval(t);
       io.disconnectSockets(true);
       await io.close();
+      // Pushes already started finish (each has a 5 s deadline) before the stores close under them.
+      await push.settled();
     },
   };
 }
