@@ -148,7 +148,7 @@ describe("web push of alerts to staff devices", () => {
     expect(service.to(fac1).map((r) => r.payload.tag)).toEqual([alertId]);
   });
 
-  it("a device the push service answers 410 for is forgotten; the person's other devices are kept", async () => {
+  it("[LIVE6] a device the push service answers 410 for is forgotten; the person's other devices are kept", async () => {
     const [gone, kept] = [await register("fac1"), await register("fac1")];
     service.answer(gone, 410);
     await needSupport("help");
@@ -189,7 +189,7 @@ describe("web push of alerts to staff devices", () => {
     expect(await node.app.push.subscriptions.list(await idOf("fac1"))).toEqual([]);
   });
 
-  it("without VAPID keys Web Push is off: the config says so, registering is refused, and support requests still land", async () => {
+  it("[LIVE6] without VAPID keys Web Push is off: the config says so, registering is refused, and support requests still land", async () => {
     const off = await startApp("redis", { seed: true });
     try {
       const http = await Http.as(off.url, off.tag, "fac1");
