@@ -14,46 +14,47 @@ const DEFAULT_STATIC_DIR = resolve(PROJECT_ROOT, "dist", "client");
 const absolutePath = (p: string): string => (p === "" ? p : resolve(p));
 
 /** Environment, parsed once at start with a schema like every other input. */
-const Env = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default("0.0.0.0"),
-    REDIS_URL: z.string().url().optional(),
-    REDIS_PREFIX: z.string().default("hs:"),
-    /** The embedded store's journal; relative to the cwd. */
-    DATA_DIR: z.string().default("./data").transform(absolutePath),
-    NODE_ID: z.string().optional(),
-    /** Seed the demo program and print sign-in links (default: on with the embedded store). */
-    DEMO: z.enum(["0", "1"]).optional(),
-    PUBLIC_URL: z.string().url().optional(),
-    SECURE_COOKIES: z.enum(["0", "1"]).default("0"),
-    /** The built client; set: relative to the cwd; unset: `dist/client` of this checkout, whatever the cwd. */
-    STATIC_DIR: z
-      .string()
-      .optional()
-      .transform((p) => (p === undefined ? DEFAULT_STATIC_DIR : absolutePath(p))),
-    /**
-     * Web Push of alerts to staff devices (issue 11; `npx web-push generate-vapid-keys`). All three
-     * or none: without them Web Push is off and everything else works.
-     */
-    VAPID_PUBLIC_KEY: z.string().min(1).optional(),
-    VAPID_PRIVATE_KEY: z.string().min(1).optional(),
-    /** `mailto:` or `https:` — whom push services contact about this sender. */
-    VAPID_SUBJECT: z
-      .string()
-      .regex(/^(mailto:|https:\/\/)/, "must start with mailto: or https://")
-      .optional(),
-    /** Push services a push may go to, comma-separated host names (server/push/endpoint-rule.ts). */
-    PUSH_ENDPOINT_HOSTS: z.string().optional(),
-    /** Tests only: also send to a local push service at http://127.0.0.1:<port>. */
-    PUSH_ALLOW_LOCAL_ENDPOINTS: z.enum(["0", "1"]).default("0"),
-  })
-  .refine(
-    (e) => [e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY, e.VAPID_SUBJECT].filter((v) => v === undefined).length % 3 === 0,
-    { message: "set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT together, or none of them" },
-  );
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  REDIS_URL: z.string().url().optional(),
+  REDIS_PREFIX: z.string().default("hs:"),
+  /** The embedded store's journal; relative to the cwd. */
+  DATA_DIR: z.string().default("./data").transform(absolutePath),
+  NODE_ID: z.string().optional(),
+  /** Seed the demo program and print sign-in links (default: on with the embedded store). */
+  DEMO: z.enum(["0", "1"]).optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  SECURE_COOKIES: z.enum(["0", "1"]).default("0"),
+  /** The built client; set: relative to the cwd; unset: `dist/client` of this checkout, whatever the cwd. */
+  STATIC_DIR: z
+    .string()
+    .optional()
+    .transform((p) => (p === undefined ? DEFAULT_STATIC_DIR : absolutePath(p))),
+  /**
+   * Web Push of alerts to staff devices (issue 11; `npx web-push generate-vapid-keys`). All three
+   * or none (checked below): without them Web Push is off and everything else works.
+   */
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  /** `mailto:` or `https:` — whom push services contact about this sender. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, "must start with mailto: or https://")
+    .optional(),
+  /** Push services a push may go to, comma-separated host names (server/push/endpoint-rule.ts). */
+  PUSH_ENDPOINT_HOSTS: z.string().optional(),
+  /** Tests only: also send to a local push service at http://127.0.0.1:<port>. */
+  PUSH_ALLOW_LOCAL_ENDPOINTS: z.enum(["0", "1"]).default("0"),
+});
 export type Config = z.infer<typeof Env>;
 
+/** A partial VAPID set is a mistake: refused at start rather than silently running without Web Push. */
+const Checked = Env.refine(
+  (e) => [e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY, e.VAPID_SUBJECT].filter((v) => v === undefined).length % 3 === 0,
+  { message: "set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT together, or none of them" },
+);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return Env.parse(env);
+  return Checked.parse(env);
 }
