@@ -28,6 +28,9 @@ import { errorHandler, notFound } from "./http/errors.js";
 import { errorKind, silentLogger, type Logger } from "./logger.js";
 import { PRESENCE_TIMINGS, PresenceService } from "./presence/service.js";
 import type { Services } from "./services.js";
+import { AlertPush, type PushSettings } from "./push/alert-push.js";
+import { DEFAULT_ENDPOINT_RULE } from "./push/endpoint-rule.js";
+import { pushRoutes } from "./http/push-routes.js";
 import type { Stores } from "./stores/types.js";
 
 type AdapterFactory = (nsp: ConstructorParameters<typeof Adapter>[0]) => Adapter;
@@ -49,12 +52,16 @@ export interface AppDeps {
    * node; with more than one node pass `createCommandLimits({ kind: "redis", … })`.
    */
   limits?: CommandLimits;
+  /** Web Push to staff devices (issue 11): off when absent or without VAPID keys. */
+  push?: PushSettings;
 }
 
 export interface App {
   http: HttpServer;
   io: AppServer;
   services: Services;
+  /** Web Push of alerts to staff devices (tests wait on `push.settled()`). */
+  push: AlertPush;
   listen(port: number, host?: string): Promise<number>;
   /** One round of the periodic jobs (heartbeat + presence sweep). */
   tick(): Promise<void>;
@@ -75,8 +82,11 @@ export function createApp(deps: AppDeps): App {
   });
   const users = new Users(deps.stores.kv);
   // [LIVE6] An alert (or anything that moves the ratio) makes its session's checks due at once.
+  // Web Push of the same alerts, started here and never awaited: whichever path appended them
+  // (a command, or the due-job escalation of any node after a crash), off the command's path.
   const streams = new StreamService(deps.stores.log, clock, async (kind, id, events) => {
     if (kind === "session") await wakeChecks({ stores: deps.stores, clock }, id, events);
+    if (kind === "session") push.afterAppend(id, events);
   });
   const directory = new Directory(streams, users);
   const presence = new PresenceService({
@@ -102,6 +112,7 @@ export function createApp(deps: AppDeps): App {
     io,
     logger,
   };
+  const push = new AlertPush(services, deps.push ?? { vapid: null, rule: DEFAULT_ENDPOINT_RULE });
   const limits = deps.limits ?? createCommandLimits({ kind: "memory" }, { logger });
   if (deps.stores.kind === "redis" && limits.kind === "memory")
     logger.warn("command limits are counted per node: pass a Redis-backed limiter when running more than one node");
@@ -127,6 +138,7 @@ export function createApp(deps: AppDeps): App {
       setSessionCookie(res, await users.startSession(userId), deps.secureCookies ?? false),
     ),
   );
+  app.use("/api/push", pushRoutes(services, push));
   app.use("/api", apiRoutes(services));
   app.use("/api", adminRoutes(services));
   app.use("/api", calendarRoutes(services));
@@ -218,6 +230,7 @@ export function createApp(deps: AppDeps): App {
     http,
     io,
     services,
+    push,
     async listen(port, host = "0.0.0.0") {
       await new Promise<void>((resolve, reject) => {
         http.once("error", reject);
@@ -246,6 +259,8 @@ export function createApp(deps: AppDeps): App {
       for (const t of timers) clearInterval(t);
       io.disconnectSockets(true);
       await io.close();
+      // Pushes already started finish (each has a 5 s deadline) before the stores close under them.
+      await push.settled();
     },
   };
 }

@@ -31,9 +31,30 @@ const Env = z.object({
     .string()
     .optional()
     .transform((p) => (p === undefined ? DEFAULT_STATIC_DIR : absolutePath(p))),
+  /**
+   * Web Push of alerts to staff devices (issue 11; `npx web-push generate-vapid-keys`). All three
+   * or none (checked below): without them Web Push is off and everything else works.
+   */
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  /** `mailto:` or `https:` — whom push services contact about this sender. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, "must start with mailto: or https://")
+    .optional(),
+  /** Push services a push may go to, comma-separated host names (server/push/endpoint-rule.ts). */
+  PUSH_ENDPOINT_HOSTS: z.string().optional(),
+  /** Tests only: also send to a local push service at http://127.0.0.1:<port>. */
+  PUSH_ALLOW_LOCAL_ENDPOINTS: z.enum(["0", "1"]).default("0"),
 });
 export type Config = z.infer<typeof Env>;
 
+/** A partial VAPID set is a mistake: refused at start rather than silently running without Web Push. */
+const Checked = Env.refine(
+  (e) => [e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY, e.VAPID_SUBJECT].filter((v) => v === undefined).length % 3 === 0,
+  { message: "set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT together, or none of them" },
+);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return Env.parse(env);
+  return Checked.parse(env);
 }

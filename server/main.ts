@@ -3,6 +3,7 @@ import { createClient } from "redis";
 import { createApp } from "./app.js";
 import { createCommandLimits, type CommandLimits } from "./gateway/limits.js";
 import { loadConfig } from "./config.js";
+import { pushSettings } from "./push/settings.js";
 import { demoPrintout, seedDemo } from "./demo/seed.js";
 import { createLogger, errorKind } from "./logger.js";
 import { createEmbeddedStores } from "./stores/embedded/index.js";
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     limits,
     staticDir: config.STATIC_DIR,
     secureCookies: config.SECURE_COOKIES === "1",
+    push: pushSettings(config),
   });
   const port = await app.listen(config.PORT, config.HOST);
   // First line on stdout is machine-readable: process managers and tests wait for it.

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { navigate } from "wouter/use-browser-location";
 import { fetchMe, logout } from "./api.js";
 import { setSignedOutHandler, startSocket, stopSocket } from "./live/socket.js";
+import { forgetPush } from "./notify/push.js";
 import { Routes } from "./routes.js";
 import type { Auth } from "./Shell.js";
 
@@ -36,6 +37,7 @@ export function App() {
   }, [refresh]);
 
   const signOut = useCallback(async (): Promise<void> => {
+    await forgetPush();
     await logout();
     stopSocket();
     setAuth({ status: "signedOut" });

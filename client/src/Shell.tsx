@@ -8,6 +8,7 @@ import { useConnection } from "./live/socket.js";
 import { AlertNotices } from "./room/AlertNotices.js";
 import { SoundControl } from "./room/SoundControl.js";
 import { PageHeading } from "./PageHeading.js";
+import { NotificationsPrompt } from "./notify/NotificationsPrompt.js";
 import { SignIn } from "./screens/SignIn.js";
 import "./shell.css";
 
@@ -56,6 +57,7 @@ export function SignedIn(props: {
       <LiveRegion />
       <Header name={me.user.name} role={me.user.role} onSignOut={props.signOut} />
       {me.user.role !== "participant" && <AlertNotices />}
+      {me.user.role !== "participant" && <NotificationsPrompt userId={me.user.id} />}
       {props.nav && <AdminNav me={me} />}
       {allowed ? props.children(me) : <Forbidden />}
     </>

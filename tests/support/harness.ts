@@ -13,6 +13,7 @@ import { createCommandLimits, type LimitSettings } from "../../server/gateway/li
 import { createEmbeddedStores } from "../../server/stores/embedded/index.js";
 import { createRedisStores } from "../../server/stores/redis/index.js";
 import type { Stores } from "../../server/stores/types.js";
+import type { PushSettings } from "../../server/push/alert-push.js";
 import { freshPrefix } from "./ids.js";
 import { mainCohort, otherCohort } from "./fixtures.js";
 
@@ -60,6 +61,7 @@ export async function startApp(
     seed?: boolean;
     staticDir?: string;
     limits?: Partial<LimitSettings>;
+    push?: PushSettings;
   } = {},
 ): Promise<Running & { tag: string }> {
   const prefix = opts.prefix ?? freshPrefix();
@@ -88,6 +90,7 @@ export async function startApp(
     clock: opts.clock,
     timers: opts.timers ?? false,
     staticDir: opts.staticDir ?? null,
+    ...(opts.push ? { push: opts.push } : {}),
   });
   const port = await app.listen(0, "127.0.0.1");
   const tag = prefix.replace(/[^a-z0-9]/gi, "").slice(-8);
