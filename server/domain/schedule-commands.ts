@@ -23,6 +23,7 @@ import { viewerOf } from "./directory.js";
 import { clientKey, type CommandKey } from "./stream-service.js";
 import { cohortContext, namesOf, programBookings, requireAdminOf } from "./program-context.js";
 import { withProgramLock } from "./program-lock.js";
+import { dosingHistory } from "./dosing-history.js";
 import type { ProgramState } from "../../shared/domain/program.js";
 
 type Decide = (state: CohortState) => Omit<DraftEvent, "at">[];
@@ -49,7 +50,9 @@ async function scheduleContext(
   const { profile, cohort } = await requireAdminOf(s, user, cohortId);
   const booked = await programBookings(s, program);
   const names = await namesOf(s, [...cohort.facilitators, ...booked.flatMap((b) => b.facilitators)]);
-  return { profile, zone: program.zone, booked, nameOf: (id) => names.get(id) ?? id };
+  // [SCH7] Per participant, from their doses in the program's earlier sessions.
+  const history = await dosingHistory(s, program, cohort.participants);
+  return { profile, zone: program.zone, booked, nameOf: (id) => names.get(id) ?? id, history };
 }
 
 /** [SCH4] The program's bookings are read and appended to under one per-program lock. */

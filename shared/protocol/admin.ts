@@ -92,7 +92,6 @@ export const SessionSchedule = z
       .positive("A planned dose is more than 0 mg.")
       .nullable()
       .default(null),
-    allReturning: z.boolean().default(false),
   })
   .refine((s) => s.end > s.start, { path: ["end"], message: "The end must be after the start." })
   .refine((s) => s.kind !== "dosing" || s.plannedDoseMg !== null, {

@@ -6,6 +6,7 @@ import type { RuleProfile } from "../profiles/schema.js";
 import type { SeriesSchedule, SessionSchedule } from "../protocol/admin.js";
 import { checkSessionRules, conflictMessage, findConflict, type Booked, type Candidate } from "./checks.js";
 import { expandSeries } from "./series.js";
+import type { DosingHistory } from "../domain/live-returning.js";
 import { resolveLocal } from "./time.js";
 
 type Draft = Omit<DraftEvent, "at">;
@@ -17,6 +18,8 @@ export interface ScheduleContext {
   /** [SCH4] Sessions of every cohort of the program (this one included). */
   booked: Booked[];
   nameOf(userId: string): string;
+  /** [SCH7] Each participant's doses in the program's earlier live sessions, from their logs. */
+  history: DosingHistory;
 }
 
 function requireAdmin(actor: Viewer): void {
@@ -58,9 +61,8 @@ export function decideScheduleSession(
     facilitators: [...new Set(cmd.facilitators)],
     participants: [...new Set(cmd.participants)],
     plannedDoseMg: cmd.kind === "dosing" ? cmd.plannedDoseMg : null,
-    allReturning: cmd.allReturning,
   };
-  checkSessionRules(ctx.profile, state, candidate);
+  checkSessionRules(ctx.profile, state, candidate, ctx.history);
   noConflict(ctx, [candidate]);
   const title = cmd.title || defaultTitle(cmd.kind);
   return [
@@ -101,10 +103,9 @@ export function decideScheduleSeries(
     start: o.start,
     end: o.end,
     plannedDoseMg: null,
-    allReturning: false,
     ...people,
   }));
-  for (const c of candidates) checkSessionRules(ctx.profile, state, c);
+  for (const c of candidates) checkSessionRules(ctx.profile, state, c, ctx.history);
   noConflict(ctx, candidates);
   const title = cmd.title || defaultTitle("circle");
   return [
