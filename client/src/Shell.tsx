@@ -5,6 +5,7 @@ import type { Me } from "./api.js";
 import { AdminNav } from "./admin/Nav.js";
 import { useConnection } from "./live/socket.js";
 import { AlertNotices } from "./room/AlertNotices.js";
+import { SignOutButton } from "./room/SignOutButton.js";
 import { SignIn } from "./screens/SignIn.js";
 import "./shell.css";
 
@@ -76,9 +77,7 @@ function Header(props: { name: string; role: string; onSignOut: () => Promise<vo
       <span className="who" data-testid="whoami">
         {props.name} <span className="muted">({props.role})</span>
       </span>
-      <button type="button" className="quiet" data-testid="signout" onClick={() => void props.onSignOut()}>
-        Sign out
-      </button>
+      <SignOutButton onSignOut={props.onSignOut} />
     </header>
   );
 }
