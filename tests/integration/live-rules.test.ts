@@ -57,11 +57,12 @@ describe("live session rules on one node", () => {
     );
     await fac.ok("dose:record", { id: randomUUID(), ...base, mg: 20, kind: "primary" });
     t.clock.advance(60 * 60_000);
+    // Asked before the release (once released, a press says whom to call instead).
+    const help = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
     const release = { id: randomUUID(), ...base, planConfirmed: true };
     expect(await refused(fac, "release:record", release, "RULE_VIOLATION")).toMatch(/Earliest release is/);
     await fac.ok("release:record", { ...release, medicalTransferReason: "Transferred to hospital for observation" });
 
-    const help = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
     const ofac = await pool.connect("ofac", otherCohort);
     // Another room's facilitator, naming this session or their own: no such alert for them.
     await refused(ofac, "alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: help.alertId }, "NOT_FOUND");
