@@ -88,8 +88,7 @@ export function needsLookIn(
  * flag, not a refusal: the reading is recorded, and still raises the alert when it reaches the limit.
  */
 export function vitalsImplausible(v: { systolic: number; diastolic: number }): string | null {
-  if (v.diastolic >= v.systolic)
-    return `Diastolic (${v.diastolic}) is not below systolic (${v.systolic}): measure again.`;
+  if (v.diastolic >= v.systolic) return `Diastolic (${v.diastolic}) is not below systolic (${v.systolic}).`;
   return null;
 }
 

@@ -72,7 +72,7 @@ describe("dosing day in Chromium", () => {
     const vitalsAlert = facPage.locator('[data-testid^="alert-"][data-kind="vitals"][data-state="pending"]');
     await vitalsAlert.waitFor({ timeout: 5000 });
     expect(await facPage.getByTestId(`remeasure-${p2.id}`).innerText()).toContain(
-      "Re-measure: Diastolic (120) is not below systolic (120): measure again.",
+      "Measure again: Diastolic (120) is not below systolic (120).",
     );
     await facPage.getByTestId(`tile-${p2.id}`).scrollIntoViewIfNeeded();
     await screenshot(facPage, "dosing-vitals-flag");

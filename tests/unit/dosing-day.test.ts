@@ -114,10 +114,10 @@ describe("dosing day rules (issue 11)", () => {
     expect(drafts[0]?.data.alert).toMatch(
       /^Blood pressure 120\/120 reaches the alert limit \(180\/120\)\. The reading looks implausible/,
     );
-    expect(drafts[0]?.data.implausible).toBe("Diastolic (120) is not below systolic (120): measure again.");
+    expect(drafts[0]?.data.implausible).toBe("Diastolic (120) is not below systolic (120).");
     log.apply(drafts);
     expect(pendingAlerts(log.state.live.alerts).map((x) => [x.id, x.kind])).toEqual([["v1", "vitals"]]);
-    expect(log.state.live.participants.p1?.vitals?.implausible).toMatch(/measure again/);
+    expect(log.state.live.participants.p1?.vitals?.implausible).toMatch(/not below systolic/);
     // Implausible but under the limit: recorded and flagged, no alert.
     const low = decideVitals(
       log.state,

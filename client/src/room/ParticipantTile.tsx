@@ -140,7 +140,7 @@ export function ParticipantTile(props: TileProps) {
       </dl>
       {live?.vitals?.implausible && !released && (
         <p className="remeasure" data-testid={`remeasure-${person.id}`}>
-          <span aria-hidden="true">↻ </span>Re-measure: {live.vitals.implausible}
+          <span aria-hidden="true">↻ </span>Measure again: {live.vitals.implausible}
         </p>
       )}
       {!released && earliest && (
