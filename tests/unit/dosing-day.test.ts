@@ -14,6 +14,8 @@ import { oregon2025 } from "../../shared/profiles/oregon-2025.js";
 import { AppError } from "../../shared/protocol/errors.js";
 import { Log, READY, T0, fac, p1 } from "../support/live-log.js";
 import { cohortWith, ctx, LA, refusal, schedule } from "./scheduling-support.js";
+import { supportView } from "../../client/src/room/support-status.js";
+import { WHAT_TO_DO_INSTEAD } from "../../shared/domain/session.js";
 
 const H = 3600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -196,5 +198,23 @@ describe("dosing day rules (issue 11)", () => {
     expect(message(() => decideSupport(log.state, { id: "help" }, p1))).toMatch(
       /^You have been released from this session.*call your program's contact number; in an emergency, call 911\.$/,
     );
+  });
+
+  it('[LIVE10] [LIVE6] released or ended: "X is coming to you" becomes history and the line says whom to call instead', () => {
+    const facts = { sending: false, sendingForMs: 0, pending: false, failed: null };
+    const answered = { by: "Ana", at: "2:05 PM PST" };
+    expect(supportView({ ...facts, answered }).text).toBe("Ana is coming to you (answered at 2:05 PM PST).");
+    const over = supportView({ ...facts, answered, over: WHAT_TO_DO_INSTEAD });
+    expect(over).toEqual({
+      state: "closed",
+      text: "Ana answered your request at 2:05 PM PST.",
+      hint: WHAT_TO_DO_INSTEAD,
+    });
+    expect(supportView({ ...facts, answered: null, over: WHAT_TO_DO_INSTEAD })).toEqual({
+      state: "closed",
+      text: "",
+      hint: WHAT_TO_DO_INSTEAD,
+    });
+    expect(WHAT_TO_DO_INSTEAD).toMatch(/call out or wave to a facilitator.*call your program's contact number.*911/);
   });
 });
