@@ -23,7 +23,9 @@ export function ReleaseFields(props: {
   onSubmit: (f: ReleaseInput) => void;
 }) {
   const plan = props.view?.plan ?? null;
-  const [asPlanned, setAsPlanned] = useState(plan !== null);
+  // Null until chosen: "as planned" by default once the plan on file is known (it may arrive after the form opens).
+  const [choice, setChoice] = useState<boolean | null>(null);
+  const asPlanned = choice ?? plan !== null;
   const [driver, setDriver] = useState("");
   const [change, setChange] = useState("");
   const [transfer, setTransfer] = useState("");
@@ -62,7 +64,7 @@ export function ReleaseFields(props: {
               name="release-how"
               checked={asPlanned}
               onChange={() => {
-                setAsPlanned(true);
+                setChoice(true);
               }}
               data-testid="release-as-planned"
             />{" "}
@@ -75,7 +77,7 @@ export function ReleaseFields(props: {
             name="release-how"
             checked={!planned}
             onChange={() => {
-              setAsPlanned(false);
+              setChoice(false);
             }}
             data-testid="release-someone-else"
           />{" "}
