@@ -9,6 +9,7 @@ import { AlertNotices } from "./room/AlertNotices.js";
 import { SoundControl } from "./room/SoundControl.js";
 import { PageHeading } from "./PageHeading.js";
 import { NotificationsPrompt } from "./notify/NotificationsPrompt.js";
+import { SignOutButton } from "./room/SignOutButton.js";
 import { SignIn } from "./screens/SignIn.js";
 import "./shell.css";
 
@@ -83,9 +84,7 @@ function Header(props: { name: string; role: string; onSignOut: () => Promise<vo
       <span className="who" data-testid="whoami">
         {props.name} <span className="muted">({props.role})</span>
       </span>
-      <button type="button" className="quiet" data-testid="signout" onClick={() => void props.onSignOut()}>
-        Sign out
-      </button>
+      <SignOutButton onSignOut={props.onSignOut} />
     </header>
   );
 }

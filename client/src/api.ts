@@ -6,7 +6,13 @@ import { http, type HttpError, type HttpResult } from "./admin/http.js";
 export const User = z.object({ id: z.string(), name: z.string(), role: Role });
 export type User = z.infer<typeof User>;
 
-const SessionSummary = z.object({ id: z.string(), title: z.string(), openedAt: z.string() });
+const SessionSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  openedAt: z.string(),
+  /** When it ended, or null while it is live [LIVE6]. */
+  closedAt: z.string().nullable().default(null),
+});
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
 const CircleSummary = z.object({ id: z.string(), title: z.string(), startedAt: z.string() });

@@ -34,6 +34,8 @@ export async function seedDemoSchedule(
     booked: await programBookings(s, program),
     nameOf: (id: string) => id,
     newId: (prefix: "ss_" | "sr_", commandId: string) => scheduledId(adminId, prefix, commandId),
+    // [SCH7] The demo's participants have no earlier dosing: the full minimum applies.
+    history: {},
   };
   const day = DateTime.fromMillis(s.clock.now(), { zone }).plus({ days: 7 }).startOf("day");
   const local = (d: DateTime) => d.toFormat("yyyy-LL-dd'T'HH:mm");

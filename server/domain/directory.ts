@@ -12,7 +12,8 @@ import { authorizeCircleStream } from "./circles.js";
 export interface CohortSummary {
   id: string;
   name: string;
-  sessions: { id: string; title: string; openedAt: string }[];
+  /** `closedAt`: when the session ended (its own log's session.closed), or null while live [LIVE6]. */
+  sessions: { id: string; title: string; openedAt: string; closedAt: string | null }[];
   /** Integration circles of the cohort (issue 5). */
   circles: { id: string; title: string; startedAt: string }[];
 }
@@ -42,12 +43,17 @@ export class Directory {
   }
 
   async summaries(user: UserRecord): Promise<CohortSummary[]> {
-    return (await this.cohortsOf(user)).map((c) => ({
-      id: c.id,
-      name: c.name,
-      sessions: c.sessions,
-      circles: c.circles.map(({ id, title, startedAt }) => ({ id, title, startedAt })),
-    }));
+    return Promise.all(
+      (await this.cohortsOf(user)).map(async (c) => ({
+        id: c.id,
+        name: c.name,
+        // Whether each has ended lives in the session's own log (read through the node's cache).
+        sessions: await Promise.all(
+          c.sessions.map(async (x) => ({ ...x, closedAt: (await this.streams.state("session", x.id)).closedAt })),
+        ),
+        circles: c.circles.map(({ id, title, startedAt }) => ({ id, title, startedAt })),
+      })),
+    );
   }
 
   async cohortFor(user: UserRecord, cohortId: string): Promise<CohortState> {

@@ -26,6 +26,7 @@ import { derivedId } from "./derived-id.js";
 import { clientKey, type CommandKey } from "./stream-service.js";
 import { cohortContext, namesOf, programBookings, requireAdminOf } from "./program-context.js";
 import { withProgramLock } from "./program-lock.js";
+import { dosingHistory } from "./dosing-history.js";
 import type { ProgramState } from "../../shared/domain/program.js";
 
 type Decide = (state: CohortState) => Omit<DraftEvent, "at">[];
@@ -52,12 +53,15 @@ async function scheduleContext(
   const { profile, cohort } = await requireAdminOf(s, user, cohortId);
   const booked = await programBookings(s, program);
   const names = await namesOf(s, [...cohort.facilitators, ...booked.flatMap((b) => b.facilitators)]);
+  // [SCH7] Per participant, from their doses in the program's earlier sessions.
+  const history = await dosingHistory(s, program, cohort.participants);
   return {
     profile,
     zone: program.zone,
     booked,
     nameOf: (id) => names.get(id) ?? id,
     newId: (prefix, commandId) => scheduledId(user.id, prefix, commandId),
+    history,
   };
 }
 

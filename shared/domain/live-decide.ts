@@ -4,10 +4,13 @@ import type { AdverseRecord, DoseRecord, ReleaseRecord, VitalsRecord } from "../
 import { maxDoseMg, type RuleProfile } from "../profiles/index.js";
 import { ackId, pendingAlerts, resolveId } from "./alerts.js";
 import { emptyParticipant, type ParticipantLive } from "./live.js";
-import { describeRatio, earliestRelease, ratioStatus, vitalsAlarming } from "./live-rules.js";
+import { describeRatio, earliestRelease, ratioStatus, vitalsAlarming, vitalsImplausible } from "./live-rules.js";
+import { isReturningClient } from "./live-returning.js";
+import type { TransportPlan } from "./cohort.js";
 import type { Draft } from "./live-types.js";
 import type { Viewer } from "./roles.js";
-import { SESSION_ENDED, type SessionState } from "./session.js";
+import { RELEASED_SUPPORT, SESSION_ENDED, type SessionState } from "./session.js";
+import { serverId } from "../log.js";
 
 /** What the server knows about the cohort that the session log does not: its roster. */
 export interface LiveContext {
@@ -88,8 +91,7 @@ export function decideDose(s: SessionState, cmd: DoseRecord, actor: Viewer, ctx:
     refuse("A primary dose is already recorded; record this one as secondary.");
   if (cmd.kind === "secondary" && p.doses.length === 0) refuse("Record the primary dose first.");
   const givenAt = cmd.givenAt ?? iso(ctx.now);
-  if (Date.parse(givenAt) > ctx.now + 60_000) refuse("A dose cannot be recorded as given in the future.");
-  if (s.openedAt && givenAt < s.openedAt) refuse("A dose cannot be recorded as given before the session started.");
+  doseTimeProblem(s, p, Date.parse(givenAt), ctx);
   return [
     {
       id: cmd.id,
@@ -100,17 +102,42 @@ export function decideDose(s: SessionState, cmd: DoseRecord, actor: Viewer, ctx:
   ];
 }
 
+/**
+ * [LIVE1] How far before the session was opened in the app a dose may be recorded as given: a
+ * dosing day often starts before anyone opens the room, and no dose given earlier than this could
+ * belong to this day's session. Kept in docs/decisions-11-dosing.md.
+ */
+export const DOSE_BACKDATE_HOURS = 12;
+/** A clock a minute fast on the facilitator's device is not "the future". */
+const FUTURE_SLACK_MS = 60_000;
+
+/** [LIVE1] A dose's time must be now or earlier, within the backdating window, after the primary. */
+function doseTimeProblem(s: SessionState, p: ParticipantLive, givenAt: number, ctx: LiveContext): void {
+  if (givenAt > ctx.now + FUTURE_SLACK_MS) refuse("A dose cannot be recorded as given in the future.");
+  if (s.openedAt) {
+    const earliest = Date.parse(s.openedAt) - DOSE_BACKDATE_HOURS * 3600_000;
+    if (givenAt < earliest)
+      refuse(
+        `A dose can be recorded as given at most ${DOSE_BACKDATE_HOURS} h before the session was opened (${localTime(s.openedAt, ctx.zone)}), so not before ${localTime(iso(earliest), ctx.zone)}.`,
+      );
+  }
+  const primary = p.doses[0];
+  if (primary && givenAt < Date.parse(primary.givenAt))
+    refuse(`A secondary dose cannot be given before the primary dose (${localTime(primary.givenAt, ctx.zone)}).`);
+}
+
 /** [LIVE8] Vitals, and an alert at once when they reach the profile's limits. */
 export function decideVitals(s: SessionState, cmd: VitalsRecord, actor: Viewer, ctx: LiveContext): Draft[] {
   mustBeFacilitator(actor, "record vitals");
   mustBeOpen(s);
   participantOf(s, ctx, cmd.participantId);
-  if (cmd.diastolic >= cmd.systolic)
-    refuse(`Diastolic (${cmd.diastolic}) must be below systolic (${cmd.systolic}); check the reading.`);
   const { systolicAtLeast, diastolicAtLeast } = ctx.profile.vitalsAlert;
+  // A reading at the limit alerts even when it also looks like a mistake (120/120): the alert
+  // costs a look; a swallowed real reading could cost far more. The flag asks for a re-measure.
+  const implausible = vitalsImplausible(cmd);
   // The alert is part of the reading's one event (named after it), not a second event [LIVE8].
   const alert = vitalsAlarming(cmd, ctx.profile)
-    ? `Blood pressure ${cmd.systolic}/${cmd.diastolic} reaches the alert limit (${systolicAtLeast}/${diastolicAtLeast}).`
+    ? `Blood pressure ${cmd.systolic}/${cmd.diastolic} reaches the alert limit (${systolicAtLeast}/${diastolicAtLeast}).${implausible ? " The reading looks implausible: measure again." : ""}`
     : null;
   return [
     {
@@ -123,6 +150,7 @@ export function decideVitals(s: SessionState, cmd: VitalsRecord, actor: Viewer, 
         diastolic: cmd.diastolic,
         heartRate: cmd.heartRate,
         alert,
+        implausible,
       },
     },
   ];
@@ -143,32 +171,79 @@ export function decideAdverse(s: SessionState, cmd: AdverseRecord, actor: Viewer
   return [{ id: cmd.id, type: "adverse.recorded", actor: actor.userId, data }];
 }
 
-/** [LIVE2][LIVE10] Release: not before the earliest time unless a medical transfer; transport confirmed. */
-export function decideRelease(s: SessionState, cmd: ReleaseRecord, actor: Viewer, ctx: LiveContext): Draft[] {
+/** [LIVE10][LIVE2] What the cohort's log says that a release is checked against. */
+export interface ReleaseFacts {
+  /** The transportation plan on file [RDY1], or null. */
+  plan: TransportPlan | null;
+  /** This participant's doses in the program's other sessions (live-returning.ts) [SCH7]. */
+  earlierDoses: readonly string[];
+}
+
+const sameName = (a: string, b: string): boolean =>
+  a.trim().replace(/\s+/g, " ").toLowerCase() === b.trim().replace(/\s+/g, " ").toLowerCase();
+
+/**
+ * [LIVE2][LIVE10] Release: not before the earliest time (per participant: the returning-client
+ * minimum from their own history) unless a medical transfer; confirmed against the transportation
+ * plan on file, where a different driver is a logged change. One command, two events: the release
+ * (staff) and what the participant's own phone is told (participant.going_home).
+ */
+export function decideRelease(
+  s: SessionState,
+  cmd: ReleaseRecord,
+  actor: Viewer,
+  ctx: LiveContext,
+  facts: ReleaseFacts,
+): Draft[] {
   mustBeFacilitator(actor, "release a participant");
   mustBeOpen(s);
   const p = participantOf(s, ctx, cmd.participantId);
   if (p.release) refuse("This participant has already been released.");
   const transfer = cmd.medicalTransferReason?.trim() ? cmd.medicalTransferReason.trim() : null;
   const change = cmd.planChange?.trim() ? cmd.planChange.trim() : null;
-  if (!cmd.planConfirmed && change === null)
-    refuse("The transport differs from the plan: describe the change so it is logged.");
-  const earliest = earliestRelease(p, ctx.profile);
+  const planned = facts.plan?.driver.trim() ? facts.plan.driver.trim() : null;
+  const typed = cmd.transportBy?.trim() ? cmd.transportBy.trim() : null;
+  const transportBy = typed ?? (cmd.planConfirmed ? planned : null);
+  if (transportBy === null) refuse("Say who is taking them home.");
+  const asPlanned = planned !== null && sameName(transportBy, planned);
+  if (cmd.planConfirmed && !asPlanned)
+    refuse(
+      planned === null
+        ? "There is no transportation plan on file for them: record who is taking them home as a change, with what was arranged."
+        : `The plan on file says ${planned} is taking them home, not ${transportBy}. Confirm the plan, or record the change.`,
+    );
+  if (!asPlanned && change === null)
+    refuse(
+      `${transportBy} is not the driver on the plan on file${planned ? ` (${planned})` : ""}: describe the change so it is logged.`,
+    );
+  const returning = p.firstDoseAt !== null && isReturningClient(facts.earlierDoses, p.firstDoseAt, ctx.profile);
+  const earliest = earliestRelease(p, ctx.profile, returning);
   if (earliest !== null && ctx.now < Date.parse(earliest) && transfer === null) {
     const first = p.firstDoseAt ?? earliest;
+    const whom = returning ? " for a returning client" : "";
     refuse(
-      `Earliest release is ${localTime(earliest, ctx.zone)} (first dose at ${localTime(first, ctx.zone)} + the minimum for ${p.totalMg} mg). Before then only a medical transfer, with a reason, is allowed.`,
+      `Earliest release is ${localTime(earliest, ctx.zone)} (first dose at ${localTime(first, ctx.zone)} + the minimum for ${p.totalMg} mg${whom}). Before then only a medical transfer, with a reason, is allowed.`,
     );
   }
   const data = {
     participantId: cmd.participantId,
-    transportBy: cmd.transportBy,
-    planConfirmed: cmd.planConfirmed,
+    transportBy,
+    planConfirmed: asPlanned,
     planChange: change,
     medicalTransferReason: transfer,
     earliestAt: earliest,
+    plannedDriver: planned,
+    returningClient: returning,
   };
-  return [{ id: cmd.id, type: "participant.released", actor: actor.userId, data }];
+  return [
+    { id: cmd.id, type: "participant.released", actor: actor.userId, data },
+    {
+      id: serverId("home", cmd.participantId),
+      type: "participant.going_home",
+      actor: actor.userId,
+      data: { participantId: cmd.participantId, transportBy, asPlanned },
+    },
+  ];
 }
 
 /** [LIVE4] A facilitator's own break: only while the ratio holds without them. */
@@ -211,6 +286,8 @@ export function decideSupport(s: SessionState, cmd: { id: string }, actor: Viewe
   // [LIVE6] Nobody walks an ended session any more: the phone must tell them to call out instead.
   if (s.status === "closed") refuse(SESSION_ENDED);
   mustBeOpen(s);
+  // [LIVE10] Released: the facilitators no longer look after them; say whom to turn to instead.
+  if (s.live.participants[actor.userId]?.release) refuse(RELEASED_SUPPORT);
   if (pendingAlerts(s.live.alerts).some((a) => a.kind === "support" && a.participantId === actor.userId)) return [];
   return [
     {

@@ -51,10 +51,13 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** [LIVE2] First dose + the SCH7 minimum for the total dose; null before any dose. */
-export function earliestRelease(p: ParticipantLive, profile: RuleProfile): string | null {
+/**
+ * [LIVE2] First dose + the SCH7 minimum for the total dose; null before any dose. `returning`:
+ * whether this participant is a returning client (live-returning.ts, from their own history).
+ */
+export function earliestRelease(p: ParticipantLive, profile: RuleProfile, returning = false): string | null {
   if (p.firstDoseAt === null) return null;
-  const minutes = minimumMinutes(profile, p.totalMg);
+  const minutes = minimumMinutes(profile, p.totalMg, returning);
   // Above every band cannot be dosed (dose.ts refuses it); treat it as the longest band.
   const m = minutes ?? Math.max(...profile.durationBands.map((b) => b.minutes));
   return new Date(Date.parse(p.firstDoseAt) + m * 60_000).toISOString();
@@ -78,6 +81,15 @@ export function needsLookIn(
   profile: Pick<RuleProfile, "unansweredPromptsForLookIn">,
 ): boolean {
   return unansweredPrompts(s, participantId, lastCheckinSeq) >= profile.unansweredPromptsForLookIn;
+}
+
+/**
+ * [LIVE8] Why a reading looks like a measuring mistake (to be measured again), or null. It is a
+ * flag, not a refusal: the reading is recorded, and still raises the alert when it reaches the limit.
+ */
+export function vitalsImplausible(v: { systolic: number; diastolic: number }): string | null {
+  if (v.diastolic >= v.systolic) return `Diastolic (${v.diastolic}) is not below systolic (${v.systolic}).`;
+  return null;
 }
 
 /** [LIVE8] Whether a reading calls for an alert at once. */

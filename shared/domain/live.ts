@@ -20,13 +20,18 @@ export const LiveEventData = {
     givenAt: z.string(),
     kind: DoseKind,
   }),
-  /** `alert`: the detail of the alert this reading raised at the profile's limit [LIVE8], named after this event. */
+  /**
+   * `alert`: the detail of the alert this reading raised at the profile's limit [LIVE8], named after
+   * this event. `implausible`: why the reading looks like a measuring mistake (re-measure); a
+   * reading is recorded (and alerts) either way, never swallowed.
+   */
   "vitals.recorded": z.object({
     participantId: z.string(),
     systolic: z.number().int(),
     diastolic: z.number().int(),
     heartRate: z.number().int(),
     alert: z.string().nullable().optional(),
+    implausible: z.string().nullable().optional(),
   }),
   "adverse.recorded": z.object({
     participantId: z.string(),
@@ -42,7 +47,17 @@ export const LiveEventData = {
     planChange: z.string().nullable(),
     medicalTransferReason: z.string().nullable(),
     earliestAt: z.string().nullable(),
+    /** [LIVE10] The driver on the transportation plan on file, which the release was checked against. */
+    plannedDriver: z.string().nullable().optional(),
+    /** [LIVE2][SCH7] Whether the returning-client minimum applied, from the participant's own history. */
+    returningClient: z.boolean().optional(),
   }),
+  /**
+   * [LIVE10] What the released participant's own phone is told, in the same command as the release:
+   * that they are released and who is taking them home. The release itself (plan change, transfer
+   * reason) stays staff-only [AC3]; this names only their ride, which is theirs to know.
+   */
+  "participant.going_home": z.object({ participantId: z.string(), transportBy: z.string(), asPlanned: z.boolean() }),
   /** [PR5][LIVE4] Break start and end are history. */
   "break.started": z.object({ userId: z.string() }),
   "break.ended": z.object({ userId: z.string() }),
@@ -70,6 +85,15 @@ export interface Vitals {
   systolic: number;
   diastolic: number;
   heartRate: number;
+  /** [LIVE8] Why the reading looks like a measuring mistake, or null. */
+  implausible: string | null;
+}
+
+/** [LIVE10] What the participant's phone knows of their release (participant.going_home). */
+export interface GoingHome {
+  at: string;
+  transportBy: string;
+  asPlanned: boolean;
 }
 
 export interface Release {
@@ -90,6 +114,7 @@ export interface ParticipantLive {
   vitals: Vitals | null;
   adverseCount: number;
   release: Release | null;
+  goingHome: GoingHome | null;
 }
 
 export interface LiveState {
@@ -116,6 +141,7 @@ export function emptyParticipant(): ParticipantLive {
     vitals: null,
     adverseCount: 0,
     release: null,
+    goingHome: null,
   };
 }
 
@@ -183,7 +209,14 @@ function reduceLiveParts(s: LiveState, e: StoredEvent): LiveState {
       const d = LiveEventData["vitals.recorded"].parse(e.data);
       const next = withParticipant(s, d.participantId, (p) => ({
         ...p,
-        vitals: { seq: e.seq, at: e.at, systolic: d.systolic, diastolic: d.diastolic, heartRate: d.heartRate },
+        vitals: {
+          seq: e.seq,
+          at: e.at,
+          systolic: d.systolic,
+          diastolic: d.diastolic,
+          heartRate: d.heartRate,
+          implausible: d.implausible ?? null,
+        },
       }));
       return raisedBy(next, e, d.participantId, "vitals", d.alert);
     }
@@ -202,6 +235,11 @@ function reduceLiveParts(s: LiveState, e: StoredEvent): LiveState {
         medicalTransferReason: d.medicalTransferReason,
       };
       return withParticipant(s, d.participantId, (p) => ({ ...p, release }));
+    }
+    case "participant.going_home": {
+      const d = LiveEventData["participant.going_home"].parse(e.data);
+      const goingHome: GoingHome = { at: e.at, transportBy: d.transportBy, asPlanned: d.asPlanned };
+      return withParticipant(s, d.participantId, (p) => ({ ...p, goingHome }));
     }
     case "break.started": {
       const d = LiveEventData["break.started"].parse(e.data);
@@ -230,12 +268,15 @@ function round2(n: number): number {
 /**
  * [AC2][AC3] Who may see each dosing-day event. Vitals, doses, adverse events, releases and
  * staff alerts are staff-only; a participant sees their own admission, their own support alert
- * and its acknowledgement (who is coming), and the prompts everyone gets. Null: not a live event.
+ * and its acknowledgement (who is coming), that they are going home and with whom, and the
+ * prompts everyone gets. Null: not a live event.
  */
 export function liveAudience(e: StoredEvent): Audience | null {
   switch (e.type) {
     case "participant.admitted":
       return onlyParticipant(LiveEventData["participant.admitted"].parse(e.data).participantId);
+    case "participant.going_home":
+      return onlyParticipant(LiveEventData["participant.going_home"].parse(e.data).participantId);
     case "checkin.prompted":
       return ALL;
     case "alert.raised": {

@@ -32,6 +32,7 @@ export function sessionTouches(e: Pick<StoredEvent, "id" | "type" | "data">): st
       // The alert it may raise is named after the event (reduceSession).
       return e.data["alert"] == null ? p : [...p, scope.alert(e.id)];
     case "adverse.recorded":
+    case "participant.going_home":
       return p;
     case "participant.admitted":
     case "dose.recorded":

@@ -206,6 +206,16 @@ type Draft = Omit<DraftEvent, "at">;
 /** [LIVE6] What a participant is told when the session has ended: their phone no longer reaches anyone. */
 export const SESSION_ENDED = "This session has ended. If you need someone, call out or wave to a facilitator.";
 
+/**
+ * [LIVE6][LIVE10] What to do instead once the phone no longer reaches the facilitators (released,
+ * or the session ended): in the room, call out; away from it, the program, or emergency services.
+ */
+export const WHAT_TO_DO_INSTEAD =
+  "If you are still in the room, call out or wave to a facilitator. Once you have left, call your program's contact number; in an emergency, call 911.";
+
+/** [LIVE10] What a released participant's "I need support" press is told. */
+export const RELEASED_SUPPORT = `You have been released from this session, so this no longer reaches the facilitators. ${WHAT_TO_DO_INSTEAD}`;
+
 export function decideOpenSession(
   state: SessionState,
   cmd: { id: string; cohortId: string; title: string; scheduled?: SessionState["scheduled"] },

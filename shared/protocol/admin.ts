@@ -90,7 +90,6 @@ const SessionPlan = z.strictObject({
     .positive("A planned dose is more than 0 mg.")
     .nullable()
     .default(null),
-  allReturning: z.boolean().default(false),
 });
 
 const endAfterStart = (s: { start: string; end: string }) => s.end > s.start;

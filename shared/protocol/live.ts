@@ -27,8 +27,11 @@ export const DoseRecord = z.strictObject({
   ...aboutParticipant,
   mg: z.number().positive("A dose is more than 0 mg.").max(1000, "A dose is at most 1000 mg."),
   kind: DoseKind,
-  /** When it was taken; now when absent. */
-  givenAt: z.iso.datetime().nullable().optional(),
+  /**
+   * When it was taken; now when absent. It may be earlier than the session was opened in the app,
+   * within DOSE_BACKDATE_HOURS (live-decide.ts); an offset is accepted (a browser's local time).
+   */
+  givenAt: z.iso.datetime({ offset: true }).nullable().optional(),
 });
 export type DoseRecord = z.infer<typeof DoseRecord>;
 
@@ -61,11 +64,15 @@ export const AdverseRecord = z.strictObject({
 });
 export type AdverseRecord = z.infer<typeof AdverseRecord>;
 
-/** [LIVE2][LIVE10] */
+/**
+ * [LIVE2][LIVE10] `planConfirmed`: going home as on the transportation plan on file (then
+ * `transportBy` may be left out: the plan's driver). A different driver is a change: `planConfirmed`
+ * false and `planChange` says what was arranged; it is logged with the plan it differs from.
+ */
 export const ReleaseRecord = z.strictObject({
   id: Id,
   ...aboutParticipant,
-  transportBy: z.string().trim().min(1, "Say who is taking them home.").max(120),
+  transportBy: z.string().trim().min(1, "Say who is taking them home.").max(120).optional(),
   planConfirmed: z.boolean(),
   planChange: z.string().trim().max(500).nullable().optional(),
   medicalTransferReason: z.string().trim().max(500).nullable().optional(),
@@ -107,6 +114,14 @@ export interface ReadinessView {
   flags: string[];
 }
 
+/** [LIVE10][LIVE2] Staff only: what a participant's release is checked against. */
+export interface ReleaseView {
+  /** The transportation plan on file, or null. */
+  plan: { driver: string; contact: string; notes: string } | null;
+  /** Their latest dose in the program's other sessions (returning client [SCH7]), or null. */
+  lastEarlierDose: string | null;
+}
+
 export interface LiveCommandReplies {
   "support:request": { alertId: string; seq: number };
   "alert:ack": { alertId: string; by: string; at: string };
@@ -116,7 +131,12 @@ export interface LiveCommandReplies {
   "release:record": { seq: number };
   "break:set": { seq: number; onBreak: boolean };
   "participant:admit": { seq: number };
-  "live:context": { profile: RuleProfile; readiness: Record<string, ReadinessView> };
+  "live:context": {
+    profile: RuleProfile;
+    readiness: Record<string, ReadinessView>;
+    /** Per participant of the cohort [LIVE10][LIVE2]. */
+    release: Record<string, ReleaseView>;
+  };
   /** The `session.closed` event's seq, who closed it and when (the first close, on a retry or a second close). */
   "session:close": { seq: number; closedBy: string; closedAt: string };
 }

@@ -8,6 +8,7 @@ import {
   minimumMinutes,
   participantsPerFacilitator,
 } from "../profiles/index.js";
+import { sessionMinimum, type DosingHistory } from "../domain/live-returning.js";
 import { preparationWindowProblem } from "./preparation.js";
 import { formatInZone, minutesBetween } from "./time.js";
 
@@ -20,7 +21,6 @@ export interface Candidate {
   facilitators: string[];
   participants: string[];
   plannedDoseMg: number | null;
-  allReturning: boolean;
 }
 
 function refuse(message: string, field?: string): never {
@@ -28,11 +28,20 @@ function refuse(message: string, field?: string): never {
 }
 
 function hours(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
   return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-/** [SCH5]–[SCH8] The rules one session must meet in its cohort; each refusal names the numbers. */
-export function checkSessionRules(profile: RuleProfile, cohort: CohortState, c: Candidate): void {
+/**
+ * [SCH5]–[SCH8] The rules one session must meet in its cohort; each refusal names the numbers.
+ * `history`: each participant's doses in the program's earlier sessions [SCH7].
+ */
+export function checkSessionRules(
+  profile: RuleProfile,
+  cohort: CohortState,
+  c: Candidate,
+  history: DosingHistory,
+): void {
   for (const f of c.facilitators)
     if (!cohort.facilitators.includes(f))
       refuse("Every facilitator of a session must be assigned to the cohort.", "facilitators");
@@ -56,11 +65,11 @@ export function checkSessionRules(profile: RuleProfile, cohort: CohortState, c: 
       );
     }
   }
-  if (c.kind === "dosing") checkDosing(profile, c);
+  if (c.kind === "dosing") checkDosing(profile, c, history);
   checkPreparationWindows(profile, cohort, c);
 }
 
-function checkDosing(profile: RuleProfile, c: Candidate): void {
+function checkDosing(profile: RuleProfile, c: Candidate, history: DosingHistory): void {
   const dose = c.plannedDoseMg;
   if (dose === null) return refuse("A dosing session needs its highest planned dose in mg.", "plannedDoseMg");
   const cap = participantsPerFacilitator(profile, dose);
@@ -77,12 +86,17 @@ function checkDosing(profile: RuleProfile, c: Candidate): void {
       "facilitators",
     );
   }
-  // [SCH7]
-  const minimum = minimumMinutes(profile, dose, c.allReturning);
+  // [SCH7] Per participant, from each one's own dosing history in the program.
+  const { minutes: minimum, newcomers } = sessionMinimum(profile, dose, c.participants, history, c.start);
   const length = minutesBetween(c.start, c.end);
   if (minimum !== null && length < minimum) {
+    const shorter = minimumMinutes(profile, dose, true);
+    const why =
+      shorter !== null && shorter < minimum
+        ? ` (${hours(shorter)} only when every participant is a returning client dosed in this program within ${profile.returningClientMonths} months; ${newcomers.length} of ${c.participants.length} ${newcomers.length === 1 ? "is" : "are"} not)`
+        : "";
     refuse(
-      `A dosing session at ${dose} mg lasts at least ${hours(minimum)}; this one is planned for ${hours(length)}.`,
+      `A dosing session at ${dose} mg lasts at least ${hours(minimum)}${why}; this one is planned for ${hours(length)}.`,
       "end",
     );
   }

@@ -6,6 +6,7 @@ import type { RuleProfile } from "../profiles/schema.js";
 import type { SeriesSchedule, SessionCancel, SessionSchedule, SessionUpdate } from "../protocol/admin.js";
 import { checkSessionRules, conflictMessage, findConflict, type Booked, type Candidate } from "./checks.js";
 import { expandSeries } from "./series.js";
+import type { DosingHistory } from "../domain/live-returning.js";
 import { formatInZone, resolveLocal } from "./time.js";
 
 type Draft = Omit<DraftEvent, "at">;
@@ -22,6 +23,8 @@ export interface ScheduleContext {
    * one's command id can name — and so overwrite — a session someone else scheduled.
    */
   newId(prefix: "ss_" | "sr_", commandId: string): string;
+  /** [SCH7] Each participant's doses in the program's earlier live sessions, from their logs. */
+  history: DosingHistory;
 }
 
 function requireAdmin(actor: Viewer): void {
@@ -64,9 +67,8 @@ export function decideScheduleSession(
     facilitators: [...new Set(cmd.facilitators)],
     participants: [...new Set(cmd.participants)],
     plannedDoseMg: cmd.kind === "dosing" ? cmd.plannedDoseMg : null,
-    allReturning: cmd.allReturning,
   };
-  checkSessionRules(ctx.profile, state, candidate);
+  checkSessionRules(ctx.profile, state, candidate, ctx.history);
   noConflict(ctx, [candidate]);
   const title = cmd.title || defaultTitle(cmd.kind);
   return [
@@ -109,10 +111,9 @@ export function decideScheduleSeries(
     start: o.start,
     end: o.end,
     plannedDoseMg: null,
-    allReturning: false,
     ...people,
   }));
-  for (const c of candidates) checkSessionRules(ctx.profile, state, c);
+  for (const c of candidates) checkSessionRules(ctx.profile, state, c, ctx.history);
   noConflict(ctx, candidates);
   const title = cmd.title || defaultTitle("circle");
   return [
@@ -188,9 +189,8 @@ export function decideUpdateSession(
     facilitators: [...new Set(cmd.facilitators)],
     participants: [...new Set(cmd.participants)],
     plannedDoseMg: old.kind === "dosing" ? cmd.plannedDoseMg : null,
-    allReturning: cmd.allReturning,
   };
-  checkSessionRules(ctx.profile, state, candidate);
+  checkSessionRules(ctx.profile, state, candidate, ctx.history);
   noConflict(ctx, [candidate]);
   const { id: sessionId, kind: _kind, ...plan } = candidate;
   const data = { sessionId, title: cmd.title || old.title, ...plan, sequence: old.sequence + 1 };
@@ -201,8 +201,7 @@ export function decideUpdateSession(
     data.end === old.end &&
     same(data.facilitators, old.facilitators) &&
     same(data.participants, old.participants) &&
-    data.plannedDoseMg === old.plannedDoseMg &&
-    data.allReturning === old.allReturning;
+    data.plannedDoseMg === old.plannedDoseMg;
   if (unchanged) return [];
   const moved = data.start !== old.start || data.end !== old.end;
   return [{ id: cmd.id, type: moved ? "session.rescheduled" : "session.edited", actor: actor.userId, data }];

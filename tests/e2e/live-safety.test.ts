@@ -68,8 +68,8 @@ describe("support alert safety in Chromium", () => {
     expect(await phone.getByTestId("support-responder").innerText()).toContain(`fac1 ${node.tag} is coming`);
 
     // The session is closed (appended directly; the session:close command itself is in
-    // live-close.test.ts). A press now is refused for good, and the phone says so in words and
-    // tells the person to call out.
+    // live-close.test.ts). "I need support" is off now (the server would refuse it), and the phone
+    // says in words what to do instead (issue 11).
     const closed = await node.app.services.streams.appendSystem(streamName("session", sessionId), {
       id: "$test:close",
       type: "session.closed",
@@ -78,10 +78,14 @@ describe("support alert safety in Chromium", () => {
     });
     fanOut(node.app.io, streamName("session", sessionId), { events: [closed.event], duplicate: closed.duplicate });
     await phone.locator('[data-testid="session-status"][data-status="closed"]').waitFor({ timeout: 5000 });
-    await phone.getByRole("button", { name: "I need support" }).click();
-    await phone.locator('[data-testid="support-state"][data-state="failed"]').waitFor({ timeout: 10_000 });
-    expect(await phone.getByTestId("support-state").innerText()).toMatch(
-      /^Not sent: This session has ended\. If you need someone, call out or wave to a facilitator\./,
+    expect(await phone.getByRole("button", { name: "I need support" }).isDisabled()).toBe(true);
+    expect(await phone.getByTestId("support-state").getAttribute("data-state")).toBe("closed");
+    // The answered request is history now, not "is coming to you".
+    expect(await phone.getByTestId("support-responder").innerText()).toContain(
+      `fac1 ${node.tag} answered your request`,
+    );
+    expect(await phone.getByTestId("support-hint").innerText()).toMatch(
+      /no longer reaches anyone now that the session has ended\. If you are still in the room, call out or wave to a facilitator/,
     );
     await screenshot(phone, "live-participant-support-refused");
   });

@@ -55,7 +55,7 @@ describe("live dosing session in Chromium", () => {
     await vitalsAlert.waitFor({ timeout: 2000 });
     await vitalsAlert.getByRole("button", { name: "I'm on it" }).click();
     await facPage.getByTestId(`tile-${p1.id}`).getByRole("button", { name: "Release", exact: true }).click();
-    await facPage.getByTestId("release-transport").fill("Partner");
+    // [LIVE10] Going home as on the plan on file (the form's default).
     await facPage.getByTestId("release-submit").click();
     await expect.poll(() => facPage.getByTestId("form-error").innerText()).toMatch(/Earliest release is/);
 

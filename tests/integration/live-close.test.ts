@@ -50,14 +50,14 @@ describe.each<StoreKind>(["embedded", "redis"])("ending a live session on %s", (
     // Participants never end a session.
     expect(codeOf(await close(p1))).toBe("FORBIDDEN");
 
+    // Asked before the release (a released participant's press says whom to call instead).
+    const help = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
     await fac.ok("release:record", {
       id: randomUUID(),
       sessionId: sessionId(),
       participantId: p1Id,
-      transportBy: "Partner",
       planConfirmed: true,
     });
-    const help = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
 
     // [LIVE6] A pending alert: refused, and it names it.
     before = await head();

@@ -57,11 +57,12 @@ describe("live session rules on one node", () => {
     );
     await fac.ok("dose:record", { id: randomUUID(), ...base, mg: 20, kind: "primary" });
     t.clock.advance(60 * 60_000);
-    const release = { id: randomUUID(), ...base, transportBy: "Partner", planConfirmed: true };
+    // Asked before the release (once released, a press says whom to call instead).
+    const help = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
+    const release = { id: randomUUID(), ...base, planConfirmed: true };
     expect(await refused(fac, "release:record", release, "RULE_VIOLATION")).toMatch(/Earliest release is/);
     await fac.ok("release:record", { ...release, medicalTransferReason: "Transferred to hospital for observation" });
 
-    const help = await p1.ok<{ alertId: string }>("support:request", { id: randomUUID(), sessionId: sessionId() });
     const ofac = await pool.connect("ofac", otherCohort);
     // Another room's facilitator, naming this session or their own: no such alert for them.
     await refused(ofac, "alert:ack", { id: randomUUID(), sessionId: sessionId(), alertId: help.alertId }, "NOT_FOUND");
@@ -170,7 +171,8 @@ describe("live session rules on one node", () => {
       sessionId: sessionId(),
       participantId: p1Id,
       transportBy: "ZZDRIVER Sam",
-      planConfirmed: true,
+      planConfirmed: false,
+      planChange: "ZZPLANCHANGE the friend cannot come",
     });
     const last = await p2.ok<{ seq: number }>("checkin:send", {
       id: randomUUID(),
@@ -194,10 +196,14 @@ describe("live session rules on one node", () => {
         "vitals.recorded",
         "adverse.recorded",
         "dose.recorded",
-        "ZZDRIVER",
+        "participant.released",
+        "ZZPLANCHANGE",
       ])
         expect(all).not.toContain(secret);
     }
+    // [LIVE10] p1's own phone is told who is taking them home; nobody else's is.
+    expect(seenBy(p1)).toContain("ZZDRIVER Sam");
+    expect(seenBy(p2)).not.toContain("ZZDRIVER");
     expect(seenBy(p2)).not.toContain("ZZPRIVATE");
     expect(seenBy(p2)).not.toContain(help.alertId);
     // The participant does learn that their request was answered.

@@ -60,6 +60,8 @@ describe("privacy sweep (one node, Redis)", () => {
       contact: phoneMark(tag, 1),
       tnotes: M("TNOTES-P1"),
       journal: M("JOURNAL-P1"),
+      /** [LIVE10] Who takes p1 home after a change of plan: told to p1's own phone, nobody else's. */
+      ride: M("RIDE-P1"),
     };
     const P2 = {
       checkin: M("CHECKIN-P2"),
@@ -77,7 +79,6 @@ describe("privacy sweep (one node, Redis)", () => {
       dose: "13.37",
       planned: "17.37",
       adverse: M("ADVERSE"),
-      release: M("RELEASE-BY"),
       transfer: M("TRANSFER"),
       plan: M("PLANCHANGE"),
       flags: '"flags"',
@@ -155,7 +156,7 @@ describe("privacy sweep (one node, Redis)", () => {
       id: randomUUID(),
       sessionId,
       participantId: p1.id,
-      transportBy: STAFF.release,
+      transportBy: P1.ride,
       planConfirmed: false,
       planChange: STAFF.plan,
       medicalTransferReason: STAFF.transfer,
@@ -290,12 +291,13 @@ describe("privacy sweep (one node, Redis)", () => {
         P2.checkin,
         P1.lithium,
         P1.driver,
+        P1.ride,
         CIRCLE.shared,
         noteUpdate,
         CIRCLE.awareness,
       ]),
-    ).toHaveLength(vals(STAFF).length + vals(FNOTE).length + 7);
-    expect(leaked(p1.seen(), [P1.checkin, P1.lithium, P1.driver, P1.journal])).toHaveLength(4);
+    ).toHaveLength(vals(STAFF).length + vals(FNOTE).length + 8);
+    expect(leaked(p1.seen(), [P1.checkin, P1.lithium, P1.driver, P1.journal, P1.ride])).toHaveLength(5);
     expect(leaked(p2.seen(), [CIRCLE.shared, noteUpdate, title])).toHaveLength(3);
 
     const circleShared = [...vals(CIRCLE), noteUpdate];

@@ -31,9 +31,10 @@ function release(log: Log, id: string): void {
   log.apply(
     decideRelease(
       log.state,
-      { id: `rel-${id}`, sessionId: "s1", participantId: id, transportBy: "Partner", planConfirmed: true },
+      { id: `rel-${id}`, sessionId: "s1", participantId: id, planConfirmed: true },
       fac,
       log.ctx(),
+      { plan: { driver: "Partner", contact: "555-0100", notes: "" }, earlierDoses: [] },
     ),
   );
 }
@@ -64,7 +65,8 @@ describe("ending a live session (decide rules)", () => {
     log.apply(log.dose("d1", "p1", 10, "primary"));
     log.now += 8 * 60 * 60_000;
     release(log, "p1");
-    log.apply(decideSupport(log.state, { id: "help-2" }, p1));
+    // Someone not yet released asks (a released participant's press says whom to call instead).
+    log.apply(decideSupport(log.state, { id: "help-2" }, { userId: "p2", role: "participant" }));
     const r = refusal(() => decideClose(log.state, { id: "close" }, fac, name));
     expect(r.code).toBe("RULE_VIOLATION");
     expect(r.message).toContain("1 alert is waiting for a response");

@@ -23,6 +23,8 @@ import { AppError } from "../../shared/protocol/errors.js";
 import { Log, READY, T0, fac, p1 } from "../support/live-log.js";
 
 const fac2 = { userId: "f2", role: "facilitator" as const };
+/** [LIVE10] The transportation plan on file for p1, and no earlier dosing. */
+const SAM = { plan: { driver: "Sam (partner)", contact: "555-0100", notes: "" }, earlierDoses: [] };
 
 function opened(): Log {
   const log = new Log();
@@ -74,7 +76,7 @@ describe("live dosing session domain", () => {
       transportBy: "Sam (partner)",
       planConfirmed: true,
     };
-    expect(() => decideRelease(log.state, release, fac, log.ctx())).toThrow(
+    expect(() => decideRelease(log.state, release, fac, log.ctx(), SAM)).toThrow(
       /Earliest release is 21:00 UTC \(first dose at 17:00 UTC/,
     );
     const transfer = decideRelease(
@@ -82,17 +84,23 @@ describe("live dosing session domain", () => {
       { ...release, medicalTransferReason: "Chest pain, ambulance to St. Vincent" },
       fac,
       log.ctx(),
+      SAM,
     );
     expect(transfer[0]?.data).toMatchObject({ medicalTransferReason: "Chest pain, ambulance to St. Vincent" });
     log.now = T0 + 4 * 3600_000;
-    expect(decideRelease(log.state, release, fac, log.ctx())).toHaveLength(1);
+    expect(decideRelease(log.state, release, fac, log.ctx(), SAM).map((d) => d.type)).toEqual([
+      "participant.released",
+      "participant.going_home",
+    ]);
   });
 
   it("[LIVE10] release confirms who takes them home; a change from the plan must be described and is logged", () => {
     const log = admitted("p1");
     const base = { id: "r1", sessionId: "s1", participantId: "p1", transportBy: "A taxi", planConfirmed: false };
-    expect(() => decideRelease(log.state, base, fac, log.ctx())).toThrow(/describe the change/);
-    log.apply(decideRelease(log.state, { ...base, planChange: "Partner could not come; taxi booked" }, fac, log.ctx()));
+    expect(() => decideRelease(log.state, base, fac, log.ctx(), SAM)).toThrow(/describe the change/);
+    log.apply(
+      decideRelease(log.state, { ...base, planChange: "Partner could not come; taxi booked" }, fac, log.ctx(), SAM),
+    );
     expect(log.state.live.participants.p1?.release).toMatchObject({
       transportBy: "A taxi",
       planConfirmed: false,
@@ -225,7 +233,7 @@ describe("live dosing session domain", () => {
     expect(needsLookIn(log.state.live, "p1", log.state.lastCheckin.p1?.seq ?? null, oregon2025)).toBe(false);
   });
 
-  it("[LIVE8] systolic ≥ 180 or diastolic ≥ 120 raises a vitals alert at once; a reading with diastolic over systolic is refused", () => {
+  it("[LIVE8] systolic ≥ 180 or diastolic ≥ 120 raises a vitals alert at once; a reading with diastolic over systolic is flagged, not refused", () => {
     const log = admitted("p1");
     const v = { id: "v1", sessionId: "s1", participantId: "p1", systolic: 150, diastolic: 90, heartRate: 80 };
     expect(decideVitals(log.state, v, fac, log.ctx()).map((d) => d.type)).toEqual(["vitals.recorded"]);
@@ -240,9 +248,8 @@ describe("live dosing session domain", () => {
     expect(
       decideVitals(log.state, { ...v, id: "v2", diastolic: 120, systolic: 150 }, fac, log.ctx())[0]?.data.alert,
     ).toMatch(/150\/120/);
-    expect(() => decideVitals(log.state, { ...v, diastolic: 160 }, fac, log.ctx())).toThrow(
-      /Diastolic \(160\) must be below systolic \(150\)/,
-    );
+    const odd = decideVitals(log.state, { ...v, id: "v3", diastolic: 160 }, fac, log.ctx())[0]?.data;
+    expect(odd?.implausible).toMatch(/Diastolic \(160\) is not below systolic \(150\)\./);
   });
 
   it("[LIVE9] an adverse event keeps kind, severity, emergency services and description", () => {

@@ -67,16 +67,17 @@ describe("scheduling rules", () => {
     [35.01, false, 360],
     [50, false, 360],
   ])(
-    "[SCH7] at %s mg (all returning: %s) a dosing session lasts at least %s min; a minute less is refused",
+    "[SCH7] at %s mg (returning client: %s) a dosing session lasts at least %s min; a minute less is refused",
     (dose, returning, minutes) => {
       const cohort = cohortWith();
       const at = (m: number) => ({
         ...dosing(dose, 1, 1),
         end: toLocal(new Date(Date.parse(resolveLocal("2026-12-10T09:00", LA).instant) + m * 60_000).toISOString(), LA),
-        allReturning: returning,
       });
-      expect(schedule(cohort, at(minutes))).toHaveLength(1);
-      const err = refusal(() => schedule(cohort, at(minutes - 1)));
+      // Returning: p1 was dosed in this program three months before.
+      const context = ctx([], LA, returning ? { p1: ["2026-09-10T17:00:00.000Z"] } : {});
+      expect(schedule(cohort, at(minutes), context)).toHaveLength(1);
+      const err = refusal(() => schedule(cohort, at(minutes - 1), context));
       expect(err.message).toMatch(
         new RegExp(`^A dosing session at ${dose} mg lasts at least .+; this one is planned for .+\\.$`),
       );

@@ -4,6 +4,7 @@ import { SessionSchedule } from "../../shared/protocol/admin.js";
 import { PROFILES } from "../../shared/profiles/index.js";
 import { decideScheduleSession, type ScheduleContext } from "../../shared/scheduling/decide.js";
 import type { Booked } from "../../shared/scheduling/checks.js";
+import type { DosingHistory } from "../../shared/domain/live-returning.js";
 import type { StoredEvent } from "../../shared/log.js";
 import { AppError } from "../../shared/protocol/errors.js";
 
@@ -31,8 +32,8 @@ export function cohortWith(
 }
 
 let n = 0;
-export function ctx(booked: Booked[] = [], zone = LA): ScheduleContext {
-  return { profile: oregon, zone, booked, nameOf: (id) => `Facilitator ${id}`, newId: (p, id) => `${p}${id}` };
+export function ctx(booked: Booked[] = [], zone = LA, history: DosingHistory = {}): ScheduleContext {
+  return { profile: oregon, zone, booked, nameOf: (id) => `Facilitator ${id}`, newId: (p, id) => `${p}${id}`, history };
 }
 
 /** Decide one session from a loose command, through the shared schema as the server does. */

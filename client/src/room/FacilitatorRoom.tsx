@@ -14,6 +14,8 @@ import { RecordForm, type FormTarget } from "./RecordForms.js";
 import { StaffRoster } from "./StaffRoster.js";
 import { Timeline } from "./Timeline.js";
 import { useLiveContext } from "./useLiveContext.js";
+import { earliestFor } from "./release-time.js";
+import { useSignOutGuard } from "./live-guard.js";
 import "./room.css";
 
 /** Who needs attention first: an open alert, need_support, struggling, then everyone else by name. */
@@ -32,6 +34,9 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
   const [target, setTarget] = useState<FormTarget | null>(null);
   const [admitError, setAdmitError] = useState<string | null>(null);
   const closed = room.state.status === "closed";
+  useSignOutGuard(
+    room.state.status === "open" ? "Signed out, this device stops showing and sounding this session's alerts." : null,
+  );
   const admissions = Object.values(room.state.live.participants).filter((p) => p.admittedSeq !== null).length;
   const ctx = useLiveContext(sessionId, room.ready, admissions);
   const names = new Map(room.people.map((p) => [p.id, p.name]));
@@ -72,6 +77,16 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
           sessionId={sessionId}
           target={target}
           live={room.state.live.participants[target.participantId]}
+          context={{
+            release: ctx.release[target.participantId],
+            earliest: earliestFor(
+              room.state.live.participants[target.participantId],
+              ctx.profile,
+              ctx.release[target.participantId],
+            ).at,
+            openedAt: room.state.openedAt,
+            now,
+          }}
           onDone={() => {
             setTarget(null);
           }}
@@ -92,6 +107,8 @@ export function FacilitatorRoom(props: { room: SessionRoom; me: User }) {
               live={room.state.live.participants[p.id]}
               profile={ctx.profile}
               readiness={ctx.readiness[p.id]}
+              releaseView={ctx.release[p.id]}
+              endedAt={room.state.closedAt}
               alerts={alertsOf(p.id)}
               lookIn={
                 ctx.profile

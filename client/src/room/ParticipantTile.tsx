@@ -1,14 +1,15 @@
 import type { Alert } from "../../../shared/domain/alerts.js";
 import type { ParticipantLive } from "../../../shared/domain/live.js";
-import { earliestRelease, vitalsAlarming } from "../../../shared/domain/live-rules.js";
+import { vitalsAlarming } from "../../../shared/domain/live-rules.js";
 import type { Checkin } from "../../../shared/domain/session.js";
 import type { RuleProfile } from "../../../shared/profiles/index.js";
 import type { PublicUser } from "../../../shared/protocol/events.js";
-import type { ReadinessView } from "../../../shared/protocol/live.js";
+import type { ReadinessView, ReleaseView } from "../../../shared/protocol/live.js";
 import type { PresenceState } from "../../../shared/protocol/presence.js";
 import { ago, clock } from "../time.js";
 import { ALERT_LABEL, STATUS_LABEL } from "./labels.js";
 import { PresenceBadge } from "./PresenceBadge.js";
+import { earliestFor } from "./release-time.js";
 import "./room.css";
 import "./participant.css";
 
@@ -21,6 +22,10 @@ export interface TileProps {
   live: ParticipantLive | undefined;
   profile: RuleProfile | null;
   readiness: ReadinessView | undefined;
+  /** [LIVE10][LIVE2] The plan on file and whether they are a returning client. */
+  releaseView?: ReleaseView | undefined;
+  /** When the session ended, if it has: timers stop there. */
+  endedAt?: string | null;
   alerts: Alert[];
   lookIn: boolean;
   now: number;
@@ -42,8 +47,11 @@ export function ParticipantTile(props: TileProps) {
   const status = checkin?.status ?? "none";
   const released = live?.release ?? null;
   const admitted = live?.admittedSeq !== null && live?.admittedSeq !== undefined;
-  const earliest = live && profile ? earliestRelease(live, profile) : null;
+  const { at: earliest, returning } = earliestFor(live, profile, props.releaseView);
   const alarming = live?.vitals && profile ? vitalsAlarming(live.vitals, profile) : false;
+  // Timers stop when the person is released or the session ends: what they measured is over.
+  const stopAt = released ? Date.parse(released.at) : props.endedAt ? Date.parse(props.endedAt) : null;
+  const until = stopAt === null ? now : Math.min(now, stopAt);
   const urgent = props.alerts.length > 0;
   return (
     <li
@@ -99,11 +107,9 @@ export function ParticipantTile(props: TileProps) {
             <dt>First dose</dt>
             <dd>{clock(live.firstDoseAt)}</dd>
             <dt>Elapsed</dt>
-            <dd data-testid={`elapsed-${person.id}`}>{elapsed(live.firstDoseAt, now)}</dd>
-            <dt>Earliest release</dt>
-            <dd data-testid={`earliest-${person.id}`}>
-              {earliest ? clock(earliest) : "—"}
-              {earliest && Date.parse(earliest) <= now ? " (reached)" : ""}
+            <dd data-testid={`elapsed-${person.id}`}>
+              {elapsed(live.firstDoseAt, until)}
+              {stopAt !== null && <span className="muted"> (stopped)</span>}
             </dd>
           </>
         ) : (
@@ -120,8 +126,8 @@ export function ParticipantTile(props: TileProps) {
             <dd className={alarming ? "flag-strong" : undefined} data-testid={`vitals-${person.id}`}>
               {alarming && <span aria-hidden="true">⚠ </span>}
               {live.vitals.systolic}/{live.vitals.diastolic} · pulse {live.vitals.heartRate} ·{" "}
-              {ago(live.vitals.at, now)}
-              {alarming && " (over the alert limit)"}
+              {ago(live.vitals.at, until)}
+              {alarming && " (at the alert limit)"}
             </dd>
           </>
         )}
@@ -132,10 +138,26 @@ export function ParticipantTile(props: TileProps) {
           </>
         )}
       </dl>
+      {live?.vitals?.implausible && !released && (
+        <p className="remeasure" data-testid={`remeasure-${person.id}`}>
+          <span aria-hidden="true">↻ </span>Measure again: {live.vitals.implausible}
+        </p>
+      )}
+      {!released && earliest && (
+        <p
+          className={Date.parse(earliest) <= now ? "release-time reached" : "release-time"}
+          data-testid={`earliest-${person.id}`}
+        >
+          {Date.parse(earliest) <= now ? "Can be released — earliest was " : "Earliest release "}
+          <time dateTime={earliest}>{clock(earliest)}</time>
+          {returning && <span className="muted"> · returning client</span>}
+        </p>
+      )}
       {released ? (
         <p className="muted small" data-testid={`released-${person.id}`}>
           Released {clock(released.at)} with {released.transportBy}
-          {released.medicalTransferReason ? " (medical transfer)" : ""}
+          {released.planConfirmed ? " (as planned)" : " (changed from the plan)"}
+          {released.medicalTransferReason ? " · medical transfer" : ""}
         </p>
       ) : admitted ? (
         <div className="tile-actions">

@@ -31,8 +31,16 @@ function remember(sessionId: string, id: string | null): void {
  * connections, server errors and reloads, and once a facilitator answers it says who is coming.
  * If it cannot get through for a while, or the server refuses it for good, it tells the person to
  * call out to a facilitator instead of leaving them waiting on a phone (support-status.ts).
+ * Once the phone no longer reaches anyone (released, or the session ended) the button is off and
+ * says so, with whom to call instead — a button that looks live but reaches nobody is worse.
  */
-export function SupportButton(props: { sessionId: string; mine: Alert | null; name: (id: string) => string }) {
+export function SupportButton(props: {
+  sessionId: string;
+  mine: Alert | null;
+  name: (id: string) => string;
+  /** [LIVE10][LIVE6] Released or ended: the button is off and this line says what to do instead. */
+  over: string | null;
+}) {
   const { sessionId, mine } = props;
   const [sending, setSending] = useState<string | null>(() => stored(sessionId));
   const [error, setError] = useState<string | null>(null);
@@ -75,10 +83,11 @@ export function SupportButton(props: { sessionId: string; mine: Alert | null; na
     pending,
     answered: answered?.ack ? { by: props.name(answered.ack.by), at: clock(answered.ack.at) } : null,
     failed: error,
+    over: props.over,
   });
 
   function press(): void {
-    if (sending !== null || pending) return; // already on its way, or already with the facilitators
+    if (sending !== null || pending || props.over) return; // on its way, with the facilitators, or over
     setError(null);
     setSince(Date.now());
     setNow(Date.now());
@@ -87,7 +96,14 @@ export function SupportButton(props: { sessionId: string; mine: Alert | null; na
 
   return (
     <section className="support" aria-label="Ask for support">
-      <button type="button" className="support-button" onClick={press} data-testid="support-button">
+      <button
+        type="button"
+        className="support-button"
+        onClick={press}
+        disabled={props.over !== null}
+        aria-describedby={props.over !== null ? "support-hint" : undefined}
+        data-testid="support-button"
+      >
         I need support
       </button>
       <p
@@ -97,12 +113,17 @@ export function SupportButton(props: { sessionId: string; mine: Alert | null; na
         data-testid="support-state"
         data-state={view.state}
       >
-        {view.state === "acknowledged" ? <span data-testid="support-responder">{view.text}</span> : view.text}
+        {view.state === "acknowledged" || (view.state === "closed" && view.text) ? (
+          <span data-testid="support-responder">{view.text}</span>
+        ) : (
+          view.text
+        )}
       </p>
       {view.hint && (
         <p
+          id="support-hint"
           className={view.state === "failed" ? "support-hint urgent" : "support-hint"}
-          role="alert"
+          role={view.state === "closed" ? undefined : "alert"}
           data-testid="support-hint"
         >
           {view.hint}

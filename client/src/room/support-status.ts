@@ -6,7 +6,7 @@
  * request is still on its way say so, and after a while tell them not to wait on the phone; a
  * final refusal says plainly that it was NOT sent and to call out to a facilitator.
  */
-export type SupportState = "idle" | "sending" | "sent" | "acknowledged" | "failed";
+export type SupportState = "idle" | "sending" | "sent" | "acknowledged" | "failed" | "closed";
 
 /** After this long without an ack the screen adds "call out if you need someone now". */
 export const SUPPORT_SLOW_MS = 10_000;
@@ -22,6 +22,11 @@ export interface SupportFacts {
   answered: { by: string; at: string } | null;
   /** The server refused the latest press for good, in its words. */
   failed: string | null;
+  /**
+   * [LIVE10][LIVE6] The phone no longer reaches the facilitators (released, or the session
+   * ended): what to do instead. The button is off, and an answered request is history, not news.
+   */
+  over?: string | null;
 }
 
 export interface SupportView {
@@ -34,6 +39,11 @@ export interface SupportView {
 const CALL_OUT = "If you need someone now, call out or wave to a facilitator.";
 
 export function supportView(f: SupportFacts): SupportView {
+  if (f.over) {
+    // "X is coming to you" is resolved: said as what happened, in the past.
+    const text = f.answered ? `${f.answered.by} answered your request at ${f.answered.at}.` : "";
+    return { state: "closed", text, hint: f.over };
+  }
   if (f.pending)
     return { state: "sent", text: "Sent. The facilitators have been told; someone will come to you.", hint: null };
   if (f.sending) {

@@ -11,7 +11,11 @@ import { PageHeading } from "../PageHeading.js";
 export function Home(props: { me: Me; refresh: () => Promise<void> }) {
   const { me, refresh } = props;
 
-  // New sessions appear when the person comes back to the tab (no live cohort feed yet).
+  // New sessions, and sessions that ended, appear when the person comes back to this page or to
+  // the tab (no live cohort feed yet).
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
   useEffect(() => {
     const onVisible = (): void => {
       if (document.visibilityState === "visible") void refresh();
@@ -54,7 +58,17 @@ function Cohort(props: { cohort: CohortSummary; canStart: boolean }) {
               <Link href={`/session/${encodeURIComponent(s.id)}`} data-testid={`session-link-${s.id}`}>
                 {s.title}
               </Link>
-              <span className="muted"> · started {dateTime(s.openedAt)}</span>
+              {s.closedAt ? (
+                <span className="muted" data-testid={`session-ended-${s.id}`}>
+                  {" "}
+                  · <strong className="ended-tag">ended</strong> {dateTime(s.closedAt)}
+                </span>
+              ) : (
+                <span className="muted">
+                  {" "}
+                  · <strong className="live-tag">live</strong>, started {dateTime(s.openedAt)}
+                </span>
+              )}
             </li>
           ))}
         </ul>

@@ -1,4 +1,11 @@
-import { decideAdverse, decideDose, decideRelease, decideVitals } from "../../../shared/domain/live-decide.js";
+import {
+  decideAdverse,
+  decideDose,
+  decideRelease,
+  decideVitals,
+  type ReleaseFacts,
+} from "../../../shared/domain/live-decide.js";
+import { dosingHistory } from "../../domain/dosing-history.js";
 import { Commands } from "../../../shared/protocol/events.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import type { UserRecord } from "../../auth/users.js";
@@ -17,6 +24,22 @@ import { firstSeq } from "./acks.js";
 function facilitatorOnly(user: UserRecord, what: string): UserRecord {
   if (user.role !== "facilitator") throw new AppError(ErrorCode.FORBIDDEN, `Only a facilitator can ${what}.`);
   return user;
+}
+
+/**
+ * [LIVE10][LIVE2] What a release is checked against, from the cohort's and the program's logs: the
+ * transportation plan on file and the participant's doses in the program's other sessions.
+ */
+async function releaseFacts(
+  s: Services,
+  user: UserRecord,
+  sessionId: string,
+  participantId: string,
+): Promise<ReleaseFacts> {
+  const { cohort, program } = await s.directory.sessionFor(user, sessionId);
+  const history = await dosingHistory(s, program, [participantId], sessionId);
+  const transport = cohort.records[participantId]?.transport ?? null;
+  return { plan: transport, earlierDoses: history[participantId] ?? [] };
 }
 
 /** What facilitators record about a participant: doses, vitals, adverse events, the release. */
@@ -58,8 +81,9 @@ export function liveRecordHandlers(
 
     "release:record": command(Commands["release:record"], async (p, socket) => {
       const user = facilitatorOnly(socket.data.user, "release a participant");
+      const facts = await releaseFacts(s, user, p.sessionId, p.participantId);
       const run = await runLive(s, user, p.sessionId, clientKey(user.id, "release:record", p.id), (st, ctx) =>
-        decideRelease(st, p, viewerOf(user), ctx),
+        decideRelease(st, p, viewerOf(user), ctx, facts),
       );
       return { seq: firstSeq(run.events, "release") };
     }),

@@ -6,7 +6,9 @@ import { isOnBreak } from "../../../shared/domain/live-rules.js";
 import { isStaff } from "../../../shared/domain/roles.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
-import type { ReadinessView } from "../../../shared/protocol/live.js";
+import type { ReadinessView, ReleaseView } from "../../../shared/protocol/live.js";
+import { lastEarlierDose } from "../../../shared/domain/live-returning.js";
+import { dosingHistory } from "../../domain/dosing-history.js";
 import { viewerOf } from "../../domain/directory.js";
 import type { Services } from "../../services.js";
 import { clientKey } from "../../domain/stream-service.js";
@@ -98,7 +100,17 @@ export function liveHandlers(
       const { profile } = rulesOf(program);
       const readiness: Record<string, ReadinessView> = {};
       for (const id of cohort.participants) readiness[id] = readinessOf(cohort, id, profile, firstDosingAt(cohort, id));
-      return { profile, readiness };
+      // [LIVE10][LIVE2] The plan each release is confirmed against, and whether each is a returning client.
+      const history = await dosingHistory(s, program, cohort.participants, p.sessionId);
+      const release: Record<string, ReleaseView> = {};
+      for (const id of cohort.participants) {
+        const t = cohort.records[id]?.transport ?? null;
+        release[id] = {
+          plan: t ? { driver: t.driver, contact: t.contact, notes: t.notes } : null,
+          lastEarlierDose: lastEarlierDose(history[id]),
+        };
+      }
+      return { profile, readiness, release };
     }),
   };
 }
