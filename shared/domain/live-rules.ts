@@ -44,7 +44,11 @@ export function ratioStatus(s: LiveState, profile: RuleProfile, without: string 
 export function describeRatio(r: RatioStatus): string {
   const capText = r.cap === null ? "no allowed ratio" : `1 facilitator per ${r.cap}`;
   const needed = r.needed === Infinity ? "more facilitators" : plural(r.needed, "facilitator");
-  return `${plural(r.participants, "participant")} at ${r.highestMg} mg (${capText}) need ${needed} in the room; ${r.facilitators} ${r.facilitators === 1 ? "is" : "are"} there.`;
+  const there = `${r.facilitators} ${r.facilitators === 1 ? "is" : "are"} there`;
+  // Before anyone is in the room or dosed, "0 participants at 0 mg need 0 facilitators" says nothing.
+  if (r.participants === 0) return `No participants in the room yet; ${plural(r.facilitators, "facilitator")} there.`;
+  const dose = r.highestMg === 0 ? "before any dose" : `at ${r.highestMg} mg`;
+  return `${plural(r.participants, "participant")} ${dose} (${capText}) need ${needed} in the room; ${there}.`;
 }
 
 function plural(n: number, word: string): string {

@@ -15,7 +15,7 @@ import {
   decideVitals,
 } from "../../shared/domain/live-decide.js";
 import { decideLiveChecks } from "../../shared/domain/live-checks.js";
-import { earliestRelease, needsLookIn, ratioStatus } from "../../shared/domain/live-rules.js";
+import { describeRatio, earliestRelease, needsLookIn, ratioStatus } from "../../shared/domain/live-rules.js";
 import { pendingAlerts } from "../../shared/domain/alerts.js";
 import type { Draft } from "../../shared/domain/live-types.js";
 import { oregon2025 } from "../../shared/profiles/oregon-2025.js";
@@ -127,6 +127,27 @@ describe("live dosing session domain", () => {
     expect(decideLiveChecks(log.state, log.now, oregon2025)).toEqual([]);
     log.apply(decideRoomTransition(log.state, { userId: "f2", role: "facilitator", present: true }));
     expect(decideLiveChecks(log.state, log.now, oregon2025).map((d) => d.type)).toEqual(["alert.resolved"]);
+  });
+
+  it('[LIVE3] the ratio line says who is in the room before anyone is dosed, not "0 mg need 0"', () => {
+    const status = (participants: number, facilitators: number, highestMg: number) =>
+      describeRatio({
+        participants,
+        facilitators,
+        highestMg,
+        cap: 25,
+        needed: participants === 0 ? 0 : 1,
+        holds: true,
+      });
+    expect(status(0, 1, 0)).toBe("No participants in the room yet; 1 facilitator there.");
+    expect(status(3, 2, 0)).toBe(
+      "3 participants before any dose (1 facilitator per 25) need 1 facilitator in the room; 2 are there.",
+    );
+    const log = admitted("p1", "p2", "p3");
+    log.apply(log.dose("d1", "p1", 40, "primary"));
+    expect(describeRatio(ratioStatus(log.state.live, oregon2025))).toBe(
+      "3 participants at 40 mg (1 facilitator per 2) need 2 facilitators in the room; 2 are there.",
+    );
   });
 
   it("[LIVE4] a break is allowed only while the ratio holds without the facilitator; past 5 minutes it alerts", () => {

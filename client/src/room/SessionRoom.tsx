@@ -36,7 +36,7 @@ export function SessionRoom(props: { sessionId: string; me: User }) {
           {room.state.title || "Live session"}
         </PageHeading>
         <span className="muted" data-testid="session-status" data-status={room.state.status}>
-          {!room.ready ? "Joining…" : room.state.status === "closed" ? "This session has ended." : "Live"}
+          {!room.ready ? "Joining…" : room.state.status === "closed" ? "Ended" : "Live"}
         </span>
       </div>
       {room.ready && !room.connected && (
