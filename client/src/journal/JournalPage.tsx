@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { JournalEntry } from "../../../shared/domain/journal.js";
 import type { Me } from "../api.js";
 import { useCircleRoom } from "../circle/useCircleRoom.js";
+import { JournalComposer } from "./JournalComposer.js";
 import { JournalEntries, type ShareTarget } from "./JournalEntries.js";
 import { useJournal } from "./useJournal.js";
 import "../circle/circle.css";
@@ -16,8 +17,6 @@ import { PageHeading } from "../PageHeading.js";
 export function JournalPage(props: { me: Me }) {
   const { me } = props;
   const journal = useJournal(me.user.id);
-  const [text, setText] = useState("");
-  const [error, setError] = useState<string | null>(null);
   const [shares, setShares] = useState<Record<string, ShareTarget>>({});
   // Newest circle first: an entry written outside any circle is offered to the newest one.
   const circles = me.cohorts.flatMap((c) => c.circles).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
@@ -25,12 +24,6 @@ export function JournalPage(props: { me: Me }) {
   const onShares = useCallback((t: ShareTarget) => {
     setShares((m) => ({ ...m, [t.circleId]: t }));
   }, []);
-
-  async function save(): Promise<void> {
-    const err = await journal.write(text, null);
-    setError(err);
-    if (err === null) setText("");
-  }
 
   const targetOf = (e: JournalEntry): ShareTarget | null => {
     const where = Object.values(shares).find((t) => t.shared.has(e.entryId));
@@ -53,29 +46,7 @@ export function JournalPage(props: { me: Me }) {
       ))}
       <section className="card" aria-labelledby="journal-new-title">
         <h2 id="journal-new-title">New entry</h2>
-        <textarea
-          aria-label="New journal entry"
-          rows={5}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-          }}
-          data-testid="journal-text"
-        />
-        <button
-          type="button"
-          className="primary"
-          disabled={journal.busy}
-          onClick={() => void save()}
-          data-testid="journal-save"
-        >
-          Save to my journal
-        </button>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <JournalComposer journal={journal} circleId={null} rows={5} />
       </section>
       <section className="card" aria-labelledby="journal-entries-title" data-testid="journal">
         <h2 id="journal-entries-title">Entries</h2>
