@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { AlertNotice, AlertNoticeSnapshot } from "../../shared/protocol/live.js";
 import type { TestClient } from "../support/client.js";
 import { mainCohort } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running } from "../support/harness.js";
 import { freshPrefix } from "../support/ids.js";
+import { noticeSnapshots, pushedNotices } from "../support/notices.js";
 import { ClientPool } from "../support/pool.js";
 
 /**
@@ -33,16 +33,8 @@ describe("alert notices follow their alert", () => {
   const on = (node: Running, key: string) => pool.connect(key, mainCohort, node.url);
   const join = (c: TestClient) => c.ok("session:join", { sessionId: sessionId(), since: null });
   const tickBoth = () => Promise.all([A.app.tick(), B.app.tick()]);
-  const pushed = (c: TestClient): AlertNotice[] =>
-    c.received.flatMap((r) => {
-      const n = r.name === "alert:notice" ? AlertNotice.safeParse(r.payload) : null;
-      return n?.success ? [n.data] : [];
-    });
-  const snapshots = (c: TestClient): AlertNoticeSnapshot[] =>
-    c.received.flatMap((r) => {
-      const n = r.name === "alert:notices" ? AlertNoticeSnapshot.safeParse(r.payload) : null;
-      return n?.success ? [n.data] : [];
-    });
+  const pushed = pushedNotices;
+  const snapshots = noticeSnapshots;
 
   it("[LIVE6] an escalation notice names the session and cohort, is followed by who answered and when, and a reconnect after the answer brings no 'no response' notice back", async () => {
     const admin = await on(A, "admin");

@@ -3,7 +3,6 @@ import * as Y from "yjs";
 import type { Alert } from "../../shared/domain/alerts.js";
 import { streamName, type StoredEvent } from "../../shared/log.js";
 import type { Ack } from "../../shared/protocol/errors.js";
-import { AlertNotice, AlertNoticeSnapshot } from "../../shared/protocol/live.js";
 import type { TestClient } from "../support/client.js";
 import { mainCohort } from "../support/fixtures.js";
 import type { ClockedNode } from "../support/pool.js";
@@ -23,16 +22,7 @@ export const sid = (...parts: (string | number)[]): string => `$${parts.join(":"
 export const codeOf = (r: Ack<unknown>): string => (r.ok ? "ok" : r.error.code);
 export const fullEvents = (c: TestClient, type: string): StoredEvent[] =>
   c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e && e.type === type);
-/** Every notice this client was sent: pushed one by one, or in the snapshot a connection gets. */
-export const notices = (c: TestClient): AlertNotice[] =>
-  c.received.flatMap((r) => {
-    if (r.name === "alert:notice") {
-      const n = AlertNotice.safeParse(r.payload);
-      return n.success ? [n.data] : [];
-    }
-    const snap = r.name === "alert:notices" ? AlertNoticeSnapshot.safeParse(r.payload) : null;
-    return snap?.success ? snap.data.notices : [];
-  });
+export { notices } from "../support/notices.js";
 const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
 export const update = (text: string): string => {
   const d = new Y.Doc();

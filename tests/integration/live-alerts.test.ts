@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { streamName, type StoredEvent } from "../../shared/log.js";
-import { AlertNotice, AlertNoticeSnapshot } from "../../shared/protocol/live.js";
 import type { TestClient } from "../support/client.js";
 import { mainCohort, otherCohort } from "../support/fixtures.js";
 import { ManualClock, startApp, type Running } from "../support/harness.js";
 import { freshPrefix } from "../support/ids.js";
+import { notices } from "../support/notices.js";
 import { ClientPool } from "../support/pool.js";
 
 /**
@@ -43,16 +43,6 @@ describe("live alerts across two nodes", () => {
   const logged = async (): Promise<StoredEvent[]> => (await A.stores.log.read(stream(), 0, 1000)).events;
   const fullEvents = (c: TestClient, type: string): StoredEvent[] =>
     c.events.map((m) => m.event).filter((e): e is StoredEvent => "type" in e && e.type === type);
-  /** Every notice this client was sent: pushed one by one, or in the snapshot a connection gets. */
-  const notices = (c: TestClient): AlertNotice[] =>
-    c.received.flatMap((r) => {
-      if (r.name === "alert:notice") {
-        const n = AlertNotice.safeParse(r.payload);
-        return n.success ? [n.data] : [];
-      }
-      const snap = r.name === "alert:notices" ? AlertNoticeSnapshot.safeParse(r.payload) : null;
-      return snap?.success ? snap.data.notices : [];
-    });
   /** Both nodes run the check at the same moved instant, as their timers would. */
   const tickBoth = () => Promise.all([A.app.tick(), B.app.tick()]);
 
