@@ -123,7 +123,7 @@ describe("alert notices for facilitators and admins in Chromium", () => {
     const answered = banner.locator('li[data-state="answered"]');
     await answered.waitFor({ timeout: 10_000 });
     expect(await answered.innerText()).toMatch(
-      new RegExp(`Answered by fac1 ${tag} at \\d{1,2}:\\d{2} [AP]M \\w+: p1 ${tag} asked for support in Dosing day`),
+      new RegExp(`Answered by fac1 ${tag} at \\d{2}:\\d{2} \\w+: p1 ${tag} asked for support in Dosing day`),
     );
     expect(await answered.innerText()).not.toMatch(/no response/i);
     expect(await admin.getByTestId("live-polite").innerText()).toMatch(new RegExp(`^Answered by fac1 ${tag}`));
