@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
+import { randomUUID } from "node:crypto";
 import { screenshot } from "../support/browser.js";
 import { facilitatorInSession, invitePhone, useBrowserApp } from "../support/e2e.js";
+import { ClientPool } from "../support/pool.js";
 
 /**
  * A dosing day as the room lives it (issue 11): a facilitator on a laptop, participants on 390 px
@@ -27,7 +29,33 @@ describe("dosing day in Chromium", () => {
     }, minutesAgo);
   }
 
-  it("[LIVE1] [LIVE2] [LIVE8] [LIVE10] [LIVE6] backdated dose, earliest release on the tile, release against the plan, the released and ended phones, sign-out asks first", async () => {
+  /**
+   * [SCH7] An earlier dosing day of the program, through the real commands: `key` was dosed 2 mg
+   * there 11 h ago, released as planned, and the day was closed — a returning client today.
+   */
+  async function earlierDosingDay(key: string): Promise<void> {
+    const pool = new ClientPool(() => app.node);
+    try {
+      const fac = await pool.connect("fac1");
+      const participantId = (await app.person(key)).id;
+      const { sessionId } = await fac.ok<{ sessionId: string }>("session:open", {
+        id: randomUUID(),
+        cohortId: `cohort-${app.node.tag}`,
+        title: "An earlier dosing day",
+      });
+      await fac.ok("session:join", { sessionId, since: null });
+      await fac.ok("participant:admit", { id: randomUUID(), sessionId, participantId });
+      const givenAt = new Date(Date.now() - 11 * 3_600_000).toISOString();
+      await fac.ok("dose:record", { id: randomUUID(), sessionId, participantId, mg: 2, kind: "primary", givenAt });
+      await fac.ok("release:record", { id: randomUUID(), sessionId, participantId, planConfirmed: true });
+      await fac.ok("session:close", { id: randomUUID(), sessionId });
+    } finally {
+      pool.closeAll();
+    }
+  }
+
+  it("[LIVE1] [LIVE2] [SCH7] [LIVE8] [LIVE10] [LIVE6] backdated dose, earliest release on the tile (a returning client's too), release against the plan, the released and ended phones, sign-out asks first", async () => {
+    await earlierDosingDay("p2");
     const { sessionId, facPage } = await facilitatorInSession(app);
     const [p1, p2, p3] = [await phone("p1", sessionId), await phone("p2", sessionId), await phone("p3", sessionId)];
     for (const p of [p1, p2, p3])
@@ -61,6 +89,15 @@ describe("dosing day in Chromium", () => {
     const earliest = facPage.getByTestId(`earliest-${p2.id}`);
     await expect.poll(() => earliest.innerText()).toMatch(/^Earliest release \d{2}:\d{2} \S+/);
     await facPage.getByTestId(`tile-${p2.id}`).scrollIntoViewIfNeeded();
+    // [SCH7] p2 was dosed on an earlier day of the program: a returning client, 30 min, not 1 h.
+    await expect.poll(() => earliest.innerText()).toMatch(/ · returning client$/);
+    const releaseAt = Date.parse((await earliest.locator("time").getAttribute("datetime")) ?? "");
+    expect(Math.abs(releaseAt - Date.now() - 30 * 60_000)).toBeLessThan(2 * 60_000);
+    // p1 never dosed before: the full hour after their dose 90 min ago, and no "returning" on the tile.
+    const p1Earliest = facPage.getByTestId(`earliest-${p1.id}`);
+    expect(await p1Earliest.innerText()).not.toMatch(/returning/);
+    const p1At = Date.parse((await p1Earliest.locator("time").getAttribute("datetime")) ?? "");
+    expect(Math.abs(p1At - (Date.now() - 30 * 60_000))).toBeLessThan(2 * 60_000);
     await screenshot(facPage, "dosing-tile-earliest-release");
 
     // [LIVE8] 120/120: implausible, and at the diastolic limit — it alerts and asks for a re-measure.
