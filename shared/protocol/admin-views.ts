@@ -22,7 +22,7 @@ export const ScheduleItem = z.object({
   shifted: z.boolean(),
   /** [SCH9] iCalendar SEQUENCE: how many times the plan has changed. */
   sequence: z.number().int().min(0),
-  /** Cancelled sessions appear only in calendar feeds, so calendar apps remove them. */
+  /** Cancelled sessions stay in calendar feeds (so calendar apps remove them) and on the cohort schedule, marked. */
   status: z.enum(["scheduled", "cancelled"]),
   cohortId: z.string(),
   cohortName: z.string(),

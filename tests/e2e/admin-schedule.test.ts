@@ -114,15 +114,20 @@ describe("admins and schedules in Chromium", () => {
     await expect.poll(() => edit.count()).toBe(0);
     await expect.poll(() => circles.first().locator(".sched-time").innerText()).toBe("Thu 25 Feb, 19:00–20:30 PST");
 
-    // Cancel another one: asked first, then gone from the schedule.
+    // Cancel another one: asked first, then marked cancelled where it was, with nothing to change.
     await expect.poll(() => circles.count()).toBe(6);
-    await circles
-      .nth(1)
-      .getByRole("button", { name: /Change or cancel/ })
-      .click();
+    const second = circles.nth(1);
+    const secondId = await second.getAttribute("data-testid");
+    await second.getByRole("button", { name: /Change or cancel/ }).click();
     await admin.getByRole("button", { name: "Cancel this session…" }).click();
     await admin.getByRole("button", { name: "Yes, cancel the session" }).click();
-    await expect.poll(() => circles.count()).toBe(5);
+    await expect.poll(() => admin.locator('.sched-item.kind-circle[data-status="scheduled"]').count()).toBe(5);
+    const cancelled = admin.getByTestId(secondId ?? "");
+    expect(await cancelled.getAttribute("data-status")).toBe("cancelled");
+    expect(await cancelled.innerText()).toContain("Cancelled");
+    expect(await cancelled.getByRole("button", { name: /Change or cancel/ }).count()).toBe(0);
+    await cancelled.scrollIntoViewIfNeeded();
+    await screenshot(admin, "admin-session-cancelled");
 
     // [SCH5] A capacity over the 25-person group limit is refused, naming the limit.
     await admin.goto(`${node.url}/admin/program/${spec.programId}`);

@@ -69,16 +69,15 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
   const participants = stream.state.participants
     .map((id) => people.get(id))
     .filter((p): p is Person => p !== undefined);
+  // Cancelled sessions stay on the cohort's schedule, marked so, for whoever had them planned.
   const schedule: ScheduleItem[] = stream.ready
-    ? stream.state.schedule.map((s) => ({
-        ...s,
-        status: "scheduled" as const,
-        cohortId,
-        cohortName: stream.state.name,
-      }))
+    ? [
+        ...stream.state.schedule.map((s) => ({ ...s, status: "scheduled" as const })),
+        ...stream.state.cancelled.map((s) => ({ ...s, status: "cancelled" as const })),
+      ].map((s) => ({ ...s, cohortId, cohortName: stream.state.name }))
     : overview.schedule;
 
-  const editingItem = schedule.find((x) => x.id === editing);
+  const editingItem = schedule.find((x) => x.id === editing && x.status === "scheduled");
 
   async function newInvite(): Promise<void> {
     const r = await http("POST", `/api/admin/cohorts/${encodeURIComponent(cohortId)}/invites`, Invite, {

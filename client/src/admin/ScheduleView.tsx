@@ -51,7 +51,12 @@ export function ScheduleView(props: {
   const item = (s: ScheduleItem) => {
     const who = peopleLine(s, props.names);
     return (
-      <li key={s.id} className={`sched-item kind-${s.kind}`} data-testid={`sched-${s.id}`}>
+      <li
+        key={s.id}
+        className={`sched-item kind-${s.kind}${s.status === "cancelled" ? " sched-cancelled" : ""}`}
+        data-testid={`sched-${s.id}`}
+        data-status={s.status}
+      >
         <span className="sched-time">
           {mode === "week" ? hoursRange(s.start, s.end, zone) : timeRange(s.start, s.end, zone)}
         </span>
@@ -59,22 +64,25 @@ export function ScheduleView(props: {
           <strong>{s.title}</strong> <span className="muted">· {KIND[s.kind]}</span>
           {s.plannedDoseMg !== null && <span className="muted"> · planned {s.plannedDoseMg} mg</span>}
           {who && <span className="sched-people">{who}</span>}
+          {s.status === "cancelled" && <span className="badge cancelled-badge">Cancelled</span>}
           {s.shifted && (
             <span className="badge" title="This date's time fell in a daylight-saving gap">
               moved forward 1 h (clock change)
             </span>
           )}
         </span>
-        <span className="sched-actions">
-          <a
-            className="small"
-            href={`/api/calendar/${encodeURIComponent(s.cohortId)}/${encodeURIComponent(s.id)}.ics`}
-            download
-          >
-            Add to calendar
-          </a>
-          {props.actions?.(s)}
-        </span>
+        {s.status === "scheduled" && (
+          <span className="sched-actions">
+            <a
+              className="small"
+              href={`/api/calendar/${encodeURIComponent(s.cohortId)}/${encodeURIComponent(s.id)}.ics`}
+              download
+            >
+              Add to calendar
+            </a>
+            {props.actions?.(s)}
+          </span>
+        )}
       </li>
     );
   };
