@@ -125,6 +125,11 @@ describe("alert notifications in Chromium", () => {
 
       // Still hidden when the first alert escalates at 15 s: its notice (alert:notice) shows too.
       await notificationShown(page, first.alertId, "Holdspace: support still needed", 25_000);
+      // Answered: its notification is taken down, never left saying "no one has answered yet".
+      await page.locator(`[data-testid="alert-${first.alertId}"]`).getByRole("button", { name: "I'm on it" }).click();
+      await expect
+        .poll(async () => (await shownNotifications(page)).filter((n) => n.tag === first.alertId), { timeout: 10_000 })
+        .toEqual([]);
       await page.evaluate(() => document.documentElement.removeAttribute("data-test-hidden"));
       await screenshot(page, "notifications-facilitator-room-after-turning-on");
     } finally {

@@ -42,6 +42,13 @@ function raisedIn(m: StreamEventMessage): { sessionId: string; alertId: string; 
 
 const reasonOf = (n: AlertNotice): PushReason => (n.tier > 0 || n.reminder > 0 ? "escalated" : "raised");
 
+/** An answered, resolved or ended alert: its system notification, if one is up, is taken down. */
+async function closeShown(tag: string): Promise<void> {
+  const reg = await workerRegistration();
+  if (reg === null) return;
+  for (const n of await reg.getNotifications({ tag })) n.close();
+}
+
 /**
  * [LIVE6] While `enabled` (staff who turned notifications on and the browser allows them): a new
  * alert in a room open in this tab, and every alert notice (escalations, reminders, ratio) that
@@ -52,8 +59,10 @@ export function useHiddenTabNotifications(enabled: boolean): void {
   useEffect(() => {
     if (!enabled) return;
     const socket = getSocket();
+    // A notice follows its alert (issue 11): only a waiting one may say "still needed".
     const onNotice = (n: AlertNotice): void => {
-      void showWhenHidden(alertPushPayload(n, reasonOf(n)));
+      if (n.state === "waiting") void showWhenHidden(alertPushPayload(n, reasonOf(n)));
+      else void closeShown(n.alertId);
     };
     const onEvent = (m: StreamEventMessage): void => {
       const raised = raisedIn(m);
