@@ -88,6 +88,7 @@ export class StreamService {
     journal: new Map(),
     fnote: new Map(),
     index: new Map(),
+    outcome: new Map(),
   };
   private readonly queue = new KeyedQueue();
 

@@ -7,7 +7,7 @@ import type { Draft } from "./live-types.js";
  * pending, escalated or acknowledged is derived from the log, so every node computes the same
  * answer and no process's memory is the truth (DESIGN.md "Alerts").
  */
-export const AlertKind = z.enum(["support", "ratio", "break", "vitals"]);
+export const AlertKind = z.enum(["support", "ratio", "break", "vitals", "selfharm"]);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 /** [LIVE6] Unacknowledged this long after it was raised, an alert escalates to the next tier. */

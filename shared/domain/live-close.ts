@@ -33,6 +33,7 @@ const KIND_WORD: Record<AlertKind, string> = {
   ratio: "ratio alert",
   break: "break alert",
   vitals: "vitals alert",
+  selfharm: "questionnaire safety alert",
 };
 
 function count(n: number, one: string, many: string): string {

@@ -8,6 +8,7 @@ import { circleAudience, emptyCircle, reduceCircle, type CircleState } from "./c
 import { emptyNotes, notesAudience, notesTouches, reduceNotes, type NotesState } from "./notes.js";
 import { emptyJournal, journalAudience, reduceJournal, type JournalState } from "./journal.js";
 import { emptyLiveIndex, liveIndexAudience, reduceLiveIndex, type LiveIndexState } from "./live-index.js";
+import { emptyOutcome, outcomeAudience, outcomeTouches, reduceOutcome, type OutcomeState } from "./outcome.js";
 import { emptyFnotes, fnoteAudience, reduceFnotes, type FnoteState } from "./circle-facilitator.js";
 
 /** An event as far as concurrency is concerned: what it is and what it is about. */
@@ -87,6 +88,13 @@ export const liveIndexStream: StreamDef<LiveIndexState> = {
 };
 export const fnoteStream: StreamDef<FnoteState> = { empty: emptyFnotes, reduce: reduceFnotes, audience: fnoteAudience };
 
+export const outcomeStream: StreamDef<OutcomeState> = {
+  empty: emptyOutcome,
+  reduce: reduceOutcome,
+  audience: outcomeAudience,
+  touches: outcomeTouches,
+};
+
 export interface StreamStates {
   session: SessionState;
   cohort: CohortState;
@@ -96,6 +104,7 @@ export interface StreamStates {
   journal: JournalState;
   fnote: FnoteState;
   index: LiveIndexState;
+  outcome: OutcomeState;
 }
 
 export const streamDefs: { [K in StreamKind]: StreamDef<StreamStates[K]> } = {
@@ -107,6 +116,7 @@ export const streamDefs: { [K in StreamKind]: StreamDef<StreamStates[K]> } = {
   journal: journalStream,
   fnote: fnoteStream,
   index: liveIndexStream,
+  outcome: outcomeStream,
 };
 
 /** [AC3] The form of an event a viewer receives: the event itself, or only its position. */

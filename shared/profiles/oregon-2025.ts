@@ -32,4 +32,12 @@ export const oregon2025: RuleProfile = RuleProfile.parse({
   checkinPromptMinutes: 30,
   unansweredPromptsForLookIn: 2,
   retentionYears: 5,
+  crisisResources: [
+    {
+      name: "988 Suicide & Crisis Lifeline",
+      contact: "Call or text 988, any time, day or night.",
+      href: "tel:988",
+    },
+    { name: "Emergency services", contact: "If you are in danger right now, call 911.", href: "tel:911" },
+  ],
 });

@@ -6,6 +6,16 @@ import { z } from "zod";
  */
 export const DoseBand = z.object({ maxMg: z.number().positive(), inclusive: z.boolean() });
 
+/** [OUT2] A crisis line or service shown to a participant whose answers raised a safety alert. */
+export const CrisisResource = z.object({
+  name: z.string(),
+  /** What to do, in words ("Call or text 988"). */
+  contact: z.string(),
+  /** A link a phone can follow (tel:, sms:, https:), or null. */
+  href: z.string().nullable(),
+});
+export type CrisisResource = z.infer<typeof CrisisResource>;
+
 /** The numbers SPEC marks *profile*. Every rule that uses one reads it from here. */
 export const RuleProfile = z.object({
   id: z.string(),
@@ -47,6 +57,8 @@ export const RuleProfile = z.object({
   unansweredPromptsForLookIn: z.number().int().positive(),
   /** REC2. */
   retentionYears: z.number().positive(),
+  /** [OUT2] Shown at once when a questionnaire raises a safety alert. */
+  crisisResources: z.array(CrisisResource).min(1),
 });
 export type RuleProfile = z.infer<typeof RuleProfile>;
 

@@ -5,6 +5,7 @@ import type { PublicUser, SyncResult } from "./common.js";
 import type { PresenceState } from "./presence.js";
 import { CheckinSend, PresenceSet, SessionJoin, SessionLeave, SessionOpen, StreamSync } from "./commands.js";
 import { CircleCommands, type CircleReplies, type NotesAwarenessPush } from "./circle.js";
+import { OutcomeCommands, type OutcomeReplies } from "./outcomes.js";
 import { LiveCommands, type AlertNotice, type AlertNoticeSnapshot, type LiveCommandReplies } from "./live.js";
 
 /** Sent in `hello`; a client that speaks another version reloads. */
@@ -28,6 +29,7 @@ export const Commands = {
   "presence:set": PresenceSet,
   ...CircleCommands,
   ...LiveCommands,
+  ...OutcomeCommands,
 } as const;
 export type CommandName = keyof typeof Commands;
 export type CommandPayload<K extends CommandName> = z.infer<(typeof Commands)[K]>;
@@ -45,7 +47,7 @@ export interface SessionJoined {
   sync: SyncResult;
 }
 
-export interface CommandReplies extends CircleReplies, LiveCommandReplies {
+export interface CommandReplies extends CircleReplies, LiveCommandReplies, OutcomeReplies {
   "session:open": { sessionId: string; seq: number };
   "session:join": SessionJoined;
   "session:leave": { sessionId: string };

@@ -50,6 +50,7 @@ export const ALERT_LABEL: Record<AlertKind, string> = {
   ratio: "Facilitator ratio broken",
   break: "Break over time",
   vitals: "Vitals alert",
+  selfharm: "Questionnaire: thoughts of self-harm",
 };
 
 /** Dosing-day events on the timeline; an unknown type reads as a quiet generic line, never a raw name. */
@@ -98,6 +99,8 @@ export function alertPhrase(a: Alert, name: (id: string) => string): string {
       return about ? `the break alert for ${name(about)}` : "a break alert";
     case "ratio":
       return "the facilitator ratio alert";
+    case "selfharm":
+      return about ? `the questionnaire safety alert for ${name(about)}` : "a questionnaire safety alert";
   }
 }
 
@@ -112,6 +115,8 @@ export function alertHeadline(kind: AlertKind, about: string | null): string {
       return `${about ?? "A facilitator"} has been on break too long`;
     case "ratio":
       return "Facilitator ratio broken";
+    case "selfharm":
+      return `${about ?? "A participant"} reported thoughts of self-harm on a questionnaire`;
   }
 }
 
