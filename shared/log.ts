@@ -1,7 +1,17 @@
 import { z } from "zod";
 
 /** Stream names: `<kind>:<id>`. One log per stream [LOG1]. */
-export const StreamKind = z.enum(["program", "cohort", "session", "circle", "notes", "journal", "fnote", "index", "outcome"]);
+export const StreamKind = z.enum([
+  "program",
+  "cohort",
+  "session",
+  "circle",
+  "notes",
+  "journal",
+  "fnote",
+  "index",
+  "outcome",
+]);
 export type StreamKind = z.infer<typeof StreamKind>;
 
 /** A client-made id (command ids): never starts with `$`, so it can never equal a server-made id. */

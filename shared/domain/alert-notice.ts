@@ -45,7 +45,9 @@ export function noticeOf(session: SessionState, a: Alert, ctx: NoticeContext, re
           ? session.closedAt
           : null;
   return {
+    source: "session",
     sessionId: session.id,
+    cohortId: session.cohortId ?? "",
     alertId: a.id,
     kind: a.kind,
     tier: a.tier,

@@ -11,9 +11,19 @@ export type PushReason = "raised" | "escalated";
  * participant, a session title, a vital sign or a check-in text because it is never given one.
  */
 export function alertPushPayload(
-  a: { sessionId: string; alertId: string; kind: AlertKind },
+  a: { sessionId: string | null; cohortId?: string; alertId: string; kind: AlertKind },
   reason: PushReason,
 ): PushPayload {
+  if (a.kind === "selfharm") {
+    // [OUT2] Raised from a questionnaire, maybe at night at home: where to answer it, nothing of what was answered.
+    return {
+      title: reason === "raised" ? "Holdspace: a participant may need support" : "Holdspace: still no response",
+      body: "A questionnaire answer needs a facilitator's attention — open Holdspace",
+      url: a.cohortId === undefined ? "/" : `/cohort/${encodeURIComponent(a.cohortId)}/outcomes`,
+      tag: a.alertId,
+      requireInteraction: true,
+    };
+  }
   const support = a.kind === "support";
   const title = support
     ? reason === "raised"
@@ -30,7 +40,7 @@ export function alertPushPayload(
   return {
     title,
     body,
-    url: `/session/${encodeURIComponent(a.sessionId)}`,
+    url: a.sessionId === null ? "/" : `/session/${encodeURIComponent(a.sessionId)}`,
     tag: a.alertId,
     requireInteraction: true,
   };

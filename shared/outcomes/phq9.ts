@@ -14,10 +14,7 @@ const ITEMS: [string, string][] = [
   ["44259-0", "Trouble falling or staying asleep, or sleeping too much"],
   ["44254-1", "Feeling tired or having little energy"],
   ["44251-7", "Poor appetite or overeating"],
-  [
-    "44258-2",
-    "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
-  ],
+  ["44258-2", "Feeling bad about yourself — or that you are a failure or have let yourself or your family down"],
   ["44252-5", "Trouble concentrating on things, such as reading the newspaper or watching television"],
   [
     "44253-3",

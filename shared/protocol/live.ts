@@ -160,7 +160,13 @@ export type AlertNoticeState = z.infer<typeof AlertNoticeState>;
  * Parsed on arrival by the client (AlertNotices.tsx).
  */
 export const AlertNotice = z.object({
-  sessionId: z.string(),
+  /**
+   * Where the alert lives: a live session, or a cohort's questionnaires (OUT2: raised at home,
+   * with no session open). `sessionId` is null for a questionnaire alert; `cohortId` always set.
+   */
+  source: z.enum(["session", "questionnaire"]),
+  sessionId: z.string().nullable(),
+  cohortId: z.string(),
   alertId: z.string(),
   kind: AlertKind,
   /** The highest tier reached (0 = not escalated: a ratio alert at once). */
@@ -171,7 +177,7 @@ export const AlertNotice = z.object({
   /** The name of whom it is about (the participant, the facilitator on a long break); null for a ratio alert. */
   about: z.string().nullable(),
   raisedAt: z.string(),
-  /** The session's title and its cohort's name, so the notice says where without a click. */
+  /** The session's title (for a questionnaire alert, the questionnaire's) and its cohort's name, so the notice says where without a click. */
   sessionTitle: z.string(),
   cohortName: z.string(),
   state: AlertNoticeState,

@@ -86,7 +86,9 @@ describe("alert notices, derived from the alert's state", () => {
 
 describe("the tab's notices follow the server's", () => {
   const base: AlertNotice = {
+    source: "session",
     sessionId: "s1",
+    cohortId: "c1",
     alertId: "a1",
     kind: "support",
     tier: 1,

@@ -36,8 +36,7 @@ export const emitters: { [K in CommandName]: Emit<K> } = {
   "support:request": (s, p, ms) =>
     new Promise((res, rej) => s.timeout(ms).emit("support:request", p, settle(res, rej))),
   "alert:ack": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("alert:ack", p, settle(res, rej))),
-  "outcome:submit": (s, p, ms) =>
-    new Promise((res, rej) => s.timeout(ms).emit("outcome:submit", p, settle(res, rej))),
+  "outcome:submit": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("outcome:submit", p, settle(res, rej))),
   "outcome:ack": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("outcome:ack", p, settle(res, rej))),
   "dose:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("dose:record", p, settle(res, rej))),
   "vitals:record": (s, p, ms) => new Promise((res, rej) => s.timeout(ms).emit("vitals:record", p, settle(res, rej))),

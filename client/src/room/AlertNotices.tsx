@@ -106,7 +106,11 @@ export function AlertNotices() {
               {noticeSentence(n)}
             </span>
             {n.state === "waiting" && <span className="muted small">raised {clock(n.raisedAt)}</span>}
-            <Link href={`/session/${encodeURIComponent(n.sessionId)}`}>Go to the session</Link>
+            {n.sessionId === null ? (
+              <Link href={`/cohort/${encodeURIComponent(n.cohortId)}/outcomes`}>Go to the answers</Link>
+            ) : (
+              <Link href={`/session/${encodeURIComponent(n.sessionId)}`}>Go to the session</Link>
+            )}
             {n.state !== "waiting" && (
               <button
                 type="button"
