@@ -85,6 +85,9 @@ export function bandWords(band: Band): string {
   return band.code === "none" ? "no depression" : band.code.replaceAll("-", " ");
 }
 
+/** "an 80 % drop", "an 18 % rise", "a 61 % drop": the article as the number is said. */
+const article = (n: string): string => (n.startsWith("8") || n === "11" || n === "18" ? "an" : "a");
+
 const scoreWords = (p: Point): string => `${p.total} (${bandWords(p.band)})`;
 
 function verdict(response: boolean | null, remission: boolean | null): string {
@@ -111,8 +114,8 @@ function inWords(
   if (diff === 0) return `${name} stayed at ${scoreWords(followUp)}: ${end}.`;
   const moved = `${name} ${diff < 0 ? "fell" : "rose"} from ${scoreWords(baseline)} to ${scoreWords(followUp)}`;
   if (baseline.total === 0) return `${moved}: ${end}.`;
-  const pct = Math.round((Math.abs(diff) / baseline.total) * 100);
-  return `${moved}, a ${pct} % ${diff < 0 ? "drop" : "rise"}: ${end}.`;
+  const pct = String(Math.round((Math.abs(diff) / baseline.total) * 100));
+  return `${moved}, ${article(pct)} ${pct} % ${diff < 0 ? "drop" : "rise"}: ${end}.`;
 }
 
 /** [OUT4] A cohort's outcomes for one instrument: counts, and the same in words. */
