@@ -113,9 +113,8 @@ function safetyDetail(
   band: string,
 ): string {
   const def = definitionOf(instrument);
-  const index = instrument === "phq9" ? 8 : 11;
-  const item = def.items[index];
-  const answer = item?.options.find((o) => o.value === answers[index]);
+  const item = def.items[def.safetyItem];
+  const answer = item?.options.find((o) => o.value === answers[def.safetyItem]);
   const question = item ? `question ${item.linkId} ("${item.text}")` : "the self-harm question";
   return `${def.shortTitle} ${question} answered "${answer?.label ?? "above 0"}". Total ${total} (${band}).`;
 }

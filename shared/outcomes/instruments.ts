@@ -54,10 +54,10 @@ export interface QuestionnaireDef {
   /** The published scoring: answers in item order → total. */
   score(answers: readonly number[]): number;
   /**
-   * [OUT2] Whether these answers report thoughts of death or self-harm: a safety alert to the
-   * cohort's facilitators at once, whatever the total.
+   * [OUT2] The item (0-based) that asks about thoughts of death or self-harm: any answer above 0
+   * raises a safety alert to the cohort's facilitators at once, whatever the total.
    */
-  safetyAlert(answers: readonly number[]): boolean;
+  safetyItem: number;
   /** LOINC panel code (PHQ-9: 44249-1) and total-score code (PHQ-9: 44261-6); null where none exists. */
   loincPanel: string | null;
   loincTotal: string | null;

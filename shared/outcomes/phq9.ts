@@ -44,7 +44,7 @@ export const PHQ9: QuestionnaireDef = {
   remissionAtMost: 4,
   score: (answers) => answers.reduce((sum, a) => sum + a, 0),
   // [OUT2] Item 9: thoughts of being better off dead or of self-harm.
-  safetyAlert: (answers) => (answers[8] ?? 0) > 0,
+  safetyItem: 8,
   loincPanel: "44249-1",
   loincTotal: "44261-6",
   canonical: "http://loinc.org/q/44249-1",

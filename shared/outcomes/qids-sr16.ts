@@ -161,7 +161,7 @@ export const QIDS_SR16: QuestionnaireDef = {
     highest(a, 15, 16),
   // [OUT2] Item 12 asks the same question as PHQ-9 item 9; any answer above "I do not think of
   // suicide or death" alerts the facilitators, whatever the total.
-  safetyAlert: (a) => at(a, 12) > 0,
+  safetyItem: 11,
   loincPanel: null,
   loincTotal: null,
   canonical: "https://holdspace.example/fhir/Questionnaire/qids-sr16",

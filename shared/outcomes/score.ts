@@ -23,5 +23,10 @@ export function bandOf(def: QuestionnaireDef, total: number): Band {
 export function scoreAnswers(instrument: Instrument, answers: readonly number[]): Score {
   const def = definitionOf(instrument);
   const total = def.score(answers);
-  return { total, band: bandOf(def, total), safety: def.safetyAlert(answers) };
+  return { total, band: bandOf(def, total), safety: raisesSafetyAlert(def, answers) };
+}
+
+/** [OUT2] Any answer above 0 to the instrument's self-harm item (PHQ-9 item 9, QIDS-SR16 item 12). */
+export function raisesSafetyAlert(def: QuestionnaireDef, answers: readonly number[]): boolean {
+  return (answers[def.safetyItem] ?? 0) > 0;
 }

@@ -3,7 +3,7 @@ import { decideOutcomeAck, decideSubmit, safetyAlertId } from "../../../shared/d
 import { isStaff } from "../../../shared/domain/roles.js";
 import { AppError, ErrorCode } from "../../../shared/protocol/errors.js";
 import { Commands } from "../../../shared/protocol/events.js";
-import { bandOf, definitionOf } from "../../../shared/outcomes/score.js";
+import { bandOf, definitionOf, raisesSafetyAlert } from "../../../shared/outcomes/score.js";
 import { streamName } from "../../../shared/log.js";
 import { viewerOf } from "../../domain/directory.js";
 import { clientKey } from "../../domain/stream-service.js";
@@ -26,7 +26,7 @@ export function outcomeHandlers(s: Services): FeatureHandlers<"outcome:submit" |
       const cohort = await s.directory.cohortFor(user, p.cohortId);
       const { profile, zone } = await profileForCohort(s, cohort);
       // [OUT2] Listed before the alert can exist: a crash right after the append still escalates.
-      if (definitionOf(p.instrument).safetyAlert(p.answers)) await s.listing.ensureOutcome(p.cohortId);
+      if (raisesSafetyAlert(definitionOf(p.instrument), p.answers)) await s.listing.ensureOutcome(p.cohortId);
       const ctx = {
         now: s.clock.now(),
         firstDosing: firstDosingAt(cohort, user.id),
