@@ -139,7 +139,7 @@ export function Routes(props: RoutesProps) {
             signedIn(
               (me) => (
                 <Lazy>
-                  <OutcomesPage key={p.cohortId} cohortId={p.cohortId} admin={me.user.role === "admin"} />
+                  <OutcomesPage key={p.cohortId} cohortId={p.cohortId} me={me.user} />
                 </Lazy>
               ),
               { roles: STAFF },

@@ -111,11 +111,15 @@ describe("outcomes for staff in Chromium", () => {
 
     // A second alert; the admin, on their home page, answers it right in the strip.
     await submitPhq9(app, "p2", "day-7", [1, 1, 1, 1, 1, 1, 1, 1, 1]);
-    const adminNotice = admin.locator('[data-testid="alert-notices"] li[data-state="waiting"]');
+    const adminNotice = admin
+      .locator('[data-testid="alert-notices"] li[data-state="waiting"]')
+      .filter({ hasText: `p2 ${tag}` });
     await adminNotice.waitFor({ timeout: 1000 });
     await screenshot(admin, "outcomes-notice-admin");
     await adminNotice.getByRole("button", { name: /I'm on it/ }).click();
-    const done = admin.locator('[data-testid="alert-notices"] li[data-state="answered"]');
+    const done = admin
+      .locator('[data-testid="alert-notices"] li[data-state="answered"]')
+      .filter({ hasText: `p2 ${tag}` });
     await done.waitFor({ timeout: 5000 });
     expect(await done.innerText()).toMatch(new RegExp(`Answered by admin ${tag} at .*p2 ${tag} reported thoughts`));
 
@@ -138,6 +142,7 @@ async function editSchedule(admin: Page, base: string, cohortId: string): Promis
   await editor.getByTestId("window-days").fill("0");
   await editor.getByRole("button", { name: "Save the schedule" }).click();
   await editor.locator('[aria-invalid="true"]').first().waitFor();
+  expect(await editor.getByTestId("window-days-error").innerText()).toBe("A visit is due for at least 1 day.");
   await screenshot(admin, "outcomes-schedule-errors");
   await editor.getByTestId("window-days").fill("5");
   await editor.getByRole("button", { name: "Add a visit" }).click();

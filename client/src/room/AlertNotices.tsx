@@ -122,7 +122,7 @@ export function AlertNotices() {
         {shown.map(({ notice: n }) => (
           <li
             key={n.alertId}
-            className={`notice ${n.state}`}
+            className={`notice ${n.state} ${n.source}`}
             data-testid={`notice-${n.alertId}`}
             data-tier={n.tier}
             data-state={n.state}

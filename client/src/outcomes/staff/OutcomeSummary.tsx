@@ -73,7 +73,7 @@ export function OutcomeSummary(props: {
                 <th scope="row">{person.name}</th>
                 <td>{withBand(instrument, c.baseline)}</td>
                 <td>{withBand(instrument, c.latest)}</td>
-                <td>
+                <td className="change">
                   {signed(c.change)}
                   {c.changeShare !== null && ` (${Math.round(c.changeShare * 100)} %)`}
                 </td>

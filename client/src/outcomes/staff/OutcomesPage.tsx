@@ -27,8 +27,9 @@ const CohortChart = lazy(() => import("./CohortChart.js"));
  * is doing [OUT4] and the cohort chart with its table [OUT6] — all live from the cohort's
  * outcome log and its cohort stream (roster, first dosing); admins also edit the schedule.
  */
-export function OutcomesPage(props: { cohortId: string; admin: boolean }) {
-  const { cohortId, admin } = props;
+export function OutcomesPage(props: { cohortId: string; me: { id: string; name: string; role: string } }) {
+  const { cohortId, me } = props;
+  const admin = me.role === "admin";
   const cohort = useCohortStream(cohortId);
   const outcome = useOutcomeStream(cohortId);
   const now = useNow(30_000);
@@ -46,7 +47,9 @@ export function OutcomesPage(props: { cohortId: string; admin: boolean }) {
 
   const o = outcome.state;
   const people = useMemo(() => new Map((overview?.people ?? []).map((p) => [p.id, p])), [overview]);
-  const name = (id: string) => people.get(id)?.name ?? "Someone no longer on the roster";
+  // Facilitators and participants are on the cohort's roster; an admin who acts is this person or
+  // another of the program's admins, whose names the cohort's overview does not carry.
+  const name = (id: string) => people.get(id)?.name ?? (id === me.id ? me.name : "A program admin");
   const participants = cohort.state.participants
     .map((id) => people.get(id))
     .filter((p): p is Person => p !== undefined);
