@@ -1,3 +1,4 @@
+import { TableScroll } from "./TableScroll.js";
 import type { Person } from "../../../../shared/protocol/admin-views.js";
 import { fmt, type VisitPoint } from "./chart-data.js";
 
@@ -9,7 +10,7 @@ import { fmt, type VisitPoint } from "./chart-data.js";
 export function ChartTable(props: { points: readonly VisitPoint[]; participants: readonly Person[]; title: string }) {
   const { points, participants } = props;
   return (
-    <div className="table-scroll">
+    <TableScroll label={`${props.title} by visit`}>
       <table className="outcome-table" data-testid="chart-table">
         <caption className="muted small">{props.title}: the numbers behind the chart</caption>
         <thead>
@@ -41,6 +42,6 @@ export function ChartTable(props: { points: readonly VisitPoint[]; participants:
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

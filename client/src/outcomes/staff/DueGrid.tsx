@@ -1,3 +1,4 @@
+import { TableScroll } from "./TableScroll.js";
 import type { Person } from "../../../../shared/protocol/admin-views.js";
 import type { AssessmentSchedule, DueItem, VisitStatus } from "../../../../shared/outcomes/schedule.js";
 import { definitionOf } from "../../../../shared/outcomes/score.js";
@@ -37,7 +38,7 @@ function title(it: DueItem, zone: string): string {
 export function DueGrid(props: { schedule: AssessmentSchedule; rows: readonly ParticipantDue[]; zone: string }) {
   const { schedule, rows, zone } = props;
   return (
-    <div className="table-scroll">
+    <TableScroll label="Questionnaires due, by participant and visit">
       <table className="due-grid" data-testid="due-grid">
         <caption className="muted small">
           ✓ done · ● due · ! overdue · · later · – missed. Columns are visits; each shows{" "}
@@ -89,6 +90,6 @@ export function DueGrid(props: { schedule: AssessmentSchedule; rows: readonly Pa
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,3 +1,4 @@
+import { TableScroll } from "./TableScroll.js";
 import type { Submission } from "../../../../shared/domain/outcome.js";
 import type { Person } from "../../../../shared/protocol/admin-views.js";
 import type { Instrument } from "../../../../shared/outcomes/instruments.js";
@@ -50,7 +51,7 @@ export function OutcomeSummary(props: {
   }));
   return (
     <>
-      <div className="table-scroll">
+      <TableScroll label={`${def.shortTitle} by participant`}>
         <table className="outcome-table" data-testid={`summary-${instrument}`}>
           <caption className="muted small">
             {def.shortTitle}: response is a drop of at least 50 % from baseline; remission is {def.remissionAtMost} or
@@ -84,7 +85,7 @@ export function OutcomeSummary(props: {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p className="small" data-testid={`cohort-line-${instrument}`}>
         {cohortLine(rows.map((r) => r.course))}
       </p>

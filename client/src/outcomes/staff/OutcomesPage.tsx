@@ -16,6 +16,7 @@ import { OutcomeSummary } from "./OutcomeSummary.js";
 import { SafetyAlerts } from "./SafetyAlerts.js";
 import { ScheduleEditor } from "./ScheduleEditor.js";
 import { useOutcomeStream } from "./useOutcomeStream.js";
+import "../../admin/admin.css";
 import "./outcomes.css";
 
 // recharts is large: only a staff page that draws the chart loads it [OUT6].
