@@ -96,9 +96,14 @@ describe("outcomes for staff in Chromium", () => {
     expect(await row(p1.id).innerText()).toMatch(
       /19 \(Moderately severe.*\)\s+12 \(Moderate.*\)\s+-7 \(-37 %\)\s+No\s+No/i,
     );
-    expect(await row(p1.id).innerText()).toMatch(/From 19 to 12, down 7 points \(37 %\): not yet responding/);
-    expect(await row(p2.id).innerText()).toMatch(/From 16 to 12, down 4 points/);
-    expect(await row(p3.id).innerText()).toMatch(/From 22 to 14/);
+    expect(await row(p1.id).innerText()).toMatch(
+      /fell from 19 \(moderately severe\) to 12 \(moderate\), a 37 % drop: no response yet, not yet remission/,
+    );
+    expect(await row(p2.id).innerText()).toMatch(/fell from 16 \(moderately severe\) to 12 \(moderate\), a 25 % drop/);
+    expect(await row(p3.id).innerText()).toMatch(/fell from 22 \(severe\) to 14 \(moderate\)/);
+    expect(await fac.getByTestId("cohort-line-phq9").innerText()).toMatch(
+      /3 participants answered the PHQ-9, 3 with a baseline\. Response: 0 of 3/,
+    );
 
     // [OUT6] The chart (loaded on demand) with p1's new point, and the same in its table.
     await fac.getByTestId("cohort-chart").locator(".recharts-line-dots").first().waitFor();

@@ -1,10 +1,10 @@
-import { TableScroll } from "./TableScroll.js";
 import type { Submission } from "../../../../shared/domain/outcome.js";
 import type { Person } from "../../../../shared/protocol/admin-views.js";
 import type { Instrument } from "../../../../shared/outcomes/instruments.js";
 import type { AssessmentSchedule } from "../../../../shared/outcomes/schedule.js";
-import { bandOf, definitionOf } from "../../../../shared/outcomes/score.js";
-import { courseOf, courseWords, type CourseSummary } from "./summary-local.js";
+import { definitionOf } from "../../../../shared/outcomes/score.js";
+import { summarize, summarizeCohort, type Point } from "../../../../shared/outcomes/summary.js";
+import { TableScroll } from "./TableScroll.js";
 
 function yesNo(v: boolean | null): string {
   return v === null ? "—" : v ? "Yes" : "No";
@@ -15,23 +15,14 @@ function signed(n: number | null): string {
   return n > 0 ? `+${n}` : String(n);
 }
 
-function withBand(instrument: Instrument, total: number | null): string {
-  return total === null ? "—" : `${total} (${bandOf(definitionOf(instrument), total).label})`;
-}
-
-/** "2 of 3 with a score after baseline" — the cohort's line under the table [OUT4]. */
-function cohortLine(courses: readonly CourseSummary[]): string {
-  const judged = courses.filter((c) => c.response !== null);
-  if (judged.length === 0) return "No one has a score after their baseline yet.";
-  const resp = judged.filter((c) => c.response).length;
-  const rem = judged.filter((c) => c.remission).length;
-  const of = `of ${judged.length} with a baseline and a later score`;
-  return `Cohort: ${resp} ${of} responded (a drop of at least 50 %), ${rem} in remission.`;
+function withBand(p: Point | null): string {
+  return p === null ? "—" : `${p.total} (${p.band.label})`;
 }
 
 /**
  * [OUT4] Per participant and questionnaire: baseline, latest, change, response and remission —
- * as numbers with their band, and the same course in a sentence; the cohort's count below.
+ * as numbers with their band, and the same course in a sentence (shared/outcomes/summary.ts, as
+ * the participant's page and the export say it); the cohort's counts below.
  */
 export function OutcomeSummary(props: {
   schedule: AssessmentSchedule;
@@ -41,14 +32,12 @@ export function OutcomeSummary(props: {
 }) {
   const { schedule, instrument, participants, submissions } = props;
   const def = definitionOf(instrument);
-  const rows = participants.map((p) => ({
-    person: p,
-    course: courseOf(
-      schedule,
-      instrument,
-      submissions.filter((s) => s.participantId === p.id),
-    ),
-  }));
+  const onRoster = new Set(participants.map((p) => p.id));
+  const cohort = summarizeCohort(
+    submissions.filter((s) => onRoster.has(s.participantId)),
+    schedule,
+    instrument,
+  );
   return (
     <>
       <TableScroll label={`${def.shortTitle} by participant`}>
@@ -69,25 +58,28 @@ export function OutcomeSummary(props: {
             </tr>
           </thead>
           <tbody>
-            {rows.map(({ person, course: c }) => (
-              <tr key={person.id} data-testid={`summary-row-${instrument}-${person.id}`}>
-                <th scope="row">{person.name}</th>
-                <td>{withBand(instrument, c.baseline)}</td>
-                <td>{withBand(instrument, c.latest)}</td>
-                <td className="change">
-                  {signed(c.change)}
-                  {c.changeShare !== null && ` (${Math.round(c.changeShare * 100)} %)`}
-                </td>
-                <td>{yesNo(c.response)}</td>
-                <td>{yesNo(c.remission)}</td>
-                <td className="small">{courseWords(c)}</td>
-              </tr>
-            ))}
+            {participants.map((person) => {
+              const c = summarize(submissions, schedule, person.id, instrument);
+              return (
+                <tr key={person.id} data-testid={`summary-row-${instrument}-${person.id}`}>
+                  <th scope="row">{person.name}</th>
+                  <td>{withBand(c.baseline)}</td>
+                  <td>{withBand(c.latest)}</td>
+                  <td className="change">
+                    {signed(c.change)}
+                    {c.percentChange !== null && ` (${Math.round(c.percentChange)} %)`}
+                  </td>
+                  <td>{yesNo(c.response)}</td>
+                  <td>{yesNo(c.remission)}</td>
+                  <td className="small">{c.words}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </TableScroll>
       <p className="small" data-testid={`cohort-line-${instrument}`}>
-        {cohortLine(rows.map((r) => r.course))}
+        {cohort.words}
       </p>
     </>
   );

@@ -1,6 +1,7 @@
 import type { Submission } from "../../../../shared/domain/outcome.js";
 import type { Instrument } from "../../../../shared/outcomes/instruments.js";
 import type { AssessmentSchedule } from "../../../../shared/outcomes/schedule.js";
+import { spreadOf } from "../../../../shared/outcomes/stats.js";
 
 /** [OUT6] One visit of the cohort chart: the spread of the scores taken at it, and each participant's. */
 export interface VisitPoint {
@@ -8,7 +9,7 @@ export interface VisitPoint {
   label: string;
   n: number;
   median: number | null;
-  /** Lower and upper quartile, for the band drawn around the median. */
+  /** Lower and upper quartile (type 7, shared/outcomes/stats.ts), for the band drawn around the median. */
   spread: [number, number] | null;
   min: number | null;
   max: number | null;
@@ -16,16 +17,11 @@ export interface VisitPoint {
   scores: Record<string, number>;
 }
 
-/** Linear-interpolated quantile of sorted numbers (the common "type 7" definition). */
-export function quantile(sorted: readonly number[], q: number): number {
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  const low = sorted[lo] ?? 0;
-  const high = sorted[Math.min(lo + 1, sorted.length - 1)] ?? low;
-  return low + (high - low) * (at - lo);
-}
-
-/** One row per visit of the schedule, in its order; a visit nobody has taken has n = 0 and no median. */
+/**
+ * One row per visit of the schedule, in its order, for the participants on the roster; a visit
+ * nobody has taken has n = 0 and no median. A participant counts with their first answer to a
+ * visit (as shared/outcomes/chart.ts does), so a resubmission cannot weigh twice.
+ */
 export function cohortSeries(
   schedule: AssessmentSchedule,
   instrument: Instrument,
@@ -37,17 +33,16 @@ export function cohortSeries(
     const scores: Record<string, number> = {};
     for (const s of submissions)
       if (s.instrument === instrument && s.visitId === v.id && inCohort.has(s.participantId))
-        scores[s.participantId] = s.total;
-    const sorted = Object.values(scores).sort((a, b) => a - b);
-    const n = sorted.length;
+        scores[s.participantId] ??= s.total;
+    const sp = spreadOf(Object.values(scores));
     return {
       visitId: v.id,
       label: v.label,
-      n,
-      median: n === 0 ? null : quantile(sorted, 0.5),
-      spread: n === 0 ? null : [quantile(sorted, 0.25), quantile(sorted, 0.75)],
-      min: sorted[0] ?? null,
-      max: sorted.at(-1) ?? null,
+      n: sp?.n ?? 0,
+      median: sp?.median ?? null,
+      spread: sp ? [sp.q1, sp.q3] : null,
+      min: sp?.min ?? null,
+      max: sp?.max ?? null,
       scores,
     };
   });
