@@ -29,15 +29,18 @@ describe("[OUT5] the assessment schedule over HTTP (Redis)", () => {
   const outcomeLog = async (cohortId: string) =>
     (await node.stores.log.read(streamName("outcome", cohortId), 0, 1000)).events;
 
-  it("[OUT5] a program admin sets it: one event on outcome:<cohortId>, a retry with the same id lands once, and a facilitator following the stream gets it live", async () => {
+  it("[OUT5] a program admin sets it: one event on outcome:<cohortId>, a retry with the same id lands once, and a facilitator and a participant following the stream get it live", async () => {
     node = await startApp("redis");
     const cohortId = `cohort-${node.tag}`;
     const admin = await Http.as(node.url, node.tag, "admin");
     const fac = new TestClient(node.url, await signIn(node.url, `fac1.${node.tag}@example.test`, TEST_PASSWORD));
+    // A participant follows it too: the schedule is for everyone (their home screen says what is due).
+    const p1 = new TestClient(node.url, await signIn(node.url, `p1.${node.tag}@example.test`, TEST_PASSWORD));
     try {
-      await fac.connected();
+      await Promise.all([fac.connected(), p1.connected()]);
       const stream = streamName("outcome", cohortId);
       await fac.ok("stream:sync", { stream, epoch: null, seq: 0 });
+      await p1.ok("stream:sync", { stream, epoch: null, seq: 0 });
 
       const body = { id: randomUUID(), schedule: SHORTER };
       const first = await put(admin, cohortId, body);
@@ -63,10 +66,11 @@ describe("[OUT5] the assessment schedule over HTTP (Redis)", () => {
       expect(state.scheduleSet?.by).toBe((await node.app.services.users.byEmail(`admin.${node.tag}@example.test`))?.id);
     } finally {
       fac.close();
+      p1.close();
     }
   });
 
-  it("[OUT5] [AC4] a facilitator is refused (FORBIDDEN, 403); another program's admin is told the cohort does not exist (404); nothing written", async () => {
+  it("[OUT5] [AC4] a facilitator or participant of the cohort is refused (FORBIDDEN, 403); another cohort's facilitator and another program's admin are told the cohort does not exist (404); nothing written", async () => {
     node = await startApp("redis");
     const cohortId = `cohort-${node.tag}`;
     const fac = await Http.as(node.url, node.tag, "fac1");
@@ -94,6 +98,10 @@ describe("[OUT5] the assessment schedule over HTTP (Redis)", () => {
     const byParticipant = await put(participant, cohortId, { id: randomUUID(), schedule: SHORTER });
     expect(byParticipant.status).toBe(403);
     expect(errorOf(byParticipant).code).toBe("FORBIDDEN");
+    // A facilitator of another cohort of the same program does not learn the cohort exists.
+    const otherFac = await Http.as(node.url, node.tag, "ofac");
+    const byOtherFac = await put(otherFac, cohortId, { id: randomUUID(), schedule: SHORTER });
+    expect(byOtherFac.status).toBe(404);
 
     const byStranger = await put(otherAdmin, cohortId, { id: randomUUID(), schedule: SHORTER });
     const missing = await put(otherAdmin, `nope-${node.tag}`, { id: randomUUID(), schedule: SHORTER });
