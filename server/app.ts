@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): App {
   // (a command, or the due-job escalation of any node after a crash), off the command's path.
   const streams = new StreamService(deps.stores.log, clock, async (kind, id, events) => {
     await wakeChecks({ stores: deps.stores, clock }, kind, id, events);
-    if (kind === "session") push.afterAppend(id, events);
+    push.afterAppend(kind, id, events);
   });
   const directory = new Directory(streams, users);
   const presence = new PresenceService({
