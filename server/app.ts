@@ -23,6 +23,7 @@ import type { AppServer } from "./gateway/types.js";
 import { apiRoutes } from "./http/api-routes.js";
 import { authRoutes, sessionIdFromCookie, sessionRoom, setSessionCookie } from "./http/auth-routes.js";
 import { adminRoutes, enrolRoutes } from "./http/admin-routes.js";
+import { outcomeRoutes } from "./http/outcome-routes.js";
 import { calendarFeedRoute, calendarRoutes } from "./http/calendar.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { errorKind, silentLogger, type Logger } from "./logger.js";
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps): App {
   app.use("/api/push", pushRoutes(services, push));
   app.use("/api", apiRoutes(services));
   app.use("/api", adminRoutes(services));
+  app.use("/api", outcomeRoutes(services));
   app.use("/api", calendarRoutes(services));
   app.use("/api", notFound);
   app.use("/calendar", calendarFeedRoute(services));

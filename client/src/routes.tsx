@@ -14,6 +14,7 @@ const AdminHome = lazy(() => import("./admin/AdminHome.js").then((m) => ({ defau
 const CohortAdmin = lazy(() => import("./admin/CohortAdmin.js").then((m) => ({ default: m.CohortAdmin })));
 const MySchedulePage = lazy(() => import("./admin/MySchedulePage.js").then((m) => ({ default: m.MySchedulePage })));
 const JournalPage = lazy(() => import("./journal/JournalPage.js").then((m) => ({ default: m.JournalPage })));
+const OutcomesPage = lazy(() => import("./outcomes/staff/OutcomesPage.js").then((m) => ({ default: m.OutcomesPage })));
 const MyForms = lazy(() => import("./forms/MyForms.js").then((m) => ({ default: m.MyForms })));
 
 /**
@@ -133,6 +134,18 @@ export function Routes(props: RoutesProps) {
         {/* Two spellings of one screen: the admin's table links the first, the section links the second. */}
         <Route path="/admin/cohort/:cohortId">{(p) => cohortScreen(p.cohortId)}</Route>
         <Route path="/cohort/:cohortId">{(p) => cohortScreen(p.cohortId)}</Route>
+        <Route path="/cohort/:cohortId/outcomes">
+          {(p) =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <OutcomesPage key={p.cohortId} cohortId={p.cohortId} me={me.user} />
+                </Lazy>
+              ),
+              { roles: STAFF },
+            )
+          }
+        </Route>
         <Route path="/my/schedule">
           {() =>
             signedIn((me) => (

@@ -14,9 +14,14 @@ export const Visit = z.strictObject({
     .min(1)
     .max(40)
     .regex(/^[a-z0-9-]+$/, "A visit id is lower-case letters, digits and dashes."),
-  label: z.string().trim().min(1).max(60),
+  label: z.string().trim().min(1, "Give the visit a name.").max(60, "A visit name holds at most 60 characters."),
   /** Days after the first dosing day; null for the baseline. */
-  day: z.number().int().min(0).max(730).nullable(),
+  day: z
+    .number("A day is a whole number of days after the first dosing.")
+    .int("A day is a whole number of days after the first dosing.")
+    .min(0, "A day is 0 or more days after the first dosing.")
+    .max(730, "A visit is at most 730 days after the first dosing.")
+    .nullable(),
 });
 export type Visit = z.infer<typeof Visit>;
 
@@ -29,7 +34,11 @@ export const AssessmentSchedule = z.strictObject({
     .refine((v) => v.filter((x) => x.day === null).length <= 1, "A schedule has at most one baseline."),
   instruments: z.array(Instrument).min(1, "Pick at least one questionnaire.").max(2),
   /** Days a visit is due before it counts as overdue. */
-  windowDays: z.number().int().min(1).max(30),
+  windowDays: z
+    .number("The window is a whole number of days.")
+    .int("The window is a whole number of days.")
+    .min(1, "A visit is due for at least 1 day.")
+    .max(30, "A visit is due for at most 30 days."),
 });
 export type AssessmentSchedule = z.infer<typeof AssessmentSchedule>;
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { Link } from "wouter";
 import { z } from "zod";
 import {
   CohortOverview,
@@ -103,6 +104,11 @@ export function CohortAdmin(props: { cohortId: string; admin: boolean }) {
       <p className="muted">
         {stream.state.participants.length} of {overview.cohort.capacity} places taken · {overview.program.name} ·
         program time zone {overview.program.zone}
+      </p>
+      <p>
+        <Link href={`/cohort/${encodeURIComponent(cohortId)}/outcomes`} data-testid="outcomes-link">
+          Questionnaires and outcomes
+        </Link>
       </p>
       {error && (
         <p className="form-error" role="alert">

@@ -17,7 +17,7 @@ const ErrorReply = z.object({
 });
 
 export async function http<T>(
-  method: "GET" | "POST" | "DELETE",
+  method: "GET" | "POST" | "PUT" | "DELETE",
   path: string,
   schema: z.ZodType<T>,
   body?: unknown,

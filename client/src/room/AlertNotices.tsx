@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { Link, useRoute } from "wouter";
 import type { AlertNotice } from "../../../shared/protocol/live.js";
 import { announce } from "../live/announce.js";
+import { sendCommand } from "../live/command.js";
 import { clock } from "../time.js";
 import { alertHeadline } from "./labels.js";
 import { dismissNotice, listenForNotices, useNoticeBook, type Held } from "./notice-store.js";
@@ -43,9 +44,26 @@ function lead(n: AlertNotice): string {
   }
 }
 
+/** What a questionnaire alert is about, in words: who, what they answered, which cohort [OUT2]. */
+function questionnaireHeadline(n: AlertNotice): string {
+  const who = n.about ?? "A participant";
+  const what = n.kind === "selfharm" ? "reported thoughts of self-harm" : "raised an alert";
+  return n.cohortName.trim() === ""
+    ? `${who} ${what} on a questionnaire`
+    : `${who} ${what} on a questionnaire (${n.cohortName})`;
+}
+
 /** The one sentence a notice says, the same on screen and through the live region. */
 export function noticeSentence(n: AlertNotice): string {
+  if (n.source === "questionnaire") return `${lead(n)}: ${questionnaireHeadline(n)}.`;
   return `${lead(n)}: ${alertHeadline(n.kind, n.about)} in ${where(n)}.`;
+}
+
+/** Where a notice's own page is: its session, or its cohort's questionnaires [OUT2]. */
+export function noticeHref(n: AlertNotice): string {
+  return n.sessionId === null
+    ? `/cohort/${encodeURIComponent(n.cohortId)}/outcomes`
+    : `/session/${encodeURIComponent(n.sessionId)}`;
 }
 
 /** Waiting first (longest unanswered first), then the ones saying how they ended. */
@@ -59,12 +77,20 @@ function order(a: Held, b: Held): number {
  * (program admins included): one line each, naming the session and cohort, in the page's flow (it
  * pushes the page down, never covers it), and not shown on the page of the session it is about —
  * the alerts panel there says it all. Each notice follows its alert to the end (notice-store.ts).
+ * A questionnaire's safety alert [OUT2] has no room to go to: its notice can be answered right
+ * in the strip, and links to the cohort's outcomes page (which shows it in place of the strip).
  */
 export function AlertNotices() {
   const book = useNoticeBook();
   const [all, setAll] = useState(false);
-  const [, params] = useRoute("/session/:sessionId");
-  const here = params?.sessionId ?? null;
+  const [, session] = useRoute("/session/:sessionId");
+  const [, outcomes] = useRoute("/cohort/:cohortId/outcomes");
+  const here =
+    session !== null
+      ? `/session/${encodeURIComponent(session.sessionId)}`
+      : outcomes !== null
+        ? `/cohort/${encodeURIComponent(outcomes.cohortId)}/outcomes`
+        : null;
   // Read by the socket listener, registered once: on the alert's own page its panel speaks and chimes.
   const hereRef = useRef(here);
   useEffect(() => {
@@ -73,7 +99,7 @@ export function AlertNotices() {
   useEffect(
     () =>
       listenForNotices((n) => {
-        if (n.sessionId === hereRef.current) return;
+        if (noticeHref(n) === hereRef.current) return;
         const waiting = n.state === "waiting";
         if (waiting) beep(n.tier > 0 ? 1100 : 990);
         // Urgent news interrupts; how it ended waits for a pause. Each step once per tab.
@@ -85,18 +111,18 @@ export function AlertNotices() {
       }),
     [],
   );
-  const held = [...book.held.values()].filter((h) => h.notice.sessionId !== here).sort(order);
+  const held = [...book.held.values()].filter((h) => noticeHref(h.notice) !== here).sort(order);
   const waiting = held.filter((h) => h.notice.state === "waiting").length;
   useWaiting("notices", waiting > 0);
   if (held.length === 0) return null;
   const shown = all ? held : held.slice(0, SHOWN);
   return (
-    <section className="notices" aria-label="Alerts in other sessions" data-testid="alert-notices">
+    <section className="notices" aria-label="Alerts in other sessions and questionnaires" data-testid="alert-notices">
       <ul>
         {shown.map(({ notice: n }) => (
           <li
             key={n.alertId}
-            className={`notice ${n.state}`}
+            className={`notice ${n.state} ${n.source}`}
             data-testid={`notice-${n.alertId}`}
             data-tier={n.tier}
             data-state={n.state}
@@ -106,11 +132,8 @@ export function AlertNotices() {
               {noticeSentence(n)}
             </span>
             {n.state === "waiting" && <span className="muted small">raised {clock(n.raisedAt)}</span>}
-            {n.sessionId === null ? (
-              <Link href={`/cohort/${encodeURIComponent(n.cohortId)}/outcomes`}>Go to the answers</Link>
-            ) : (
-              <Link href={`/session/${encodeURIComponent(n.sessionId)}`}>Go to the session</Link>
-            )}
+            <Link href={noticeHref(n)}>{n.sessionId === null ? "Go to the answers" : "Go to the session"}</Link>
+            {n.source === "questionnaire" && n.state === "waiting" && <AckButton notice={n} />}
             {n.state !== "waiting" && (
               <button
                 type="button"
@@ -139,5 +162,44 @@ export function AlertNotices() {
         </button>
       )}
     </section>
+  );
+}
+
+/**
+ * [OUT2][LIVE6] "I'm on it" for a questionnaire alert, from wherever this person is. Sent until
+ * the server answers (same id on every retry); the notice then turns to "Answered by …" when the
+ * server pushes it, like every other way of answering.
+ */
+function AckButton(props: { notice: AlertNotice }) {
+  const { notice: n } = props;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="small primary"
+        disabled={busy}
+        aria-label={`I'm on it: ${n.about ?? "a participant"}'s questionnaire`}
+        data-testid={`notice-ack-${n.alertId}`}
+        onClick={() => {
+          setBusy(true);
+          setError(null);
+          void sendCommand("outcome:ack", (id) => ({ id, cohortId: n.cohortId, alertId: n.alertId })).result.then(
+            (r) => {
+              setBusy(false);
+              if (!r.ok) setError(r.error.message);
+            },
+          );
+        }}
+      >
+        {busy ? "Sending…" : "I'm on it"}
+      </button>
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </>
   );
 }
