@@ -86,8 +86,8 @@ export function createApp(deps: AppDeps): App {
   // Web Push of the same alerts, started here and never awaited: whichever path appended them
   // (a command, or the due-job escalation of any node after a crash), off the command's path.
   const streams = new StreamService(deps.stores.log, clock, async (kind, id, events) => {
-    if (kind === "session") await wakeChecks({ stores: deps.stores, clock }, id, events);
-    if (kind === "session") push.afterAppend(id, events);
+    await wakeChecks({ stores: deps.stores, clock }, kind, id, events);
+    push.afterAppend(kind, id, events);
   });
   const directory = new Directory(streams, users);
   const presence = new PresenceService({

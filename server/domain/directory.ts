@@ -121,6 +121,8 @@ export class Directory {
         await this.sessionFor(user, id);
         return;
       case "cohort":
+      case "outcome":
+        // [AC2] A cohort's outcome log: its staff, and its participants (who see only their own events).
         await this.cohortFor(user, id);
         return;
       case "circle":

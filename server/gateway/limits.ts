@@ -78,8 +78,13 @@ const CHATTY: ReadonlySet<CommandName> = new Set<CommandName>([
   "time:ping",
   "stream:sync",
 ]);
-/** [LIVE6] Asking for help and answering it are never refused. */
-const SAFETY: ReadonlySet<CommandName> = new Set<CommandName>(["support:request", "alert:ack"]);
+/** [LIVE6][OUT2] Asking for help and answering it are never refused — a questionnaire may be asking. */
+const SAFETY: ReadonlySet<CommandName> = new Set<CommandName>([
+  "support:request",
+  "alert:ack",
+  "outcome:submit",
+  "outcome:ack",
+]);
 
 /** Which budget a command spends. A valid `need_support` check-in is a request for help [LIVE6]. */
 export function budgetOf(command: CommandName, payload: unknown): Budget {

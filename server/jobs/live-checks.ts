@@ -1,12 +1,14 @@
 import { decideLiveChecks, nextCheckAt, wakesChecks } from "../../shared/domain/live-checks.js";
 import { LIVE_INDEX_ID } from "../../shared/domain/live-index.js";
-import { pendingAlerts } from "../../shared/domain/alerts.js";
-import { streamName, type StoredEvent } from "../../shared/log.js";
+import { nextAlertCheckAt, pendingAlerts } from "../../shared/domain/alerts.js";
+import { decideOutcomeChecks } from "../../shared/domain/outcome-decide.js";
+import { streamName, type StoredEvent, type StreamKind } from "../../shared/log.js";
+import { dueTarget, outcomeDueId } from "../domain/live-listing.js";
 import { errorKind } from "../logger.js";
 import type { Services } from "../services.js";
 import { systemKey } from "../domain/stream-service.js";
 import { fanOut } from "../gateway/fanout.js";
-import { notifyStaff, profileForCohort } from "../gateway/handlers/live-shared.js";
+import { notifyOutcomeStaff, notifyStaff, profileForCohort } from "../gateway/handlers/live-shared.js";
 import { unlist } from "../gateway/handlers/live-close.js";
 
 /**
@@ -43,8 +45,10 @@ export const SWEEP_MS = 5 * 60_000;
  * stays due and is taken again next round, by whichever node gets there.
  */
 export async function runLiveChecks(s: Services, opts: { sweep?: boolean; detach?: boolean } = {}): Promise<void> {
-  const listed = opts.sweep ? (await s.streams.state("index", LIVE_INDEX_ID)).sessions : [];
-  for (const sessionId of listed) await s.stores.due.schedule(sessionId, s.clock.now());
+  const index = opts.sweep ? await s.streams.state("index", LIVE_INDEX_ID) : null;
+  const listed = index?.sessions ?? [];
+  const outcomes = (index?.outcomes ?? []).map(outcomeDueId);
+  for (const dueId of [...listed, ...outcomes]) await s.stores.due.schedule(dueId, s.clock.now());
   const due = await s.stores.due.due(s.clock.now(), DUE_BATCH);
   const busy = checking.get(s) ?? new Set<string>();
   checking.set(s, busy);
@@ -56,7 +60,8 @@ export async function runLiveChecks(s: Services, opts: { sweep?: boolean; detach
     .map(async ({ id, at }) => {
       busy.add(id);
       try {
-        const next = await checkSession(s, id);
+        const target = dueTarget(id);
+        const next = target.kind === "session" ? await checkSession(s, target.id) : await checkOutcome(s, target.id);
         await s.stores.due.reschedule(id, at, next);
       } catch (err) {
         // Stays due: taken again next round, by whichever node gets there first.
@@ -69,7 +74,9 @@ export async function runLiveChecks(s: Services, opts: { sweep?: boolean; detach
   if (!opts.detach) await all;
   // After every escalation of the round: presence trouble must never delay one. The next
   // round's ratio check decides on the corrected log [LIVE3].
-  const reconcile = opts.sweep ? listed : due.map((d) => d.id);
+  const reconcile = opts.sweep
+    ? listed
+    : due.map((d) => dueTarget(d.id)).flatMap((t) => (t.kind === "session" ? [t.id] : []));
   await inParallel(reconcile, async (sessionId) => {
     try {
       await s.presence.reconcile(sessionId);
@@ -83,13 +90,46 @@ async function inParallel<T>(items: readonly T[], f: (item: T) => Promise<void>)
   for (let i = 0; i < items.length; i += PARALLEL) await Promise.all(items.slice(i, i + PARALLEL).map(f));
 }
 
-/** [LIVE6] Make a session's checks due now when one of its events can change them (an alert, the ratio). */
+/**
+ * [LIVE6][OUT2] Make a stream's checks due now when one of its events can change them: in a
+ * session an alert or the ratio; in a cohort's outcome log an alert (a questionnaire's safety
+ * alert). Awaited by every append (app.ts), so the due entry exists before the command is answered.
+ */
 export async function wakeChecks(
   s: Pick<Services, "stores" | "clock">,
-  sessionId: string,
+  kind: StreamKind,
+  id: string,
   events: readonly StoredEvent[],
 ): Promise<void> {
-  if (events.some(wakesChecks)) await s.stores.due.schedule(sessionId, s.clock.now());
+  if (kind === "session" && events.some(wakesChecks)) await s.stores.due.schedule(id, s.clock.now());
+  if (kind === "outcome" && events.some((e) => e.type.startsWith("alert.")))
+    await s.stores.due.schedule(outcomeDueId(id), s.clock.now());
+}
+
+/**
+ * [OUT2][LIVE6] A cohort's outcome log: its safety alerts escalate at 15 s and 60 s and are
+ * reminded every minute after, exactly as a session's — the same decision (decideEscalations),
+ * the same server-made ids, so any number of nodes land each once.
+ */
+async function checkOutcome(s: Services, cohortId: string): Promise<number | null> {
+  const state = await s.streams.state("outcome", cohortId);
+  const now = s.clock.now();
+  const stream = streamName("outcome", cohortId);
+  for (const d of decideOutcomeChecks(state, now)) {
+    const done = await s.streams.execute(
+      "outcome",
+      cohortId,
+      systemKey(d.id),
+      (fresh) => decideOutcomeChecks(fresh, now).filter((x) => x.id === d.id),
+      { queued: false },
+    );
+    fanOut(s.io, stream, done);
+    const { events, duplicate } = done;
+    if (events.length === 0 || duplicate) continue;
+    await notifyOutcomeStaff(s, await s.streams.state("outcome", cohortId), events);
+  }
+  const next = nextAlertCheckAt((await s.streams.state("outcome", cohortId)).alerts);
+  return next === null ? null : Math.max(s.clock.now() + 1, next);
 }
 
 /**

@@ -1,8 +1,8 @@
-import { isPending, type Alert } from "../../shared/domain/alerts.js";
+import { isPending, type Alert, type Alerts } from "../../shared/domain/alerts.js";
+import { outcomePlace, sessionPlace, type AlertPlace } from "../../shared/domain/alert-notice.js";
 import { wakesChecks } from "../../shared/domain/live-checks.js";
 import { alertPushPayload, type PushReason } from "../../shared/domain/push-payload.js";
-import type { SessionState } from "../../shared/domain/session.js";
-import type { StoredEvent } from "../../shared/log.js";
+import type { StoredEvent, StreamKind } from "../../shared/log.js";
 import { profileForCohort } from "../gateway/handlers/live-shared.js";
 import { errorKind } from "../logger.js";
 import type { Services } from "../services.js";
@@ -18,7 +18,9 @@ export interface PushSettings {
 
 /** Long enough to cover any retry of the command that appended the event (LOG2). */
 const SENT_TTL_MS = 60 * 60_000;
-const sentKey = (sessionId: string, eventId: string) => `push:sent:${sessionId}:${eventId}`;
+/** A session's key is its id alone (as before questionnaires had alerts); an outcome log's names its kind. */
+const sentKey = (place: AlertPlace, eventId: string) =>
+  `push:sent:${place.sessionId ?? `outcome:${place.cohortId}`}:${eventId}`;
 
 interface Due {
   eventId: string;
@@ -27,17 +29,16 @@ interface Due {
 }
 
 /**
- * [LIVE6] What of a session batch is worth a push: an alert raised (a support request, a
- * need_support check-in, vitals at the limit, the ratio, a long break) or an escalation /
- * reminder of one still pending. Acknowledged or resolved alerts are not pushed.
+ * [LIVE6][OUT2] What of a batch is worth a push: an alert raised (a support request, a
+ * need_support check-in, vitals at the limit, the ratio, a long break, a questionnaire's safety
+ * answer) or an escalation / reminder of one still pending. Acknowledged or resolved alerts are not pushed.
  */
-function dueOf(state: SessionState, events: readonly StoredEvent[]): Due[] {
+function dueOf(alerts: Alerts, events: readonly StoredEvent[]): Due[] {
   const due: Due[] = [];
   for (const e of events) {
-    const raised = state.live.alerts[e.id];
+    const raised = alerts[e.id];
     const later = e.type === "alert.escalated" || e.type === "alert.reminded";
-    const alert =
-      raised ?? (later && typeof e.data.alertId === "string" ? state.live.alerts[e.data.alertId] : undefined);
+    const alert = raised ?? (later && typeof e.data.alertId === "string" ? alerts[e.data.alertId] : undefined);
     if (alert === undefined || !isPending(alert)) continue;
     due.push({ eventId: e.id, alert, reason: raised ? "raised" : "escalated" });
   }
@@ -67,12 +68,16 @@ export class AlertPush {
     return this.settings.vapid?.publicKey ?? null;
   }
 
-  afterAppend(sessionId: string, events: readonly StoredEvent[]): void {
+  afterAppend(kind: StreamKind, id: string, events: readonly StoredEvent[]): void {
     const vapid = this.settings.vapid;
     // Only a batch that touches an alert (the same test that makes the checks due) costs a read.
-    if (vapid === null || !events.some(wakesChecks)) return;
-    const run = this.deliver(sessionId, events, vapid).catch((err: unknown) =>
-      this.s.logger.warn("alert push failed", { session: { id: sessionId }, error: errorKind(err) }),
+    const touchesAlert =
+      kind === "session"
+        ? events.some(wakesChecks)
+        : kind === "outcome" && events.some((e) => e.type.startsWith("alert."));
+    if (vapid === null || !touchesAlert) return;
+    const run = this.deliver(kind, id, events, vapid).catch((err: unknown) =>
+      this.s.logger.warn("alert push failed", { stream: { id: `${kind}:${id}` }, error: errorKind(err) }),
     );
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
@@ -83,20 +88,29 @@ export class AlertPush {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  private async deliver(sessionId: string, events: readonly StoredEvent[], vapid: VapidKeys): Promise<void> {
-    const state = await this.s.streams.state("session", sessionId);
-    if (state.cohortId === null) return;
-    const due = dueOf(state, events);
+  private async place(kind: StreamKind, id: string): Promise<AlertPlace | null> {
+    if (kind === "session") return sessionPlace(await this.s.streams.state("session", id));
+    if (kind === "outcome") return outcomePlace(await this.s.streams.state("outcome", id));
+    return null;
+  }
+
+  private async deliver(kind: StreamKind, id: string, events: readonly StoredEvent[], vapid: VapidKeys): Promise<void> {
+    const place = await this.place(kind, id);
+    if (place === null || place.cohortId === "") return;
+    const due = dueOf(place.alerts, events);
     if (due.length === 0) return;
-    const cohort = await this.s.streams.state("cohort", state.cohortId);
+    const cohort = await this.s.streams.state("cohort", place.cohortId);
     const { admins } = await profileForCohort(this.s, cohort);
     for (const d of due) {
-      if (!(await this.s.stores.kv.set(sentKey(sessionId, d.eventId), "1", { nx: true, ttlMs: SENT_TTL_MS }))) continue;
+      if (!(await this.s.stores.kv.set(sentKey(place, d.eventId), "1", { nx: true, ttlMs: SENT_TTL_MS }))) continue;
       // [LIVE6] A new alert reaches the room's facilitators; an escalation (and a ratio alert,
       // as its notice does) also the program's admins.
       const toAdmins = d.reason === "escalated" || d.alert.kind === "ratio";
       const people = new Set([...cohort.facilitators, ...(toAdmins ? admins : [])]);
-      const payload = alertPushPayload({ sessionId, alertId: d.alert.id, kind: d.alert.kind }, d.reason);
+      const payload = alertPushPayload(
+        { sessionId: place.sessionId, cohortId: place.cohortId, alertId: d.alert.id, kind: d.alert.kind },
+        d.reason,
+      );
       await Promise.all([...people].map((userId) => this.toPerson(userId, payload, vapid)));
     }
   }

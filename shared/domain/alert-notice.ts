@@ -1,28 +1,67 @@
 import type { StoredEvent } from "../log.js";
 import type { AlertNotice, AlertNoticeState } from "../protocol/live.js";
-import { isPending, type Alert } from "./alerts.js";
+import { isPending, type Alert, type Alerts } from "./alerts.js";
+import type { OutcomeState } from "./outcome.js";
 import type { SessionState } from "./session.js";
 
 /**
- * [LIVE3][LIVE6] What staff are told about an alert away from its session, derived from the
- * session's state alone: a notice is a view of the alert, never a separate fact, so it can never
- * say "no response" about an alert someone has answered, and every node derives the same one.
+ * [LIVE3][LIVE6][OUT2] What staff are told about an alert away from where it lives, derived from
+ * that stream's state alone: a notice is a view of the alert, never a separate fact, so it can
+ * never say "no response" about an alert someone has answered, and every node derives the same
+ * one. Alerts live in a live session, or in a cohort's outcome log (a questionnaire's safety
+ * alert, raised at home with no session open); both are told through the same functions.
  */
 
-/** Alerts staff get a notice about: an escalated one (tier ≥ 1), or a ratio alert at once [LIVE3]. */
-export function isNotified(a: Alert): boolean {
-  return a.tier > 0 || a.kind === "ratio";
+/** Where alerts live, as a notice names it. */
+export interface AlertPlace {
+  source: AlertNotice["source"];
+  sessionId: string | null;
+  cohortId: string;
+  title: string;
+  /** When the place ended (a session closed), or null. A questionnaire's log never ends. */
+  endedAt: string | null;
+  alerts: Alerts;
+}
+
+export function sessionPlace(session: SessionState): AlertPlace {
+  return {
+    source: "session",
+    sessionId: session.id,
+    cohortId: session.cohortId ?? "",
+    title: session.title,
+    endedAt: session.status === "closed" ? session.closedAt : null,
+    alerts: session.live.alerts,
+  };
+}
+
+export function outcomePlace(outcome: OutcomeState): AlertPlace {
+  return {
+    source: "questionnaire",
+    sessionId: null,
+    cohortId: outcome.id,
+    title: "Questionnaires",
+    endedAt: null,
+    alerts: outcome.alerts,
+  };
 }
 
 /**
- * Where the alert stands. Resolved first (its cause is gone); answered while the session runs;
+ * Alerts staff get a notice about: an escalated one (tier ≥ 1); at once, a ratio alert [LIVE3]
+ * and a questionnaire's safety alert, whose participant may be alone at home [OUT2].
+ */
+export function isNotified(a: Alert): boolean {
+  return a.tier > 0 || a.kind === "ratio" || a.kind === "selfharm";
+}
+
+/**
+ * Where the alert stands. Resolved first (its cause is gone); answered while the place lasts;
  * an answered one whose session ended is `ended` (a broken ratio answered but never restored
  * otherwise stays forever). A pending alert stays `waiting` even in a closed session: it keeps
  * escalating there until answered [LIVE6].
  */
-export function noticeState(session: SessionState, a: Alert): AlertNoticeState {
+export function noticeState(place: AlertPlace, a: Alert): AlertNoticeState {
   if (a.resolved) return "resolved";
-  if (a.ack) return session.status === "closed" ? "ended" : "answered";
+  if (a.ack) return place.endedAt !== null ? "ended" : "answered";
   return "waiting";
 }
 
@@ -32,9 +71,9 @@ export interface NoticeContext {
   name: (userId: string) => string;
 }
 
-/** The notice for one alert as the session's state has it now. */
-export function noticeOf(session: SessionState, a: Alert, ctx: NoticeContext, reminder = a.reminders): AlertNotice {
-  const state = noticeState(session, a);
+/** The notice for one alert as its place's state has it now. */
+export function noticeOf(place: AlertPlace, a: Alert, ctx: NoticeContext, reminder = a.reminders): AlertNotice {
+  const state = noticeState(place, a);
   const aboutId = a.participantId ?? a.subjectId;
   const closedAt =
     state === "resolved"
@@ -42,12 +81,12 @@ export function noticeOf(session: SessionState, a: Alert, ctx: NoticeContext, re
       : state === "answered"
         ? (a.ack?.at ?? null)
         : state === "ended"
-          ? session.closedAt
+          ? place.endedAt
           : null;
   return {
-    source: "session",
-    sessionId: session.id,
-    cohortId: session.cohortId ?? "",
+    source: place.source,
+    sessionId: place.sessionId,
+    cohortId: place.cohortId,
     alertId: a.id,
     kind: a.kind,
     tier: a.tier,
@@ -55,7 +94,7 @@ export function noticeOf(session: SessionState, a: Alert, ctx: NoticeContext, re
     participantId: a.participantId,
     about: aboutId === null ? null : ctx.name(aboutId),
     raisedAt: a.raisedAt,
-    sessionTitle: session.title,
+    sessionTitle: place.title,
     cohortName: ctx.cohortName,
     state,
     answered: a.ack ? { by: ctx.name(a.ack.by), at: a.ack.at } : null,
@@ -64,14 +103,14 @@ export function noticeOf(session: SessionState, a: Alert, ctx: NoticeContext, re
 }
 
 /** The alert an event is about, if it is one staff must be told about now; `reminder` is the event's count. */
-function noticeTarget(session: SessionState, e: StoredEvent): { alert: Alert; reminder: number }[] {
+function noticeTarget(place: AlertPlace, e: StoredEvent): { alert: Alert; reminder: number }[] {
   if (e.type === "session.closed")
     // The session ended: every notified alert still on someone's screen closes with it.
-    return Object.values(session.live.alerts)
+    return Object.values(place.alerts)
       .filter((a) => isNotified(a) && a.resolved === null && !isPending(a))
       .map((alert) => ({ alert, reminder: alert.reminders }));
   const alertId = e.type === "alert.raised" ? e.id : typeof e.data.alertId === "string" ? e.data.alertId : null;
-  const alert = alertId === null ? undefined : session.live.alerts[alertId];
+  const alert = alertId === null ? undefined : place.alerts[alertId];
   if (!alert || !isNotified(alert)) return [];
   switch (e.type) {
     case "alert.raised":
@@ -90,18 +129,17 @@ function noticeTarget(session: SessionState, e: StoredEvent): { alert: Alert; re
  * The notices a batch of just-appended events calls for, from the state after them: an
  * escalation that raced an acknowledgement comes out as "answered", never as "no response".
  */
-export function noticesFor(session: SessionState, events: readonly StoredEvent[], ctx: NoticeContext): AlertNotice[] {
+export function noticesFor(place: AlertPlace, events: readonly StoredEvent[], ctx: NoticeContext): AlertNotice[] {
   const out = new Map<string, AlertNotice>();
   for (const e of events)
-    for (const { alert, reminder } of noticeTarget(session, e))
-      out.set(alert.id, noticeOf(session, alert, ctx, reminder));
+    for (const { alert, reminder } of noticeTarget(place, e)) out.set(alert.id, noticeOf(place, alert, ctx, reminder));
   return [...out.values()];
 }
 
-/** [LIVE6] What a staff person who (re)connects is told about a session: its alerts still waiting, only. */
-export function openNotices(session: SessionState, ctx: NoticeContext): AlertNotice[] {
-  return Object.values(session.live.alerts)
+/** [LIVE6] What a staff person who (re)connects is told about a place: its alerts still waiting, only. */
+export function openNotices(place: AlertPlace, ctx: NoticeContext): AlertNotice[] {
+  return Object.values(place.alerts)
     .filter((a) => isNotified(a) && isPending(a))
     .sort((a, b) => a.seq - b.seq)
-    .map((a) => noticeOf(session, a, ctx));
+    .map((a) => noticeOf(place, a, ctx));
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { serverId, type StoredEvent } from "../log.js";
 import type { Draft } from "./live-types.js";
+import type { Viewer } from "./roles.js";
+import { AppError, ErrorCode } from "../protocol/errors.js";
 
 /**
  * [LIVE6] Alerts of a live session. An alert is an event in the session log; whether it is
@@ -165,6 +167,41 @@ export function ackId(alertId: string): string {
 }
 
 const LAST_TIER = ESCALATION_TIERS[ESCALATION_TIERS.length - 1];
+
+/**
+ * [LIVE6] An acknowledgement of an alert, wherever it lives (a session, a cohort's questionnaires).
+ * The event id is the alert's (`$ack:<alertId>`), not the command's: two facilitators answering
+ * at once land one, and a retry finds it answered. `notify`: the participant told who is coming.
+ */
+export function decideAlertAck(alerts: Alerts, alertId: string, actor: Viewer, notify: boolean): Draft[] {
+  if (actor.role === "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only facilitators acknowledge alerts.");
+  const a = alerts[alertId];
+  if (!a) throw new AppError(ErrorCode.NOT_FOUND, "There is no such alert here.");
+  if (a.ack || a.resolved) return [];
+  return [
+    {
+      id: ackId(a.id),
+      type: "alert.acknowledged",
+      actor: actor.userId,
+      data: { alertId: a.id, by: actor.userId, notify: notify ? a.participantId : null },
+    },
+  ];
+}
+
+/**
+ * [LIVE6] When the next escalation or reminder of these alerts falls due (ms), or null when none
+ * is pending. The same clock for every stream that holds alerts.
+ */
+export function nextAlertCheckAt(alerts: Alerts): number | null {
+  const times: number[] = [];
+  for (const a of pendingAlerts(alerts)) {
+    const raised = Date.parse(a.raisedAt);
+    const next = ESCALATION_TIERS.find((t) => a.tier < t.tier);
+    if (next) times.push(raised + next.afterMs);
+    else if (LAST_TIER) times.push(raised + LAST_TIER.afterMs + (a.reminders + 1) * REMINDER_EVERY_MS);
+  }
+  return times.length === 0 ? null : Math.min(...times);
+}
 
 /**
  * [LIVE6] Escalations now due, then reminders once the last tier is reached. Ids are

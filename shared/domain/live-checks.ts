@@ -1,13 +1,5 @@
 import type { RuleProfile } from "../profiles/index.js";
-import {
-  ESCALATION_TIERS,
-  REMINDER_EVERY_MS,
-  SYSTEM_ACTOR,
-  decideEscalations,
-  pendingAlerts,
-  resolveId,
-  visibleAlerts,
-} from "./alerts.js";
+import { SYSTEM_ACTOR, decideEscalations, nextAlertCheckAt, resolveId, visibleAlerts } from "./alerts.js";
 import { serverId, type StoredEvent } from "../log.js";
 import { scope, sessionTouches } from "./session-touches.js";
 import { describeRatio, ratioStatus } from "./live-rules.js";
@@ -118,13 +110,8 @@ export function nextCheckAt(s: SessionState, now: number, profile: RuleProfile):
   if (s.status === "none") return null;
   const times: number[] = [];
   if (decideLiveChecks(s, now, profile).length > 0) times.push(now + RETRY_MS);
-  for (const a of pendingAlerts(s.live.alerts)) {
-    const raised = Date.parse(a.raisedAt);
-    const next = ESCALATION_TIERS.find((t) => a.tier < t.tier);
-    const last = ESCALATION_TIERS[ESCALATION_TIERS.length - 1];
-    if (next) times.push(raised + next.afterMs);
-    else if (last) times.push(raised + last.afterMs + (a.reminders + 1) * REMINDER_EVERY_MS);
-  }
+  const alerts = nextAlertCheckAt(s.live.alerts);
+  if (alerts !== null) times.push(alerts);
   if (s.status === "open") {
     for (const [, b] of Object.entries(s.live.breaks)) {
       if (!s.live.alerts[serverId("break", b.seq)])

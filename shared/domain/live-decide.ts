@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import { AppError, ErrorCode } from "../protocol/errors.js";
 import type { AdverseRecord, DoseRecord, ReleaseRecord, VitalsRecord } from "../protocol/live.js";
 import { maxDoseMg, type RuleProfile } from "../profiles/index.js";
-import { ackId, pendingAlerts, resolveId } from "./alerts.js";
+import { decideAlertAck, pendingAlerts, resolveId } from "./alerts.js";
 import { emptyParticipant, type ParticipantLive } from "./live.js";
 import { describeRatio, earliestRelease, ratioStatus, vitalsAlarming, vitalsImplausible } from "./live-rules.js";
 import { isReturningClient } from "./live-returning.js";
@@ -307,17 +307,6 @@ export function decideSupport(s: SessionState, cmd: { id: string }, actor: Viewe
 
 /** [LIVE6] Any facilitator's acknowledgement stops the alert everywhere; the first one counts. */
 export function decideAck(s: SessionState, cmd: { alertId: string }, actor: Viewer): Draft[] {
-  if (actor.role === "participant") throw new AppError(ErrorCode.FORBIDDEN, "Only facilitators acknowledge alerts.");
-  const a = s.live.alerts[cmd.alertId];
-  if (!a) throw new AppError(ErrorCode.NOT_FOUND, "There is no such alert in this session.");
-  if (a.ack || a.resolved) return [];
-  const notify = a.kind === "support" ? a.participantId : null;
-  return [
-    {
-      id: ackId(a.id),
-      type: "alert.acknowledged",
-      actor: actor.userId,
-      data: { alertId: a.id, by: actor.userId, notify },
-    },
-  ];
+  // The participant who asked for support is told who is coming [LIVE6].
+  return decideAlertAck(s.live.alerts, cmd.alertId, actor, s.live.alerts[cmd.alertId]?.kind === "support");
 }

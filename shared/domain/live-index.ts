@@ -13,16 +13,24 @@ export const LIVE_INDEX_ID = "live";
 export const LiveIndexEventData = {
   "session.listed": z.object({ sessionId: z.string() }),
   "session.unlisted": z.object({ sessionId: z.string() }),
+  /**
+   * [OUT2] A cohort's outcome log, once it has held a safety alert: walked by the sweep like a
+   * session, so an escalation whose due entry was lost with Redis's data is still made. Never
+   * unlisted — one quiet read per cohort per sweep, and no race with a new alert.
+   */
+  "alerts.listed": z.object({ cohortId: z.string() }),
 } as const;
 
 export interface LiveIndexState {
   id: string;
   seq: number;
   sessions: string[];
+  /** Cohorts whose outcome log has held a safety alert [OUT2]. */
+  outcomes: string[];
 }
 
 export function emptyLiveIndex(id: string): LiveIndexState {
-  return { id, seq: 0, sessions: [] };
+  return { id, seq: 0, sessions: [], outcomes: [] };
 }
 
 export function reduceLiveIndex(s: LiveIndexState, e: StoredEvent): LiveIndexState {
@@ -35,6 +43,10 @@ export function reduceLiveIndex(s: LiveIndexState, e: StoredEvent): LiveIndexSta
     case "session.unlisted": {
       const { sessionId } = LiveIndexEventData["session.unlisted"].parse(e.data);
       return { ...next, sessions: next.sessions.filter((x) => x !== sessionId) };
+    }
+    case "alerts.listed": {
+      const { cohortId } = LiveIndexEventData["alerts.listed"].parse(e.data);
+      return next.outcomes.includes(cohortId) ? next : { ...next, outcomes: [...next.outcomes, cohortId] };
     }
     default:
       return next;

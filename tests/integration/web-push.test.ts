@@ -63,6 +63,37 @@ describe("web push of alerts to staff devices", () => {
     });
   };
 
+  it("[OUT2][REC3] a PHQ-9 safety answer, with no session involved, pushes the facilitators' devices a generic payload that links the cohort's answers, and the admin's when it escalates", async () => {
+    const [fac1, admin] = [await register("fac1"), await register("admin")];
+    const p1 = await pool.connect("p1");
+    const id = randomUUID();
+    await p1.ok("outcome:submit", {
+      id,
+      cohortId: `cohort-${node.tag}`,
+      visitId: "baseline",
+      instrument: "phq9",
+      answers: [3, 3, 2, 2, 1, 1, 0, 0, 2],
+    });
+    await service.until(() => service.to(fac1).length > 0, 10_000, "the facilitator's device");
+    await node.app.push.settled();
+    expect(service.to(fac1)[0]?.payload).toEqual({
+      title: "Holdspace: a participant may need support",
+      body: "A questionnaire answer needs a facilitator's attention — open Holdspace",
+      url: `/cohort/cohort-${node.tag}/outcomes`,
+      tag: `$selfharm:${id}`,
+      requireInteraction: true,
+    });
+    expect(service.to(admin)).toEqual([]);
+    clock.advance(15_000);
+    await node.app.tick();
+    await service.until(() => service.to(admin).length > 0, 10_000, "the admin's device after the escalation");
+    await node.app.push.settled();
+    // Nothing of who, what was answered, or the score on a lock screen.
+    for (const r of service.received)
+      for (const secretPart of [person("p1").name, await idOf("p1"), "PHQ", "14", "better off dead"])
+        expect(r.text).not.toContain(secretPart);
+  });
+
   it("[LIVE6][REC3] a need_support check-in pushes every facilitator's device a generic payload: the session's URL and the alert's tag, no name, no check-in text", async () => {
     const [fac1, fac2, admin] = [await register("fac1"), await register("fac2"), await register("admin")];
     const secret = "the walls are breathing and I am scared";

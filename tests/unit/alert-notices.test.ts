@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { noticesFor, openNotices } from "../../shared/domain/alert-notice.js";
+import { noticesFor, openNotices, sessionPlace } from "../../shared/domain/alert-notice.js";
 import { decideAck, decideSupport } from "../../shared/domain/live-decide.js";
 import { decideLiveChecks } from "../../shared/domain/live-checks.js";
 import type { Draft } from "../../shared/domain/live-types.js";
@@ -41,10 +41,10 @@ function withSupport(): { s: Stream; alertId: string } {
 describe("alert notices, derived from the alert's state", () => {
   it("[LIVE6] an escalation names the session and cohort and waits; not before it escalates", () => {
     const { s, alertId } = withSupport();
-    expect(noticesFor(s.state, [], ctx)).toEqual([]);
+    expect(noticesFor(sessionPlace(s.state), [], ctx)).toEqual([]);
     s.now = T0 + 15_000;
     const events = s.apply(decideLiveChecks(s.state, s.now, oregon2025));
-    expect(noticesFor(s.state, events, ctx)).toEqual([
+    expect(noticesFor(sessionPlace(s.state), events, ctx)).toEqual([
       expect.objectContaining({
         alertId,
         state: "waiting",
@@ -63,9 +63,9 @@ describe("alert notices, derived from the alert's state", () => {
     // Decided before the ack, notified after it: the notice comes from the state after both.
     const escalation = s.apply(decideLiveChecks(s.state, s.now, oregon2025));
     s.apply(decideAck(s.state, { alertId }, fac));
-    const [n] = noticesFor(s.state, escalation, ctx);
+    const [n] = noticesFor(sessionPlace(s.state), escalation, ctx);
     expect(n).toMatchObject({ state: "answered", answered: { by: "Jonah", at: new Date(s.now).toISOString() } });
-    expect(openNotices(s.state, ctx)).toEqual([]);
+    expect(openNotices(sessionPlace(s.state), ctx)).toEqual([]);
   });
 
   it("[LIVE6] when the session ends, a notified alert that was answered closes as ended", () => {
@@ -74,13 +74,15 @@ describe("alert notices, derived from the alert's state", () => {
     s.apply(decideLiveChecks(s.state, s.now, oregon2025));
     s.apply(decideAck(s.state, { alertId }, fac));
     const closed = s.apply([{ id: "close", type: "session.closed", actor: "f1", data: { closedBy: "f1" } }]);
-    expect(noticesFor(s.state, closed, ctx).map((n) => `${n.alertId} ${n.state}`)).toEqual([`${alertId} ended`]);
+    expect(noticesFor(sessionPlace(s.state), closed, ctx).map((n) => `${n.alertId} ${n.state}`)).toEqual([
+      `${alertId} ended`,
+    ]);
   });
 
   it("[LIVE6] an alert answered before it escalated never makes a notice at all", () => {
     const { s, alertId } = withSupport();
     const acked = s.apply(decideAck(s.state, { alertId }, fac));
-    expect(noticesFor(s.state, acked, ctx)).toEqual([]);
+    expect(noticesFor(sessionPlace(s.state), acked, ctx)).toEqual([]);
   });
 });
 

@@ -32,11 +32,15 @@ describe("web push rules", () => {
     expect(endpointAllowed("http://127.0.0.1.nip.io:9000/x", tests)).toBe(false);
   });
 
-  it("[LIVE6][REC3] every alert kind's notification is generic: the session path and the alert id, nothing else", () => {
+  it("[LIVE6][OUT2][REC3] every alert kind's notification is generic: where to answer it and the alert id, nothing else", () => {
     for (const kind of AlertKind.options) {
       for (const reason of ["raised", "escalated"] as const) {
-        const p = PushPayload.parse(alertPushPayload({ sessionId: "s 1", alertId: "a1", kind }, reason));
-        expect(p.url).toBe("/session/s%201");
+        const p = PushPayload.parse(
+          alertPushPayload({ sessionId: "s 1", cohortId: "c 1", alertId: "a1", kind }, reason),
+        );
+        // A questionnaire's safety alert is answered on the cohort's outcomes page; the rest in the session.
+        expect(p.url).toBe(kind === "selfharm" ? "/cohort/c%201/outcomes" : "/session/s%201");
+        expect(`${p.title} ${p.body}`).not.toMatch(/harm|suicid|dead|PHQ|QIDS|item|score/i);
         expect(p.tag).toBe("a1");
         expect(p.title.startsWith("Holdspace: ")).toBe(true);
         expect(`${p.title} ${p.body}`).not.toMatch(/vital|blood|pressure|heart|ratio|break|check-in/i);

@@ -3,7 +3,15 @@ import { LIVE_INDEX_ID } from "../../../shared/domain/live-index.js";
 import type { SessionState } from "../../../shared/domain/session.js";
 import type { ProgramState } from "../../../shared/domain/program.js";
 import { isPending } from "../../../shared/domain/alerts.js";
-import { noticesFor, openNotices, type NoticeContext } from "../../../shared/domain/alert-notice.js";
+import {
+  noticesFor,
+  openNotices,
+  outcomePlace,
+  sessionPlace,
+  type AlertPlace,
+  type NoticeContext,
+} from "../../../shared/domain/alert-notice.js";
+import type { OutcomeState } from "../../../shared/domain/outcome.js";
 import type { StoredEvent } from "../../../shared/log.js";
 import { DEFAULT_PROFILE, resolveProfile, type RuleProfile } from "../../../shared/profiles/index.js";
 import { profileOf } from "../../domain/program-context.js";
@@ -37,16 +45,13 @@ export function rulesOf(program: ProgramState): ProgramRules {
   return { profile: profileOf(program), admins: program.admins, zone: program.zone };
 }
 
-/** Cohort name and staff names for a session's notices, and who is to hear them. */
-async function noticeAudience(
-  s: Services,
-  session: SessionState,
-): Promise<{ ctx: NoticeContext; staff: string[] } | null> {
-  if (session.cohortId === null) return null;
-  const cohort = await s.streams.state("cohort", session.cohortId);
+/** Cohort name and staff names for a place's notices, and who is to hear them. */
+async function noticeAudience(s: Services, place: AlertPlace): Promise<{ ctx: NoticeContext; staff: string[] } | null> {
+  if (place.cohortId === "") return null;
+  const cohort = await s.streams.state("cohort", place.cohortId);
   const { admins } = await profileForCohort(s, cohort);
   // Whom each alert is about and who answered it: names staff of the cohort see on its rosters.
-  const ids = Object.values(session.live.alerts).flatMap((a) =>
+  const ids = Object.values(place.alerts).flatMap((a) =>
     [a.participantId, a.subjectId, a.ack?.by ?? null].filter((x): x is string => x !== null),
   );
   const names = new Map<string, string>();
@@ -67,10 +72,23 @@ async function noticeAudience(
  * The notice is derived from the state after the events (shared/domain/alert-notice.ts).
  */
 export async function notifyStaff(s: Services, session: SessionState, events: readonly StoredEvent[]): Promise<void> {
+  await notifyPlace(s, sessionPlace(session), events);
+}
+
+/** [OUT2] The same for a cohort's outcome log: a questionnaire's safety alert reaches staff at once. */
+export async function notifyOutcomeStaff(
+  s: Services,
+  outcome: OutcomeState,
+  events: readonly StoredEvent[],
+): Promise<void> {
+  await notifyPlace(s, outcomePlace(outcome), events);
+}
+
+async function notifyPlace(s: Services, place: AlertPlace, events: readonly StoredEvent[]): Promise<void> {
   if (!events.some(mayNotify)) return;
-  const audience = await noticeAudience(s, session);
+  const audience = await noticeAudience(s, place);
   if (audience === null) return;
-  const notices = noticesFor(session, events, audience.ctx);
+  const notices = noticesFor(place, events, audience.ctx);
   if (notices.length === 0) return;
   const targets = audience.staff.map(inboxRoom);
   for (const n of notices) s.io.to(targets).emit("alert:notice", n);
@@ -82,22 +100,27 @@ function mayNotify(e: StoredEvent): boolean {
 }
 
 /**
- * [LIVE6][LIVE3] What a staff person missed while disconnected: every escalated (or ratio) alert
- * still waiting in the live sessions of their cohorts, as one snapshot to the socket that just
- * connected — only those still waiting, so an alert answered meanwhile never comes back, and the
- * client drops any waiting notice the snapshot no longer has. Without it a facilitator or admin
- * whose node restarted during an escalation would hear nothing until the next reminder.
+ * [LIVE6][LIVE3][OUT2] What a staff person missed while disconnected: every notified alert still
+ * waiting in the live sessions and questionnaires of their cohorts, as one snapshot to the socket
+ * that just connected — only those still waiting, so an alert answered meanwhile never comes back,
+ * and the client drops any waiting notice the snapshot no longer has. Without it a facilitator or
+ * admin whose node restarted during an escalation would hear nothing until the next reminder.
  */
 export async function replayNotices(s: Services, socket: AppSocket): Promise<number> {
   const userId = socket.data.user.id;
   const index = await s.streams.state("index", LIVE_INDEX_ID);
-  const notices: AlertNotice[] = [];
+  const places: AlertPlace[] = [];
   for (const sessionId of index.sessions) {
     const session = await s.streams.state("session", sessionId);
-    if (session.status !== "open" || !Object.values(session.live.alerts).some(isPending)) continue;
-    const audience = await noticeAudience(s, session);
+    if (session.status === "open") places.push(sessionPlace(session));
+  }
+  for (const cohortId of index.outcomes) places.push(outcomePlace(await s.streams.state("outcome", cohortId)));
+  const notices: AlertNotice[] = [];
+  for (const place of places) {
+    if (!Object.values(place.alerts).some(isPending)) continue;
+    const audience = await noticeAudience(s, place);
     if (audience === null || !audience.staff.includes(userId)) continue;
-    notices.push(...openNotices(session, audience.ctx));
+    notices.push(...openNotices(place, audience.ctx));
   }
   socket.emit("alert:notices", { notices });
   return notices.length;
