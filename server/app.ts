@@ -25,6 +25,7 @@ import { authRoutes, sessionIdFromCookie, sessionRoom, setSessionCookie } from "
 import { adminRoutes, enrolRoutes } from "./http/admin-routes.js";
 import { outcomeRoutes } from "./http/outcome-routes.js";
 import { calendarFeedRoute, calendarRoutes } from "./http/calendar.js";
+import { exportRoutes } from "./http/export-routes.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { errorKind, silentLogger, type Logger } from "./logger.js";
 import { PRESENCE_TIMINGS, PresenceService } from "./presence/service.js";
@@ -144,6 +145,7 @@ export function createApp(deps: AppDeps): App {
   app.use("/api", adminRoutes(services));
   app.use("/api", outcomeRoutes(services));
   app.use("/api", calendarRoutes(services));
+  app.use("/api", exportRoutes(services));
   app.use("/api", notFound);
   app.use("/calendar", calendarFeedRoute(services));
   const staticDir = deps.staticDir;
