@@ -6,6 +6,7 @@ import {
   decideCreateProgram,
   decideFacilitatorJoined,
   decideInviteFacilitator,
+  decideSetPatientIdentity,
 } from "../../shared/domain/program.js";
 import {
   assertRoom,
@@ -19,6 +20,7 @@ import type {
   EnrolAccept,
   FacilitatorInviteCreate,
   InviteInfo,
+  PatientIdentitySet,
   ProgramCreate,
 } from "../../shared/protocol/admin.js";
 import { EMAIL_TAKEN, type UserRecord } from "../auth/users.js";
@@ -27,7 +29,7 @@ import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
 import { derivedId } from "./derived-id.js";
 import { clientKey, systemKey } from "./stream-service.js";
-import { adminProgram, profileOf, requireAdminOf } from "./program-context.js";
+import { adminProgram, patientSystemOf, profileOf, requireAdminOf } from "./program-context.js";
 
 /**
  * Admin commands over HTTP, on the one path: parse (in the route) → authorize → decide (shared)
@@ -54,6 +56,24 @@ export async function createProgram(
   await s.users.addAdminProgram(user, programId);
   fanOut(s.io, streamName("program", programId), done);
   return { programId, seq: events[0]?.seq ?? 0 };
+}
+
+/** [OUT7] A program's admin sets the identifier system its FHIR exports name participants in. */
+export async function setPatientIdentity(
+  s: Services,
+  user: UserRecord,
+  programId: string,
+  cmd: PatientIdentitySet,
+): Promise<{ system: string }> {
+  const done = await s.streams.execute(
+    "program",
+    programId,
+    clientKey(user.id, "program:patient-identity", cmd.id),
+    (st) => decideSetPatientIdentity(st, cmd, viewerOf(user)),
+  );
+  fanOut(s.io, streamName("program", programId), done);
+  const program = await s.streams.state("program", programId);
+  return { system: patientSystemOf(program) };
 }
 
 /** A cohort is created in its own stream, then listed in the program's; both by the command's id. */

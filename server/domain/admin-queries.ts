@@ -15,12 +15,19 @@ import type {
 import { publicUser, type UserRecord } from "../auth/users.js";
 import type { Services } from "../services.js";
 import { viewerOf } from "./directory.js";
-import { adminProgram, cohortContext, profileOf, programCohorts } from "./program-context.js";
+import { adminProgram, cohortContext, patientSystemOf, profileOf, programCohorts } from "./program-context.js";
 
 /** Read models for the admin, facilitator and participant screens; each answers only with what is the viewer's [AC2][AC3]. */
 
 export function programInfo(p: ProgramState): ProgramInfo {
-  return { id: p.id, name: p.name, zone: p.zone, profile: p.profile, profileName: profileOf(p).name };
+  return {
+    id: p.id,
+    name: p.name,
+    zone: p.zone,
+    profile: p.profile,
+    profileName: profileOf(p).name,
+    patientIdSystem: patientSystemOf(p),
+  };
 }
 
 async function people(s: Services, ids: readonly string[]): Promise<Person[]> {

@@ -1,3 +1,4 @@
+import { patientSystemOf } from "./program-context.js";
 import { DateTime } from "luxon";
 import { streamName, type StoredEvent, type StreamKind } from "../../shared/log.js";
 import { canSee } from "../../shared/domain/roles.js";
@@ -5,7 +6,7 @@ import { streamDefs } from "../../shared/domain/streams.js";
 import { submissionsOf } from "../../shared/domain/outcome.js";
 import type { CohortState } from "../../shared/domain/cohort.js";
 import { definitionOf } from "../../shared/outcomes/score.js";
-import { outcomeBundle, programPatientSystem, type ExportedSubmission } from "../../shared/outcomes/fhir.js";
+import { outcomeBundle, type ExportedSubmission } from "../../shared/outcomes/fhir.js";
 import type { Bundle } from "../../shared/outcomes/fhir-types.js";
 import type { ProgramInfo } from "../../shared/protocol/admin-views.js";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
@@ -160,6 +161,7 @@ export async function personalExport(s: Services, user: UserRecord): Promise<Per
       zone: program.zone,
       profile: program.profile,
       profileName: profile.name,
+      patientIdSystem: patientSystemOf(program),
     },
     retention: {
       years: profile.retentionYears,
@@ -180,7 +182,8 @@ export async function personalExport(s: Services, user: UserRecord): Promise<Per
 export async function myFhirBundle(s: Services, user: UserRecord): Promise<Bundle> {
   onlyParticipants(user);
   const cohorts = await s.directory.cohortsOf(user);
-  const who = { system: programPatientSystem(user.programId), value: user.id, name: user.name };
+  const program = await s.streams.state("program", user.programId);
+  const who = { system: patientSystemOf(program), value: user.id, name: user.name };
   return outcomeBundle(who, await mySubmissions(s, cohorts, user), new Date(s.clock.now()).toISOString());
 }
 
@@ -206,7 +209,7 @@ export async function participantFhirBundle(
   const person = await s.users.get(participantId);
   const outcome = await s.streams.state("outcome", cohort.id);
   const submissions = submissionsOf(outcome, participantId).map((submission) => ({ cohortId: cohort.id, submission }));
-  const programId = cohort.programId ?? person?.programId ?? "";
-  const who = { system: programPatientSystem(programId), value: participantId, name: person?.name ?? null };
+  const program = await s.streams.state("program", cohort.programId ?? person?.programId ?? "");
+  const who = { system: patientSystemOf(program), value: participantId, name: person?.name ?? null };
   return outcomeBundle(who, submissions, new Date(s.clock.now()).toISOString());
 }

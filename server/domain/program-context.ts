@@ -1,3 +1,4 @@
+import { programPatientSystem } from "../../shared/outcomes/fhir.js";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import type { CohortState } from "../../shared/domain/cohort.js";
 import type { ProgramState } from "../../shared/domain/program.js";
@@ -11,6 +12,11 @@ import type { Services } from "../services.js";
 export function profileOf(program: ProgramState): RuleProfile {
   const id = ProfileId.safeParse(program.profile);
   return resolveProfile(id.success ? id.data : DEFAULT_PROFILE);
+}
+
+/** [OUT7] The identifier system the program's FHIR exports name participants in. */
+export function patientSystemOf(program: ProgramState): string {
+  return program.patientIdSystem ?? programPatientSystem(program.id);
 }
 
 /** [AC1] The program, if this person is one of its admins. */

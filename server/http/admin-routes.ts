@@ -9,6 +9,7 @@ import {
   FacilitatorAssign,
   FacilitatorInviteCreate,
   InviteCreate,
+  PatientIdentitySet,
   PreparationRecord,
   ProgramCreate,
   ScreeningReview,
@@ -29,6 +30,7 @@ import {
   createInvite,
   createProgram,
   describeInvite,
+  setPatientIdentity,
 } from "../domain/admin-commands.js";
 import { guardTokenUse, RateLimiter } from "../auth/rate-limit.js";
 import { cohortOverview, myRecord, mySchedule, programOverview, readinessBoard } from "../domain/admin-queries.js";
@@ -86,6 +88,9 @@ export function adminRoutes(s: Services): Router {
     res
       .status(201)
       .json(await createFacilitatorInvite(s, u(req), param(req, "programId"), body(FacilitatorInviteCreate, req)));
+  });
+  r.put("/admin/programs/:programId/patient-identity", async (req: AuthedRequest, res: Response) => {
+    res.json(await setPatientIdentity(s, u(req), param(req, "programId"), body(PatientIdentitySet, req)));
   });
   r.post("/admin/cohorts", async (req: AuthedRequest, res: Response) => {
     res.status(201).json(await createCohort(s, u(req), body(CohortCreate, req)));

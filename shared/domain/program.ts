@@ -16,6 +16,8 @@ export const ProgramEventData = {
   /** A one-time link for a new facilitator; the token itself lives only in KV. */
   "facilitator.invited": z.object({ inviteId: z.string(), cohortId: z.string().nullable(), expiresAt: z.string() }),
   "facilitator.joined": z.object({ inviteId: z.string(), userId: z.string(), cohortId: z.string().nullable() }),
+  /** [OUT7] The identifier system its exports name participants in (e.g. the clinic's record numbers). */
+  "program.patient_identity_set": z.object({ system: z.string() }),
 } as const;
 
 export interface ProgramState {
@@ -31,6 +33,8 @@ export interface ProgramState {
   facilitators: string[];
   /** Facilitator invites not yet used (they may have expired). */
   pendingInvites: string[];
+  /** [OUT7] The FHIR identifier system of its participants; null: the default one per program. */
+  patientIdSystem: string | null;
 }
 
 export function emptyProgram(id: string): ProgramState {
@@ -45,6 +49,7 @@ export function emptyProgram(id: string): ProgramState {
     cohorts: [],
     facilitators: [],
     pendingInvites: [],
+    patientIdSystem: null,
   };
 }
 
@@ -83,9 +88,23 @@ export function reduceProgram(state: ProgramState, e: StoredEvent): ProgramState
         facilitators: [...new Set([...next.facilitators, userId])],
       };
     }
+    case "program.patient_identity_set":
+      return { ...next, patientIdSystem: ProgramEventData["program.patient_identity_set"].parse(e.data).system };
     default:
       return next;
   }
+}
+
+/** [OUT7] A program's admin names the identifier system its FHIR exports use for participants. */
+export function decideSetPatientIdentity(
+  state: ProgramState,
+  cmd: { id: string; system: string },
+  actor: Viewer,
+): Draft[] {
+  if (!state.exists || !state.admins.includes(actor.userId))
+    throw new AppError(ErrorCode.NOT_FOUND, "That program does not exist or you are not one of its admins.");
+  if (state.patientIdSystem === cmd.system) return [];
+  return [{ id: cmd.id, type: "program.patient_identity_set", actor: actor.userId, data: { system: cmd.system } }];
 }
 
 export function programAudience(_e: StoredEvent): Audience {

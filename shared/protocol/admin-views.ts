@@ -35,6 +35,8 @@ export const ProgramInfo = z.object({
   zone: z.string(),
   profile: z.string(),
   profileName: z.string(),
+  /** [OUT7] The identifier system FHIR exports name participants in. */
+  patientIdSystem: z.string(),
 });
 export type ProgramInfo = z.infer<typeof ProgramInfo>;
 

@@ -31,6 +31,23 @@ export const ProgramCreate = z.strictObject({
 });
 export type ProgramCreate = z.infer<typeof ProgramCreate>;
 
+/**
+ * [OUT7] The identifier system of a program's participants in FHIR exports: a URI, as FHIR's
+ * `Identifier.system` wants (a urn: or an http(s) address, e.g. the clinic's record-number system).
+ */
+export const PatientIdentitySet = z.strictObject({
+  id: CommandId,
+  system: z
+    .string()
+    .trim()
+    .max(200, "An identifier system holds at most 200 characters.")
+    .regex(
+      /^(urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]+|https?:\/\/[^\s]+)$/i,
+      "Give the identifier system as a URI: urn:… or https://….",
+    ),
+});
+export type PatientIdentitySet = z.infer<typeof PatientIdentitySet>;
+
 export const CohortCreate = z.strictObject({
   id: CommandId,
   programId: Id,

@@ -131,6 +131,24 @@ describe("exports of a participant's record (one node, Redis)", () => {
     expect(leaked(r.text, [p2.mark, p2.submissionId, p2.id])).toEqual([]);
   });
 
+  it("[OUT7] the program's admin names the identifier system participants are exported in; a facilitator cannot, a non-URI is refused, nothing changes then", async () => {
+    const p1 = await record("p1");
+    const programId = mainCohort(ctx.node.tag).programId;
+    const route = `/api/admin/programs/${programId}/patient-identity`;
+    const system = "https://clinic.example/fhir/mrn";
+    const fac = await (await http("fac1")).call("PUT", route, { id: randomUUID(), system: "urn:x:y" });
+    expect(fac.status).toBe(404);
+    const bad = await (await http("admin")).call("PUT", route, { id: randomUUID(), system: "our records" });
+    expect(bad.status).toBe(400);
+    expect(errorOf(bad)).toMatchObject({ code: "INVALID_PAYLOAD" });
+    const ok = await (await http("admin")).call("PUT", route, { id: randomUUID(), system });
+    expect(ok.status).toBe(200);
+    const r = await p1.web.get("/api/me/export/fhir");
+    expect(validator.validate(parsed(r))).toEqual([]);
+    const [patient] = objects(r.json.entry).map((e) => objects([e.resource])[0] ?? {});
+    expect(patient?.identifier).toEqual([{ system, value: p1.id }]);
+  });
+
   it("[OUT7] [AC2] the cohort's facilitator and the program admin get a participant's bundle; another cohort's facilitator gets the same 404 as for no cohort, and nothing leaks", async () => {
     const p1 = await record("p1");
     const path = `/api/cohorts/${cohortId()}/participants/${p1.id}/fhir`;

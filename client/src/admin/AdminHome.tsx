@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ProgramOverview } from "../../../shared/protocol/admin-views.js";
 import { CohortForm, ProgramForm } from "../forms/AdminForms.js";
 import { FacilitatorInvite } from "./FacilitatorInvite.js";
+import { PatientIdentityForm } from "../forms/PatientIdentityForm.js";
 import { http } from "./http.js";
 import "./admin.css";
 import { PageHeading } from "../PageHeading.js";
@@ -102,6 +103,11 @@ export function AdminHome(props: { programId: string | null }) {
             </tbody>
           </table>
           <CohortForm programId={overview.program.id} onDone={(id) => navigate(`/admin/cohort/${id}`)} />
+          <PatientIdentityForm
+            key={overview.program.id}
+            programId={overview.program.id}
+            system={overview.program.patientIdSystem}
+          />
         </section>
       )}
       {overview && (
