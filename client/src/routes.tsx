@@ -15,6 +15,12 @@ const CohortAdmin = lazy(() => import("./admin/CohortAdmin.js").then((m) => ({ d
 const MySchedulePage = lazy(() => import("./admin/MySchedulePage.js").then((m) => ({ default: m.MySchedulePage })));
 const JournalPage = lazy(() => import("./journal/JournalPage.js").then((m) => ({ default: m.JournalPage })));
 const MyForms = lazy(() => import("./forms/MyForms.js").then((m) => ({ default: m.MyForms })));
+const MyQuestionnaires = lazy(() =>
+  import("./outcomes/MyQuestionnaires.js").then((m) => ({ default: m.MyQuestionnaires })),
+);
+const QuestionnairePage = lazy(() =>
+  import("./outcomes/QuestionnairePage.js").then((m) => ({ default: m.QuestionnairePage })),
+);
 
 /**
  * Patterns are literal segments and `:name` parameters (`*` only for the fallback). Our own
@@ -160,6 +166,35 @@ export function Routes(props: RoutesProps) {
               (me) => (
                 <Lazy>
                   <MyForms me={me} />
+                </Lazy>
+              ),
+              { roles: ["participant"] },
+            )
+          }
+        </Route>
+        <Route path="/my/questionnaires">
+          {() =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <MyQuestionnaires me={me} />
+                </Lazy>
+              ),
+              { roles: ["participant"] },
+            )
+          }
+        </Route>
+        <Route path="/my/questionnaires/:cohortId/:visitId/:instrument">
+          {(p) =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <QuestionnairePage
+                    userId={me.user.id}
+                    cohortId={p.cohortId}
+                    visitId={p.visitId}
+                    instrument={p.instrument}
+                  />
                 </Lazy>
               ),
               { roles: ["participant"] },

@@ -61,7 +61,9 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** Commands whose payload carries a client-made id. */
-export type IdCommand = "session:open" | "checkin:send" | LiveIdCommand | CircleIdCommand;
+export type IdCommand = "session:open" | "checkin:send" | LiveIdCommand | CircleIdCommand | OutcomeIdCommand;
+/** The questionnaire commands (issue 12, shared/protocol/outcomes.ts). */
+type OutcomeIdCommand = "outcome:submit" | "outcome:ack";
 /** Circle commands that carry an id (issue 5). */
 type CircleIdCommand =
   | "circle:start"
