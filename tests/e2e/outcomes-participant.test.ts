@@ -133,19 +133,35 @@ describe("a participant's questionnaires on a phone in Chromium", () => {
     expect(await page.getByRole("link", { name: "Start the PHQ-9 for Baseline" }).count()).toBe(0);
   });
 
-  it("[OUT1][OUT2] without a self-harm answer: a calm completion screen with the score in words and what comes next", async () => {
+  it("[OUT1][OUT2] without a self-harm answer, sent while offline: kept on the phone, sent once when back, then a calm completion screen with the score in words and what comes next", async () => {
     const { node } = app;
     const cohortId = mainCohort(node.tag).cohortId;
-    const { page } = await invitePhone(app, "p2");
+    const { page, ctx, id: p2Id } = await invitePhone(app, "p2");
     await page.getByTestId(`due-${cohortId}`).waitFor();
     await page.goto(`${node.url}/my/questionnaires/${cohortId}/baseline/phq9`);
     await page.getByRole("button", { name: "Begin" }).click();
     for (let n = 1; n <= 9; n++) await answer(page, n, n === 1 ? 1 : 0);
+
+    // The network goes as they press Send: the answers wait on the phone, and it says so.
+    await ctx.setOffline(true);
+    for (const sock of await node.app.io.fetchSockets()) if (sock.data.user.id === p2Id) sock.disconnect(true);
     await page.getByRole("button", { name: "Send my answers" }).click();
-    await page.getByRole("heading", { name: "PHQ-9 done" }).waitFor({ timeout: 10_000 });
+    await page
+      .getByTestId("q-sending")
+      .getByText(/kept on this phone/)
+      .waitFor({ timeout: 10_000 });
+    await screenshot(page, "outcomes-participant-offline");
+    await ctx.setOffline(false);
+
+    await page.getByRole("heading", { name: "PHQ-9 done" }).waitFor({ timeout: 20_000 });
     expect(await page.getByTestId("q-score").innerText()).toBe("Minimal depression: 1 out of 27");
-    expect(await page.getByTestId("q-complete").innerText()).toMatch(/What comes next/);
+    expect(await page.getByTestId("q-next").innerText()).toMatch(
+      /What comes next: the QIDS-SR16 for Baseline is due now; you can start it from your home screen\./,
+    );
     expect(await page.getByText("You are not alone").count()).toBe(0);
     await screenshot(page, "outcomes-participant-complete");
+    // [LOG2] One record, however many attempts it took.
+    const outcome = await node.app.services.streams.state("outcome", cohortId);
+    expect(outcome.submissions.filter((x) => x.participantId === p2Id).map((x) => x.total)).toEqual([1]);
   });
 });

@@ -2,11 +2,12 @@ import { useCallback, useEffect, useState } from "react";
 import { Link } from "wouter";
 import { Instrument, type QuestionnaireDef } from "../../../shared/outcomes/instruments.js";
 import { definitionOf } from "../../../shared/outcomes/score.js";
+import { isOpen, type DueItem } from "../../../shared/outcomes/schedule.js";
 import { sendCommand } from "../live/command.js";
 import { useConnection } from "../live/socket.js";
 import { NotFound } from "../Shell.js";
 import { PageHeading } from "../PageHeading.js";
-import { dateTime } from "../time.js";
+import { dateTime, dayHeading } from "../time.js";
 import { loadDraft, saveDraft, type Draft, type DraftKey } from "./draft.js";
 import { Progress, QuestionStep } from "./QuestionStep.js";
 import { CompleteScreen, SafetyScreen } from "./Result.js";
@@ -95,7 +96,7 @@ function Questionnaire(props: { draftKey: DraftKey }) {
     return result.safety ? (
       <SafetyScreen reply={result} cohortId={k.cohortId} />
     ) : (
-      <CompleteScreen reply={result} def={def} />
+      <CompleteScreen reply={result} def={def} next={nextWords(due.items, k, due.zone)} />
     );
   if (submitting)
     return (
@@ -150,6 +151,20 @@ function Questionnaire(props: { draftKey: DraftKey }) {
       <Steps def={def} draft={draft} onChange={update} onSubmit={() => update({ ...draft, submitting: true })} />
     </main>
   );
+}
+
+/** The next questionnaire after this one, in words: due now, or when it opens. */
+function nextWords(items: DueItem[], k: DraftKey, zone: string): string | null {
+  const rest = items.filter((d) => !(d.visitId === k.visitId && d.instrument === k.instrument));
+  const now = rest.find((d) => isOpen(d.status));
+  const later = rest.find((d) => d.status === "upcoming");
+  const next = now ?? later;
+  if (!next) return null;
+  const name = `the ${definitionOf(next.instrument).shortTitle} for ${next.label}`;
+  if (now) return `${name} is due now; you can start it from your home screen.`;
+  return next.opensAt
+    ? `${name}, which opens on ${dayHeading(next.opensAt, zone)}.`
+    : `${name}, once your first dosing day is scheduled.`;
 }
 
 function bandLabel(def: QuestionnaireDef, code: string): string {

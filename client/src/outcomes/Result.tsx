@@ -56,8 +56,8 @@ export function SafetyScreen(props: { reply: SubmitReply; cohortId: string }) {
           ))}
         </ul>
         <p>
-          <strong>If you are in danger right now</strong>, or might act on these thoughts, call 911 or go to the nearest
-          emergency room. If you can, stay with someone you trust until help comes.
+          <strong>If you are in danger right now</strong>, or might act on these thoughts, call emergency services
+          (above) or go to the nearest emergency room. If you can, stay with someone you trust until help comes.
         </p>
       </section>
       <p>
@@ -67,8 +67,8 @@ export function SafetyScreen(props: { reply: SubmitReply; cohortId: string }) {
   );
 }
 
-/** Without a safety answer: a calm close, the score in words, and what comes next. */
-export function CompleteScreen(props: { reply: SubmitReply; def: QuestionnaireDef }) {
+/** Without a safety answer: a calm close, the score in words, and what comes next (`next`, in words). */
+export function CompleteScreen(props: { reply: SubmitReply; def: QuestionnaireDef; next: string | null }) {
   const { reply, def } = props;
   return (
     <main className="page dim q-page" data-testid="q-complete">
@@ -84,20 +84,21 @@ export function CompleteScreen(props: { reply: SubmitReply; def: QuestionnaireDe
           over time: you can see how it changes on your chart.
         </p>
       </section>
-      <p>
-        What comes next: the next questionnaire appears on your home screen when it is due.{" "}
+      <p data-testid="q-next">
+        What comes next: {props.next ?? "the next questionnaire appears on your home screen when it is due."}{" "}
         <Link href="/my/questionnaires">See my questionnaires and chart</Link>
       </p>
       {reply.crisis.length > 0 && (
-        <p className="muted">
-          If things get hard before then, talk to your facilitators, or at any hour:{" "}
-          {reply.crisis.map((c, i) => (
-            <span key={c.name}>
-              {i > 0 && "; "}
-              {c.href ? <a href={c.href}>{c.name}</a> : c.name} — {c.contact}
-            </span>
-          ))}
-        </p>
+        <>
+          <p className="muted">If things get hard before then, talk to your facilitators, or at any hour:</p>
+          <ul className="muted">
+            {reply.crisis.map((c) => (
+              <li key={c.name}>
+                {c.href ? <a href={c.href}>{c.name}</a> : c.name} — {c.contact}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </main>
   );

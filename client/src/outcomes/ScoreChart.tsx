@@ -1,7 +1,7 @@
 import { CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Submission } from "../../../shared/domain/outcome.js";
 import type { QuestionnaireDef } from "../../../shared/outcomes/instruments.js";
-import { localDate } from "../time.js";
+import { dateTime, shortDay } from "../time.js";
 
 /**
  * [OUT6] One person's totals over time against the instrument's severity bands. Loaded on first
@@ -45,7 +45,7 @@ export function ScoreChart(props: { def: QuestionnaireDef; submissions: Submissi
             type="number"
             scale="time"
             domain={[lo, hi]}
-            tickFormatter={(t: number) => localDate(t, zone).slice(5)}
+            tickFormatter={(t: number) => shortDay(t, zone)}
             stroke={TEXT}
             tick={{ fill: TEXT, fontSize: 12 }}
           />
@@ -58,7 +58,7 @@ export function ScoreChart(props: { def: QuestionnaireDef; submissions: Submissi
           />
           <Tooltip
             contentStyle={{ background: "#20242e", border: "1px solid #2c3140", color: "#d8dbe2" }}
-            labelFormatter={(t) => (typeof t === "number" ? localDate(t, zone) : "")}
+            labelFormatter={(t) => (typeof t === "number" ? dateTime(t, zone) : "")}
             formatter={(v) => [String(v), "Score"]}
           />
           <Line
