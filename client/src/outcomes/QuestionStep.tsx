@@ -28,6 +28,10 @@ export function QuestionStep(props: {
         {props.preamble}
       </p>
       <h2 className="q-text" id={`${name}-text`} ref={heading} tabIndex={-1}>
+        {/* Read with the question when the focus lands on it: the bar above is not announced. */}
+        <span className="sr-only">
+          Question {index + 1} of {props.count}:{" "}
+        </span>
         {item.text}
       </h2>
       <div className="q-options">
