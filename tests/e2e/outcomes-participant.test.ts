@@ -89,7 +89,9 @@ describe("a participant's questionnaires on a phone in Chromium", () => {
     expect(await lifeline.innerText()).toMatch(/Call or text 988/);
     expect(await page.getByTestId("q-safety").innerText()).toMatch(/Your facilitators have been told/);
     expect(await page.getByTestId("q-safety").innerText()).toMatch(/If you are in danger right now/);
-    expect(await page.getByTestId("q-seen").innerText()).toMatch(/Waiting for a facilitator/);
+    expect(await page.getByTestId("q-seen").innerText()).toMatch(
+      /You will see here as soon as a facilitator has read your answers/,
+    );
     await screenshot(page, "outcomes-participant-crisis");
 
     // A facilitator answers the alert (from their own device); the phone says who has seen it.

@@ -183,9 +183,8 @@ function Steps(props: { def: QuestionnaireDef; draft: Draft; onChange: (d: Draft
     return (
       <section className="q-intro" data-testid="q-intro">
         <p className="q-lead">{def.title}</p>
-        <p>
-          {n} short questions, one at a time; it takes a few minutes. {def.preamble}
-        </p>
+        <p>{n} short questions, one at a time; it takes a few minutes. Each one asks:</p>
+        <blockquote className="q-preamble">{def.preamble}</blockquote>
         <p className="muted">
           Your answers are kept on this phone as you go, so you can stop and come back. Your facilitators see them once
           you send them.

@@ -33,7 +33,7 @@ export function SafetyScreen(props: { reply: SubmitReply; cohortId: string }) {
       <p role="status" className={ack ? "q-seen seen" : "q-seen"} data-testid="q-seen">
         {ack && who
           ? `${who} has seen your answers (${dateTime(ack.at)}).`
-          : "Waiting for a facilitator to see your answers…"}
+          : "You will see here as soon as a facilitator has read your answers."}
       </p>
       <section className="card q-crisis" aria-labelledby="q-crisis-title">
         <h2 id="q-crisis-title">If you want to talk to someone now</h2>
