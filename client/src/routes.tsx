@@ -16,6 +16,12 @@ const MySchedulePage = lazy(() => import("./admin/MySchedulePage.js").then((m) =
 const JournalPage = lazy(() => import("./journal/JournalPage.js").then((m) => ({ default: m.JournalPage })));
 const OutcomesPage = lazy(() => import("./outcomes/staff/OutcomesPage.js").then((m) => ({ default: m.OutcomesPage })));
 const MyForms = lazy(() => import("./forms/MyForms.js").then((m) => ({ default: m.MyForms })));
+const MyQuestionnaires = lazy(() =>
+  import("./outcomes/MyQuestionnaires.js").then((m) => ({ default: m.MyQuestionnaires })),
+);
+const QuestionnairePage = lazy(() =>
+  import("./outcomes/QuestionnairePage.js").then((m) => ({ default: m.QuestionnairePage })),
+);
 
 /**
  * Patterns are literal segments and `:name` parameters (`*` only for the fallback). Our own
@@ -173,6 +179,35 @@ export function Routes(props: RoutesProps) {
               (me) => (
                 <Lazy>
                   <MyForms me={me} />
+                </Lazy>
+              ),
+              { roles: ["participant"] },
+            )
+          }
+        </Route>
+        <Route path="/my/questionnaires">
+          {() =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <MyQuestionnaires me={me} />
+                </Lazy>
+              ),
+              { roles: ["participant"] },
+            )
+          }
+        </Route>
+        <Route path="/my/questionnaires/:cohortId/:visitId/:instrument">
+          {(p) =>
+            signedIn(
+              (me) => (
+                <Lazy>
+                  <QuestionnairePage
+                    userId={me.user.id}
+                    cohortId={p.cohortId}
+                    visitId={p.visitId}
+                    instrument={p.instrument}
+                  />
                 </Lazy>
               ),
               { roles: ["participant"] },

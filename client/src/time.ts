@@ -143,3 +143,9 @@ export function localDate(at: Instant, zone: string = viewerZone()): string {
     d,
   );
 }
+
+/** [SCH1] A short day in a zone, for a chart's axis: "3 Mar". */
+export function shortDay(at: Instant, zone: string = viewerZone()): string {
+  const d = at instanceof Date ? at : new Date(at);
+  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "short" }).format(d);
+}

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { Link } from "wouter";
 import type { CohortSummary, Me } from "../api.js";
 import { dateTime } from "../time.js";
@@ -6,6 +6,9 @@ import { StartSessionForm } from "./StartSessionForm.js";
 import { CircleList } from "../circle/CircleList.js";
 import "./home.css";
 import { PageHeading } from "../PageHeading.js";
+
+// [OUT5] What is due, loaded apart: the schedule arithmetic (luxon) stays out of the first screen.
+const HomeDue = lazy(() => import("../outcomes/HomeDue.js").then((m) => ({ default: m.HomeDue })));
 
 /** The person's cohorts and their sessions; facilitators can start a live session per cohort. */
 export function Home(props: { me: Me; refresh: () => Promise<void> }) {
@@ -35,6 +38,11 @@ export function Home(props: { me: Me; refresh: () => Promise<void> }) {
         </p>
       )}
       {me.cohorts.length === 0 && <p className="muted">You are not part of any cohort yet.</p>}
+      {me.user.role === "participant" && (
+        <Suspense fallback={null}>
+          <HomeDue me={me} />
+        </Suspense>
+      )}
       {me.cohorts.map((c) => (
         <Cohort key={c.id} cohort={c} canStart={me.user.role === "facilitator"} />
       ))}
