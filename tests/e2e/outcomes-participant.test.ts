@@ -1,10 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { screenshot } from "../support/browser.js";
-import { signIn, TestClient } from "../support/client.js";
-import { invitePhone, useBrowserApp } from "../support/e2e.js";
-import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
+import { LAPTOP, invitePhone, signInPage, useBrowserApp } from "../support/e2e.js";
+import { mainCohort } from "../support/fixtures.js";
 
 /** PHQ-9 options by value, as the renderer names them (the published wording). */
 const OPTION = ["Not at all", "Several days", "More than half the days", "Nearly every day"];
@@ -16,23 +14,6 @@ async function answer(page: Page, n: number, value: number): Promise<void> {
   await page.getByRole("button", { name: n === 9 ? "Review" : "Next" }).click();
 }
 
-/** The reply the page kept for its submission (draft storage), for the id of the alert it raised. */
-async function keptSubmissionId(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i) ?? "";
-      if (!key.startsWith("holdspace.questionnaire.")) continue;
-      const kept: unknown = JSON.parse(localStorage.getItem(key) ?? "null");
-      if (typeof kept === "object" && kept !== null && "result" in kept) {
-        const r = kept.result;
-        if (typeof r === "object" && r !== null && "submissionId" in r && typeof r.submissionId === "string")
-          return r.submissionId;
-      }
-    }
-    return "";
-  });
-}
-
 /**
  * [OUT1][OUT2][OUT5][OUT6] The participant's side of the questionnaires, on a phone in the dark
  * scheme: what is due on the home screen, one question at a time, a reload midway that resumes,
@@ -41,7 +22,7 @@ async function keptSubmissionId(page: Page): Promise<string> {
 describe("a participant's questionnaires on a phone in Chromium", () => {
   const app = useBrowserApp();
 
-  it("[OUT1][OUT2][OUT5][OUT6] a PHQ-9 from the home screen, one question at a time, resumed after a reload; item 9 above 0 shows 988 and who has seen it; the chart has the point", async () => {
+  it("[OUT1][OUT2][OUT5][OUT6] a PHQ-9 from the home screen, one question at a time, resumed after a reload; item 9 above 0 shows 988; a facilitator elsewhere is told within a second, answers it and sees the point on the cohort chart; the phone says who has seen it and shows its own chart", async () => {
     const { node } = app;
     const cohortId = mainCohort(node.tag).cohortId;
     const { page } = await invitePhone(app, "p1");
@@ -80,6 +61,10 @@ describe("a participant's questionnaires on a phone in Chromium", () => {
     await review.waitFor();
     expect((await review.innerText()).match(/Several days/g)?.length).toBe(6);
     await screenshot(page, "outcomes-participant-review");
+    // A facilitator of the cohort is signed in on a laptop, on their own schedule page.
+    const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
+    if (!fac) throw new Error("fixture missing");
+    const facPage = await signInPage(await app.context(LAPTOP), `${node.url}/my/schedule`, fac.email);
     await page.getByRole("button", { name: "Send my answers" }).click();
 
     // [OUT2] At once the supportive screen, the crisis lines as links a phone dials.
@@ -94,16 +79,26 @@ describe("a participant's questionnaires on a phone in Chromium", () => {
     );
     await screenshot(page, "outcomes-participant-crisis");
 
-    // A facilitator answers the alert (from their own device); the phone says who has seen it.
-    const fac = mainCohort(node.tag).people.find((p) => p.key === "fac1");
-    if (!fac) throw new Error("fixture missing");
-    const facClient = new TestClient(node.url, await signIn(node.url, fac.email, TEST_PASSWORD));
-    await facClient.connected();
-    const submissionId = await keptSubmissionId(page);
-    expect(submissionId).not.toBe("");
-    await facClient.ok("outcome:ack", { id: randomUUID(), cohortId, alertId: `$selfharm:${submissionId}` });
+    // The facilitator, elsewhere in the app on their laptop, was told at once: the notice strip.
+    const notice = facPage.locator('[data-testid="alert-notices"] li[data-state="waiting"]');
+    await notice.waitFor({ timeout: 1000 });
+    expect(await notice.innerText()).toMatch(/reported thoughts of self-harm on a questionnaire \(Main cohort\)/);
+    // From the notice to the cohort's outcomes page: the alert at the top; they answer it.
+    await notice.getByRole("link", { name: "Go to the answers" }).click();
+    await facPage.getByRole("heading", { name: "Outcomes · Main cohort" }).waitFor();
+    const alertRow = facPage.locator('[data-testid^="outcome-alert-"][data-state="pending"]');
+    await alertRow.waitFor();
+    await screenshot(facPage, "outcomes-day-facilitator-alert");
+    await alertRow.getByRole("button", { name: "I'm on it" }).click();
+    await facPage.locator('[data-testid^="outcome-alert-"][data-state="acknowledged"]').waitFor({ timeout: 5000 });
+    // [OUT6] The cohort chart holds that point: the baseline's one answer, 8.
+    await facPage.getByTestId("cohort-chart").locator(".recharts-line-dots").first().waitFor({ timeout: 10_000 });
+    const baselineRow = facPage.getByTestId("chart-table").locator("tr").filter({ hasText: "Baseline" });
+    expect(await baselineRow.innerText()).toMatch(/Baseline\s+1\s+8\s/);
+    await facPage.getByTestId("cohort-chart").scrollIntoViewIfNeeded();
+    await screenshot(facPage, "outcomes-day-facilitator-chart");
+    // The phone says who has seen it.
     await page.getByTestId("q-seen").getByText(`${fac.name} has seen your answers`).waitFor({ timeout: 10_000 });
-    facClient.socket.disconnect();
     await screenshot(page, "outcomes-participant-crisis-seen");
 
     // A reload of the crisis screen shows it again, with the lines (the reply is kept, the answers are not).
