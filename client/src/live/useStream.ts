@@ -2,7 +2,7 @@ import { useEffect, useMemo, useSyncExternalStore } from "react";
 import type { StreamDef } from "../../../shared/domain/streams.js";
 import type { StreamName } from "../../../shared/log.js";
 import type { StreamEventMessage, StreamHeadMessage, StreamHiddenMessage } from "../../../shared/protocol/events.js";
-import { getSocket } from "./socket.js";
+import { getSocket, useConnection } from "./socket.js";
 import { StreamFollower, type StreamView } from "./stream.js";
 
 /**
@@ -40,4 +40,23 @@ export function useStream<S extends { seq: number }>(
 
   const view = useSyncExternalStore(follower.subscribe, follower.getSnapshot);
   return { ...view, follower };
+}
+
+/**
+ * Follow a stream live and keep it caught up: `stream:sync` subscribes this socket to the
+ * stream's rooms (from the server-side roster [AC4]) and returns what was missed [LOG4]; pushes
+ * then fold with the shared reducer [LOG5]. Re-synced on every reconnect, because a new
+ * connection has joined no rooms yet. (A session room joins through session:join instead.)
+ */
+export function useFollowedStream<S extends { seq: number }>(
+  def: StreamDef<S>,
+  stream: StreamName,
+): StreamView<S> & { follower: StreamFollower<S> } {
+  const view = useStream(def, stream);
+  const { connected } = useConnection();
+  const { follower } = view;
+  useEffect(() => {
+    if (connected) void follower.catchUp(null);
+  }, [connected, follower]);
+  return view;
 }

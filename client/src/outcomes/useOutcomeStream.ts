@@ -3,23 +3,14 @@ import { outcomeStream } from "../../../shared/domain/streams.js";
 import { streamName } from "../../../shared/log.js";
 import { CohortOverview } from "../../../shared/protocol/admin-views.js";
 import { http } from "../admin/http.js";
-import { useConnection } from "../live/socket.js";
-import { useStream } from "../live/useStream.js";
+import { useFollowedStream } from "../live/useStream.js";
 
 /**
- * [OUT5] Follow a cohort's outcome log, as useCohortStream follows the cohort: `stream:sync`
- * joins its rooms and returns what was missed, pushes fold with the shared reducer, re-synced on
- * every reconnect. A participant receives only their own submissions and alerts; everyone
- * else's are positions [AC2][AC3].
+ * [OUT5] Follow a cohort's outcome log live (useFollowedStream). Staff get every event whole; a
+ * participant receives only their own submissions and alerts, everyone else's as positions [AC2][AC3].
  */
 export function useOutcomeStream(cohortId: string) {
-  const view = useStream(outcomeStream, streamName("outcome", cohortId));
-  const { connected } = useConnection();
-  const { follower } = view;
-  useEffect(() => {
-    if (connected) void follower.catchUp(null);
-  }, [connected, follower]);
-  return view;
+  return useFollowedStream(outcomeStream, streamName("outcome", cohortId));
 }
 
 /**

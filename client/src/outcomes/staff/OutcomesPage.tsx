@@ -15,7 +15,7 @@ import { DueGrid } from "./DueGrid.js";
 import { OutcomeSummary } from "./OutcomeSummary.js";
 import { SafetyAlerts } from "./SafetyAlerts.js";
 import { ScheduleEditor } from "./ScheduleEditor.js";
-import { useOutcomeStream } from "./useOutcomeStream.js";
+import { useOutcomeStream } from "../useOutcomeStream.js";
 import "../../admin/admin.css";
 import "./outcomes.css";
 
