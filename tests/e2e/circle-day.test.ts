@@ -118,7 +118,11 @@ describe("a circle of the people who are there, facilitator notes and the journa
     // [CIR5] p1 writes in the circle, then opens the journal page from home.
     await a.page.getByLabel("New journal entry").fill("Written in the circle: the breath exercise helped.");
     await a.page.getByRole("button", { name: "Save to my journal" }).click();
-    await a.page.getByText("Written in the circle: the breath exercise helped.").waitFor();
+    // The saved entry (the composer may still hold the text until its ack: the push can come first).
+    await a.page
+      .locator('[data-testid^="journal-entry-"]')
+      .getByText("Written in the circle: the breath exercise helped.")
+      .waitFor();
     await a.page.goto(node.url);
     await a.page.getByRole("link", { name: "My journal" }).click();
     await a.page.getByRole("heading", { name: "My journal", level: 1 }).waitFor();
