@@ -103,6 +103,11 @@ export function AdminHome(props: { programId: string | null }) {
             </tbody>
           </table>
           <CohortForm programId={overview.program.id} onDone={(id) => navigate(`/admin/cohort/${id}`)} />
+        </section>
+      )}
+      {overview && (
+        <section className="card" aria-labelledby="fhir-identity-h">
+          <h2 id="fhir-identity-h">Health record exports</h2>
           <PatientIdentityForm
             key={overview.program.id}
             programId={overview.program.id}
