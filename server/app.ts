@@ -19,6 +19,8 @@ import { StreamService } from "./domain/stream-service.js";
 import { handlers } from "./gateway/handlers/index.js";
 import { mountHandlers } from "./gateway/handler.js";
 import { createCommandLimits, type CommandLimits, type Who } from "./gateway/limits.js";
+import { createSignInLimits, type SignInLimits } from "./auth/rate-limit.js";
+import type { TrustProxySetting } from "./config.js";
 import type { AppServer } from "./gateway/types.js";
 import { apiRoutes } from "./http/api-routes.js";
 import { authRoutes, sessionIdFromCookie, sessionRoom, setSessionCookie } from "./http/auth-routes.js";
@@ -56,6 +58,13 @@ export interface AppDeps {
   limits?: CommandLimits;
   /** Web Push to staff devices (issue 11): off when absent or without VAPID keys. */
   push?: PushSettings;
+  /**
+   * Sign-in and link limits (issue 13). Default: in this process's memory, right for one node;
+   * with more than one node pass `createSignInLimits({ kind: "redis", … })`.
+   */
+  signInLimits?: SignInLimits;
+  /** Express `trust proxy` (TRUST_PROXY): false ignores X-Forwarded-For. */
+  trustProxy?: TrustProxySetting;
 }
 
 export interface App {
@@ -118,10 +127,15 @@ export function createApp(deps: AppDeps): App {
   const limits = deps.limits ?? createCommandLimits({ kind: "memory" }, { logger });
   if (deps.stores.kind === "redis" && limits.kind === "memory")
     logger.warn("command limits are counted per node: pass a Redis-backed limiter when running more than one node");
+  const signInLimits = deps.signInLimits ?? createSignInLimits({ kind: "memory" });
+  if (deps.stores.kind === "redis" && signInLimits.kind === "memory")
+    logger.warn("sign-in limits are counted per node: pass a Redis-backed limiter when running more than one node");
   const heldSockets = (): Who[] =>
     [...io.of("/").sockets.values()].map((s) => ({ userId: s.data.user.id, socketId: s.id }));
 
   app.disable("x-powered-by");
+  // [AC1] The client address of the per-address sign-in limits (server/http/auth-routes.ts clientIp).
+  app.set("trust proxy", deps.trustProxy ?? false);
   app.use(express.json({ limit: "16kb" }));
   app.get("/healthz", async (_req, res) => {
     const up = await deps.stores.ping().catch(() => false);
@@ -132,12 +146,14 @@ export function createApp(deps: AppDeps): App {
       redis: deps.stores.kind === "redis" ? (up ? "up" : "down") : "not used",
     });
   });
-  app.use("/api/auth", authRoutes(services, { secureCookies: deps.secureCookies ?? false }));
+  app.use("/api/auth", authRoutes(services, { secureCookies: deps.secureCookies ?? false, limits: signInLimits }));
   // Enrolment links work before sign-in, so they come ahead of the signed-in routes.
   app.use(
     "/api/auth",
-    enrolRoutes(services, async (res, userId) =>
-      setSessionCookie(res, await users.startSession(userId), deps.secureCookies ?? false),
+    enrolRoutes(
+      services,
+      async (res, userId) => setSessionCookie(res, await users.startSession(userId), deps.secureCookies ?? false),
+      signInLimits,
     ),
   );
   app.use("/api/push", pushRoutes(services, push));

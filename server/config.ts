@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -13,6 +14,32 @@ const DEFAULT_STATIC_DIR = resolve(PROJECT_ROOT, "dist", "client");
  */
 const absolutePath = (p: string): string => (p === "" ? p : resolve(p));
 
+/** Names Express (proxy-addr) knows for address ranges. */
+const RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+const isProxyEntry = (e: string): boolean => {
+  if (RANGE_NAMES.has(e)) return true;
+  const [addr = "", bits, ...rest] = e.split("/");
+  return rest.length === 0 && isIP(addr) !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
+};
+
+/**
+ * Express `trust proxy`: unset or `0`, X-Forwarded-For is ignored (a client cannot choose its own
+ * address); a hop count (`1`: one load balancer in front); or a comma-separated list of the
+ * proxies' addresses, subnets or range names. `true` (trust any hop) is refused: spoofable.
+ */
+const TrustProxy = z
+  .string()
+  .trim()
+  .default("0")
+  .refine((v) => /^\d{1,2}$/.test(v) || v.split(",").every((e) => isProxyEntry(e.trim())), {
+    message:
+      "TRUST_PROXY must be a hop count (1 for one load balancer) or a comma-separated list of proxy addresses or subnets",
+  })
+  .transform((v): number | false | string[] =>
+    /^\d+$/.test(v) ? (Number(v) === 0 ? false : Number(v)) : v.split(",").map((e) => e.trim()),
+  );
+export type TrustProxySetting = z.infer<typeof TrustProxy>;
+
 /** Environment, parsed once at start with a schema like every other input. */
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -26,6 +53,7 @@ const Env = z.object({
   DEMO: z.enum(["0", "1"]).optional(),
   PUBLIC_URL: z.string().url().optional(),
   SECURE_COOKIES: z.enum(["0", "1"]).default("0"),
+  TRUST_PROXY: TrustProxy,
   /** The built client; set: relative to the cwd; unset: `dist/client` of this checkout, whatever the cwd. */
   STATIC_DIR: z
     .string()

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
 import { createApp } from "./app.js";
 import { createCommandLimits, type CommandLimits } from "./gateway/limits.js";
+import { createSignInLimits, type SignInLimits } from "./auth/rate-limit.js";
 import { loadConfig } from "./config.js";
 import { pushSettings } from "./push/settings.js";
 import { demoPrintout, seedDemo } from "./demo/seed.js";
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   let adapter;
   // Counted in Redis when there is one, so a person's budget holds across every node (issue 8).
   let limits: CommandLimits | undefined;
+  let signInLimits: SignInLimits | undefined;
   const closers: (() => Promise<void>)[] = [];
   if (redisUrl) {
     const pub = createClient({ url: redisUrl, ...CLIENT_OPTIONS });
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     // The adapter fires its publishes and subscriptions without awaiting them: wrapped, each failure is logged with its code.
     adapter = createRedisAdapter(pub, sub, { key: `${config.REDIS_PREFIX}sio`, logger });
     limits = createCommandLimits({ kind: "redis", client: pub, prefix: config.REDIS_PREFIX }, { logger });
+    signInLimits = createSignInLimits({ kind: "redis", client: pub, prefix: config.REDIS_PREFIX });
     closers.push(async () => {
       await Promise.allSettled([pub.close(), sub.close()]);
     });
@@ -64,6 +67,8 @@ async function main(): Promise<void> {
     logger,
     adapter,
     limits,
+    signInLimits,
+    trustProxy: config.TRUST_PROXY,
     staticDir: config.STATIC_DIR,
     secureCookies: config.SECURE_COOKIES === "1",
     push: pushSettings(config),

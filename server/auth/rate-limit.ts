@@ -1,94 +1,148 @@
 import { createHash } from "node:crypto";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
-import type { KvStore } from "../stores/types.js";
+import { RateLimitedError, type LimitsStore } from "../gateway/limits.js";
 
 /**
- * Brute-force limits (docs/decisions.md, Foundation). Failures are counted per window in the
- * shared KV store, so every node sees one count; reaching the limit locks the key for LOCK_MS.
+ * Brute-force limits on sign-in and on invite/enrolment links (issue 13; docs/decisions-i13-signin.md).
+ * The well-known scheme: consecutive failures per (account, address) with a short block, plus
+ * failures per address per day. There is no per-account lock, so an attacker elsewhere cannot
+ * lock a facilitator out on a dosing day. Every attempt takes its point atomically BEFORE the
+ * password or link is checked (rate-limiter-flexible: one Lua script in Redis, or this process's
+ * memory with the embedded store), so parallel attempts cannot all be checked; a success gives
+ * it back. Windows are the store's own expiry, not the app clock: every node agrees on them.
  */
-export const LIMITS = {
-  /** Failed sign-ins for one email, known or not, within the window. */
-  loginPerEmail: 10,
-  /** Failed sign-ins from one IP address (any emails) within the window. */
-  loginPerIp: 50,
-  /** Invalid invite or enrolment links tried from one IP address within the window. */
-  tokensPerIp: 20,
-  windowMs: 15 * 60_000,
-  lockMs: 15 * 60_000,
-} as const;
+export interface Window {
+  points: number;
+  durationS: number;
+  /** Refused for this long once over; 0: until the window ends. */
+  blockS: number;
+}
 
-/** Keys name a hash, never the email or address itself: KV keys show up in Redis tooling. */
+export interface SignInSettings {
+  /** Failed sign-ins in a row for one email from one address (known account or not). */
+  accountAddress: Window;
+  /** Failed sign-ins from one address, any emails, in a day. */
+  addressDay: Window;
+  /** Invalid invite or enrolment links tried from one address. */
+  tokensAddress: Window;
+}
+
+/**
+ * 10 in a row leaves room for a tired person's typos and costs them 15 minutes from that one
+ * address only. 100 a day per address cuts off a password spray (the old limit allowed 50 every
+ * 15 minutes, ~4,800 a day) while a clinic behind one NAT does not make 100 typos in a day.
+ */
+export const SIGN_IN_LIMITS: SignInSettings = {
+  accountAddress: { points: 10, durationS: 24 * 3600, blockS: 15 * 60 },
+  addressDay: { points: 100, durationS: 24 * 3600, blockS: 0 },
+  tokensAddress: { points: 20, durationS: 15 * 60, blockS: 15 * 60 },
+};
+
+/** Keys name a hash, never the email or address itself: keys show up in Redis tooling. */
 const hashed = (s: string) => createHash("sha256").update(s).digest("base64url").slice(0, 32);
 
-export interface Limit {
-  /** KV key of the counter (the lock is stored next to it). */
-  key: string;
-  max: number;
+/** "15 minutes", "2 hours", "40 seconds": how long a refusal lasts, in words. */
+export function waitText(ms: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (ms < 60_000) return unit(Math.max(1, Math.ceil(ms / 1000)), "second");
+  if (ms < 2 * 3600_000) return unit(Math.ceil(ms / 60_000), "minute");
+  return unit(Math.ceil(ms / 3600_000), "hour");
 }
 
-export const loginEmailLimit = (email: string): Limit => ({
-  key: `rl:login-email:${hashed(email.trim().toLowerCase())}`,
-  max: LIMITS.loginPerEmail,
-});
-export const loginIpLimit = (ip: string): Limit => ({ key: `rl:login-ip:${hashed(ip)}`, max: LIMITS.loginPerIp });
-export const tokenIpLimit = (ip: string): Limit => ({ key: `rl:token-ip:${hashed(ip)}`, max: LIMITS.tokensPerIp });
-
-/**
- * Counts failures and refuses while locked. The lock's value is the time it lifts by the injected
- * clock, so the refusal can say when to try again and tests can move time instead of waiting.
- */
-export class RateLimiter {
-  constructor(
-    private readonly kv: KvStore,
-    private readonly now: () => number,
-  ) {}
-
-  /** [AC1] Throws RATE_LIMITED while any of these limits is locked. */
-  async check(limits: readonly Limit[], what: string): Promise<void> {
-    for (const limit of limits) {
-      const raw = await this.kv.get(`${limit.key}:lock`);
-      const until = raw === null ? NaN : Number(raw);
-      if (Number.isFinite(until) && until > this.now()) throw this.refusal(until, what);
-    }
-  }
-
-  /** Count one failure against each limit; one that reaches its maximum locks (the next try is refused). */
-  async fail(limits: readonly Limit[]): Promise<void> {
-    for (const limit of limits) {
-      const count = await this.kv.incr(limit.key, LIMITS.windowMs);
-      if (count < limit.max) continue;
-      const until = this.now() + LIMITS.lockMs;
-      await this.kv.set(`${limit.key}:lock`, String(until), { ttlMs: LIMITS.lockMs });
-      // A fresh window after the lock: the next failure does not lock again at once.
-      await this.kv.del(limit.key);
-    }
-  }
-
-  /** A success forgets the failures counted against these limits. */
-  async succeed(limits: readonly Limit[]): Promise<void> {
-    for (const limit of limits) await this.kv.del(limit.key);
-  }
-
-  private refusal(until: number, what: string): AppError {
-    const minutes = Math.max(1, Math.ceil((until - this.now()) / 60_000));
-    return new AppError(
-      ErrorCode.RATE_LIMITED,
-      `Too many unsuccessful ${what} in a short time. For safety, please wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`,
-    );
-  }
+export interface SignInLimits {
+  readonly kind: LimitsStore["kind"];
+  /**
+   * [AC1] Runs `check` (the password check) only if this attempt fits the limits, counted first.
+   * A BAD_CREDENTIALS from `check` stays counted; a success resets this (email, address) count
+   * and gives the address its point back; any other failure is not a guess and is given back.
+   */
+  signIn<T>(email: string, ip: string, check: () => Promise<T>): Promise<T>;
+  /** [AC1] The same for link use: only INVITE_INVALID answers count as guesses. */
+  useToken<T>(ip: string, use: () => Promise<T>): Promise<T>;
 }
 
-/**
- * [AC1] Link guessing: refused while this address is locked, and every "invalid link" answer
- * counts against it. Other refusals (email taken, cohort full) are not guesses and do not count.
- */
-export async function guardTokenUse<T>(limiter: RateLimiter, ip: string, use: () => Promise<T>): Promise<T> {
-  const limits = [tokenIpLimit(ip)];
-  await limiter.check(limits, "link attempts");
+/** Resolves null within the limit, the limiter's answer over it; store errors reject (fail closed). */
+async function take(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes | null> {
   try {
-    return await use();
+    await limiter.consume(key);
+    return null;
   } catch (err) {
-    if (err instanceof AppError && err.code === ErrorCode.INVITE_INVALID) await limiter.fail(limits);
+    if (err instanceof RateLimiterRes) return err;
     throw err;
   }
+}
+
+export function createSignInLimits(
+  store: LimitsStore,
+  opts: { settings?: Partial<SignInSettings> } = {},
+): SignInLimits {
+  const settings: SignInSettings = { ...SIGN_IN_LIMITS, ...opts.settings };
+  const make = (name: string, w: Window): RateLimiterAbstract => {
+    const common = { points: w.points, duration: w.durationS, blockDuration: w.blockS };
+    if (store.kind === "memory") return new RateLimiterMemory({ keyPrefix: name, ...common });
+    return new RateLimiterRedis({
+      storeClient: store.client,
+      useRedisPackage: true, // node-redis v4+ (here v6), as in gateway/limits.ts
+      rejectIfRedisNotReady: true, // a sign-in during a Redis outage fails now (503), never unchecked
+      keyPrefix: `${store.prefix}rl:${name}`,
+      ...common,
+    });
+  };
+  const accountAddress = make("signin-account-address", settings.accountAddress);
+  const addressDay = make("signin-address-day", settings.addressDay);
+  const tokens = make("token-address", settings.tokensAddress);
+
+  // The words are the same whether or not the email has an account: the limit reveals none.
+  const inARow = (ms: number) =>
+    new RateLimitedError(
+      `Too many unsuccessful sign-in attempts in a row for this email from this device or network. For safety, please wait ${waitText(ms)} and try again.`,
+      ms,
+    );
+  const fromAddress = (ms: number) =>
+    new RateLimitedError(
+      `Too many unsuccessful sign-in attempts from this network today. For safety, please wait ${waitText(ms)} and try again.`,
+      ms,
+    );
+
+  return {
+    kind: store.kind,
+    async signIn(email, ip, check) {
+      const pairKey = hashed(`${email.trim().toLowerCase()}\n${ip}`);
+      const ipKey = hashed(ip);
+      const [pair, day] = await Promise.all([take(accountAddress, pairKey), take(addressDay, ipKey)]);
+      if (pair || day) {
+        // Not checked, so not a failure: the limiter that admitted it gets its point back.
+        if (!pair) await accountAddress.reward(pairKey, 1);
+        if (!day) await addressDay.reward(ipKey, 1);
+        throw day ? fromAddress(day.msBeforeNext) : inARow(pair ? pair.msBeforeNext : 0);
+      }
+      const result = await check().catch(async (err: unknown) => {
+        if (!(err instanceof AppError && err.code === ErrorCode.BAD_CREDENTIALS))
+          await Promise.all([accountAddress.reward(pairKey, 1), addressDay.reward(ipKey, 1)]);
+        throw err;
+      });
+      // One good sign-in clears this pair's run of failures, not the address's record of the day.
+      await Promise.all([accountAddress.delete(pairKey), addressDay.reward(ipKey, 1)]);
+      return result;
+    },
+    async useToken(ip, use) {
+      const key = hashed(ip);
+      const over = await take(tokens, key);
+      if (over)
+        throw new RateLimitedError(
+          `Too many unsuccessful link attempts in a short time. For safety, please wait ${waitText(over.msBeforeNext)} and try again.`,
+          over.msBeforeNext,
+        );
+      try {
+        const result = await use();
+        await tokens.reward(key, 1);
+        return result;
+      } catch (err) {
+        // Email taken, cohort full: not a guess.
+        if (!(err instanceof AppError && err.code === ErrorCode.INVITE_INVALID)) await tokens.reward(key, 1);
+        throw err;
+      }
+    },
+  };
 }

@@ -32,7 +32,7 @@ import {
   describeInvite,
   setPatientIdentity,
 } from "../domain/admin-commands.js";
-import { guardTokenUse, RateLimiter } from "../auth/rate-limit.js";
+import type { SignInLimits } from "../auth/rate-limit.js";
 import { cohortOverview, myRecord, mySchedule, programOverview, readinessBoard } from "../domain/admin-queries.js";
 import {
   cancelSession,
@@ -145,17 +145,20 @@ export function adminRoutes(s: Services): Router {
 }
 
 /** Enrolment links: before sign-in, so mounted ahead of the signed-in routes. */
-export function enrolRoutes(s: Services, startSession: (res: Response, userId: string) => Promise<void>): Router {
+export function enrolRoutes(
+  s: Services,
+  startSession: (res: Response, userId: string) => Promise<void>,
+  limits: SignInLimits,
+): Router {
   const r = Router();
   // [AC1] Link guessing is counted per address, like failed sign-ins (docs/protocol.md).
-  const limiter = new RateLimiter(s.stores.kv, () => s.clock.now());
   r.get("/enrol/:token", async (req, res) => {
     const token = parseWith(z.string().min(10).max(200), req.params.token);
-    res.json(await guardTokenUse(limiter, clientIp(req), () => describeInvite(s, token)));
+    res.json(await limits.useToken(clientIp(req), () => describeInvite(s, token)));
   });
   r.post("/enrol", async (req, res) => {
     const accept = parseWith(EnrolAccept, req.body, BODY_MAX);
-    const user = await guardTokenUse(limiter, clientIp(req), () => acceptEnrolment(s, accept));
+    const user = await limits.useToken(clientIp(req), () => acceptEnrolment(s, accept));
     await startSession(res, user.id);
     res.status(201).json({ user: publicUser(user) });
   });

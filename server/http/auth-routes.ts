@@ -5,7 +5,7 @@ import { InviteAcceptBody, LoginBody } from "../../shared/protocol/commands.js";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { publicUser, type UserRecord } from "../auth/users.js";
 import { verifyOrDecoy } from "../auth/passwords.js";
-import { guardTokenUse, loginEmailLimit, loginIpLimit, RateLimiter } from "../auth/rate-limit.js";
+import type { SignInLimits } from "../auth/rate-limit.js";
 import { parseWith } from "../gateway/handler.js";
 import type { Services } from "../services.js";
 
@@ -31,7 +31,10 @@ export function setSessionCookie(res: Response, sid: string, secure: boolean): v
   );
 }
 
-/** The caller's address for per-IP limits (the socket's, unless the app is told to trust a proxy). */
+/**
+ * The caller's address for per-address limits: the socket's, or with TRUST_PROXY (Express `trust
+ * proxy`) the one the trusted proxies name in X-Forwarded-For. Untrusted, the header is ignored.
+ */
 export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? "unknown";
 }
@@ -55,30 +58,26 @@ export function requireUser(s: Services) {
   };
 }
 
-export function authRoutes(s: Services, opts: { secureCookies: boolean }): Router {
+export function authRoutes(s: Services, opts: { secureCookies: boolean; limits: SignInLimits }): Router {
   const r = Router();
-  const limiter = new RateLimiter(s.stores.kv, () => s.clock.now());
 
   r.post("/login", async (req, res) => {
     const body = parseWith(LoginBody, req.body, HTTP_BODY_MAX);
-    // [AC1] Counted per email whether or not an account has it, so the refusal reveals nothing.
-    const limits = [loginEmailLimit(body.email), loginIpLimit(clientIp(req))];
-    await limiter.check(limits, "sign-in attempts");
-    const user = await s.users.byEmail(body.email);
-    const ok = await verifyOrDecoy(body.password, user?.passwordHash);
-    if (!user || !ok) {
-      await limiter.fail(limits);
-      throw new AppError(ErrorCode.BAD_CREDENTIALS, "That email and password do not match an account.");
-    }
-    // Only the email's count: one good account must not wipe an address's record of guessing.
-    await limiter.succeed([loginEmailLimit(body.email)]);
+    // [AC1] Counted before the check, per email whether or not an account has it: the refusal reveals nothing.
+    const user = await opts.limits.signIn(body.email, clientIp(req), async () => {
+      const found = await s.users.byEmail(body.email);
+      const ok = await verifyOrDecoy(body.password, found?.passwordHash);
+      if (!found || !ok)
+        throw new AppError(ErrorCode.BAD_CREDENTIALS, "That email and password do not match an account.");
+      return found;
+    });
     setSessionCookie(res, await s.users.startSession(user.id), opts.secureCookies);
     res.json({ user: publicUser(user) });
   });
 
   r.post("/invite", async (req, res) => {
     const body = parseWith(InviteAcceptBody, req.body, HTTP_BODY_MAX);
-    const user = await guardTokenUse(limiter, clientIp(req), async () => {
+    const user = await opts.limits.useToken(clientIp(req), async () => {
       const found = await s.users.redeemInvite(body.token);
       if (!found)
         throw new AppError(

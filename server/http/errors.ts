@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
 import { toErrorShape } from "../gateway/handler.js";
+import { RateLimitedError } from "../gateway/limits.js";
 import type { Logger } from "../logger.js";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -44,6 +45,9 @@ export function routeLabel(req: Request): string {
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const shape = toErrorShape(bodyParserError(err) ?? err, log, routeLabel(req));
+    // RFC 9110: how many seconds until trying again makes sense.
+    if (err instanceof RateLimitedError)
+      res.setHeader("Retry-After", String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
     res.status(STATUS[shape.code]).json({ error: shape });
   };
 }

@@ -10,6 +10,8 @@ import { createApp, type App } from "../../server/app.js";
 import type { Clock } from "../../server/clock.js";
 import { seedProgram } from "../../server/demo/seed.js";
 import { createCommandLimits, type LimitSettings } from "../../server/gateway/limits.js";
+import { createSignInLimits, type SignInSettings } from "../../server/auth/rate-limit.js";
+import type { TrustProxySetting } from "../../server/config.js";
 import { createEmbeddedStores } from "../../server/stores/embedded/index.js";
 import { createRedisStores } from "../../server/stores/redis/index.js";
 import type { Stores } from "../../server/stores/types.js";
@@ -61,6 +63,8 @@ export async function startApp(
     seed?: boolean;
     staticDir?: string;
     limits?: Partial<LimitSettings>;
+    signIn?: Partial<SignInSettings>;
+    trustProxy?: TrustProxySetting;
     push?: PushSettings;
   } = {},
 ): Promise<Running & { tag: string }> {
@@ -71,6 +75,7 @@ export async function startApp(
   let adapter;
   // Command limits as production wires them: per person in Redis (shared by nodes on one prefix).
   let limits = createCommandLimits({ kind: "memory" }, { settings: opts.limits });
+  let signInLimits = createSignInLimits({ kind: "memory" }, { settings: opts.signIn });
   if (kind === "redis") {
     const pub = createClient({ url: inject("redisUrl"), ...CLIENT_OPTIONS });
     const sub = pub.duplicate();
@@ -79,6 +84,7 @@ export async function startApp(
     // Wrapped like main.ts: a publish the adapter fires after close is handled, not left unhandled.
     adapter = createRedisAdapter(pub, sub, { key: `${prefix}sio`, logger: silentLogger });
     limits = createCommandLimits({ kind: "redis", client: pub, prefix }, { settings: opts.limits });
+    signInLimits = createSignInLimits({ kind: "redis", client: pub, prefix }, { settings: opts.signIn });
     closers.push(async () => {
       await Promise.allSettled([pub.close(), sub.close()]);
     });
@@ -87,6 +93,8 @@ export async function startApp(
     stores,
     adapter,
     limits,
+    signInLimits,
+    ...(opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy }),
     clock: opts.clock,
     timers: opts.timers ?? false,
     staticDir: opts.staticDir ?? null,
