@@ -111,11 +111,14 @@ export function createSignInLimits(
       const pairKey = hashed(`${email.trim().toLowerCase()}\n${ip}`);
       const ipKey = hashed(ip);
       const [pair, day] = await Promise.all([take(accountAddress, pairKey), take(addressDay, ipKey)]);
-      if (pair || day) {
-        // Not checked, so not a failure: the limiter that admitted it gets its point back.
+      // A refused attempt is not checked, so not a failure: the limiter that admitted it gets its point back.
+      if (day) {
         if (!pair) await accountAddress.reward(pairKey, 1);
-        if (!day) await addressDay.reward(ipKey, 1);
-        throw day ? fromAddress(day.msBeforeNext) : inARow(pair ? pair.msBeforeNext : 0);
+        throw fromAddress(day.msBeforeNext);
+      }
+      if (pair) {
+        await addressDay.reward(ipKey, 1);
+        throw inARow(pair.msBeforeNext);
       }
       const result = await check().catch(async (err: unknown) => {
         if (!(err instanceof AppError && err.code === ErrorCode.BAD_CREDENTIALS))
