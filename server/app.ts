@@ -26,7 +26,7 @@ import { adminRoutes, enrolRoutes } from "./http/admin-routes.js";
 import { outcomeRoutes } from "./http/outcome-routes.js";
 import { calendarFeedRoute, calendarRoutes } from "./http/calendar.js";
 import { exportRoutes } from "./http/export-routes.js";
-import { errorHandler, notFound } from "./http/errors.js";
+import { errorHandler, notFound, pathEncodingGuard } from "./http/errors.js";
 import { errorKind, silentLogger, type Logger } from "./logger.js";
 import { PRESENCE_TIMINGS, PresenceService } from "./presence/service.js";
 import type { Services } from "./services.js";
@@ -122,6 +122,7 @@ export function createApp(deps: AppDeps): App {
     [...io.of("/").sockets.values()].map((s) => ({ userId: s.data.user.id, socketId: s.id }));
 
   app.disable("x-powered-by");
+  app.use(pathEncodingGuard);
   app.use(express.json({ limit: "16kb" }));
   app.get("/healthz", async (_req, res) => {
     const up = await deps.stores.ping().catch(() => false);
