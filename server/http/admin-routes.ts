@@ -1,6 +1,7 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import { InviteToken } from "../../shared/protocol/commands.js";
 import { Id } from "../../shared/log.js";
 import {
   CohortCreate,
@@ -150,7 +151,7 @@ export function enrolRoutes(s: Services, startSession: (res: Response, userId: s
   // [AC1] Link guessing is counted per address, like failed sign-ins (docs/protocol.md).
   const limiter = new RateLimiter(s.stores.kv, () => s.clock.now());
   r.get("/enrol/:token", async (req, res) => {
-    const token = parseWith(z.string().min(10).max(200), req.params.token);
+    const token = parseWith(InviteToken, req.params.token);
     res.json(await guardTokenUse(limiter, clientIp(req), () => describeInvite(s, token)));
   });
   r.post("/enrol", async (req, res) => {
