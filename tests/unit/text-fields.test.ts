@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isCleanText, multiLine, singleLine, type TextKind } from "../../shared/protocol/text.js";
@@ -58,5 +60,15 @@ describe("[AC5] the kinds differ only in line breaks and tabs", () => {
     expect(multiLine().parse("a\n\tb")).toBe("a\n\tb");
     expect(multiLine().safeParse("a\r\nb").success).toBe(false);
     expect(singleLine().parse("Zoë 😀 दिन")).toBe("Zoë 😀 दिन");
+  });
+});
+
+describe("[AC5] no schema spells its own free text", () => {
+  it("[AC5] every trimmed (free-text) string in shared/ is built on singleLine() or multiLine()", () => {
+    const root = join(process.cwd(), "shared");
+    const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    expect(files.length).toBeGreaterThan(20);
+    const offenders = files.filter((f) => /z\s*\.string\(\)\s*\.trim\(/.test(readFileSync(join(root, f), "utf8")));
+    expect(offenders).toEqual([]);
   });
 });
