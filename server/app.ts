@@ -28,7 +28,7 @@ import { adminRoutes, enrolRoutes } from "./http/admin-routes.js";
 import { outcomeRoutes } from "./http/outcome-routes.js";
 import { calendarFeedRoute, calendarRoutes } from "./http/calendar.js";
 import { exportRoutes } from "./http/export-routes.js";
-import { errorHandler, notFound } from "./http/errors.js";
+import { errorHandler, notFound, pathEncodingGuard } from "./http/errors.js";
 import { errorKind, silentLogger, type Logger } from "./logger.js";
 import { PRESENCE_TIMINGS, PresenceService } from "./presence/service.js";
 import type { Services } from "./services.js";
@@ -136,6 +136,7 @@ export function createApp(deps: AppDeps): App {
   app.disable("x-powered-by");
   // [AC1] The client address of the per-address sign-in limits (server/http/auth-routes.ts clientIp).
   app.set("trust proxy", deps.trustProxy ?? false);
+  app.use(pathEncodingGuard);
   app.use(express.json({ limit: "16kb" }));
   app.get("/healthz", async (_req, res) => {
     const up = await deps.stores.ping().catch(() => false);

@@ -11,6 +11,7 @@ import { createEmbeddedStores } from "./stores/embedded/index.js";
 import { createRedisAdapter, redisFailureCode } from "./stores/redis/adapter-client.js";
 import { CLIENT_OPTIONS } from "./stores/redis/client.js";
 import { createRedisStores } from "./stores/redis/index.js";
+import { assertNoEviction } from "./stores/redis/preflight.js";
 
 const config = loadConfig();
 const nodeId = config.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`;
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
       c.on("ready", () => (last = null));
     }
     await Promise.all([pub.connect(), sub.connect()]);
+    // Before listening: an evicting Redis would silently delete the record (issue 13).
+    await assertNoEviction(pub);
     const aof = await pub.configGet("appendonly").catch(() => ({ appendonly: "unknown" }));
     if (aof.appendonly !== "yes")
       logger.warn(

@@ -1,6 +1,7 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
 import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
+import { InviteToken } from "../../shared/protocol/commands.js";
 import { Id } from "../../shared/log.js";
 import {
   CohortCreate,
@@ -153,7 +154,7 @@ export function enrolRoutes(
   const r = Router();
   // [AC1] Link guessing is counted per address, like failed sign-ins (docs/protocol.md).
   r.get("/enrol/:token", async (req, res) => {
-    const token = parseWith(z.string().min(10).max(200), req.params.token);
+    const token = parseWith(InviteToken, req.params.token);
     res.json(await limits.useToken(clientIp(req), () => describeInvite(s, token)));
   });
   r.post("/enrol", async (req, res) => {

@@ -20,7 +20,13 @@ const STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
 };
 
-function bodyParserError(err: unknown): AppError | null {
+const BAD_ADDRESS =
+  "This address is not valid: it has a broken percent-encoding (a % not followed by a valid UTF-8 escape).";
+
+/** Failures of the request itself (its body, its address) are the client's, never the server's. */
+function requestError(err: unknown): AppError | null {
+  // Express decodes route parameters lazily and throws a URIError for a broken escape [AC5].
+  if (err instanceof URIError) return new AppError(ErrorCode.INVALID_PAYLOAD, BAD_ADDRESS);
   if (!(err instanceof Error) || !("type" in err)) return null;
   if (err.type === "entity.too.large")
     return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large.");
@@ -44,12 +50,26 @@ export function routeLabel(req: Request): string {
 /** [AC5] Every HTTP failure is `{error: {code, message}}` with a matching status; nothing leaks a stack. */
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const shape = toErrorShape(bodyParserError(err) ?? err, log, routeLabel(req));
+    const shape = toErrorShape(requestError(err) ?? err, log, routeLabel(req));
     // RFC 9110: how many seconds until trying again makes sense.
     if (err instanceof RateLimitedError)
       res.setHeader("Retry-After", String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
     res.status(STATUS[shape.code]).json({ error: shape });
   };
+}
+
+/**
+ * [AC5] A path that does not decode is refused before any route sees it: the same 400 for the API,
+ * the calendar feed and the client's app shell, and no error line (it is the client's mistake).
+ */
+export function pathEncodingGuard(req: Request, res: Response, next: NextFunction): void {
+  try {
+    decodeURIComponent(req.path);
+  } catch {
+    res.status(400).json({ error: { code: ErrorCode.INVALID_PAYLOAD, message: BAD_ADDRESS } });
+    return;
+  }
+  next();
 }
 
 export function notFound(_req: Request, res: Response): void {

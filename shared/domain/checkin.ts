@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine } from "../protocol/text.js";
 
 /** [LIVE5] How a participant says they are. */
 export const CheckinStatus = z.enum(["ok", "struggling", "need_support"]);
@@ -9,8 +10,7 @@ export const CHECKIN_TEXT_MAX = 500;
 export const CheckinBody = z.object({
   status: CheckinStatus,
   intensity: z.number().int().min(0).max(10).nullable().optional(),
-  text: z
-    .string()
+  text: multiLine()
     .max(CHECKIN_TEXT_MAX, `A check-in note holds at most ${CHECKIN_TEXT_MAX} characters.`)
     .nullable()
     .optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "../protocol/text.js";
 import { DateTime } from "luxon";
 import { Instrument } from "./instruments.js";
 
@@ -14,7 +15,7 @@ export const Visit = z.strictObject({
     .min(1)
     .max(40)
     .regex(/^[a-z0-9-]+$/, "A visit id is lower-case letters, digits and dashes."),
-  label: z.string().trim().min(1, "Give the visit a name.").max(60, "A visit name holds at most 60 characters."),
+  label: singleLine().trim().min(1, "Give the visit a name.").max(60, "A visit name holds at most 60 characters."),
   /** Days after the first dosing day; null for the baseline. */
   day: z
     .number("A day is a whole number of days after the first dosing.")

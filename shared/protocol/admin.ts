@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { multiLine, singleLine } from "./text.js";
+import { InviteToken } from "./commands.js";
 import { Id } from "../log.js";
 import { SessionKind } from "../domain/cohort.js";
 import { ScreeningAnswers } from "../domain/screening.js";
@@ -21,7 +23,7 @@ export const LocalDateTime = z
   .refine(isCalendarDateTime, "Enter a date and time as YYYY-MM-DDTHH:MM, e.g. 2026-03-08T18:00.");
 export const LocalDate = z.string().refine(isCalendarDate, "Enter a date as YYYY-MM-DD, e.g. 2026-03-08.");
 const Name = (what: string) =>
-  z.string().trim().min(1, `Give the ${what} a name.`).max(120, `A ${what} name holds at most 120 characters.`);
+  singleLine().trim().min(1, `Give the ${what} a name.`).max(120, `A ${what} name holds at most 120 characters.`);
 
 export const ProgramCreate = z.strictObject({
   id: CommandId,
@@ -37,8 +39,7 @@ export type ProgramCreate = z.infer<typeof ProgramCreate>;
  */
 export const PatientIdentitySet = z.strictObject({
   id: CommandId,
-  system: z
-    .string()
+  system: singleLine()
     .trim()
     .max(200, "An identifier system holds at most 200 characters.")
     .regex(
@@ -97,7 +98,7 @@ const People = z.array(Id).max(200);
 
 /** What a one-off session's plan holds, whether it is being scheduled or changed. */
 const SessionPlan = z.strictObject({
-  title: z.string().trim().max(120).default(""),
+  title: singleLine().trim().max(120).default(""),
   start: LocalDateTime,
   end: LocalDateTime,
   facilitators: People,
@@ -124,7 +125,7 @@ export const SeriesSchedule = z
   .strictObject({
     id: CommandId,
     kind: z.literal("circle", { error: "Only integration circles repeat." }),
-    title: z.string().trim().max(120).default(""),
+    title: singleLine().trim().max(120).default(""),
     firstDate: LocalDate,
     time: z
       .string()
@@ -168,8 +169,7 @@ export const ConsentRecord = z.strictObject({
  * +, 7 to 15 digits (E.164's longest). Facilitators call it on the day, so "ask at the desk" or an
  * email here is caught at the form, not at release.
  */
-export const PhoneNumber = z
-  .string()
+export const PhoneNumber = singleLine()
   .trim()
   .max(30, "A phone number holds at most 30 characters.")
   .refine((v) => /^\+?[0-9 ().-]+$/.test(v) && /^\D*(\d\D*){7,15}$/.test(v), {
@@ -178,16 +178,16 @@ export const PhoneNumber = z
 
 export const TransportRecord = z.strictObject({
   id: CommandId,
-  driver: z.string().trim().min(1, "Say who will take you home.").max(120),
+  driver: singleLine().trim().min(1, "Say who will take you home.").max(120),
   contact: PhoneNumber,
-  notes: z.string().trim().max(500, "Notes hold at most 500 characters.").default(""),
+  notes: multiLine().trim().max(500, "Notes hold at most 500 characters.").default(""),
 });
 export const PreparationRecord = z.strictObject({ id: CommandId, participantId: Id, sessionId: Id });
 
 export const EnrolAccept = z.strictObject({
-  token: z.string().min(10).max(200),
-  name: z.string().trim().min(1, "Enter your name.").max(80, "A name holds at most 80 characters."),
-  email: z.string().trim().toLowerCase().email("Enter an email address.").max(200),
+  token: InviteToken,
+  name: singleLine().trim().min(1, "Enter your name.").max(80, "A name holds at most 80 characters."),
+  email: singleLine().trim().toLowerCase().email("Enter an email address.").max(200),
   password: z.string().min(10, "Choose a password of at least 10 characters.").max(200),
 });
 export type EnrolAccept = z.infer<typeof EnrolAccept>;

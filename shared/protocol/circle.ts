@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine, singleLine } from "./text.js";
 import { Id } from "../log.js";
 import { PieceAction } from "../domain/circle.js";
 import { Base64, MAX_AWARENESS_CHARS, MAX_NOTES_UPDATE_CHARS } from "../domain/notes.js";
@@ -11,7 +12,7 @@ import type { PublicUser, SyncResult } from "./common.js";
 export const CircleStart = z.strictObject({
   id: Id,
   cohortId: Id,
-  title: z.string().trim().min(1, "Give the circle a title.").max(120),
+  title: singleLine().trim().min(1, "Give the circle a title.").max(120),
   /** A scheduled session this circle belongs to, if any. */
   sessionId: Id.nullable().optional(),
   shareMinutes: z.number().int().min(1).max(30).optional(),
@@ -38,7 +39,7 @@ export const NotesAwareness = z.strictObject({ circleId: Id, update: Base64.min(
 
 export const JournalWrite = z.strictObject({
   id: Id,
-  text: z.string().trim().min(1, "Write something first.").max(JOURNAL_TEXT_MAX),
+  text: multiLine().trim().min(1, "Write something first.").max(JOURNAL_TEXT_MAX),
   circleId: Id.nullable().optional(),
 });
 export const JournalShare = z.strictObject({ id: Id, entryId: Id, circleId: Id });
@@ -48,7 +49,7 @@ export const FnoteSave = z.strictObject({
   id: Id,
   circleId: Id,
   about: Id.nullable(),
-  text: z.string().trim().min(1, "Write the note first.").max(FNOTE_TEXT_MAX),
+  text: multiLine().trim().min(1, "Write the note first.").max(FNOTE_TEXT_MAX),
 });
 
 export const TimePing = z.strictObject({});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "./text.js";
 import { Id, StreamName, StreamPosition } from "../log.js";
 import { CheckinBody } from "../domain/checkin.js";
 import { ClientPresence } from "./presence.js";
@@ -16,7 +17,7 @@ export const SessionOpen = z
     id: CommandId,
     cohortId: Id,
     scheduledId: Id.optional(),
-    title: z.string().trim().min(1, "Give the session a title.").max(120).optional(),
+    title: singleLine().trim().min(1, "Give the session a title.").max(120).optional(),
   })
   .refine((p) => p.scheduledId !== undefined || p.title !== undefined, {
     path: ["scheduledId"],
@@ -37,7 +38,7 @@ export type CheckinSend = z.infer<typeof CheckinSend>;
 
 export const StreamSync = z.strictObject({
   stream: StreamName,
-  epoch: z.string().max(100).nullable(),
+  epoch: singleLine().max(100).nullable(),
   seq: z.number().int().min(0),
 });
 export type StreamSync = z.infer<typeof StreamSync>;
@@ -47,7 +48,9 @@ export type PresenceSet = z.infer<typeof PresenceSet>;
 
 /** HTTP bodies. */
 export const LoginBody = z.strictObject({
-  email: z.string().trim().toLowerCase().email("Enter an email address.").max(200),
+  email: singleLine().trim().toLowerCase().email("Enter an email address.").max(200),
   password: z.string().min(1, "Enter your password.").max(200),
 });
-export const InviteAcceptBody = z.strictObject({ token: z.string().min(10).max(200) });
+/** A one-time link's token as it arrives (in a body or the link's path); looked up, never shown. */
+export const InviteToken = singleLine().min(10).max(200);
+export const InviteAcceptBody = z.strictObject({ token: InviteToken });

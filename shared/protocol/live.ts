@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine, singleLine } from "./text.js";
 import { EventId, Id } from "../log.js";
 import { ALERT_ID_MAX, AlertKind } from "../domain/alerts.js";
 import { AdverseKind, AdverseSeverity, DoseKind } from "../domain/live.js";
@@ -56,8 +57,7 @@ export const AdverseRecord = z.strictObject({
   kind: AdverseKind,
   severity: AdverseSeverity,
   emergencyServicesCalled: z.boolean(),
-  description: z
-    .string()
+  description: multiLine()
     .trim()
     .min(1, "Describe what happened.")
     .max(2000, "A description holds at most 2000 characters."),
@@ -72,10 +72,10 @@ export type AdverseRecord = z.infer<typeof AdverseRecord>;
 export const ReleaseRecord = z.strictObject({
   id: Id,
   ...aboutParticipant,
-  transportBy: z.string().trim().min(1, "Say who is taking them home.").max(120).optional(),
+  transportBy: singleLine().trim().min(1, "Say who is taking them home.").max(120).optional(),
   planConfirmed: z.boolean(),
-  planChange: z.string().trim().max(500).nullable().optional(),
-  medicalTransferReason: z.string().trim().max(500).nullable().optional(),
+  planChange: multiLine().trim().max(500).nullable().optional(),
+  medicalTransferReason: multiLine().trim().max(500).nullable().optional(),
 });
 export type ReleaseRecord = z.infer<typeof ReleaseRecord>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "./text.js";
 import { EventId, Id } from "../log.js";
 import { ALERT_ID_MAX } from "../domain/alerts.js";
 import { answersSchema } from "../outcomes/answers.js";
@@ -14,7 +15,7 @@ import type { CrisisResource } from "../profiles/schema.js";
 
 /** Short enough that `$selfharm:<id>` is a valid alert id (ALERT_ID_MAX). */
 const SubmissionId = Id.max(ALERT_ID_MAX - 12, `An id here holds at most ${ALERT_ID_MAX - 12} characters.`);
-const VisitId = z.string().min(1).max(40);
+const VisitId = singleLine().min(1).max(40);
 
 const submitFields = { id: SubmissionId, cohortId: Id, visitId: VisitId };
 

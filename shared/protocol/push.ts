@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "./text.js";
 
 /**
  * Web Push (issue 11): staff learn of a new or escalated alert while the tab is hidden or the
@@ -17,7 +18,7 @@ const base64url = (bytes: number) => {
  * Where the server may send to is decided on the server (server/push/endpoint-rule.ts), not here.
  */
 export const PushSubscriptionBody = z.strictObject({
-  endpoint: z.string().url().max(2048),
+  endpoint: singleLine().url().max(2048),
   expirationTime: z.number().nullable().optional(),
   keys: z.strictObject({
     p256dh: base64url(65).refine((k) => k.startsWith("B"), "must be an uncompressed P-256 public key"),
@@ -27,7 +28,7 @@ export const PushSubscriptionBody = z.strictObject({
 export type PushSubscriptionBody = z.infer<typeof PushSubscriptionBody>;
 
 /** Forget one device: the endpoint its browser gave. */
-export const PushUnsubscribeBody = z.strictObject({ endpoint: z.string().url().max(2048) });
+export const PushUnsubscribeBody = z.strictObject({ endpoint: singleLine().url().max(2048) });
 
 /** GET /api/push/config: the VAPID public key, or null when Web Push is not configured. */
 export const PushConfigReply = z.object({ publicKey: z.string().nullable() });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { createRedisAdapter } from "../../server/stores/redis/adapter-client.js";
 import { CLIENT_OPTIONS } from "../../server/stores/redis/client.js";
-import { silentLogger } from "../../server/logger.js";
+import { silentLogger, type Logger } from "../../server/logger.js";
 import { createClient } from "redis";
 import { createApp, type App } from "../../server/app.js";
 import type { Clock } from "../../server/clock.js";
@@ -66,6 +66,8 @@ export async function startApp(
     signIn?: Partial<SignInSettings>;
     trustProxy?: TrustProxySetting;
     push?: PushSettings;
+    /** The app's logger (silent when absent): tests that check what is logged capture it. */
+    logger?: Logger;
   } = {},
 ): Promise<Running & { tag: string }> {
   const prefix = opts.prefix ?? freshPrefix();
@@ -99,6 +101,7 @@ export async function startApp(
     timers: opts.timers ?? false,
     staticDir: opts.staticDir ?? null,
     ...(opts.push ? { push: opts.push } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   const port = await app.listen(0, "127.0.0.1");
   const tag = prefix.replace(/[^a-z0-9]/gi, "").slice(-8);
