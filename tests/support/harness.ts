@@ -62,6 +62,8 @@ export async function startApp(
     staticDir?: string;
     limits?: Partial<LimitSettings>;
     push?: PushSettings;
+    /** [AC1] The configured public origins (`PUBLIC_URL`, `ALLOWED_ORIGINS`); default: none, so the node's own. */
+    origins?: string[];
   } = {},
 ): Promise<Running & { tag: string }> {
   const prefix = opts.prefix ?? freshPrefix();
@@ -91,6 +93,7 @@ export async function startApp(
     timers: opts.timers ?? false,
     staticDir: opts.staticDir ?? null,
     ...(opts.push ? { push: opts.push } : {}),
+    ...(opts.origins ? { origins: opts.origins } : {}),
   });
   const port = await app.listen(0, "127.0.0.1");
   const tag = prefix.replace(/[^a-z0-9]/gi, "").slice(-8);
