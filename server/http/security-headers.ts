@@ -43,9 +43,13 @@ export function securityHeaders(wsOrigins: () => readonly string[]) {
   });
 }
 
-/** `ws://host:port` for `http://host:port`, `wss://…` for `https://…`: where the socket connects. */
+/**
+ * `ws://host:port` for `http://host:port`, `wss://…` for `https://…`: where the socket connects.
+ * An IPv6 literal (`http://[::1]:3000`) cannot be written as a CSP source (Chromium ignores it
+ * with a console error), so it is left to `'self'`.
+ */
 export function websocketOrigins(origins: Iterable<string>): string[] {
-  return [...origins].map((o) => o.replace(/^http/, "ws"));
+  return [...origins].filter((o) => !o.includes("[")).map((o) => o.replace(/^http/, "ws"));
 }
 
 /**

@@ -35,7 +35,7 @@ describe("security headers (issue 13)", () => {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
-        "connect-src": ["'self'", `ws://localhost:${port}`, `ws://127.0.0.1:${port}`, `ws://[::1]:${port}`],
+        "connect-src": ["'self'", `ws://localhost:${port}`, `ws://127.0.0.1:${port}`],
         "worker-src": ["'self'"],
         "manifest-src": ["'self'"],
         "object-src": ["'none'"],
