@@ -29,6 +29,8 @@ import { outcomeRoutes } from "./http/outcome-routes.js";
 import { calendarFeedRoute, calendarRoutes } from "./http/calendar.js";
 import { exportRoutes } from "./http/export-routes.js";
 import { errorHandler, notFound, pathEncodingGuard } from "./http/errors.js";
+import { noStore, securityHeaders, websocketOrigins } from "./http/security-headers.js";
+import { FORBIDDEN_ORIGIN, localOrigins, originRefusal, refuseForeignOrigins } from "./http/origin.js";
 import { errorKind, silentLogger, type Logger } from "./logger.js";
 import { PRESENCE_TIMINGS, PresenceService } from "./presence/service.js";
 import type { Services } from "./services.js";
@@ -65,6 +67,12 @@ export interface AppDeps {
   signInLimits?: SignInLimits;
   /** Express `trust proxy` (TRUST_PROXY): false ignores X-Forwarded-For. */
   trustProxy?: TrustProxySetting;
+  /**
+   * [AC1] The origins whose pages may open a socket or change anything (`PUBLIC_URL`'s origin and
+   * `ALLOWED_ORIGINS`, server/config.ts). Empty or absent: this server's own listening address,
+   * `http://localhost:<port>` and `http://127.0.0.1:<port>`, known once it listens (dev, tests).
+   */
+  origins?: readonly string[];
 }
 
 export interface App {
@@ -86,9 +94,18 @@ export function createApp(deps: AppDeps): App {
   const logger = deps.logger ?? silentLogger;
   const app = express();
   const http = createServer(app);
+  // Filled in at listen() when nothing is configured: the port is only known then (port 0).
+  let allowedOrigins: ReadonlySet<string> = new Set(deps.origins ?? []);
   const io: AppServer = new Server(http, {
     maxHttpBufferSize: 256 * 1024,
     serveClient: false,
+    // [AC1] A page on another origin (a sibling subdomain included) never gets a socket, whatever
+    // cookie its browser sends along. Refused before any Socket.IO session exists: HTTP 403 (polling)
+    // or a closed upgrade (websocket), the stable code first in the message.
+    allowRequest: (req, callback) => {
+      const refused = originRefusal(req.headers, allowedOrigins) !== null;
+      callback(refused ? `${ErrorCode.FORBIDDEN}: ${FORBIDDEN_ORIGIN}` : null, !refused);
+    },
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
   const users = new Users(deps.stores.kv);
@@ -136,7 +153,17 @@ export function createApp(deps: AppDeps): App {
   app.disable("x-powered-by");
   // [AC1] The client address of the per-address sign-in limits (server/http/auth-routes.ts clientIp).
   app.set("trust proxy", deps.trustProxy ?? false);
+  // CSP, no framing, nosniff, no Referer (server/http/security-headers.ts); the socket may connect
+  // back to any allowed origin.
+  app.use(securityHeaders(() => websocketOrigins(allowedOrigins)));
+  app.use(["/api", "/calendar"], noStore);
+  // [AC5] A path that does not decode is refused before any route reads it (400, not an error).
   app.use(pathEncodingGuard);
+  // [AC1] Before the body is even read: a foreign page's POST/PUT/PATCH/DELETE changes nothing.
+  app.use(
+    "/api",
+    refuseForeignOrigins(() => allowedOrigins),
+  );
   app.use(express.json({ limit: "16kb" }));
   app.get("/healthz", async (_req, res) => {
     const up = await deps.stores.ping().catch(() => false);
@@ -259,6 +286,7 @@ export function createApp(deps: AppDeps): App {
       });
       const addr = http.address();
       if (addr === null || typeof addr === "string") throw new Error("server has no TCP address");
+      if (allowedOrigins.size === 0) allowedOrigins = new Set(localOrigins(addr.port));
       await presence.heartbeat();
       if (deps.timers !== false) {
         every(PRESENCE_TIMINGS.heartbeatMs, () => presence.heartbeat(), "heartbeat");

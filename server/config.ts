@@ -51,7 +51,32 @@ const Env = z.object({
   NODE_ID: z.string().optional(),
   /** Seed the demo program and print sign-in links (default: on with the embedded store). */
   DEMO: z.enum(["0", "1"]).optional(),
+  /** Where people open Holdspace: the base of printed links, and its origin is allowed [AC1]. */
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * [AC1] More origins whose pages may use this server (comma-separated, `https://host[:port]`), on
+   * top of `PUBLIC_URL`'s. Neither set: only `http://localhost:<port>` and `http://127.0.0.1:<port>`.
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? "")
+        .split(",")
+        .map((o) => o.trim())
+        .filter((o) => o !== ""),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .url()
+          .refine(
+            (o) => new URL(o).origin === o,
+            "each origin is scheme://host[:port], with no path or trailing slash",
+          ),
+      ),
+    ),
   SECURE_COOKIES: z.enum(["0", "1"]).default("0"),
   TRUST_PROXY: TrustProxy,
   /** The built client; set: relative to the cwd; unset: `dist/client` of this checkout, whatever the cwd. */
@@ -85,4 +110,10 @@ const Checked = Env.refine(
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Checked.parse(env);
+}
+
+/** [AC1] The origins a browser page may use this server from (empty: its own listening address). */
+export function publicOrigins(config: Pick<Config, "PUBLIC_URL" | "ALLOWED_ORIGINS">): string[] {
+  const own = config.PUBLIC_URL === undefined ? [] : [new URL(config.PUBLIC_URL).origin];
+  return [...new Set([...own, ...config.ALLOWED_ORIGINS])];
 }

@@ -3,7 +3,7 @@ import { createClient } from "redis";
 import { createApp } from "./app.js";
 import { createCommandLimits, type CommandLimits } from "./gateway/limits.js";
 import { createSignInLimits, type SignInLimits } from "./auth/rate-limit.js";
-import { loadConfig } from "./config.js";
+import { loadConfig, publicOrigins } from "./config.js";
 import { pushSettings } from "./push/settings.js";
 import { demoPrintout, seedDemo } from "./demo/seed.js";
 import { createLogger, errorKind } from "./logger.js";
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     staticDir: config.STATIC_DIR,
     secureCookies: config.SECURE_COOKIES === "1",
     push: pushSettings(config),
+    origins: publicOrigins(config),
   });
   const port = await app.listen(config.PORT, config.HOST);
   // First line on stdout is machine-readable: process managers and tests wait for it.

@@ -1,3 +1,5 @@
+// First: no schema may be built before zod is told not to compile with `new Function` (CSP).
+import "./zod-jitless.js";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 // Tokens and base styles first: every feature's own stylesheet (imported by its components) builds on them.

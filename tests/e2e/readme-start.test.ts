@@ -30,6 +30,7 @@ const NOT_DEFAULT = new Set([
   "DEMO",
   "NODE_ID",
   "PUBLIC_URL",
+  "ALLOWED_ORIGINS",
   "SECURE_COOKIES",
   "STATIC_DIR",
 ]);

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { screeningAnswers } from "../../server/demo/screening.js";
-import { signIn } from "../support/client.js";
+import { originHeader, signIn } from "../support/client.js";
 import { TEST_PASSWORD, mainCohort } from "../support/fixtures.js";
 
 /** A signed-in HTTP caller for one seeded person (or a cookie from an enrolment). */
 export class Http {
+  /** `origin`: the page the request comes from; the app's own by default, as a browser sends. */
   constructor(
     readonly base: string,
     readonly cookie: string | null,
+    readonly origin: string = originHeader(base).origin,
   ) {}
 
   static async as(base: string, tag: string, key: string): Promise<Http> {
@@ -23,6 +25,7 @@ export class Http {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: {
+        origin: this.origin,
         ...(this.cookie ? { cookie: this.cookie } : {}),
         ...(body === undefined ? {} : { "content-type": "application/json" }),
       },
@@ -65,7 +68,7 @@ export async function enrol(
 ): Promise<{ status: number; cookie: string | null; json: Record<string, unknown> }> {
   const res = await fetch(`${base}/api/auth/enrol`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...originHeader(base) },
     body: JSON.stringify({ token, name, email, password: "a long enough password" }),
   });
   const json: unknown = await res.json();

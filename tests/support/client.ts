@@ -3,11 +3,19 @@ import type { DefaultEventsMap } from "@socket.io/component-emitter";
 import type { Ack } from "../../shared/protocol/errors.js";
 import type { ServerToClientEvents, StreamEventMessage, PresenceUpdate } from "../../shared/protocol/events.js";
 
+/**
+ * [AC1] The `Origin` a browser sends from a page of the app itself (on every POST and on the socket
+ * handshake): the server refuses any other.
+ */
+export function originHeader(baseUrl: string): { origin: string } {
+  return { origin: new URL(baseUrl).origin };
+}
+
 /** Sign in over HTTP and return the session cookie, as a browser would hold it. */
 export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...originHeader(baseUrl) },
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
@@ -29,10 +37,11 @@ export class TestClient {
   readonly presence: PresenceUpdate[] = [];
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
 
-  constructor(baseUrl: string, cookie: string | null, opts: { reconnection?: boolean } = {}) {
+  /** `origin`: the page the socket is opened from; the app's own by default, as in a browser. */
+  constructor(baseUrl: string, cookie: string | null, opts: { reconnection?: boolean; origin?: string } = {}) {
     this.socket = io(baseUrl, {
       transports: ["websocket"],
-      extraHeaders: cookie ? { cookie } : {},
+      extraHeaders: { origin: opts.origin ?? originHeader(baseUrl).origin, ...(cookie ? { cookie } : {}) },
       reconnection: opts.reconnection ?? false,
       forceNew: true,
     });

@@ -68,6 +68,8 @@ export async function startApp(
     push?: PushSettings;
     /** The app's logger (silent when absent): tests that check what is logged capture it. */
     logger?: Logger;
+    /** [AC1] The configured public origins (`PUBLIC_URL`, `ALLOWED_ORIGINS`); default: none, so the node's own. */
+    origins?: string[];
   } = {},
 ): Promise<Running & { tag: string }> {
   const prefix = opts.prefix ?? freshPrefix();
@@ -102,6 +104,7 @@ export async function startApp(
     staticDir: opts.staticDir ?? null,
     ...(opts.push ? { push: opts.push } : {}),
     ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.origins ? { origins: opts.origins } : {}),
   });
   const port = await app.listen(0, "127.0.0.1");
   const tag = prefix.replace(/[^a-z0-9]/gi, "").slice(-8);
