@@ -15,7 +15,7 @@ import { AppError, ErrorCode } from "../../shared/protocol/errors.js";
  *   browser's own cross-site or same-site request that did not carry an Origin: `<img>`, a link);
  * - with neither header the request is not a browser's: curl, the tests, a monitoring probe. It is
  *   let through — a browser cannot be made to send a request without both — and is authenticated
- *   as any other [AC1]. The same-origin long-polling GET of the socket's fallback transport is one
+ *   like every other [AC1]. The same-origin long-polling GET of the socket's fallback transport is one
  *   such request in older browsers (no Origin on a same-origin GET).
  */
 export const FORBIDDEN_ORIGIN =

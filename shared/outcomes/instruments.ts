@@ -54,7 +54,7 @@ export interface QuestionnaireDef {
   /** The published scoring: answers in item order → total. */
   score(answers: readonly number[]): number;
   /**
-   * [OUT2] The item (0-based) that asks about thoughts of death or self-harm: any answer above 0
+   * [OUT2] The item (0-based) that asks about thoughts of death or self-harm: an answer above 0
    * raises a safety alert to the cohort's facilitators at once, whatever the total.
    */
   safetyItem: number;
