@@ -143,7 +143,7 @@ export function summarizeCohort(
   const ids = [...new Set(submissions.filter((s) => s.instrument === instrument).map((s) => s.participantId))];
   const each = ids.map((p) => summarize(submissions, schedule, p, instrument));
   const count = (f: (s: InstrumentSummary) => boolean): number => each.filter(f).length;
-  const c = {
+  const c: CohortCounts = {
     participants: each.length,
     withBaseline: count((s) => s.baseline !== null),
     judged: count((s) => s.response !== null),
@@ -156,17 +156,13 @@ export function summarizeCohort(
 
 const people = (n: number): string => `${n} ${n === 1 ? "participant" : "participants"}`;
 
-function cohortWords(
-  name: string,
-  c: {
-    participants: number;
-    withBaseline: number;
-    judged: number;
-    responders: number;
-    withFollowUp: number;
-    remitters: number;
-  },
-): string {
+/** The counts of a cohort summary, which its words are made from. */
+type CohortCounts = Pick<
+  CohortSummary,
+  "participants" | "withBaseline" | "judged" | "responders" | "withFollowUp" | "remitters"
+>;
+
+function cohortWords(name: string, c: CohortCounts): string {
   if (c.participants === 0) return `No ${name} answered yet.`;
   return (
     `${people(c.participants)} answered the ${name}, ${c.withBaseline} with a baseline. ` +
