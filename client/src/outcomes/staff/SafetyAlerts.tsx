@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Alert } from "../../../../shared/domain/alerts.js";
+import { isPending, type Alert } from "../../../../shared/domain/alerts.js";
 import { sendCommand } from "../../live/command.js";
 import { ago, clock } from "../../time.js";
 import { useAlertSound } from "../../room/sound.js";
@@ -19,7 +19,7 @@ export function SafetyAlerts(props: {
   name: (id: string) => string;
   now: number;
 }) {
-  const pending = props.alerts.filter((a) => a.ack === null && a.resolved === null);
+  const pending = props.alerts.filter(isPending);
   const answered = props.alerts.filter((a) => a.ack !== null && props.now - Date.parse(a.ack.at) < SHOW_ANSWERED_MS);
   const shown = [...pending, ...answered];
   // The strip's notice stands aside on this page (AlertNotices), so this list chimes in its place.
@@ -54,7 +54,7 @@ function AlertRow(props: { cohortId: string; alert: Alert; name: (id: string) =>
   const { alert: a } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const pending = a.ack === null && a.resolved === null;
+  const pending = isPending(a);
   const escalated = pending && a.tier > 0;
   const who = a.participantId === null ? "A participant" : props.name(a.participantId);
 
